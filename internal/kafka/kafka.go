@@ -1,0 +1,187 @@
+// Package kafka holds the Kafka conventions every mcpaudit role shares: topic
+// names, message keys, writer and reader settings tuned for low latency with
+// acks=all, topic creation, and a batch consumer that commits offsets only
+// after its handler made the batch durable.
+//
+// It wraps github.com/segmentio/kafka-go and speaks only the Kafka protocol, so
+// the same code runs against Apache Kafka and the embedded kfake broker.
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+)
+
+// Topic names. The .v1 suffix is the major version of the message schema
+// (mcpaudit.event.v1.Event and mcpaudit.event.v1.Alert, protobuf-encoded).
+const (
+	// TopicEvents carries one protobuf mcpaudit.event.v1.Event per message,
+	// keyed by Key(tenant, session).
+	TopicEvents = "mcpaudit.events.v1"
+	// TopicAlerts carries one protobuf mcpaudit.event.v1.Alert per message,
+	// keyed by Key(tenant, session).
+	TopicAlerts = "mcpaudit.alerts.v1"
+	// TopicDeadletter carries messages a consumer could not decode, with the
+	// original topic, partition, offset and reason in headers.
+	TopicDeadletter = "mcpaudit.deadletter.v1"
+)
+
+// Dead-letter header names.
+const (
+	HeaderDeadletterTopic     = "mcpaudit.deadletter.topic"
+	HeaderDeadletterPartition = "mcpaudit.deadletter.partition"
+	HeaderDeadletterOffset    = "mcpaudit.deadletter.offset"
+	HeaderDeadletterReason    = "mcpaudit.deadletter.reason"
+)
+
+// Key returns the message key for a tenant's session: tenant, a NUL byte, then
+// the session id. All events of one session hash to one partition, so
+// consumers see them in order.
+func Key(tenantID, sessionID string) []byte {
+	k := make([]byte, 0, len(tenantID)+1+len(sessionID))
+	k = append(k, tenantID...)
+	k = append(k, 0)
+	return append(k, sessionID...)
+}
+
+// WriterConfig tunes a producer.
+type WriterConfig struct {
+	// Brokers are the bootstrap broker addresses (host:port).
+	Brokers []string `yaml:"brokers"`
+	// BatchTimeout bounds how long a message waits for its batch to fill.
+	// kafka-go's default of 1s is far too slow for an ingest path that waits
+	// on the broker's ack; the default here is 2ms.
+	BatchTimeout time.Duration `yaml:"batch_timeout"`
+	// BatchSize is the largest number of messages in one produce request.
+	// Default 1000.
+	BatchSize int `yaml:"batch_size"`
+	// WriteTimeout bounds one produce request. Default 10s.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+}
+
+// DefaultWriterConfig returns the producer defaults for brokers.
+func DefaultWriterConfig(brokers []string) WriterConfig {
+	return WriterConfig{Brokers: brokers, BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, WriteTimeout: 10 * time.Second}
+}
+
+// NewWriter returns a synchronous producer for topic: acks=all, keys hashed
+// with murmur2 (the Java client's partitioner, so keys land on the same
+// partition whichever client produced them), no topic auto-creation. Its
+// WriteMessages returns only after every message was acknowledged by all
+// in-sync replicas, or with an error; a kafka-go WriteErrors value says which
+// messages failed.
+func NewWriter(cfg WriterConfig, topic string) *kafkago.Writer {
+	return &kafkago.Writer{
+		Addr:         kafkago.TCP(cfg.Brokers...),
+		Topic:        topic,
+		Balancer:     &kafkago.Murmur2Balancer{},
+		RequiredAcks: kafkago.RequireAll,
+		BatchTimeout: cfg.BatchTimeout,
+		BatchSize:    cfg.BatchSize,
+		BatchBytes:   16 << 20,
+		WriteTimeout: cfg.WriteTimeout,
+		ReadTimeout:  cfg.WriteTimeout,
+		MaxAttempts:  3,
+	}
+}
+
+// ReaderConfig tunes a consumer-group reader.
+type ReaderConfig struct {
+	// Brokers are the bootstrap broker addresses (host:port).
+	Brokers []string `yaml:"brokers"`
+	// GroupID is the consumer group.
+	GroupID string `yaml:"group_id"`
+	// MaxWait bounds how long the broker holds a fetch open when there is no
+	// data. Default 250ms.
+	MaxWait time.Duration `yaml:"max_wait"`
+}
+
+// NewReader returns a consumer-group reader on topic that starts from the
+// earliest offset when the group has no committed offset, and commits only
+// when told to (CommitMessages), synchronously.
+func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *kafkago.Reader {
+	maxWait := cfg.MaxWait
+	if maxWait <= 0 {
+		maxWait = 250 * time.Millisecond
+	}
+	return kafkago.NewReader(kafkago.ReaderConfig{
+		Brokers:               cfg.Brokers,
+		GroupID:               cfg.GroupID,
+		Topic:                 topic,
+		MinBytes:              1,
+		MaxBytes:              16 << 20,
+		MaxWait:               maxWait,
+		ReadBatchTimeout:      maxWait + time.Second,
+		ReadBackoffMin:        10 * time.Millisecond,
+		ReadBackoffMax:        250 * time.Millisecond,
+		HeartbeatInterval:     time.Second,
+		SessionTimeout:        10 * time.Second,
+		RebalanceTimeout:      10 * time.Second,
+		JoinGroupBackoff:      500 * time.Millisecond,
+		WatchPartitionChanges: true,
+		StartOffset:           kafkago.FirstOffset,
+		CommitInterval:        0, // synchronous commits
+		ErrorLogger: kafkago.LoggerFunc(func(msg string, args ...any) {
+			logger.Warn("kafka reader", "topic", topic, "group", cfg.GroupID, "detail", fmt.Sprintf(msg, args...))
+		}),
+	})
+}
+
+// EnsureTopics creates the topics that do not exist yet, each with partitions
+// partitions and replicationFactor replicas. Topics that already exist are
+// left as they are. It retries until ctx is done while the brokers are
+// unreachable, so a role can start before its broker.
+func EnsureTopics(ctx context.Context, brokers []string, partitions, replicationFactor int, topics ...string) error {
+	if len(brokers) == 0 {
+		return errors.New("no kafka brokers configured")
+	}
+	client := &kafkago.Client{Addr: kafkago.TCP(brokers...), Timeout: 10 * time.Second}
+	req := &kafkago.CreateTopicsRequest{}
+	for _, t := range topics {
+		req.Topics = append(req.Topics, kafkago.TopicConfig{Topic: t, NumPartitions: partitions, ReplicationFactor: replicationFactor})
+	}
+	backoff := 100 * time.Millisecond
+	for {
+		resp, err := client.CreateTopics(ctx, req)
+		if err == nil {
+			for topic, terr := range resp.Errors {
+				if terr != nil && !errors.Is(terr, kafkago.TopicAlreadyExists) {
+					return fmt.Errorf("create topic %s: %w", topic, terr)
+				}
+			}
+			return nil
+		}
+		var netErr net.Error
+		if !errors.As(err, &netErr) && !errors.Is(err, kafkago.BrokerNotAvailable) && !errors.Is(err, kafkago.NotController) {
+			return fmt.Errorf("create topics: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("create topics: %w (last error: %w)", ctx.Err(), err)
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// DeadletterMessage returns the dead-letter copy of m, recording where it came
+// from and why it could not be processed. The key and value are unchanged.
+func DeadletterMessage(m kafkago.Message, reason error) kafkago.Message {
+	return kafkago.Message{
+		Key:   m.Key,
+		Value: m.Value,
+		Headers: append(append([]kafkago.Header(nil), m.Headers...),
+			kafkago.Header{Key: HeaderDeadletterTopic, Value: []byte(m.Topic)},
+			kafkago.Header{Key: HeaderDeadletterPartition, Value: []byte(strconv.Itoa(m.Partition))},
+			kafkago.Header{Key: HeaderDeadletterOffset, Value: []byte(strconv.FormatInt(m.Offset, 10))},
+			kafkago.Header{Key: HeaderDeadletterReason, Value: []byte(reason.Error())},
+		),
+	}
+}
