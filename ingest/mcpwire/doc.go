@@ -1,0 +1,16 @@
+// Package mcpwire turns the JSON-RPC 2.0 frames of one MCP session into
+// mcpaudit events (eventv1.Event), one event per JSON-RPC message.
+//
+// An Observer follows one session: it learns the protocol revision and the
+// client and server Implementation from initialize, pairs responses with
+// their requests in both directions (client→server and server→client, for
+// sampling/createMessage, elicitation/create, roots/list, ...) to give each
+// response its method and latency, and extracts the method details that
+// event.proto models (tools/call, tools/list, resources/read, prompts/get,
+// sampling/createMessage, elicitation/create, JSON-RPC errors).
+//
+// Nothing is dropped: a frame that is not JSON gives an event with error
+// code -32700, a JSON value that is not a JSON-RPC message one with -32600.
+//
+// Taps (ingest/tap) and importers use this package; it does no I/O.
+package mcpwire

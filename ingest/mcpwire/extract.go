@@ -1,0 +1,241 @@
+package mcpwire
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+)
+
+// compact returns raw without insignificant white space ("" for none).
+func compact(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// jsonText returns a JSON string's value, or the compact JSON text of any
+// other value.
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return compact(raw)
+}
+
+// validID reports whether a JSON-RPC id is a string, number or null.
+func validID(raw json.RawMessage) bool {
+	switch c := raw[0]; {
+	case c == '"', c == '-', c >= '0' && c <= '9':
+		return true
+	default:
+		return bytes.Equal(raw, []byte("null"))
+	}
+}
+
+// decodeError decodes a JSON-RPC error object leniently; codes outside the
+// int32 range are clamped.
+func decodeError(raw json.RawMessage) *eventv1.JsonRpcError {
+	var e struct {
+		Code    json.Number     `json:"code"`
+		Message json.RawMessage `json:"message"`
+	}
+	if json.Unmarshal(raw, &e) != nil {
+		return &eventv1.JsonRpcError{Code: CodeInvalidRequest, Message: "invalid error object: " + compact(raw)}
+	}
+	out := &eventv1.JsonRpcError{}
+	if len(e.Message) > 0 {
+		out.Message = jsonText(e.Message)
+	}
+	if f, err := e.Code.Float64(); err == nil {
+		out.Code = int32(max(math.MinInt32, min(math.MaxInt32, f)))
+	}
+	return out
+}
+
+// traceFromParams reads params._meta.traceparent (W3C Trace Context,
+// version-traceid-spanid-flags). Invalid or all-zero ids give nil.
+func traceFromParams(params json.RawMessage) *eventv1.TraceContext {
+	if len(params) == 0 || !bytes.Contains(params, []byte("traceparent")) {
+		return nil
+	}
+	var p struct {
+		Meta struct {
+			Traceparent string `json:"traceparent"`
+		} `json:"_meta"`
+	}
+	if json.Unmarshal(params, &p) != nil {
+		return nil
+	}
+	parts := strings.Split(strings.TrimSpace(p.Meta.Traceparent), "-")
+	if len(parts) < 4 || len(parts[0]) != 2 || parts[0] == "ff" {
+		return nil
+	}
+	traceID, spanID := strings.ToLower(parts[1]), strings.ToLower(parts[2])
+	if !isHex(traceID, 32) || !isHex(spanID, 16) ||
+		traceID == strings.Repeat("0", 32) || spanID == strings.Repeat("0", 16) {
+		return nil
+	}
+	return &eventv1.TraceContext{TraceId: traceID, SpanId: spanID}
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// toolResult summarises a CallToolResult.
+func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
+	var r struct {
+		Content []struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		} `json:"content"`
+		StructuredContent json.RawMessage `json:"structuredContent"`
+		IsError           bool            `json:"isError"`
+	}
+	_ = json.Unmarshal(result, &r) // partial on bad shapes
+	out := &eventv1.ToolResult{
+		IsError:               r.IsError,
+		SizeBytes:             int64(len(result)),
+		StructuredContentJson: compact(r.StructuredContent),
+	}
+	if out.StructuredContentJson == "null" {
+		out.StructuredContentJson = ""
+	}
+	var text strings.Builder
+	for _, c := range r.Content {
+		out.ContentTypes = append(out.ContentTypes, c.Type)
+		if c.Type != "text" || o.cfg.MaxResultText < 0 {
+			continue
+		}
+		if text.Len() > 0 {
+			text.WriteByte('\n')
+		}
+		text.WriteString(c.Text)
+		if text.Len() >= o.cfg.MaxResultText {
+			break
+		}
+	}
+	if o.cfg.MaxResultText > 0 {
+		out.Text = truncateUTF8(text.String(), o.cfg.MaxResultText)
+	}
+	return out
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a rune.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// toolList converts a ListToolsResult.
+func toolList(result json.RawMessage) *eventv1.ToolList {
+	var r struct {
+		Tools []json.RawMessage `json:"tools"`
+	}
+	_ = json.Unmarshal(result, &r)
+	out := &eventv1.ToolList{Tools: make([]*eventv1.ToolDefinition, 0, len(r.Tools))}
+	for _, raw := range r.Tools {
+		out.Tools = append(out.Tools, toolDefinition(raw))
+	}
+	return out
+}
+
+// toolDefinition converts one Tool object; fields of the wrong type stay
+// empty, and the hash always covers the whole object as sent.
+func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
+	var t struct {
+		Name         json.RawMessage `json:"name"`
+		Title        json.RawMessage `json:"title"`
+		Description  json.RawMessage `json:"description"`
+		InputSchema  json.RawMessage `json:"inputSchema"`
+		OutputSchema json.RawMessage `json:"outputSchema"`
+		Annotations  json.RawMessage `json:"annotations"`
+	}
+	_ = json.Unmarshal(raw, &t)
+	def := &eventv1.ToolDefinition{
+		Name:             stringOf(t.Name),
+		Title:            stringOf(t.Title),
+		Description:      stringOf(t.Description),
+		InputSchemaJson:  compact(t.InputSchema),
+		OutputSchemaJson: compact(t.OutputSchema),
+	}
+	if len(t.Annotations) > 0 {
+		var a map[string]json.RawMessage
+		if json.Unmarshal(t.Annotations, &a) == nil {
+			def.Annotations = &eventv1.ToolAnnotations{
+				ReadOnlyHint:    boolOf(a["readOnlyHint"]),
+				DestructiveHint: boolOf(a["destructiveHint"]),
+				IdempotentHint:  boolOf(a["idempotentHint"]),
+				OpenWorldHint:   boolOf(a["openWorldHint"]),
+			}
+			if def.Title == "" {
+				def.Title = stringOf(a["title"]) // annotations.title, revision 2025-03-26
+			}
+		}
+	}
+	if h, err := DefinitionHash(raw); err == nil {
+		def.DefinitionHash = h
+	}
+	return def
+}
+
+// stringOf returns a JSON string's value, "" for anything else.
+func stringOf(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// boolOf returns a pointer to a JSON boolean's value, nil for anything else.
+func boolOf(raw json.RawMessage) *bool {
+	var b bool
+	if len(raw) == 0 || json.Unmarshal(raw, &b) != nil || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	return &b
+}
+
+// fillResourceResult adds the mime type of the first content item and the
+// size of all contents (text bytes plus decoded blob bytes) to res.
+func fillResourceResult(res *eventv1.Resource, result json.RawMessage) {
+	var r struct {
+		Contents []struct {
+			MimeType string `json:"mimeType"`
+			Text     string `json:"text"`
+			Blob     string `json:"blob"`
+		} `json:"contents"`
+	}
+	_ = json.Unmarshal(result, &r)
+	for i, c := range r.Contents {
+		if i == 0 {
+			res.MimeType = c.MimeType
+		}
+		res.SizeBytes += int64(len(c.Text))
+		if c.Blob != "" {
+			res.SizeBytes += int64(base64.RawStdEncoding.DecodedLen(len(strings.TrimRight(c.Blob, "="))))
+		}
+	}
+}

@@ -1,0 +1,494 @@
+package mcpwire
+
+import (
+	"bytes"
+	"container/list"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+)
+
+// Defaults of Config.
+const (
+	// DefaultMaxPending is the default bound of the pending-request table.
+	DefaultMaxPending = 10_000
+	// DefaultMaxResultText is the default cap, in bytes, of ToolResult.text.
+	DefaultMaxResultText = 64 << 10
+	// DefaultMaxRawBytes is the default cap, in bytes, of Event.raw.
+	DefaultMaxRawBytes = 64 << 10
+)
+
+// JSON-RPC 2.0 error codes the Observer reports for frames that are not
+// valid JSON-RPC messages.
+const (
+	// CodeParseError marks a frame that is not valid JSON.
+	CodeParseError = -32700
+	// CodeInvalidRequest marks valid JSON that is not a JSON-RPC message.
+	CodeInvalidRequest = -32600
+)
+
+// Config describes the session an Observer follows and its capture policy.
+// The zero value is usable; DefaultConfig fills the bounds.
+type Config struct {
+	// Source is copied into every event (kind TAP, name, version, host,
+	// instance).
+	Source *eventv1.Source `yaml:"-"`
+	// SessionID is Session.id: the Mcp-Session-Id or, for stdio, a derived
+	// correlation key such as a UUIDv7 per tap process.
+	SessionID string `yaml:"-"`
+	// Transport is Session.transport.
+	Transport eventv1.Transport `yaml:"-"`
+	// ServerIdentity is Implementation.identity of the server: the command
+	// line or URL the server was reached at.
+	ServerIdentity string `yaml:"-"`
+	// PrincipalSubject is Principal.subject (the OS user for stdio taps).
+	PrincipalSubject string `yaml:"-"`
+	// Labels are copied into every event.
+	Labels map[string]string `yaml:"labels"`
+	// MaxPending bounds the table of requests awaiting their response; when
+	// full the oldest entry is evicted (counted in Stats.Evictions) and its
+	// response will have no method or duration. Zero means DefaultMaxPending.
+	MaxPending int `yaml:"max_pending"`
+	// MaxResultText caps ToolResult.text in bytes (cut at a UTF-8 boundary).
+	// Zero means DefaultMaxResultText; negative means capture no text.
+	MaxResultText int `yaml:"max_result_text_bytes"`
+	// CaptureRaw keeps each JSON-RPC message in Event.raw.
+	CaptureRaw bool `yaml:"capture_raw"`
+	// MaxRawBytes caps Event.raw in bytes. Zero means DefaultMaxRawBytes.
+	MaxRawBytes int `yaml:"max_raw_bytes"`
+}
+
+// DefaultConfig returns a Config with the default bounds and raw capture off.
+func DefaultConfig() Config {
+	return Config{
+		MaxPending:    DefaultMaxPending,
+		MaxResultText: DefaultMaxResultText,
+		MaxRawBytes:   DefaultMaxRawBytes,
+	}
+}
+
+// Validate reports the first invalid field, naming its config key.
+func (c Config) Validate() error {
+	if c.MaxPending < 0 {
+		return errors.New("max_pending: must not be negative")
+	}
+	if c.MaxRawBytes < 0 {
+		return errors.New("max_raw_bytes: must not be negative")
+	}
+	return nil
+}
+
+// Stats are an Observer's counters.
+type Stats struct {
+	// Messages is the number of events returned (one per JSON-RPC message or
+	// invalid frame).
+	Messages int64
+	// Invalid is the number of frames or batch elements that were not valid
+	// JSON-RPC messages.
+	Invalid int64
+	// Evictions is the number of pending requests evicted from the full
+	// pending-request table.
+	Evictions int64
+	// Unpaired is the number of responses with no pending request.
+	Unpaired int64
+}
+
+// Observer turns the frames of one MCP session into events. It is not safe
+// for concurrent use: call Observe from one goroutine, in transport order.
+type Observer struct {
+	cfg       Config
+	pending   map[pendingKey]*list.Element
+	order     *list.List // of *pendingRequest, oldest first
+	protocol  string
+	client    *eventv1.Implementation
+	server    *eventv1.Implementation
+	principal *eventv1.Principal
+	stats     Stats
+}
+
+// pendingKey identifies a request: who sent it and its id's JSON text.
+type pendingKey struct {
+	dir eventv1.Direction
+	id  string
+}
+
+// pendingRequest is what a response needs from its request.
+type pendingRequest struct {
+	key      pendingKey
+	method   string
+	at       time.Time
+	toolCall *eventv1.ToolCall
+	resource *eventv1.Resource
+	prompt   *eventv1.Prompt
+}
+
+// NewObserver returns an Observer for one session. Zero bounds in cfg take
+// their defaults.
+func NewObserver(cfg Config) *Observer {
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = DefaultMaxPending
+	}
+	if cfg.MaxResultText == 0 {
+		cfg.MaxResultText = DefaultMaxResultText
+	}
+	if cfg.MaxRawBytes <= 0 {
+		cfg.MaxRawBytes = DefaultMaxRawBytes
+	}
+	o := &Observer{
+		cfg:     cfg,
+		pending: make(map[pendingKey]*list.Element),
+		order:   list.New(),
+		server:  &eventv1.Implementation{Identity: cfg.ServerIdentity},
+		client:  &eventv1.Implementation{},
+	}
+	if cfg.PrincipalSubject != "" {
+		o.principal = &eventv1.Principal{Subject: cfg.PrincipalSubject}
+	}
+	return o
+}
+
+// Stats returns the Observer's counters so far.
+func (o *Observer) Stats() Stats { return o.stats }
+
+// ProtocolVersion returns the MCP revision learned so far ("" before
+// initialize).
+func (o *Observer) ProtocolVersion() string { return o.protocol }
+
+// wireMessage is a JSON-RPC 2.0 message of any kind.
+type wireMessage struct {
+	JSONRPC string          `json:"jsonrpc"`
+	ID      json.RawMessage `json:"id"`
+	Method  json.RawMessage `json:"method"`
+	Params  json.RawMessage `json:"params"`
+	Result  json.RawMessage `json:"result"`
+	Error   json.RawMessage `json:"error"`
+}
+
+// Observe returns the events of one transport frame: one event per JSON-RPC
+// message, so several for a JSON array (a JSON-RPC batch, revision
+// 2025-03-26). frame is one message as framed on the transport (for stdio,
+// one line; a trailing "\n" or "\r\n" is ignored). at is when the frame was
+// seen. It never returns an empty slice: a frame that is not JSON gives one
+// event of kind UNSPECIFIED with error -32700, a JSON value that is not a
+// JSON-RPC message one with -32600. Observe does not retain frame.
+func (o *Observer) Observe(dir eventv1.Direction, frame []byte, at time.Time) []*eventv1.Event {
+	frame = bytes.TrimRight(frame, "\r\n")
+	trimmed := bytes.TrimSpace(frame)
+	if !json.Valid(trimmed) {
+		err := json.Unmarshal(trimmed, new(any))
+		msg := "parse error: invalid JSON"
+		if err != nil {
+			msg = "parse error: " + err.Error()
+		}
+		if len(trimmed) == 0 {
+			msg = "parse error: empty frame"
+		}
+		ev := o.newEvent(dir, frame, at)
+		o.invalid(ev, CodeParseError, msg)
+		return []*eventv1.Event{ev}
+	}
+	if trimmed[0] == '[' {
+		var elems []json.RawMessage
+		if err := json.Unmarshal(trimmed, &elems); err != nil { // cannot fail on valid JSON
+			ev := o.newEvent(dir, frame, at)
+			o.invalid(ev, CodeParseError, "parse error: "+err.Error())
+			return []*eventv1.Event{ev}
+		}
+		if len(elems) == 0 {
+			ev := o.newEvent(dir, frame, at)
+			o.invalid(ev, CodeInvalidRequest, "invalid request: empty batch")
+			return []*eventv1.Event{ev}
+		}
+		evs := make([]*eventv1.Event, 0, len(elems))
+		for _, e := range elems {
+			evs = append(evs, o.message(dir, e, at))
+		}
+		return evs
+	}
+	return []*eventv1.Event{o.message(dir, frame, at)}
+}
+
+// newEvent returns an event with the session-wide fields set.
+func (o *Observer) newEvent(dir eventv1.Direction, raw []byte, at time.Time) *eventv1.Event {
+	o.stats.Messages++
+	ev := &eventv1.Event{
+		Time:      timestamppb.New(at),
+		Direction: dir,
+		SizeBytes: int64(len(raw)),
+		Session: &eventv1.Session{
+			Id:              o.cfg.SessionID,
+			Transport:       o.cfg.Transport,
+			ProtocolVersion: o.protocol,
+		},
+	}
+	if id, err := uuid.NewV7(); err == nil {
+		ev.EventId = id.String()
+	} // else the collector assigns one
+	if o.cfg.Source != nil {
+		ev.Source = proto.CloneOf(o.cfg.Source)
+	}
+	if o.principal != nil {
+		ev.Principal = proto.CloneOf(o.principal)
+	}
+	if len(o.cfg.Labels) > 0 {
+		ev.Labels = maps.Clone(o.cfg.Labels)
+	}
+	if o.cfg.CaptureRaw {
+		ev.Raw = bytes.Clone(raw[:min(len(raw), o.cfg.MaxRawBytes)])
+	}
+	return ev
+}
+
+// finish sets the parties, which initialize may just have taught us.
+func (o *Observer) finish(ev *eventv1.Event) *eventv1.Event {
+	ev.Session.ProtocolVersion = o.protocol
+	if o.client.GetName() != "" || o.client.GetVersion() != "" {
+		ev.Client = proto.CloneOf(o.client)
+	}
+	if o.server.GetName() != "" || o.server.GetIdentity() != "" {
+		ev.Server = proto.CloneOf(o.server)
+	}
+	return ev
+}
+
+func (o *Observer) invalid(ev *eventv1.Event, code int32, msg string) {
+	o.stats.Invalid++
+	ev.Kind = eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED
+	ev.Error = &eventv1.JsonRpcError{Code: code, Message: msg}
+	o.finish(ev)
+}
+
+// message returns the event of one JSON-RPC message (valid JSON).
+func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eventv1.Event {
+	ev := o.newEvent(dir, raw, at)
+	var m wireMessage
+	if raw = bytes.TrimSpace(raw); raw[0] != '{' {
+		o.invalid(ev, CodeInvalidRequest, "invalid request: not a JSON object")
+		return ev
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		o.invalid(ev, CodeInvalidRequest, "invalid request: "+err.Error())
+		return ev
+	}
+	idPresent := len(m.ID) > 0 && !bytes.Equal(m.ID, []byte("null"))
+	if len(m.ID) > 0 {
+		ev.JsonrpcId = compact(m.ID)
+	}
+	var method string
+	if len(m.Method) > 0 {
+		if err := json.Unmarshal(m.Method, &method); err != nil {
+			o.invalid(ev, CodeInvalidRequest, "invalid request: method is not a string")
+			return ev
+		}
+		ev.Method = method
+	}
+	if m.JSONRPC != "2.0" {
+		o.invalid(ev, CodeInvalidRequest, fmt.Sprintf("invalid request: jsonrpc is %q, want \"2.0\"", m.JSONRPC))
+		return ev
+	}
+	if len(m.ID) > 0 && !validID(m.ID) {
+		o.invalid(ev, CodeInvalidRequest, "invalid request: id must be a string, number or null")
+		return ev
+	}
+	switch {
+	case len(m.Method) > 0 && idPresent:
+		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_REQUEST
+		o.request(ev, dir, ev.JsonrpcId, method, m.Params, at)
+	case len(m.Method) > 0 && len(m.ID) == 0:
+		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION
+		o.learnMeta(m.Params)
+		ev.Trace = traceFromParams(m.Params)
+	case len(m.Method) > 0:
+		o.invalid(ev, CodeInvalidRequest, "invalid request: request id is null")
+		return ev
+	case len(m.Error) > 0 && !bytes.Equal(m.Error, []byte("null")):
+		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_ERROR
+		ev.Error = decodeError(m.Error)
+		o.response(ev, dir, m.ID, nil, at)
+	case len(m.Result) > 0:
+		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_RESPONSE
+		o.response(ev, dir, m.ID, m.Result, at)
+	default:
+		o.invalid(ev, CodeInvalidRequest, "invalid request: neither method, result nor error")
+		return ev
+	}
+	return o.finish(ev)
+}
+
+// request fills a request event and records it as pending.
+func (o *Observer) request(ev *eventv1.Event, dir eventv1.Direction, id, method string, params json.RawMessage, at time.Time) {
+	o.learnMeta(params)
+	ev.Trace = traceFromParams(params)
+	p := &pendingRequest{key: pendingKey{dir, id}, method: method, at: at}
+	switch method {
+	case "initialize":
+		var ip struct {
+			ProtocolVersion string          `json:"protocolVersion"`
+			ClientInfo      *implementation `json:"clientInfo"`
+		}
+		if json.Unmarshal(params, &ip) == nil {
+			if ip.ClientInfo != nil {
+				o.client = &eventv1.Implementation{Name: ip.ClientInfo.Name, Version: ip.ClientInfo.Version}
+			}
+			if o.protocol == "" {
+				o.protocol = ip.ProtocolVersion // requested; the result has the negotiated one
+			}
+		}
+	case "tools/call":
+		var cp struct {
+			Name      string          `json:"name"`
+			Arguments json.RawMessage `json:"arguments"`
+		}
+		_ = json.Unmarshal(params, &cp) // leaves zero values on bad params
+		ev.ToolCall = &eventv1.ToolCall{Name: cp.Name, ArgumentsJson: compact(cp.Arguments)}
+		p.toolCall = ev.ToolCall
+	case "resources/read":
+		var rp struct {
+			URI string `json:"uri"`
+		}
+		_ = json.Unmarshal(params, &rp)
+		ev.Resource = &eventv1.Resource{Uri: rp.URI}
+		p.resource = ev.Resource
+	case "prompts/get":
+		var pp struct {
+			Name      string                     `json:"name"`
+			Arguments map[string]json.RawMessage `json:"arguments"`
+		}
+		_ = json.Unmarshal(params, &pp)
+		ev.Prompt = &eventv1.Prompt{Name: pp.Name}
+		if len(pp.Arguments) > 0 {
+			ev.Prompt.Arguments = make(map[string]string, len(pp.Arguments))
+			for k, v := range pp.Arguments {
+				ev.Prompt.Arguments[k] = jsonText(v)
+			}
+		}
+		p.prompt = ev.Prompt
+	case "sampling/createMessage":
+		var sp struct {
+			IncludeContext string            `json:"includeContext"`
+			MaxTokens      json.Number       `json:"maxTokens"`
+			SystemPrompt   string            `json:"systemPrompt"`
+			Messages       []json.RawMessage `json:"messages"`
+		}
+		_ = json.Unmarshal(params, &sp)
+		maxTokens, _ := sp.MaxTokens.Int64()
+		ev.Sampling = &eventv1.Sampling{
+			IncludeContext: sp.IncludeContext,
+			MaxTokens:      maxTokens,
+			SystemPrompt:   sp.SystemPrompt,
+			MessageCount:   int32(min(len(sp.Messages), 1<<31-1)),
+		}
+	case "elicitation/create":
+		var ep struct {
+			Message         string          `json:"message"`
+			RequestedSchema json.RawMessage `json:"requestedSchema"`
+		}
+		_ = json.Unmarshal(params, &ep)
+		ev.Elicitation = &eventv1.Elicitation{Message: ep.Message, RequestedSchemaJson: compact(ep.RequestedSchema)}
+	}
+	o.addPending(p)
+}
+
+func (o *Observer) addPending(p *pendingRequest) {
+	if old, ok := o.pending[p.key]; ok { // a reused id replaces the older request
+		o.order.Remove(old)
+	}
+	for o.order.Len() >= o.cfg.MaxPending {
+		oldest := o.order.Front()
+		delete(o.pending, o.order.Remove(oldest).(*pendingRequest).key)
+		o.stats.Evictions++
+	}
+	o.pending[p.key] = o.order.PushBack(p)
+}
+
+// response fills a response or error event from its paired request. result
+// is nil for errors.
+func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.RawMessage, result json.RawMessage, at time.Time) {
+	reqDir := eventv1.Direction_DIRECTION_CLIENT_TO_SERVER
+	if dir == eventv1.Direction_DIRECTION_CLIENT_TO_SERVER {
+		reqDir = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT
+	}
+	var p *pendingRequest
+	if len(id) > 0 {
+		if el, ok := o.pending[pendingKey{reqDir, compact(id)}]; ok {
+			p = o.order.Remove(el).(*pendingRequest)
+			delete(o.pending, p.key)
+		}
+	}
+	if p == nil {
+		o.stats.Unpaired++
+		return
+	}
+	ev.Method = p.method
+	if d := at.Sub(p.at); d >= 0 {
+		ev.Duration = durationpb.New(d)
+	}
+	if p.toolCall != nil {
+		ev.ToolCall = &eventv1.ToolCall{Name: p.toolCall.Name, ArgumentsJson: p.toolCall.ArgumentsJson}
+	}
+	if p.resource != nil {
+		ev.Resource = &eventv1.Resource{Uri: p.resource.Uri}
+	}
+	if p.prompt != nil {
+		ev.Prompt = proto.CloneOf(p.prompt)
+	}
+	if result == nil {
+		return
+	}
+	switch p.method {
+	case "initialize":
+		var ir struct {
+			ProtocolVersion string          `json:"protocolVersion"`
+			ServerInfo      *implementation `json:"serverInfo"`
+		}
+		if json.Unmarshal(result, &ir) == nil {
+			if ir.ProtocolVersion != "" {
+				o.protocol = ir.ProtocolVersion
+			}
+			if ir.ServerInfo != nil {
+				o.server = &eventv1.Implementation{Name: ir.ServerInfo.Name, Version: ir.ServerInfo.Version, Identity: o.cfg.ServerIdentity}
+			}
+		}
+	case "tools/call":
+		ev.ToolCall.Result = o.toolResult(result)
+	case "tools/list":
+		ev.ToolList = toolList(result)
+	case "resources/read":
+		fillResourceResult(ev.Resource, result)
+	}
+}
+
+// implementation is an MCP Implementation object.
+type implementation struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// learnMeta learns the protocol revision and client info that revision
+// 2026-07-28 sends in every request's _meta.
+func (o *Observer) learnMeta(params json.RawMessage) {
+	var p struct {
+		Meta struct {
+			ProtocolVersion string          `json:"io.modelcontextprotocol/protocolVersion"`
+			ClientInfo      *implementation `json:"io.modelcontextprotocol/clientInfo"`
+		} `json:"_meta"`
+	}
+	if len(params) == 0 || json.Unmarshal(params, &p) != nil {
+		return
+	}
+	if p.Meta.ProtocolVersion != "" {
+		o.protocol = p.Meta.ProtocolVersion
+	}
+	if ci := p.Meta.ClientInfo; ci != nil && (ci.Name != "" || ci.Version != "") {
+		o.client = &eventv1.Implementation{Name: ci.Name, Version: ci.Version}
+	}
+}

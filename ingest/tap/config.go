@@ -1,0 +1,97 @@
+package tap
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/mcpaudit/mcpaudit/ingest/mcpwire"
+)
+
+// DefaultCollector is the default collector address: the gRPC address of
+// `mcpaudit up`.
+const DefaultCollector = "127.0.0.1:7070"
+
+// Config configures the tap.
+type Config struct {
+	// Collector is the collector's gRPC address, HOST:PORT.
+	Collector string `yaml:"collector"`
+	// Token, when set, is sent as "authorization: Bearer <Token>".
+	Token string `yaml:"token"`
+	// Insecure uses plaintext gRPC. Without it the tap uses TLS with the
+	// system roots, except for loopback collectors, which are always
+	// plaintext (the traffic never leaves the host).
+	Insecure bool `yaml:"insecure"`
+	// BatchSize is the number of events that triggers a send (and the most
+	// sent in one Export call).
+	BatchSize int `yaml:"batch_size"`
+	// FlushInterval is the longest an event waits before a send is tried.
+	FlushInterval time.Duration `yaml:"flush_interval"`
+	// BufferEvents bounds the events held while waiting for the collector;
+	// events past it are dropped and counted.
+	BufferEvents int `yaml:"buffer_events"`
+	// FlushTimeout bounds the final flush after the child exited.
+	FlushTimeout time.Duration `yaml:"flush_timeout"`
+	// ExportTimeout bounds one Export call.
+	ExportTimeout time.Duration `yaml:"export_timeout"`
+	// MaxBackoff caps the delay between retries of a failed batch.
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+	// QueueChunks bounds the relay→observer queue, in chunks of at most
+	// 64 KiB; chunks that do not fit are dropped and counted.
+	QueueChunks int `yaml:"queue_chunks"`
+	// MaxLineBytes bounds one stdio frame; longer lines are not observed
+	// (counted and logged) but still relayed.
+	MaxLineBytes int `yaml:"max_line_bytes"`
+	// Version is Source.version of the events; empty means the main
+	// module's version from the build info.
+	Version string `yaml:"-"`
+	// Wire is the capture policy of the observer (raw capture, text cap,
+	// pending-request bound, labels).
+	Wire mcpwire.Config `yaml:"wire"`
+}
+
+// DefaultConfig returns the defaults: collector 127.0.0.1:7070, batches of
+// 100 events or 100 ms, a 10,000-event buffer, a 5 s final flush.
+func DefaultConfig() Config {
+	return Config{
+		Collector:     DefaultCollector,
+		BatchSize:     100,
+		FlushInterval: 100 * time.Millisecond,
+		BufferEvents:  10_000,
+		FlushTimeout:  5 * time.Second,
+		ExportTimeout: 10 * time.Second,
+		MaxBackoff:    5 * time.Second,
+		QueueChunks:   1024,
+		MaxLineBytes:  64 << 20,
+		Wire:          mcpwire.DefaultConfig(),
+	}
+}
+
+// Validate reports the first invalid field, naming its config key.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Collector); err != nil {
+		return errors.New("collector: want HOST:PORT")
+	}
+	switch {
+	case c.BatchSize < 1 || c.BatchSize > 1000:
+		return errors.New("batch_size: must be between 1 and 1000")
+	case c.FlushInterval <= 0:
+		return errors.New("flush_interval: must be positive")
+	case c.BufferEvents < 1:
+		return errors.New("buffer_events: must be positive")
+	case c.FlushTimeout < 0:
+		return errors.New("flush_timeout: must not be negative")
+	case c.ExportTimeout <= 0:
+		return errors.New("export_timeout: must be positive")
+	case c.MaxBackoff <= 0:
+		return errors.New("max_backoff: must be positive")
+	case c.QueueChunks < 1:
+		return errors.New("queue_chunks: must be positive")
+	case c.MaxLineBytes < 1:
+		return errors.New("max_line_bytes: must be positive")
+	}
+	if err := c.Wire.Validate(); err != nil {
+		return errors.New("wire." + err.Error())
+	}
+	return nil
+}

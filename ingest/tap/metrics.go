@@ -1,0 +1,75 @@
+package tap
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Reasons of mcpaudit_tap_events_dropped_total.
+const (
+	reasonBufferFull = "buffer_full" // the exporter buffer was at its bound
+	reasonUnsent     = "unsent"      // still buffered when the final flush timed out
+)
+
+// metrics are the tap's Prometheus metrics and the counts its summary logs.
+type metrics struct {
+	relayBytes    *prometheus.CounterVec
+	queueDropped  prometheus.Counter
+	observed      prometheus.Counter
+	sent          prometheus.Counter
+	rejected      prometheus.Counter
+	droppedVec    *prometheus.CounterVec
+	exportErrors  *prometheus.CounterVec
+	exportSeconds prometheus.Histogram
+	oversize      prometheus.Counter
+
+	observedCount, sentCount, rejectedCount, droppedCount atomic.Int64
+	queueDroppedBytes, oversizeFrames                     atomic.Int64
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		relayBytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_relay_bytes_total", Help: "Bytes relayed between the MCP client and the child server.",
+		}, []string{"direction"}),
+		queueDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_observe_dropped_bytes_total", Help: "Relayed bytes not observed because the observer queue was full.",
+		}),
+		observed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_observed_total", Help: "Events made from observed JSON-RPC messages.",
+		}),
+		sent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_sent_total", Help: "Events the collector accepted.",
+		}),
+		rejected: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_rejected_total", Help: "Events in batches the collector rejected for good (INVALID_ARGUMENT, auth).",
+		}),
+		droppedVec: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_dropped_total", Help: "Events dropped before the collector accepted them, by reason.",
+		}, []string{"reason"}),
+		exportErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_export_errors_total", Help: "Retryable Export failures by gRPC code.",
+		}, []string{"code"}),
+		exportSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "mcpaudit_tap_export_duration_seconds", Help: "Latency of Export calls.", Buckets: prometheus.DefBuckets,
+		}),
+		oversize: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_oversize_frames_total", Help: "Frames longer than max_line_bytes, relayed but not observed.",
+		}),
+	}
+	if reg != nil {
+		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize} {
+			if err := reg.Register(c); err != nil {
+				return nil, fmt.Errorf("register metrics: %w", err)
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) dropped(reason string, n int64) {
+	m.droppedVec.WithLabelValues(reason).Add(float64(n))
+	m.droppedCount.Add(n)
+}
