@@ -1,0 +1,275 @@
+package detect
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+)
+
+// Env is the typed environment every rule expression is compiled against and
+// evaluated with: one event's convenience fields plus the raw proto. Names in
+// expressions are the expr tags (snake_case, as in the proto and the
+// OpenTelemetry MCP conventions); the helper functions are lowerCamel.
+type Env struct {
+	// Method is the MCP method (tools/call, tools/list, ...); for responses
+	// the method of the paired request.
+	Method string `expr:"method"`
+	// Kind is request, response, notification or error ("" when unset).
+	Kind string `expr:"kind"`
+	// Direction is client_to_server or server_to_client ("" when unset).
+	Direction string `expr:"direction"`
+	// SessionID is session.id.
+	SessionID string `expr:"session_id"`
+	// TenantID is the event's tenant.
+	TenantID string `expr:"tenant_id"`
+	// ServerName is server.name.
+	ServerName string `expr:"server_name"`
+	// ClientName is client.name.
+	ClientName string `expr:"client_name"`
+	// Subject is principal.subject.
+	Subject string `expr:"subject"`
+	// SourceIP is principal.source_ip.
+	SourceIP string `expr:"source_ip"`
+	// ToolName is tool_call.name.
+	ToolName string `expr:"tool_name"`
+	// Arguments is tool_call.arguments_json decoded (nil when absent or not a
+	// JSON object).
+	Arguments map[string]any `expr:"arguments"`
+	// ArgumentsJSON is tool_call.arguments_json as sent.
+	ArgumentsJSON string `expr:"arguments_json"`
+	// ResultText is tool_call.result.text.
+	ResultText string `expr:"result_text"`
+	// IsError is tool_call.result.is_error.
+	IsError bool `expr:"is_error"`
+	// ErrorCode is the JSON-RPC error code (0 when the event is no error).
+	ErrorCode int `expr:"error_code"`
+	// ErrorMessage is the JSON-RPC error message.
+	ErrorMessage string `expr:"error_message"`
+	// Tools are the tool definitions of a tools/list response.
+	Tools []Tool `expr:"tools"`
+	// ResourceURI is resource.uri.
+	ResourceURI string `expr:"resource_uri"`
+	// SizeBytes is the message size in bytes.
+	SizeBytes int `expr:"size_bytes"`
+	// DurationMS is the response latency in milliseconds.
+	DurationMS float64 `expr:"duration_ms"`
+	// Time is the event time (see EventTime).
+	Time time.Time `expr:"time"`
+	// Event is the raw proto, for fields without a convenience name
+	// (event.Labels, event.Sampling.IncludeContext, ...; Go field names).
+	Event *eventv1.Event `expr:"event"`
+}
+
+// Tool is one tool definition of a tools/list response as rules see it.
+type Tool struct {
+	// Name is the tool name.
+	Name string `expr:"name"`
+	// Title is the human-readable title.
+	Title string `expr:"title"`
+	// Description is the description shown to the model.
+	Description string `expr:"description"`
+	// InputSchemaJSON is inputSchema as JSON text.
+	InputSchemaJSON string `expr:"input_schema_json"`
+	// OutputSchemaJSON is outputSchema as JSON text.
+	OutputSchemaJSON string `expr:"output_schema_json"`
+	// Annotations are the hints with MCP defaults applied.
+	Annotations Annotations `expr:"annotations"`
+	// DefinitionHash is the canonical definition hash.
+	DefinitionHash string `expr:"definition_hash"`
+	// Text is all model-visible text of the tool joined by newlines: name,
+	// title, description and every property name and string value of the
+	// input and output schemas, JSON escapes decoded (so \u200b in a schema is
+	// the code point U+200B here).
+	Text string `expr:"text"`
+}
+
+// Annotations are the MCP tool annotations with the MCP defaults applied
+// where the server sent none (read_only_hint false, destructive_hint true,
+// idempotent_hint false, open_world_hint true).
+type Annotations struct {
+	ReadOnlyHint    bool `expr:"read_only_hint"`
+	DestructiveHint bool `expr:"destructive_hint"`
+	IdempotentHint  bool `expr:"idempotent_hint"`
+	OpenWorldHint   bool `expr:"open_world_hint"`
+}
+
+// EventTime returns the time windows are measured in for ev: ev.time, else
+// ev.received_time, else the zero time.
+func EventTime(ev *eventv1.Event) time.Time {
+	if t := ev.GetTime(); t != nil {
+		return t.AsTime()
+	}
+	if t := ev.GetReceivedTime(); t != nil {
+		return t.AsTime()
+	}
+	return time.Time{}
+}
+
+// NewEnv builds the rule environment for ev. It does not fail: arguments
+// that are not a JSON object leave Arguments nil (ArgumentsJSON keeps the
+// text).
+func NewEnv(ev *eventv1.Event) *Env {
+	e := &Env{
+		Method:       ev.GetMethod(),
+		Kind:         kindName(ev.GetKind()),
+		Direction:    directionName(ev.GetDirection()),
+		SessionID:    ev.GetSession().GetId(),
+		TenantID:     ev.GetTenantId(),
+		ServerName:   ev.GetServer().GetName(),
+		ClientName:   ev.GetClient().GetName(),
+		Subject:      ev.GetPrincipal().GetSubject(),
+		SourceIP:     ev.GetPrincipal().GetSourceIp(),
+		ErrorCode:    int(ev.GetError().GetCode()),
+		ErrorMessage: ev.GetError().GetMessage(),
+		ResourceURI:  ev.GetResource().GetUri(),
+		SizeBytes:    int(ev.GetSizeBytes()),
+		Time:         EventTime(ev),
+		Event:        ev,
+	}
+	if d := ev.GetDuration(); d != nil {
+		e.DurationMS = float64(d.AsDuration()) / float64(time.Millisecond)
+	}
+	if tc := ev.GetToolCall(); tc != nil {
+		e.ToolName = tc.GetName()
+		e.ArgumentsJSON = tc.GetArgumentsJson()
+		if e.ArgumentsJSON != "" {
+			var m map[string]any
+			if json.Unmarshal([]byte(e.ArgumentsJSON), &m) == nil {
+				e.Arguments = m
+			}
+		}
+		e.ResultText = tc.GetResult().GetText()
+		e.IsError = tc.GetResult().GetIsError()
+	}
+	if tl := ev.GetToolList(); tl != nil {
+		e.Tools = make([]Tool, 0, len(tl.GetTools()))
+		for _, td := range tl.GetTools() {
+			e.Tools = append(e.Tools, newTool(td))
+		}
+	}
+	return e
+}
+
+func newTool(td *eventv1.ToolDefinition) Tool {
+	a := td.GetAnnotations()
+	t := Tool{
+		Name:             td.GetName(),
+		Title:            td.GetTitle(),
+		Description:      td.GetDescription(),
+		InputSchemaJSON:  td.GetInputSchemaJson(),
+		OutputSchemaJSON: td.GetOutputSchemaJson(),
+		DefinitionHash:   td.GetDefinitionHash(),
+		Annotations: Annotations{
+			ReadOnlyHint:    a.GetReadOnlyHint(),
+			DestructiveHint: a == nil || a.DestructiveHint == nil || a.GetDestructiveHint(),
+			IdempotentHint:  a.GetIdempotentHint(),
+			OpenWorldHint:   a == nil || a.OpenWorldHint == nil || a.GetOpenWorldHint(),
+		},
+	}
+	var b strings.Builder
+	b.WriteString(t.Name)
+	b.WriteByte('\n')
+	b.WriteString(t.Title)
+	b.WriteByte('\n')
+	b.WriteString(t.Description)
+	for _, schema := range []string{t.InputSchemaJSON, t.OutputSchemaJSON} {
+		if schema == "" {
+			continue
+		}
+		var v any
+		if json.Unmarshal([]byte(schema), &v) != nil {
+			b.WriteByte('\n')
+			b.WriteString(schema) // not JSON: scan it as it is
+			continue
+		}
+		writeSchemaText(&b, v)
+	}
+	t.Text = b.String()
+	return t
+}
+
+// writeSchemaText appends every object key and string value of v.
+func writeSchemaText(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case string:
+		b.WriteByte('\n')
+		b.WriteString(x)
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			b.WriteByte('\n')
+			b.WriteString(k)
+			writeSchemaText(b, x[k])
+		}
+	case []any:
+		for _, e := range x {
+			writeSchemaText(b, e)
+		}
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func kindName(k eventv1.MessageKind) string {
+	switch k {
+	case eventv1.MessageKind_MESSAGE_KIND_REQUEST:
+		return "request"
+	case eventv1.MessageKind_MESSAGE_KIND_RESPONSE:
+		return "response"
+	case eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION:
+		return "notification"
+	case eventv1.MessageKind_MESSAGE_KIND_ERROR:
+		return "error"
+	}
+	return ""
+}
+
+func directionName(d eventv1.Direction) string {
+	switch d {
+	case eventv1.Direction_DIRECTION_CLIENT_TO_SERVER:
+		return "client_to_server"
+	case eventv1.Direction_DIRECTION_SERVER_TO_CLIENT:
+		return "server_to_client"
+	}
+	return ""
+}
+
+// exprOptions are the compile options shared by every rule expression: the
+// typed environment and the helper library.
+func exprOptions() []expr.Option {
+	str := func(p []any, i int) string { s, _ := p[i].(string); return s }
+	return []expr.Option{
+		expr.Env(&Env{}),
+		expr.Function("sensitivePath", func(p ...any) (any, error) { return SensitivePath(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("secrets", func(p ...any) (any, error) { return Secrets(str(p, 0)), nil }, new(func(string) []string)),
+		expr.Function("hasSecret", func(p ...any) (any, error) { return HasSecret(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("invisibleUnicode", func(p ...any) (any, error) { return InvisibleUnicode(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("invisibleCodePoints", func(p ...any) (any, error) { return InvisibleCodePoints(str(p, 0)), nil }, new(func(string) []string)),
+		expr.Function("ansiEscape", func(p ...any) (any, error) { return ANSIEscape(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("injectionMarkers", func(p ...any) (any, error) { return HasInjectionMarkers(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("injectionMarkerList", func(p ...any) (any, error) { return InjectionMarkers(str(p, 0)), nil }, new(func(string) []string)),
+		expr.Function("pathTraversal", func(p ...any) (any, error) { return PathTraversal(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("shellMeta", func(p ...any) (any, error) { return ShellMeta(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("ssrfTarget", func(p ...any) (any, error) { return SSRFTarget(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("entropy", func(p ...any) (any, error) { return Entropy(str(p, 0)), nil }, new(func(string) float64)),
+		expr.Function("editDistance", func(p ...any) (any, error) { return EditDistance(str(p, 0), str(p, 1)), nil }, new(func(string, string) int)),
+		expr.Function("urlish", func(p ...any) (any, error) { return URLish(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("argStrings", func(p ...any) (any, error) { return ArgStrings(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
+		expr.Function("pathArgs", func(p ...any) (any, error) { return PathArgs(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
+		expr.Function("egressTool", func(p ...any) (any, error) {
+			args, _ := p[1].(map[string]any)
+			return EgressTool(str(p, 0), args), nil
+		}, new(func(string, map[string]any) bool)),
+	}
+}
