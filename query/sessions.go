@@ -1,0 +1,251 @@
+package query
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/mcpaudit/mcpaudit/internal/apierr"
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+	queryv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/query/v1"
+)
+
+// ListSessions lists the caller's sessions with events in the request's
+// range, most recently active first (by last event time, then session id
+// descending). Each summary aggregates only the events in the range; counts
+// are of distinct event ids. Events without a session id are not listed.
+func (s *Service) ListSessions(ctx context.Context, req *queryv1.ListSessionsRequest) (_ *queryv1.ListSessionsResponse, err error) {
+	const method = "ListSessions"
+	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
+	tenant, err := s.tenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	q := filterHash(method, tsKey(req.GetStartTime()), tsKey(req.GetEndTime()))
+	cur, after, err := decodeCursor(req.GetPageToken(), q)
+	if err != nil {
+		return nil, apierr.InvalidArgument("page_token", err.Error())
+	}
+	resp := &queryv1.ListSessionsResponse{}
+	if r.empty() {
+		return resp, nil
+	}
+	st := (&stmt{}).add(sessionsSQL, append([]any{tenant}, r.args()...)...)
+	if after {
+		st.add(sessionsBeforeSQL, cur.T, cur.T, cur.ID)
+	}
+	st.add(sessionsTailSQL, size+1)
+
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, st.String(), st.args...)
+	if err != nil {
+		return nil, s.storageError(ctx, method, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id                                string
+			firstNs, lastNs, events, calls    uint64
+			clientName, serverName, transport string
+		)
+		if err := rows.Scan(&id, &firstNs, &lastNs, &events, &calls, &clientName, &serverName, &transport); err != nil {
+			return nil, s.storageError(ctx, method, err)
+		}
+		if len(resp.Sessions) == size {
+			prev := resp.Sessions[size-1]
+			resp.NextPageToken = cursor{T: timestampNanos(prev.GetLastEventTime()), ID: prev.GetSessionId(), Q: q}.encode()
+			break
+		}
+		resp.Sessions = append(resp.Sessions, &queryv1.SessionSummary{
+			SessionId:      id,
+			TenantId:       tenant,
+			FirstEventTime: nanosToTimestamp(firstNs),
+			LastEventTime:  nanosToTimestamp(lastNs),
+			EventCount:     int64(events),
+			ToolCallCount:  int64(calls),
+			ClientName:     clientName,
+			ServerName:     serverName,
+			Transport:      eventv1.Transport(enumValue(eventv1.Transport_value, "TRANSPORT_", transport)),
+		})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.storageError(ctx, method, err)
+	}
+	return resp, nil
+}
+
+// ListSessionEvents lists the events of one of the caller's sessions in the
+// request's range, oldest first (by event time, then event id), one per
+// event id, optionally only those of one MCP method.
+func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessionEventsRequest) (_ *queryv1.ListSessionEventsResponse, err error) {
+	const method = "ListSessionEvents"
+	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
+	tenant, err := s.tenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.GetSessionId() == "" {
+		return nil, apierr.InvalidArgument("session_id", "required")
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	q := filterHash(method, req.GetSessionId(), tsKey(req.GetStartTime()), tsKey(req.GetEndTime()), req.GetMethod())
+	cur, after, err := decodeCursor(req.GetPageToken(), q)
+	if err != nil {
+		return nil, apierr.InvalidArgument("page_token", err.Error())
+	}
+	resp := &queryv1.ListSessionEventsResponse{}
+	if r.empty() {
+		return resp, nil
+	}
+
+	// Phase one: the page's keys, from the light columns only.
+	st := (&stmt{}).add(sessionEventKeysSQL, append([]any{tenant, req.GetSessionId()}, r.args()...)...)
+	if v := req.GetMethod(); v != "" {
+		st.add(sessionEventKeysMethodSQL, v)
+	}
+	if after {
+		st.add(ascAfterSQL, cur.T, cur.T, cur.ID)
+	}
+	st.add(sessionEventKeysTailSQL, size+1)
+
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
+	defer cancel()
+	keys, err := s.keys(ctx, st)
+	if err != nil {
+		return nil, s.storageError(ctx, method, err)
+	}
+	if len(keys) > size {
+		keys = keys[:size]
+		resp.NextPageToken = cursor{T: keys[size-1].T, ID: keys[size-1].ID, Q: q}.encode()
+	}
+	if len(keys) == 0 {
+		return resp, nil
+	}
+
+	// Phase two: those events' payloads, by primary key range.
+	ids := make([]any, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	st = (&stmt{}).add(sessionEventPayloadsSQL, tenant, req.GetSessionId(), keys[0].T, keys[len(keys)-1].T, clickhouse.GroupSet{Value: ids})
+	resp.Events, err = s.events(ctx, method, tenant, st)
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Events) != len(keys) {
+		// Rows do not disappear between the phases unless retention dropped
+		// them in between; say so rather than hide it.
+		s.logger.WarnContext(ctx, "session events vanished between key and payload reads",
+			slog.String("tenant", tenant), slog.String("session_id", req.GetSessionId()),
+			slog.Int("keys", len(keys)), slog.Int("events", len(resp.Events)))
+	}
+	return resp, nil
+}
+
+// keys runs a statement selecting (id, time_unix_nano) rows.
+func (s *Service) keys(ctx context.Context, st *stmt) ([]cursor, error) {
+	rows, err := s.conn.Query(ctx, st.String(), st.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []cursor
+	for rows.Next() {
+		var k cursor
+		if err := rows.Scan(&k.ID, &k.T); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// events runs a statement selecting (event_id, time_unix_nano, payload) rows
+// and decodes them in order, rebuilding events stored without a usable
+// payload from their columns.
+func (s *Service) events(ctx context.Context, method, tenant string, st *stmt) ([]*eventv1.Event, error) {
+	rows, err := s.conn.Query(ctx, st.String(), st.args...)
+	if err != nil {
+		return nil, s.storageError(ctx, method, err)
+	}
+	defer rows.Close()
+	var (
+		out     []*eventv1.Event
+		missing = map[string]int{} // event id -> index in out
+	)
+	for rows.Next() {
+		var (
+			id      string
+			ns      uint64
+			payload string
+		)
+		if err := rows.Scan(&id, &ns, &payload); err != nil {
+			return nil, s.storageError(ctx, method, err)
+		}
+		e := &eventv1.Event{}
+		if !s.unmarshal(ctx, "events", id, []byte(payload), e) {
+			missing[id] = len(out)
+			e = &eventv1.Event{EventId: id, TenantId: tenant, Time: nanosToTimestamp(ns)}
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.storageError(ctx, method, err)
+	}
+	if len(missing) > 0 {
+		if err := s.fillEvents(ctx, tenant, out, missing); err != nil {
+			return nil, s.storageError(ctx, method, err)
+		}
+	}
+	return out, nil
+}
+
+// fillEvents replaces out[missing[id]] with the event rebuilt from its
+// columns.
+func (s *Service) fillEvents(ctx context.Context, tenant string, out []*eventv1.Event, missing map[string]int) error {
+	ids := make([]any, 0, len(missing))
+	for id := range missing {
+		ids = append(ids, id)
+	}
+	rows, err := s.conn.Query(ctx, eventColumnsSQL, tenant, clickhouse.GroupSet{Value: ids})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row eventRow
+		if err := rows.ScanStruct(&row); err != nil {
+			return err
+		}
+		if i, ok := missing[row.EventID]; ok {
+			out[i] = row.event()
+		}
+	}
+	return rows.Err()
+}
+
+// timestampNanos is the inverse of nanosToTimestamp for stored times.
+func timestampNanos(t interface {
+	GetSeconds() int64
+	GetNanos() int32
+}) uint64 {
+	return uint64(t.GetSeconds())*uint64(time.Second) + uint64(t.GetNanos())
+}
