@@ -81,7 +81,7 @@ func roleCommand(name string, roles app.Roles) func(ctx context.Context, args []
 			}
 			cfg.Auth.Tokens = append(cfg.Auth.Tokens, tok)
 		}
-		cfg.Rules = append(cfg.Rules, rules...)
+		cfg.Detect.RuleDirs = append(cfg.Detect.RuleDirs, rules...)
 		if err := cfg.Validate(roles); err != nil {
 			return fmt.Errorf("invalid configuration: %w", err)
 		}

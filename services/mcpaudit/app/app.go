@@ -29,14 +29,6 @@ import (
 	"github.com/mcpaudit/mcpaudit/store"
 )
 
-// Consumer group ids. Each role is one group, so replicas of a role share the
-// partitions and different roles each see every message.
-const (
-	GroupDetect      = "mcpaudit-detect"
-	GroupStoreEvents = "mcpaudit-store-events"
-	GroupStoreAlerts = "mcpaudit-store-alerts"
-)
-
 // Run runs roles until ctx is done, then shuts down in order: the API
 // listeners stop accepting, the roles drain, and only then the Kafka and
 // ClickHouse connections (and, in the all-in-one mode, the embedded broker
@@ -82,6 +74,8 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		return r
 	}
 
+	var runners []runner
+
 	// ClickHouse.
 	var conn driver.Conn
 	chAddr := cfg.ClickHouse.Addr
@@ -98,7 +92,19 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 			}
 			closers.push("local clickhouse", srv.Close)
 			chcfg.Addr = []string{srv.Addr()}
-			logger.Info("local clickhouse started", "addr", srv.Addr(), "dir", filepath.Join(cfg.DataDir, "clickhouse"))
+			// The supervisor restarts a crashed server; when it gives up,
+			// the process stops rather than run without storage.
+			runners = append(runners, runner{"local clickhouse", func(ctx context.Context) error {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-srv.Done():
+					if ctx.Err() != nil {
+						return nil
+					}
+					return fmt.Errorf("server stopped: %w", srv.Err())
+				}
+			}})
 		}
 		chAddr = chcfg.Addr
 		c, err := store.Open(startCtx, chcfg)
@@ -120,7 +126,6 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		logger.Warn("api authentication is off: no auth.tokens configured, callers act as the default tenant", "tenant", auth.DefaultTenant)
 	}
 
-	var runners []runner
 	var apis []api
 	if roles.Ingest {
 		svc, err := ingest.New(cfg.Ingest, newWriter(kafka.TopicEvents), authn, logger.With("role", "ingest"), reg)
@@ -133,11 +138,11 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	if roles.Detect {
 		rules := rulesOverride
 		if rules == nil {
-			if rules, err = LoadRules(cfg.Rules); err != nil {
+			if rules, err = cfg.Detect.LoadRules(); err != nil {
 				return err
 			}
 		}
-		svc, err := detect.New(cfg.Detect, rules, newReader(kafka.TopicEvents, GroupDetect),
+		svc, err := detect.New(cfg.Detect, rules, newReader(kafka.TopicEvents, detect.GroupID),
 			newWriter(kafka.TopicAlerts), newWriter(kafka.TopicDeadletter), logger.With("role", "detect"), reg)
 		if err != nil {
 			return err
@@ -146,8 +151,8 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		runners = append(runners, runner{"detect", svc.Run})
 	}
 	if roles.Store {
-		svc, err := store.New(cfg.Store, conn, newReader(kafka.TopicEvents, GroupStoreEvents),
-			newReader(kafka.TopicAlerts, GroupStoreAlerts), newWriter(kafka.TopicDeadletter), logger.With("role", "store"), reg)
+		svc, err := store.New(cfg.Store, conn, newReader(kafka.TopicEvents, cfg.Store.EventsGroup),
+			newReader(kafka.TopicAlerts, cfg.Store.AlertsGroup), newWriter(kafka.TopicDeadletter), logger.With("role", "store"), reg)
 		if err != nil {
 			return err
 		}
@@ -197,25 +202,6 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	wg.Wait()
 	logger.Info("stopped")
 	return firstErr
-}
-
-// LoadRules returns the built-in rule pack plus the rules under dirs.
-func LoadRules(dirs []string) ([]*detect.Rule, error) {
-	rules, err := detect.LoadBuiltin()
-	if err != nil {
-		return nil, fmt.Errorf("built-in rules: %w", err)
-	}
-	if len(dirs) > 0 {
-		extra, err := detect.LoadDirs(dirs...)
-		if err != nil {
-			return nil, err
-		}
-		rules = append(rules, extra...)
-		if err := detect.CheckUnique(rules); err != nil {
-			return nil, err
-		}
-	}
-	return rules, nil
 }
 
 type runner struct {

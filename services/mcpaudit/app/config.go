@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -48,9 +49,6 @@ type Config struct {
 	Ingest ingest.Config `yaml:"ingest"`
 	// Detect configures the detection role.
 	Detect detect.Config `yaml:"detect"`
-	// Rules are extra directories of rule YAML files, loaded after the
-	// built-in pack.
-	Rules []string `yaml:"rules"`
 	// Store configures the ClickHouse writer role.
 	Store store.Config `yaml:"store"`
 	// Query configures the query API role.
@@ -96,13 +94,11 @@ func LoadFile(path string) (Config, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, errEOF) {
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
 }
-
-var errEOF = errors.New("EOF")
 
 // Validate checks the sections the given roles use and names the offending
 // config key.
@@ -142,7 +138,7 @@ func (c Config) Validate(r Roles) error {
 		{r.Detect, c.Detect.Validate},
 		{r.Store, c.Store.Validate},
 		{r.Query, c.Query.Validate},
-		{r.Store || r.Query, c.ClickHouse.Validate},
+		{(r.Store || r.Query) && len(c.ClickHouse.Addr) > 0, c.ClickHouse.Validate},
 	}
 	for _, ch := range checks {
 		if ch.on {

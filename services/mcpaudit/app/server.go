@@ -20,6 +20,9 @@ import (
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
 )
 
+// maxMessageBytes bounds one gRPC message or REST body (64 MiB).
+const maxMessageBytes = 64 << 20
+
 // api is a gRPC service that also serves REST through grpc-gateway. The
 // ingest and query roles satisfy it.
 type api interface {
@@ -49,7 +52,7 @@ func newAPIServer(ctx context.Context, grpcAddr, httpAddr string, apis []api, re
 		grpcLis.Close()
 		return nil, fmt.Errorf("http listen %s: %w", httpAddr, err)
 	}
-	gs := grpc.NewServer(grpc.MaxRecvMsgSize(64 << 20))
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessageBytes))
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
 	mux := runtime.NewServeMux(
@@ -68,7 +71,8 @@ func newAPIServer(ctx context.Context, grpcAddr, httpAddr string, apis []api, re
 		}
 	}
 	root := http.NewServeMux()
-	root.Handle("/v1/", mux)
+	// REST bodies are bounded like gRPC messages; larger ones get 413.
+	root.Handle("/v1/", http.MaxBytesHandler(mux, maxMessageBytes))
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		resp, err := hs.Check(r.Context(), &healthpb.HealthCheckRequest{})
 		if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
