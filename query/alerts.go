@@ -19,32 +19,20 @@ import (
 func (s *Service) ListAlerts(ctx context.Context, req *queryv1.ListAlertsRequest) (_ *queryv1.ListAlertsResponse, err error) {
 	const method = "ListAlerts"
 	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
-	tenant, err := s.tenant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
+	var invalid error
 	if _, ok := eventv1.Severity_name[int32(req.GetMinSeverity())]; !ok {
-		return nil, apierr.InvalidArgument("min_severity", "unknown severity")
+		invalid = apierr.InvalidArgument("min_severity", "unknown severity")
 	}
-	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
+	lr, err := s.beginList(ctx, req, invalid, method, tsKey(req.GetStartTime()), tsKey(req.GetEndTime()), req.GetRuleId(), req.GetSessionId(), req.GetMinSeverity().String(), req.GetTag())
 	if err != nil {
 		return nil, err
-	}
-	q := filterHash(method, tsKey(req.GetStartTime()), tsKey(req.GetEndTime()), req.GetRuleId(), req.GetSessionId(), req.GetMinSeverity().String(), req.GetTag())
-	cur, after, err := decodeCursor(req.GetPageToken(), q)
-	if err != nil {
-		return nil, apierr.InvalidArgument("page_token", err.Error())
 	}
 	resp := &queryv1.ListAlertsResponse{}
-	if r.empty() {
+	if lr.r.empty() {
 		return resp, nil
 	}
 
-	st := (&stmt{}).add(alertsSQL, append([]any{tenant}, r.args()...)...)
+	st := (&stmt{}).add(alertsSQL, append([]any{lr.tenant}, lr.r.args()...)...)
 	if v := req.GetRuleId(); v != "" {
 		st.add(alertsRuleSQL, v)
 	}
@@ -58,10 +46,10 @@ func (s *Service) ListAlerts(ctx context.Context, req *queryv1.ListAlertsRequest
 		st.add(alertsTagSQL, v)
 	}
 	st.add(alertsGroupSQL)
-	if after {
-		st.add(alertsBeforeSQL, cur.T, cur.T, cur.ID)
+	if lr.after {
+		st.add(alertsBeforeSQL, lr.cur.T, lr.cur.T, lr.cur.ID)
 	}
-	st.add(alertsTailSQL, size+1)
+	st.add(alertsTailSQL, lr.size+1)
 
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
 	defer cancel()
@@ -80,11 +68,11 @@ func (s *Service) ListAlerts(ctx context.Context, req *queryv1.ListAlertsRequest
 		if err := rows.Scan(&id, &ns, &payload); err != nil {
 			return nil, s.storageError(ctx, method, err)
 		}
-		if len(resp.Alerts) == size {
-			resp.NextPageToken = cursor{T: last.T, ID: last.ID, Q: q}.encode()
+		if len(resp.Alerts) == lr.size {
+			resp.NextPageToken = cursor{T: last.T, ID: last.ID, Q: lr.q}.encode()
 			break
 		}
-		a, err := s.alert(ctx, method, tenant, id, payload)
+		a, err := s.alert(ctx, method, lr.tenant, id, payload)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -108,4 +109,63 @@ func tsKey(t *timestamppb.Timestamp) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d.%d", t.GetSeconds(), t.GetNanos())
+}
+
+// pagedRequest is what the list requests (ListAlerts, ListSessions,
+// ListSessionEvents) have in common: a page size, a time range and a page
+// token.
+type pagedRequest interface {
+	GetPageSize() int32
+	GetStartTime() *timestamppb.Timestamp
+	GetEndTime() *timestamppb.Timestamp
+	GetPageToken() string
+}
+
+// listRequest is the validated part of a list request that every list RPC
+// shares.
+type listRequest struct {
+	// tenant is the caller's tenant.
+	tenant string
+	// size is the page size, defaulted and validated.
+	size int
+	// r is the resolved time range.
+	r timeRange
+	// q is filterHash of the request's key parts; page tokens carry it.
+	q string
+	// cur is the keyset position the page starts strictly after; it is set
+	// only when after is true.
+	cur cursor
+	// after reports whether the request carried a page token.
+	after bool
+}
+
+// beginList does the common start of a list RPC: it authenticates the
+// caller, then returns invalid (the RPC's own validation of its other
+// fields, nil when they are fine), then validates page_size, start_time and
+// end_time and decodes page_token against filterHash(key...). key is the
+// method name followed by the request's filters, in the order that defines
+// the query. Errors are statuses: UNAUTHENTICATED, invalid, or
+// INVALID_ARGUMENT naming page_size, start_time, end_time or page_token.
+func (s *Service) beginList(ctx context.Context, req pagedRequest, invalid error, key ...string) (listRequest, error) {
+	tenant, err := s.tenant(ctx)
+	if err != nil {
+		return listRequest{}, err
+	}
+	if invalid != nil {
+		return listRequest{}, invalid
+	}
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return listRequest{}, err
+	}
+	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
+	if err != nil {
+		return listRequest{}, err
+	}
+	q := filterHash(key...)
+	cur, after, err := decodeCursor(req.GetPageToken(), q)
+	if err != nil {
+		return listRequest{}, apierr.InvalidArgument("page_token", err.Error())
+	}
+	return listRequest{tenant: tenant, size: size, r: r, q: q, cur: cur, after: after}, nil
 }

@@ -19,32 +19,19 @@ import (
 func (s *Service) ListSessions(ctx context.Context, req *queryv1.ListSessionsRequest) (_ *queryv1.ListSessionsResponse, err error) {
 	const method = "ListSessions"
 	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
-	tenant, err := s.tenant(ctx)
+	lr, err := s.beginList(ctx, req, nil, method, tsKey(req.GetStartTime()), tsKey(req.GetEndTime()))
 	if err != nil {
 		return nil, err
-	}
-	size, err := pageSize(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
-	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
-	if err != nil {
-		return nil, err
-	}
-	q := filterHash(method, tsKey(req.GetStartTime()), tsKey(req.GetEndTime()))
-	cur, after, err := decodeCursor(req.GetPageToken(), q)
-	if err != nil {
-		return nil, apierr.InvalidArgument("page_token", err.Error())
 	}
 	resp := &queryv1.ListSessionsResponse{}
-	if r.empty() {
+	if lr.r.empty() {
 		return resp, nil
 	}
-	st := (&stmt{}).add(sessionsSQL, append([]any{tenant}, r.args()...)...)
-	if after {
-		st.add(sessionsBeforeSQL, cur.T, cur.T, cur.ID)
+	st := (&stmt{}).add(sessionsSQL, append([]any{lr.tenant}, lr.r.args()...)...)
+	if lr.after {
+		st.add(sessionsBeforeSQL, lr.cur.T, lr.cur.T, lr.cur.ID)
 	}
-	st.add(sessionsTailSQL, size+1)
+	st.add(sessionsTailSQL, lr.size+1)
 
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
 	defer cancel()
@@ -62,14 +49,14 @@ func (s *Service) ListSessions(ctx context.Context, req *queryv1.ListSessionsReq
 		if err := rows.Scan(&id, &firstNs, &lastNs, &events, &calls, &clientName, &serverName, &transport); err != nil {
 			return nil, s.storageError(ctx, method, err)
 		}
-		if len(resp.Sessions) == size {
-			prev := resp.Sessions[size-1]
-			resp.NextPageToken = cursor{T: timestampNanos(prev.GetLastEventTime()), ID: prev.GetSessionId(), Q: q}.encode()
+		if len(resp.Sessions) == lr.size {
+			prev := resp.Sessions[lr.size-1]
+			resp.NextPageToken = cursor{T: timestampNanos(prev.GetLastEventTime()), ID: prev.GetSessionId(), Q: lr.q}.encode()
 			break
 		}
 		resp.Sessions = append(resp.Sessions, &queryv1.SessionSummary{
 			SessionId:      id,
-			TenantId:       tenant,
+			TenantId:       lr.tenant,
 			FirstEventTime: nanosToTimestamp(firstNs),
 			LastEventTime:  nanosToTimestamp(lastNs),
 			EventCount:     int64(events),
@@ -91,38 +78,27 @@ func (s *Service) ListSessions(ctx context.Context, req *queryv1.ListSessionsReq
 func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessionEventsRequest) (_ *queryv1.ListSessionEventsResponse, err error) {
 	const method = "ListSessionEvents"
 	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
-	tenant, err := s.tenant(ctx)
-	if err != nil {
-		return nil, err
-	}
+	var invalid error
 	if req.GetSessionId() == "" {
-		return nil, apierr.InvalidArgument("session_id", "required")
+		invalid = apierr.InvalidArgument("session_id", "required")
 	}
-	size, err := pageSize(req.GetPageSize())
+	lr, err := s.beginList(ctx, req, invalid, method, req.GetSessionId(), tsKey(req.GetStartTime()), tsKey(req.GetEndTime()), req.GetMethod())
 	if err != nil {
 		return nil, err
 	}
-	r, err := resolveRange(req.GetStartTime(), req.GetEndTime(), s.now())
-	if err != nil {
-		return nil, err
-	}
-	q := filterHash(method, req.GetSessionId(), tsKey(req.GetStartTime()), tsKey(req.GetEndTime()), req.GetMethod())
-	cur, after, err := decodeCursor(req.GetPageToken(), q)
-	if err != nil {
-		return nil, apierr.InvalidArgument("page_token", err.Error())
-	}
+	tenant, size := lr.tenant, lr.size
 	resp := &queryv1.ListSessionEventsResponse{}
-	if r.empty() {
+	if lr.r.empty() {
 		return resp, nil
 	}
 
 	// Phase one: the page's keys, from the light columns only.
-	st := (&stmt{}).add(sessionEventKeysSQL, append([]any{tenant, req.GetSessionId()}, r.args()...)...)
+	st := (&stmt{}).add(sessionEventKeysSQL, append([]any{tenant, req.GetSessionId()}, lr.r.args()...)...)
 	if v := req.GetMethod(); v != "" {
 		st.add(sessionEventKeysMethodSQL, v)
 	}
-	if after {
-		st.add(ascAfterSQL, cur.T, cur.T, cur.ID)
+	if lr.after {
+		st.add(ascAfterSQL, lr.cur.T, lr.cur.T, lr.cur.ID)
 	}
 	st.add(sessionEventKeysTailSQL, size+1)
 
@@ -134,7 +110,7 @@ func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessio
 	}
 	if len(keys) > size {
 		keys = keys[:size]
-		resp.NextPageToken = cursor{T: keys[size-1].T, ID: keys[size-1].ID, Q: q}.encode()
+		resp.NextPageToken = cursor{T: keys[size-1].T, ID: keys[size-1].ID, Q: lr.q}.encode()
 	}
 	if len(keys) == 0 {
 		return resp, nil
