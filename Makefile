@@ -11,7 +11,10 @@ NPM_PACKAGES := @modelcontextprotocol/server-filesystem @modelcontextprotocol/se
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 BUF := $(GO) tool -modfile=tools.mod buf
 
-.PHONY: all build demo test deps deps-clickhouse deps-npm proto proto-check lint vet unit clean
+CHDB_PREFIX ?= $(CURDIR)/.tmp/chdb
+export CHDB_PREFIX
+
+.PHONY: all build demo test deps deps-clickhouse deps-npm deps-chdb chdb-check proto proto-check lint vet clean
 
 all: build
 
@@ -43,6 +46,20 @@ deps-npm:
 		mkdir -p $(NPM_PREFIX) && npm install --no-audit --no-fund --silent --prefix $(NPM_PREFIX) $(NPM_PACKAGES); \
 	fi
 
+## deps-chdb: the current ClickHouse engine in-process (chDB, from npm), for checking current-release SQL.
+deps-chdb:
+	@if [ -f $(CHDB_PREFIX)/node_modules/chdb/package.json ]; then \
+		echo "chdb: present in $(CHDB_PREFIX)"; \
+	else \
+		command -v npm >/dev/null || { echo "npm is required (Node.js 20+)" >&2; exit 1; }; \
+		echo "chdb: installing into $(CHDB_PREFIX)"; \
+		mkdir -p $(CHDB_PREFIX) && npm install --no-audit --no-fund --silent --prefix $(CHDB_PREFIX) chdb; \
+	fi
+
+## chdb-check: run the current-release schema and the de-duplicating reads on the current ClickHouse engine.
+chdb-check: deps-chdb
+	node scripts/chdb-check.mjs
+
 ## proto: regenerate Go, gRPC, grpc-gateway and OpenAPI code from proto/.
 proto:
 	$(BUF) lint
@@ -69,7 +86,7 @@ vet:
 	$(GO) vet ./...
 
 ## test: everything CI runs.
-test: deps proto-check lint
+test: deps proto-check lint chdb-check
 	$(GO) build ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
