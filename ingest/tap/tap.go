@@ -63,6 +63,7 @@ type Stdio struct {
 // its exit code, or 128+N when signal N killed it.
 type ExitError struct{ Code int }
 
+// Error reports the child's exit status.
 func (e *ExitError) Error() string { return fmt.Sprintf("child exit status %d", e.Code) }
 
 // Stats are the tap's counts at the end of Run.

@@ -230,6 +230,7 @@ type tailBuffer struct {
 	buf bytes.Buffer
 }
 
+// Write keeps the last max bytes written.
 func (b *tailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -240,6 +241,7 @@ func (b *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String returns the kept bytes.
 func (b *tailBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -35,10 +35,14 @@ var commands = []command{
 // exitError carries a process exit code through the error return.
 type exitError struct{ code int }
 
+// Error reports the exit status.
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT/SIGTERM starts a graceful drain; restoring the default
+	// handlers then lets a second one abort it.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	var ee exitError

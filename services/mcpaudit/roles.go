@@ -111,7 +111,10 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 // multiFlag is a repeatable string flag.
 type multiFlag []string
 
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+// String joins the values with commas (flag.Value).
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+// Set appends v (flag.Value).
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func splitList(s string) []string {
