@@ -41,7 +41,7 @@ for bin in "$mcpaudit" "$mcpdemo"; do
 	[[ -x "$bin" ]] || die "$bin not found or not executable (run 'make build')"
 done
 [[ -d "$MCPAUDIT_NPM_PREFIX/node_modules/@modelcontextprotocol" ]] ||
-	die "reference MCP servers missing under $MCPAUDIT_NPM_PREFIX (run 'make demo-deps' or: npm install --prefix $MCPAUDIT_NPM_PREFIX @modelcontextprotocol/server-filesystem @modelcontextprotocol/server-memory @modelcontextprotocol/server-everything)"
+	die "reference MCP servers missing under $MCPAUDIT_NPM_PREFIX (run 'make deps' or: npm install --prefix $MCPAUDIT_NPM_PREFIX @modelcontextprotocol/server-filesystem @modelcontextprotocol/server-memory @modelcontextprotocol/server-everything)"
 
 port_in_use() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 for addr in "$grpc_addr" "$http_addr"; do

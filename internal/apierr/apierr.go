@@ -11,11 +11,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // InvalidArgument returns an INVALID_ARGUMENT status naming field (a path in
@@ -86,7 +88,7 @@ func HTTPErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshale
 // retryAfterSeconds, with a google.rpc.RetryInfo detail (Retry-After on REST).
 func Unavailable(code codes.Code, msg string, retryAfterSeconds int) error {
 	st := status.New(code, msg)
-	if d, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpbSeconds(retryAfterSeconds)}); err == nil {
+	if d, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(time.Duration(retryAfterSeconds) * time.Second)}); err == nil {
 		return d.Err()
 	}
 	return st.Err()
