@@ -47,15 +47,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: not with -short")
 	}
-	bin := t.TempDir()
-	mcpauditBin := filepath.Join(bin, "mcpaudit")
-	mcpdemoBin := filepath.Join(bin, "mcpdemo")
-	for _, b := range []struct{ out, pkg string }{{mcpauditBin, "."}, {mcpdemoBin, "../mcpdemo"}} {
-		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
+	mcpauditBin, mcpdemoBin := buildBinaries(t)
 	npmPrefix, err := demo.DefaultNPMPrefix()
 	if err != nil {
 		t.Fatalf("MCP servers from npm: %v (run `make deps`)", err)
@@ -148,6 +140,20 @@ func TestEndToEnd(t *testing.T) {
 	up.stop(t)
 }
 
+// buildBinaries builds mcpaudit and mcpdemo into a temporary directory.
+func buildBinaries(t *testing.T) (mcpaudit, mcpdemo string) {
+	t.Helper()
+	bin := t.TempDir()
+	mcpaudit, mcpdemo = filepath.Join(bin, "mcpaudit"), filepath.Join(bin, "mcpdemo")
+	for _, b := range []struct{ out, pkg string }{{mcpaudit, "."}, {mcpdemo, "../mcpdemo"}} {
+		cmd := exec.Command("go", "build", "-o", b.out, b.pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	return mcpaudit, mcpdemo
+}
+
 // checkToolCallsStoredOnce asserts that every tool call the scenario made is
 // stored exactly once as a tools/call request with the same arguments.
 func checkToolCallsStoredOnce(t *testing.T, ctx context.Context, q *demo.QueryClient, sr *demo.ScenarioReport, since time.Time) {
@@ -214,7 +220,7 @@ func alertIDs(alerts []*eventv1.Alert) []string {
 	return ids
 }
 
-// upProcess is a running `mcpaudit up`.
+// upProcess is a running mcpaudit process (`up` or a single role).
 type upProcess struct {
 	cmd                *exec.Cmd
 	grpcAddr, httpAddr string
@@ -231,12 +237,22 @@ var (
 // banner.
 func startUp(t *testing.T, ctx context.Context, bin, dataDir string) *upProcess {
 	t.Helper()
-	logFile := filepath.Join(t.TempDir(), "up.log")
+	p := startProcess(t, ctx, bin, "up", "--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+	if p.grpcAddr == "" || p.httpAddr == "" {
+		t.Fatalf("banner did not name the addresses (grpc %q, http %q)\n%s", p.grpcAddr, p.httpAddr, p.log())
+	}
+	return p
+}
+
+// startProcess starts `mcpaudit args...` and waits for its banner.
+func startProcess(t *testing.T, ctx context.Context, bin string, args ...string) *upProcess {
+	t.Helper()
+	logFile := filepath.Join(t.TempDir(), args[0]+".log")
 	logf, err := os.Create(logFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "up", "--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, args...)
 	cmd.Stderr = logf
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -273,14 +289,11 @@ func startUp(t *testing.T, ctx context.Context, bin, dataDir string) *upProcess 
 	select {
 	case <-banner:
 	case err := <-p.done:
-		t.Fatalf("mcpaudit up exited before it was ready: %v\n%s", err, p.log())
+		t.Fatalf("mcpaudit %s exited before it was ready: %v\n%s", args[0], err, p.log())
 	case <-time.After(90 * time.Second):
-		t.Fatalf("mcpaudit up not ready after 90s\n%s", p.log())
+		t.Fatalf("mcpaudit %s not ready after 90s\n%s", args[0], p.log())
 	case <-ctx.Done():
-		t.Fatalf("mcpaudit up: %v", ctx.Err())
-	}
-	if p.grpcAddr == "" || p.httpAddr == "" {
-		t.Fatalf("banner did not name the addresses (grpc %q, http %q)\n%s", p.grpcAddr, p.httpAddr, p.log())
+		t.Fatalf("mcpaudit %s: %v", args[0], ctx.Err())
 	}
 	return p
 }
@@ -292,11 +305,11 @@ func (p *upProcess) stop(t *testing.T) {
 	select {
 	case err := <-p.done:
 		if err != nil {
-			t.Errorf("mcpaudit up exited with %v after SIGTERM\n%s", err, p.log())
+			t.Errorf("mcpaudit %s exited with %v after SIGTERM\n%s", p.cmd.Args[1], err, p.log())
 		}
 	case <-time.After(60 * time.Second):
 		_ = p.cmd.Process.Kill()
-		t.Errorf("mcpaudit up did not stop within 60s of SIGTERM\n%s", p.log())
+		t.Errorf("mcpaudit %s did not stop within 60s of SIGTERM\n%s", p.cmd.Args[1], p.log())
 	}
 }
 
