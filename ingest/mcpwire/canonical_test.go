@@ -3,7 +3,10 @@ package mcpwire
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCanonicalize(t *testing.T) {
@@ -65,5 +68,25 @@ func TestDefinitionHash(t *testing.T) {
 				t.Errorf("%s vs %s: equal = %v, want %v", tt.got, tt.want, !tt.equal, tt.equal)
 			}
 		})
+	}
+}
+
+func TestCapJSON(t *testing.T) {
+	small := `{"path":"a"}`
+	if got := capJSON(small, 100); got != small {
+		t.Fatalf("capJSON under the cap = %q", got)
+	}
+	big := `{"s":"` + strings.Repeat("é", 5000) + `"}`
+	got := capJSON(big, 4096)
+	if len(got) > 4096 {
+		t.Fatalf("capped JSON is %d bytes, cap 4096", len(got))
+	}
+	var v struct {
+		Truncated bool   `json:"mcpaudit.truncated"`
+		Size      int    `json:"size_bytes"`
+		Prefix    string `json:"prefix"`
+	}
+	if err := json.Unmarshal([]byte(got), &v); err != nil || !v.Truncated || v.Size != len(big) || !strings.HasPrefix(big, v.Prefix) || !utf8.ValidString(v.Prefix) {
+		t.Fatalf("capJSON = %s (err %v)", got, err)
 	}
 }

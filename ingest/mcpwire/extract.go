@@ -112,7 +112,7 @@ func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
 	out := &eventv1.ToolResult{
 		IsError:               r.IsError,
 		SizeBytes:             int64(len(result)),
-		StructuredContentJson: compact(r.StructuredContent),
+		StructuredContentJson: capJSON(compact(r.StructuredContent), o.cfg.MaxJSONBytes),
 	}
 	if out.StructuredContentJson == "null" {
 		out.StructuredContentJson = ""
@@ -135,6 +135,26 @@ func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
 		out.Text = truncateUTF8(text.String(), o.cfg.MaxResultText)
 	}
 	return out
+}
+
+// capJSON returns js when it is at most max bytes, else a small JSON object
+// that says it was truncated, gives its size and keeps a prefix of the text
+// (see Config.MaxJSONBytes).
+func capJSON(js string, max int) string {
+	if len(js) <= max {
+		return js
+	}
+	const overhead = 1 << 10 // room for the wrapper and escaping growth
+	prefix := truncateUTF8(js, max/2-overhead)
+	b, err := json.Marshal(struct {
+		Truncated bool   `json:"mcpaudit.truncated"`
+		Size      int    `json:"size_bytes"`
+		Prefix    string `json:"prefix"`
+	}{true, len(js), prefix})
+	if err != nil {
+		return `{"mcpaudit.truncated":true}`
+	}
+	return string(b)
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a rune.

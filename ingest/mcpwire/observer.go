@@ -23,6 +23,9 @@ const (
 	DefaultMaxPending = 10_000
 	// DefaultMaxResultText is the default cap, in bytes, of ToolResult.text.
 	DefaultMaxResultText = 64 << 10
+	// DefaultMaxJSONBytes is the default cap, in bytes, of tool arguments and
+	// structured content JSON (the collector's default limit).
+	DefaultMaxJSONBytes = 256 << 10
 	// DefaultMaxRawBytes is the default cap, in bytes, of Event.raw.
 	DefaultMaxRawBytes = 64 << 10
 )
@@ -61,6 +64,13 @@ type Config struct {
 	// MaxResultText caps ToolResult.text in bytes (cut at a UTF-8 boundary).
 	// Zero means DefaultMaxResultText; negative means capture no text.
 	MaxResultText int `yaml:"max_result_text_bytes"`
+	// MaxJSONBytes caps ToolCall.arguments_json and
+	// ToolResult.structured_content_json in bytes. A larger value is replaced
+	// by a valid JSON object {"mcpaudit.truncated":true,"size_bytes":N,
+	// "prefix":"<the first bytes of the JSON text>"} so that it stays within
+	// the collector's limits (ingest.max_arguments_bytes, 256 KiB by default)
+	// and detection still sees its beginning. Zero means DefaultMaxJSONBytes.
+	MaxJSONBytes int `yaml:"max_json_bytes"`
 	// CaptureRaw keeps each JSON-RPC message in Event.raw.
 	CaptureRaw bool `yaml:"capture_raw"`
 	// MaxRawBytes caps Event.raw in bytes. Zero means DefaultMaxRawBytes.
@@ -72,6 +82,7 @@ func DefaultConfig() Config {
 	return Config{
 		MaxPending:    DefaultMaxPending,
 		MaxResultText: DefaultMaxResultText,
+		MaxJSONBytes:  DefaultMaxJSONBytes,
 		MaxRawBytes:   DefaultMaxRawBytes,
 	}
 }
@@ -142,6 +153,9 @@ func NewObserver(cfg Config) *Observer {
 	}
 	if cfg.MaxRawBytes <= 0 {
 		cfg.MaxRawBytes = DefaultMaxRawBytes
+	}
+	if cfg.MaxJSONBytes <= 0 {
+		cfg.MaxJSONBytes = DefaultMaxJSONBytes
 	}
 	o := &Observer{
 		cfg:     cfg,
@@ -349,7 +363,7 @@ func (o *Observer) request(ev *eventv1.Event, dir eventv1.Direction, id, method 
 			Arguments json.RawMessage `json:"arguments"`
 		}
 		_ = json.Unmarshal(params, &cp) // leaves zero values on bad params
-		ev.ToolCall = &eventv1.ToolCall{Name: cp.Name, ArgumentsJson: compact(cp.Arguments)}
+		ev.ToolCall = &eventv1.ToolCall{Name: cp.Name, ArgumentsJson: capJSON(compact(cp.Arguments), o.cfg.MaxJSONBytes)}
 		p.toolCall = ev.ToolCall
 	case "resources/read":
 		var rp struct {

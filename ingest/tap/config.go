@@ -25,6 +25,10 @@ type Config struct {
 	// BatchSize is the number of events that triggers a send (and the most
 	// sent in one Export call).
 	BatchSize int `yaml:"batch_size"`
+	// MaxBatchBytes bounds the protobuf size of the events in one Export
+	// call, so that a batch stays under gRPC's default 4 MiB message limit;
+	// a single larger event is still sent alone. Default 3 MiB.
+	MaxBatchBytes int `yaml:"max_batch_bytes"`
 	// FlushInterval is the longest an event waits before a send is tried.
 	FlushInterval time.Duration `yaml:"flush_interval"`
 	// BufferEvents bounds the events held while waiting for the collector;
@@ -56,6 +60,7 @@ func DefaultConfig() Config {
 	return Config{
 		Collector:     DefaultCollector,
 		BatchSize:     100,
+		MaxBatchBytes: 3 << 20,
 		FlushInterval: 100 * time.Millisecond,
 		BufferEvents:  10_000,
 		FlushTimeout:  5 * time.Second,
@@ -73,6 +78,8 @@ func (c Config) Validate() error {
 		return errors.New("collector: want HOST:PORT")
 	}
 	switch {
+	case c.MaxBatchBytes < 1:
+		return errors.New("max_batch_bytes: must be positive")
 	case c.BatchSize < 1 || c.BatchSize > 1000:
 		return errors.New("batch_size: must be between 1 and 1000")
 	case c.FlushInterval <= 0:

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
@@ -153,7 +154,7 @@ func (e *exporter) next(ctx context.Context) ([]*eventv1.Event, bool) {
 		}
 		if n >= e.cfg.BatchSize || (n > 0 && (closing || time.Since(oldest) >= e.cfg.FlushInterval)) {
 			e.mu.Lock()
-			batch := append([]*eventv1.Event(nil), e.buf[:min(len(e.buf), e.cfg.BatchSize)]...)
+			batch := e.takeBatch()
 			e.mu.Unlock()
 			return batch, true
 		}
@@ -173,6 +174,22 @@ func (e *exporter) next(ctx context.Context) ([]*eventv1.Event, bool) {
 			t.Stop()
 		}
 	}
+}
+
+// takeBatch copies the oldest events into a batch of at most BatchSize
+// events and MaxBatchBytes bytes (at least one event). e.mu must be held.
+func (e *exporter) takeBatch() []*eventv1.Event {
+	var batch []*eventv1.Event
+	size := 0
+	for _, ev := range e.buf[:min(len(e.buf), e.cfg.BatchSize)] {
+		n := proto.Size(ev)
+		if len(batch) > 0 && size+n > e.cfg.MaxBatchBytes {
+			break
+		}
+		batch = append(batch, ev)
+		size += n
+	}
+	return batch
 }
 
 // send exports one batch. On success or a final failure it removes the batch
