@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	"math"
 	"net/netip"
 	"net/url"
@@ -82,65 +83,20 @@ func isPathSeparator(r rune) bool {
 	return false
 }
 
-// secretPatterns are the secret kinds Secrets recognises, with a cheap
-// substring that every match contains (checked before the regexp).
-var secretPatterns = []struct {
-	kind   string
-	hint   string
-	re     *regexp.Regexp
-	ignore bool // hint is matched case-insensitively
-}{
-	{kind: "aws_access_key_id", hint: "A", re: regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`)},
-	{kind: "aws_secret_access_key", hint: "aws_secret_access_key", ignore: true, re: regexp.MustCompile(`(?i)aws_secret_access_key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}`)},
-	{kind: "private_key", hint: "PRIVATE KEY", re: regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----`)},
-	{kind: "github_token", hint: "gh", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b`)},
-	{kind: "slack_token", hint: "xox", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`)},
-	{kind: "slack_webhook", hint: "hooks.slack.com", re: regexp.MustCompile(`https://hooks\.slack\.com/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`)},
-	{kind: "jwt", hint: "eyJ", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}`)},
-}
+// secretCatalogue is the shared catalogue of secret patterns; the collector
+// redacts with the same one, so Secrets also counts its [REDACTED:kind]
+// markers.
+var secretCatalogue = secrets.NewRedactor()
 
-// Secrets returns the kinds of secrets found in s, in a fixed order, each
-// once: aws_access_key_id, aws_secret_access_key, private_key (PEM private
-// key blocks of any type), github_token (ghp_/gho_/ghu_/ghs_/ghr_ and
-// github_pat_), slack_token (xox?-), slack_webhook and jwt. It returns nil
-// when none is found. expr: secrets(s).
-func Secrets(s string) []string {
-	var out []string
-	for _, p := range secretPatterns {
-		if p.ignore {
-			if !containsFold(s, p.hint) {
-				continue
-			}
-		} else if !strings.Contains(s, p.hint) {
-			continue
-		}
-		if p.re.MatchString(s) {
-			out = append(out, p.kind)
-		}
-	}
-	return out
-}
+// Secrets returns the kinds of secrets in s, each once, in the order of
+// secrets.AllKinds (private_key, aws_access_key, aws_secret_access_key,
+// github_token, slack_token, slack_webhook, jwt, json_secret), counting both
+// clear-text secrets and the collector's `[REDACTED:kind]` markers. It
+// returns nil when none is found. expr: secrets(s).
+func Secrets(s string) []string { return secretCatalogue.Kinds(s) }
 
 // HasSecret reports whether Secrets(s) finds anything. expr: hasSecret(s).
-func HasSecret(s string) bool {
-	for _, p := range secretPatterns {
-		if p.ignore {
-			if !containsFold(s, p.hint) {
-				continue
-			}
-		} else if !strings.Contains(s, p.hint) {
-			continue
-		}
-		if p.re.MatchString(s) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), sub)
-}
+func HasSecret(s string) bool { return len(secretCatalogue.Kinds(s)) > 0 }
 
 // isInvisible reports whether r is an invisible or bidirectional-control code
 // point used to hide instructions: tag characters U+E0000–U+E007F, zero-width

@@ -46,7 +46,7 @@ type Config struct {
 	// in-flight Export calls to finish. Default 15s.
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 	// Redact masks secrets in tool arguments, tool results and raw messages
-	// before they are written (see Redactor). Default true.
+	// before they are written (see secrets.Redactor). Default true.
 	Redact bool `yaml:"redact"`
 	// CaptureRaw keeps Event.raw; when false the collector drops it.
 	// Default false.

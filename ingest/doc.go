@@ -33,7 +33,7 @@
 //     collector's clock. Event.raw is dropped unless Config.CaptureRaw.
 //  5. Redaction (Config.Redact, on by default). Secrets in tool arguments,
 //     tool result text and structured content and the raw message are
-//     replaced by `[REDACTED:<kind>]` (see Redactor), so detection still sees
+//     replaced by `[REDACTED:<kind>]` (see secrets.Redactor), so detection still sees
 //     that a secret of that kind was there.
 //  6. Write. One Kafka message per event on mcpaudit.events.v1: key
 //     kafka.Key(tenant, session.id) so a session stays on one partition and

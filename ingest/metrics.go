@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 )
 
 // metrics are the collector's Prometheus series. They exist even when no
@@ -45,7 +47,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	m.accepted = m.events.WithLabelValues("accepted")
 	m.rejected = m.events.WithLabelValues("rejected")
-	for _, k := range []string{KindAWSAccessKey, KindPrivateKey, KindGitHubToken, KindSlackToken, KindJWT, KindJSONSecret} {
+	for _, k := range secrets.AllKinds() {
 		m.redactions.WithLabelValues(k)
 	}
 	if reg == nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
@@ -54,7 +55,7 @@ type Service struct {
 	cfg      Config
 	w        MessageWriter
 	authn    *auth.Authenticator
-	redactor *Redactor
+	redactor *secrets.Redactor
 	logger   *slog.Logger
 	m        *metrics
 	now      func() time.Time
@@ -90,7 +91,7 @@ func New(cfg Config, w MessageWriter, authn *auth.Authenticator, logger *slog.Lo
 		cfg:      cfg,
 		w:        w,
 		authn:    authn,
-		redactor: NewRedactor(),
+		redactor: secrets.NewRedactor(),
 		logger:   logger,
 		m:        m,
 		now:      time.Now,

@@ -32,6 +32,7 @@ import (
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
@@ -315,7 +316,7 @@ func TestExportGRPCAndREST(t *testing.T) {
 	if got := testutil.ToFloat64(st.svc.m.batches.WithLabelValues("InvalidArgument")); got != 1 {
 		t.Errorf("InvalidArgument batches = %v, want 1", got)
 	}
-	if got := testutil.ToFloat64(st.svc.m.redactions.WithLabelValues(KindJSONSecret)); got != 2 {
+	if got := testutil.ToFloat64(st.svc.m.redactions.WithLabelValues(secrets.KindJSONSecret)); got != 2 {
 		t.Errorf("json_secret redactions = %v, want 2", got)
 	}
 	if n, err := testutil.GatherAndCount(st.reg, "mcpaudit_ingest_export_duration_seconds"); err != nil || n != 1 {
@@ -535,3 +536,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Fatal("second New on one registry: want a registration error")
 	}
 }
+
+// Fake secrets, assembled so that no literal token sits in the source.
+var (
+	fakeAWS   = "AKIA" + "IOSFODNN7EXAMPLE"
+	fakeSlack = "xox" + "b-123456789012-abcdefABCDEF"
+)

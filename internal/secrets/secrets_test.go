@@ -1,4 +1,4 @@
-package ingest
+package secrets
 
 import (
 	"encoding/json"
@@ -92,5 +92,36 @@ func BenchmarkRedact(b *testing.B) {
 				r.Redact(bc.in, nil)
 			}
 		})
+	}
+}
+
+func TestKinds(t *testing.T) {
+	r := NewRedactor()
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"clear text", "key " + fakeAWS + " and " + fakeGHP, []string{KindAWSAccessKey, KindGitHubToken}},
+		{"markers the redactor left", r.Redact(`{"k":"`+fakeAWS+`","password":"x"}`, nil), []string{KindAWSAccessKey, KindJSONSecret}},
+		{"aws secret key value", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", []string{KindAWSSecretKey}},
+		{"slack webhook", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX", []string{KindSlackWebhook}},
+		{"exempt member", `{"progressToken":"abc"}`, nil},
+		{"none", "hello, AKIA is a prefix", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.Kinds(tt.in); !slices.Equal(got, tt.want) {
+				t.Fatalf("Kinds(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+	// Everything Kinds finds in clear text, Redact masks.
+	in := "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY " + fakeSlack
+	if got := r.Kinds(r.Redact(in, nil)); !slices.Equal(got, r.Kinds(in)) {
+		t.Fatalf("kinds after redaction %v, before %v", got, r.Kinds(in))
+	}
+	if out := r.Redact(in, nil); strings.Contains(out, "wJalrXUtnFEMI") || strings.Contains(out, fakeSlack) {
+		t.Fatalf("Redact left a secret: %s", out)
 	}
 }

@@ -1,24 +1,40 @@
-package ingest
+// Package secrets is mcpaudit's one catalogue of secret patterns. The
+// collector masks what it finds (Redactor.Redact) before events reach Kafka,
+// and detection asks which kinds of secret a text holds (Kinds), counting the
+// `[REDACTED:kind]` markers the collector left as well, so that both sides
+// always agree on what a secret is.
+//
+// Written here rather than taken from a secret scanner library: the scanners
+// available (gitleaks, trufflehog) are whole applications with hundreds of
+// rules and network verification, far heavier than the handful of
+// high-confidence patterns a hot ingest path can afford.
+package secrets
 
 import (
 	"regexp"
 	"strings"
 )
 
-// Redaction kinds, as they appear in the `[REDACTED:<kind>]` marker and in
-// the kind label of mcpaudit_ingest_redactions_total.
+// Secret kinds, as they appear in the `[REDACTED:<kind>]` marker, in Kinds'
+// result and in the kind label of mcpaudit_ingest_redactions_total.
 const (
 	// KindAWSAccessKey is an AWS access key id (AKIA... long-term, ASIA...
-	// temporary).
+	// temporary, ABIA/ACCA).
 	KindAWSAccessKey = "aws_access_key"
+	// KindAWSSecretKey is the 40-character value of an
+	// aws_secret_access_key assignment.
+	KindAWSSecretKey = "aws_secret_access_key"
 	// KindPrivateKey is a PEM private key block (RSA, EC, OPENSSH, PKCS#8,
 	// encrypted), with or without its END line.
 	KindPrivateKey = "private_key"
 	// KindGitHubToken is a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_,
 	// github_pat_).
 	KindGitHubToken = "github_token"
-	// KindSlackToken is a Slack token (xoxb-, xoxa-, xoxp-, xoxr-, xoxs-).
+	// KindSlackToken is a Slack token (xoxb-, xoxa-, xoxp-, xoxr-, xoxs-,
+	// xoxo-).
 	KindSlackToken = "slack_token"
+	// KindSlackWebhook is a Slack incoming-webhook URL.
+	KindSlackWebhook = "slack_webhook"
 	// KindJWT is a JSON Web Token in compact serialisation (eyJ....eyJ....sig).
 	KindJWT = "jwt"
 	// KindJSONSecret is the string value of a JSON member whose name says it
@@ -36,7 +52,8 @@ func Marker(kind string) string { return redactMarkerPrefix + kind + "]" }
 type redactRule struct {
 	kind string
 	// hints is a cheap substring test: the regexp runs only when the text
-	// contains one of these strings (ASCII case-insensitively when fold).
+	// contains one of these strings (case-insensitively when fold; the hints
+	// of such rules are lowercase).
 	// Empty runs always.
 	hints []string
 	fold  bool
@@ -56,9 +73,14 @@ type Redactor struct {
 	rules []redactRule
 }
 
+// AllKinds returns every kind, in the order the rules apply.
+func AllKinds() []string {
+	return []string{KindPrivateKey, KindAWSAccessKey, KindAWSSecretKey, KindGitHubToken, KindSlackToken, KindSlackWebhook, KindJWT, KindJSONSecret}
+}
+
 // NewRedactor returns a Redactor with the built-in rules, applied in this
-// order: private keys, AWS access keys, GitHub tokens, Slack tokens, JWTs,
-// then JSON members named like secrets (password, passwd, secret, token,
+// order: private keys, AWS access keys and secret keys, GitHub tokens, Slack
+// tokens and webhooks, JWTs, then JSON members named like secrets (password, passwd, secret, token,
 // api_key, apikey, credential, in any case, as part of the member name).
 func NewRedactor() *Redactor {
 	return &Redactor{rules: []redactRule{
@@ -71,8 +93,15 @@ func NewRedactor() *Redactor {
 		},
 		{
 			kind:  KindAWSAccessKey,
-			hints: []string{"AKIA", "ASIA"},
-			re:    regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`),
+			hints: []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+			re:    regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`),
+		},
+		{
+			kind:  KindAWSSecretKey,
+			hints: []string{"aws_secret_access_key"},
+			fold:  true,
+			re:    regexp.MustCompile(`(?i)aws_secret_access_key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})`),
+			group: 1,
 		},
 		{
 			kind:  KindGitHubToken,
@@ -82,7 +111,12 @@ func NewRedactor() *Redactor {
 		{
 			kind:  KindSlackToken,
 			hints: []string{"xox"},
-			re:    regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,250}`),
+			re:    regexp.MustCompile(`\bxox[baprso]-[A-Za-z0-9-]{10,250}`),
+		},
+		{
+			kind:  KindSlackWebhook,
+			hints: []string{"hooks.slack.com"},
+			re:    regexp.MustCompile(`https://hooks\.slack\.com/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
 		},
 		{
 			kind:  KindJWT,
@@ -107,14 +141,51 @@ func NewRedactor() *Redactor {
 // secret is returned unchanged, without copying. JSON stays valid JSON: the
 // markers hold no quote or backslash and replace text inside string values.
 func (r *Redactor) Redact(s string, found func(kind string)) string {
+	// Hints are only a pre-filter, so testing them against the original text
+	// is safe: redaction changes values, never the member names or prefixes
+	// the hints look for.
+	h := hintText{s: s}
 	for i := range r.rules {
 		rule := &r.rules[i]
-		if len(rule.hints) > 0 && !containsAny(s, rule.hints, rule.fold) {
+		if !h.has(rule) {
 			continue
 		}
 		s = rule.apply(s, found)
 	}
 	return s
+}
+
+// Kinds returns the kinds of secret in s, each once, in the order of
+// AllKinds: both secrets still in clear text and `[REDACTED:kind]` markers
+// (the collector redacts before detection sees an event). It returns nil when
+// there is none.
+func (r *Redactor) Kinds(s string) []string {
+	var out []string
+	h := hintText{s: s}
+	for i := range r.rules {
+		rule := &r.rules[i]
+		if (h.has(rule) && rule.present(s)) || strings.Contains(s, Marker(rule.kind)) {
+			out = append(out, rule.kind)
+		}
+	}
+	return out
+}
+
+// present reports whether s holds a secret of the rule's kind in clear text.
+// The caller has checked the rule's hints.
+func (rule *redactRule) present(s string) bool {
+	for _, loc := range rule.re.FindAllStringSubmatchIndex(s, -1) {
+		start, end := loc[2*rule.group], loc[2*rule.group+1]
+		if start >= 0 && !rule.isExempt(s[loc[0]:loc[1]]) && !isMarker(s[start:end]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMarker reports whether v is a redaction marker.
+func isMarker(v string) bool {
+	return strings.HasPrefix(v, redactMarkerPrefix) && strings.HasSuffix(v, "]") && !strings.ContainsAny(v, " ")
 }
 
 func (rule *redactRule) apply(s string, found func(string)) string {
@@ -132,7 +203,7 @@ func (rule *redactRule) apply(s string, found func(string)) string {
 			continue
 		}
 		// A value an earlier rule already masked keeps its specific kind.
-		if strings.HasPrefix(s[start:end], redactMarkerPrefix) && strings.HasSuffix(s[start:end], "]") && !strings.ContainsAny(s[start:end], " ") {
+		if isMarker(s[start:end]) {
 			continue
 		}
 		b.WriteString(s[last:start])
@@ -158,28 +229,28 @@ func (rule *redactRule) isExempt(match string) bool {
 	return false
 }
 
-func containsAny(s string, subs []string, fold bool) bool {
-	for _, sub := range subs {
-		if !fold && strings.Contains(s, sub) || fold && containsFoldASCII(s, sub) {
-			return true
-		}
-	}
-	return false
+// hintText tests rule hints against one text, lowering it at most once for
+// the case-insensitive ones.
+type hintText struct {
+	s, lower string
+	lowered  bool
 }
 
-// containsFoldASCII reports whether s contains sub, a lowercase ASCII word,
-// ignoring ASCII case.
-func containsFoldASCII(s, sub string) bool {
-	first := sub[0]
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i]|0x20 != first {
-			continue
+// has reports whether the text contains one of rule's hints (any text does
+// when the rule has none).
+func (h *hintText) has(rule *redactRule) bool {
+	if len(rule.hints) == 0 {
+		return true
+	}
+	text := h.s
+	if rule.fold {
+		if !h.lowered {
+			h.lower, h.lowered = strings.ToLower(h.s), true
 		}
-		j := 1
-		for j < len(sub) && s[i+j]|0x20 == sub[j] {
-			j++
-		}
-		if j == len(sub) {
+		text = h.lower
+	}
+	for _, sub := range rule.hints {
+		if strings.Contains(text, sub) {
 			return true
 		}
 	}
