@@ -18,8 +18,6 @@ import (
 // GroupID is the consumer group the detect role reads mcpaudit.events.v1 with.
 const GroupID = "mcpaudit-detect"
 
-// HeaderAlertID is the Kafka header carrying an alert message's alert_id.
-const HeaderAlertID = "mcpaudit.alert_id"
 
 // MessageWriter is the part of *kafka-go.Writer the Service needs: a
 // synchronous write that returns only after the broker acknowledged every
@@ -265,7 +263,7 @@ func (s *Service) evaluate(msgs []kafkago.Message) *batchOutput {
 			out.alerts = append(out.alerts, kafkago.Message{
 				Key:     kafka.Key(a.GetTenantId(), a.GetSessionId()),
 				Value:   b,
-				Headers: []kafkago.Header{{Key: HeaderAlertID, Value: []byte(a.GetAlertId())}},
+				Headers: []kafkago.Header{{Key: kafka.HeaderAlertID, Value: []byte(a.GetAlertId())}},
 			})
 		}
 	}

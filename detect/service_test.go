@@ -89,8 +89,8 @@ func TestServiceEndToEnd(t *testing.T) {
 	var got []string
 	for _, a := range alerts {
 		got = append(got, a.msg.GetRuleId())
-		if string(a.header(HeaderAlertID)) != a.msg.GetAlertId() || a.msg.GetAlertId() == "" {
-			t.Errorf("alert header %q, alert_id %q", a.header(HeaderAlertID), a.msg.GetAlertId())
+		if string(a.header(kafka.HeaderAlertID)) != a.msg.GetAlertId() || a.msg.GetAlertId() == "" {
+			t.Errorf("alert header %q, alert_id %q", a.header(kafka.HeaderAlertID), a.msg.GetAlertId())
 		}
 		if string(a.key) != string(kafka.Key("acme", a.msg.GetSessionId())) {
 			t.Errorf("alert key %q, want tenant+session", a.key)

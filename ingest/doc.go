@@ -37,7 +37,7 @@
 //     that a secret of that kind was there.
 //  6. Write. One Kafka message per event on mcpaudit.events.v1: key
 //     kafka.Key(tenant, session.id) so a session stays on one partition and
-//     in order, value the protobuf Event, header HeaderEventID. The call
+//     in order, value the protobuf Event, header kafka.HeaderEventID (mcpaudit.event_id). The call
 //     returns only after the writer (acks=all) acknowledged every message;
 //     the response holds accepted_count and the event ids in request order.
 //     When Kafka does not acknowledge within Config.WriteTimeout the call

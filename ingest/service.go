@@ -26,11 +26,6 @@ import (
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
 
-// HeaderEventID is the Kafka header that carries the event's event_id on
-// every message the collector writes, so consumers can deduplicate or
-// dead-letter without decoding the value.
-const HeaderEventID = "mcpaudit.event_id"
-
 // retryAfterSeconds is the retry advice given with UNAVAILABLE and
 // RESOURCE_EXHAUSTED.
 const retryAfterSeconds = 1
@@ -238,7 +233,7 @@ func (s *Service) prepare(tenant string, now time.Time, events []*eventv1.Event)
 		msgs[i] = kafkago.Message{
 			Key:     kafka.Key(tenant, ev.GetSession().GetId()),
 			Value:   val,
-			Headers: []kafkago.Header{{Key: HeaderEventID, Value: []byte(ev.EventId)}},
+			Headers: []kafkago.Header{{Key: kafka.HeaderEventID, Value: []byte(ev.EventId)}},
 		}
 	}
 	return msgs, ids, nil

@@ -276,8 +276,8 @@ func TestExportGRPCAndREST(t *testing.T) {
 		if got, want := m.Key, kafka.Key("acme", ev.GetSession().GetId()); !bytes.Equal(got, want) {
 			t.Errorf("event %s key = %q, want %q", ev.GetEventId(), got, want)
 		}
-		if h := header(m, HeaderEventID); h != ev.GetEventId() {
-			t.Errorf("header %s = %q, want %q", HeaderEventID, h, ev.GetEventId())
+		if h := header(m, kafka.HeaderEventID); h != ev.GetEventId() {
+			t.Errorf("header %s = %q, want %q", kafka.HeaderEventID, h, ev.GetEventId())
 		}
 		if ev.GetReceivedTime() == nil {
 			t.Errorf("event %s has no received_time", ev.GetEventId())

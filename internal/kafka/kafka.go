@@ -33,6 +33,14 @@ const (
 	TopicDeadletter = "mcpaudit.deadletter.v1"
 )
 
+// Message header names. Event messages carry their event_id and alert
+// messages their alert_id, so consumers and operators can see the idempotency
+// key without decoding the value.
+const (
+	HeaderEventID = "mcpaudit.event_id"
+	HeaderAlertID = "mcpaudit.alert_id"
+)
+
 // Dead-letter header names.
 const (
 	HeaderDeadletterTopic     = "mcpaudit.deadletter.topic"
