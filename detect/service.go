@@ -18,7 +18,6 @@ import (
 // GroupID is the consumer group the detect role reads mcpaudit.events.v1 with.
 const GroupID = "mcpaudit-detect"
 
-
 // MessageWriter is the part of *kafka-go.Writer the Service needs: a
 // synchronous write that returns only after the broker acknowledged every
 // message (acks=all with kafka.NewWriter).
