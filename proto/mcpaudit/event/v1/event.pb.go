@@ -226,6 +226,15 @@ const (
 	MessageKind_MESSAGE_KIND_NOTIFICATION MessageKind = 3
 	// An error response (has error).
 	MessageKind_MESSAGE_KIND_ERROR MessageKind = 4
+	// A transport frame (or JSON-RPC batch element) that is not a valid
+	// JSON-RPC 2.0 message: not JSON, not an object, or with members of the
+	// wrong type (jsonrpc not "2.0", id not a string, number or null, method
+	// not a string). invalid_frame says why and keeps the first bytes.
+	MessageKind_MESSAGE_KIND_INVALID MessageKind = 5
+	// Not a message: the emitter could not observe part of the session (a
+	// bounded queue or buffer was full) and says so in the record.
+	// observation_gap holds the bytes, events and time span missed.
+	MessageKind_MESSAGE_KIND_OBSERVATION_GAP MessageKind = 6
 )
 
 // Enum value maps for MessageKind.
@@ -236,13 +245,17 @@ var (
 		2: "MESSAGE_KIND_RESPONSE",
 		3: "MESSAGE_KIND_NOTIFICATION",
 		4: "MESSAGE_KIND_ERROR",
+		5: "MESSAGE_KIND_INVALID",
+		6: "MESSAGE_KIND_OBSERVATION_GAP",
 	}
 	MessageKind_value = map[string]int32{
-		"MESSAGE_KIND_UNSPECIFIED":  0,
-		"MESSAGE_KIND_REQUEST":      1,
-		"MESSAGE_KIND_RESPONSE":     2,
-		"MESSAGE_KIND_NOTIFICATION": 3,
-		"MESSAGE_KIND_ERROR":        4,
+		"MESSAGE_KIND_UNSPECIFIED":     0,
+		"MESSAGE_KIND_REQUEST":         1,
+		"MESSAGE_KIND_RESPONSE":        2,
+		"MESSAGE_KIND_NOTIFICATION":    3,
+		"MESSAGE_KIND_ERROR":           4,
+		"MESSAGE_KIND_INVALID":         5,
+		"MESSAGE_KIND_OBSERVATION_GAP": 6,
 	}
 )
 
@@ -271,6 +284,61 @@ func (x MessageKind) Number() protoreflect.EnumNumber {
 // Deprecated: Use MessageKind.Descriptor instead.
 func (MessageKind) EnumDescriptor() ([]byte, []int) {
 	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{3}
+}
+
+// GapReason says why an emitter missed part of a session.
+type GapReason int32
+
+const (
+	// Not set.
+	GapReason_GAP_REASON_UNSPECIFIED GapReason = 0
+	// The relay outpaced the observer and the bounded queue between them was
+	// full: bytes were relayed without being parsed.
+	GapReason_GAP_REASON_OBSERVER_QUEUE_FULL GapReason = 1
+	// Events were observed but the emitter's bounded buffer of undelivered
+	// events was full (the collector was unreachable for long).
+	GapReason_GAP_REASON_BUFFER_FULL GapReason = 2
+)
+
+// Enum value maps for GapReason.
+var (
+	GapReason_name = map[int32]string{
+		0: "GAP_REASON_UNSPECIFIED",
+		1: "GAP_REASON_OBSERVER_QUEUE_FULL",
+		2: "GAP_REASON_BUFFER_FULL",
+	}
+	GapReason_value = map[string]int32{
+		"GAP_REASON_UNSPECIFIED":         0,
+		"GAP_REASON_OBSERVER_QUEUE_FULL": 1,
+		"GAP_REASON_BUFFER_FULL":         2,
+	}
+)
+
+func (x GapReason) Enum() *GapReason {
+	p := new(GapReason)
+	*p = x
+	return p
+}
+
+func (x GapReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (GapReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_mcpaudit_event_v1_event_proto_enumTypes[4].Descriptor()
+}
+
+func (GapReason) Type() protoreflect.EnumType {
+	return &file_mcpaudit_event_v1_event_proto_enumTypes[4]
+}
+
+func (x GapReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use GapReason.Descriptor instead.
+func (GapReason) EnumDescriptor() ([]byte, []int) {
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{4}
 }
 
 // Severity is the Sigma rule level.
@@ -322,11 +390,11 @@ func (x Severity) String() string {
 }
 
 func (Severity) Descriptor() protoreflect.EnumDescriptor {
-	return file_mcpaudit_event_v1_event_proto_enumTypes[4].Descriptor()
+	return file_mcpaudit_event_v1_event_proto_enumTypes[5].Descriptor()
 }
 
 func (Severity) Type() protoreflect.EnumType {
-	return &file_mcpaudit_event_v1_event_proto_enumTypes[4]
+	return &file_mcpaudit_event_v1_event_proto_enumTypes[5]
 }
 
 func (x Severity) Number() protoreflect.EnumNumber {
@@ -335,7 +403,7 @@ func (x Severity) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Severity.Descriptor instead.
 func (Severity) EnumDescriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{4}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{5}
 }
 
 // Event is one JSON-RPC message observed on an MCP session. It is the unit of
@@ -398,9 +466,25 @@ type Event struct {
 	// The raw JSON-RPC message, when the capture policy keeps it.
 	Raw []byte `protobuf:"bytes,24,opt,name=raw,proto3" json:"raw,omitempty"`
 	// Free-form key/value labels from the emitter.
-	Labels        map[string]string `protobuf:"bytes,25,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Labels map[string]string `protobuf:"bytes,25,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Set when kind is MESSAGE_KIND_INVALID: why the frame is not a JSON-RPC
+	// message, and its first bytes.
+	InvalidFrame *InvalidFrame `protobuf:"bytes,26,opt,name=invalid_frame,json=invalidFrame,proto3" json:"invalid_frame,omitempty"`
+	// Set when kind is MESSAGE_KIND_OBSERVATION_GAP: what the emitter missed.
+	ObservationGap *ObservationGap `protobuf:"bytes,27,opt,name=observation_gap,json=observationGap,proto3" json:"observation_gap,omitempty"`
+	// True when the message as sent held bytes that are not valid UTF-8. Every
+	// string field of the event then holds them replaced by U+FFFD (JSON-RPC
+	// requires UTF-8, RFC 8259 section 8.1); raw keeps the original bytes when
+	// the capture policy keeps raw messages.
+	InvalidUtf8 bool `protobuf:"varint,28,opt,name=invalid_utf8,json=invalidUtf8,proto3" json:"invalid_utf8,omitempty"`
+	// Fields the emitter or the collector shortened to fit a size limit, as
+	// paths in the event (`tool_call.arguments_json`, `raw`,
+	// `tool_list.tools[2].description`). A shortened JSON field holds the
+	// object {"mcpaudit.truncated":true,"size_bytes":N,"prefix":"..."}; a
+	// shortened text or bytes field is cut (text at a UTF-8 boundary).
+	TruncatedFields []string `protobuf:"bytes,29,rep,name=truncated_fields,json=truncatedFields,proto3" json:"truncated_fields,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Event) Reset() {
@@ -604,6 +688,34 @@ func (x *Event) GetRaw() []byte {
 func (x *Event) GetLabels() map[string]string {
 	if x != nil {
 		return x.Labels
+	}
+	return nil
+}
+
+func (x *Event) GetInvalidFrame() *InvalidFrame {
+	if x != nil {
+		return x.InvalidFrame
+	}
+	return nil
+}
+
+func (x *Event) GetObservationGap() *ObservationGap {
+	if x != nil {
+		return x.ObservationGap
+	}
+	return nil
+}
+
+func (x *Event) GetInvalidUtf8() bool {
+	if x != nil {
+		return x.InvalidUtf8
+	}
+	return false
+}
+
+func (x *Event) GetTruncatedFields() []string {
+	if x != nil {
+		return x.TruncatedFields
 	}
 	return nil
 }
@@ -959,6 +1071,179 @@ func (x *TraceContext) GetSpanId() string {
 	return ""
 }
 
+// InvalidFrame describes a frame that is not a valid JSON-RPC message.
+type InvalidFrame struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The JSON-RPC 2.0 error code the frame deserves: -32700 (parse error: not
+	// valid JSON) or -32600 (invalid request: JSON, but not a JSON-RPC
+	// message).
+	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	// What is wrong, for example `invalid character 'x' looking for beginning
+	// of value` or `jsonrpc is "1.0", want "2.0"`.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The first bytes of the frame as sent (at most 1 KiB by default), kept
+	// whatever the raw-capture policy, redacted by the collector.
+	Prefix []byte `protobuf:"bytes,3,opt,name=prefix,proto3" json:"prefix,omitempty"`
+	// True when the frame was longer than the emitter's frame limit and was
+	// relayed without being parsed.
+	Oversize      bool `protobuf:"varint,4,opt,name=oversize,proto3" json:"oversize,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvalidFrame) Reset() {
+	*x = InvalidFrame{}
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvalidFrame) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvalidFrame) ProtoMessage() {}
+
+func (x *InvalidFrame) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvalidFrame.ProtoReflect.Descriptor instead.
+func (*InvalidFrame) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *InvalidFrame) GetCode() int32 {
+	if x != nil {
+		return x.Code
+	}
+	return 0
+}
+
+func (x *InvalidFrame) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *InvalidFrame) GetPrefix() []byte {
+	if x != nil {
+		return x.Prefix
+	}
+	return nil
+}
+
+func (x *InvalidFrame) GetOversize() bool {
+	if x != nil {
+		return x.Oversize
+	}
+	return false
+}
+
+// ObservationGap is a stretch of a session the emitter relayed or observed
+// but could not record.
+type ObservationGap struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why the emitter missed it.
+	Reason GapReason `protobuf:"varint,1,opt,name=reason,proto3,enum=mcpaudit.event.v1.GapReason" json:"reason,omitempty"`
+	// Bytes relayed without being observed (0 when the loss came after
+	// observation).
+	Bytes int64 `protobuf:"varint,2,opt,name=bytes,proto3" json:"bytes,omitempty"`
+	// Events observed but not delivered (0 when the loss came before
+	// observation).
+	Events int64 `protobuf:"varint,3,opt,name=events,proto3" json:"events,omitempty"`
+	// Newline-terminated frames in the unobserved bytes, counted without
+	// parsing them.
+	Frames int64 `protobuf:"varint,4,opt,name=frames,proto3" json:"frames,omitempty"`
+	// When the first missed byte or event was seen.
+	StartTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	// When the last missed byte or event was seen.
+	EndTime       *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ObservationGap) Reset() {
+	*x = ObservationGap{}
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ObservationGap) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ObservationGap) ProtoMessage() {}
+
+func (x *ObservationGap) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ObservationGap.ProtoReflect.Descriptor instead.
+func (*ObservationGap) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ObservationGap) GetReason() GapReason {
+	if x != nil {
+		return x.Reason
+	}
+	return GapReason_GAP_REASON_UNSPECIFIED
+}
+
+func (x *ObservationGap) GetBytes() int64 {
+	if x != nil {
+		return x.Bytes
+	}
+	return 0
+}
+
+func (x *ObservationGap) GetEvents() int64 {
+	if x != nil {
+		return x.Events
+	}
+	return 0
+}
+
+func (x *ObservationGap) GetFrames() int64 {
+	if x != nil {
+		return x.Frames
+	}
+	return 0
+}
+
+func (x *ObservationGap) GetStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.StartTime
+	}
+	return nil
+}
+
+func (x *ObservationGap) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
 // ToolCall describes a tools/call request and, on the response, its result.
 type ToolCall struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -975,7 +1260,7 @@ type ToolCall struct {
 
 func (x *ToolCall) Reset() {
 	*x = ToolCall{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[6]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1272,7 @@ func (x *ToolCall) String() string {
 func (*ToolCall) ProtoMessage() {}
 
 func (x *ToolCall) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[6]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1285,7 @@ func (x *ToolCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
 func (*ToolCall) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{6}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ToolCall) GetName() string {
@@ -1045,7 +1330,7 @@ type ToolResult struct {
 
 func (x *ToolResult) Reset() {
 	*x = ToolResult{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[7]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1057,7 +1342,7 @@ func (x *ToolResult) String() string {
 func (*ToolResult) ProtoMessage() {}
 
 func (x *ToolResult) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[7]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1070,7 +1355,7 @@ func (x *ToolResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolResult.ProtoReflect.Descriptor instead.
 func (*ToolResult) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{7}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ToolResult) GetIsError() bool {
@@ -1119,7 +1404,7 @@ type ToolList struct {
 
 func (x *ToolList) Reset() {
 	*x = ToolList{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[8]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1131,7 +1416,7 @@ func (x *ToolList) String() string {
 func (*ToolList) ProtoMessage() {}
 
 func (x *ToolList) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[8]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1144,7 +1429,7 @@ func (x *ToolList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolList.ProtoReflect.Descriptor instead.
 func (*ToolList) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{8}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ToolList) GetTools() []*ToolDefinition {
@@ -1178,7 +1463,7 @@ type ToolDefinition struct {
 
 func (x *ToolDefinition) Reset() {
 	*x = ToolDefinition{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[9]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1190,7 +1475,7 @@ func (x *ToolDefinition) String() string {
 func (*ToolDefinition) ProtoMessage() {}
 
 func (x *ToolDefinition) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[9]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1203,7 +1488,7 @@ func (x *ToolDefinition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolDefinition.ProtoReflect.Descriptor instead.
 func (*ToolDefinition) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{9}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ToolDefinition) GetName() string {
@@ -1274,7 +1559,7 @@ type ToolAnnotations struct {
 
 func (x *ToolAnnotations) Reset() {
 	*x = ToolAnnotations{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[10]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1286,7 +1571,7 @@ func (x *ToolAnnotations) String() string {
 func (*ToolAnnotations) ProtoMessage() {}
 
 func (x *ToolAnnotations) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[10]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1299,7 +1584,7 @@ func (x *ToolAnnotations) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolAnnotations.ProtoReflect.Descriptor instead.
 func (*ToolAnnotations) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{10}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ToolAnnotations) GetReadOnlyHint() bool {
@@ -1345,7 +1630,7 @@ type Resource struct {
 
 func (x *Resource) Reset() {
 	*x = Resource{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[11]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1642,7 @@ func (x *Resource) String() string {
 func (*Resource) ProtoMessage() {}
 
 func (x *Resource) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[11]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1655,7 @@ func (x *Resource) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Resource.ProtoReflect.Descriptor instead.
 func (*Resource) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{11}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Resource) GetUri() string {
@@ -1407,7 +1692,7 @@ type Prompt struct {
 
 func (x *Prompt) Reset() {
 	*x = Prompt{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[12]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1419,7 +1704,7 @@ func (x *Prompt) String() string {
 func (*Prompt) ProtoMessage() {}
 
 func (x *Prompt) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[12]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1432,7 +1717,7 @@ func (x *Prompt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Prompt.ProtoReflect.Descriptor instead.
 func (*Prompt) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{12}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Prompt) GetName() string {
@@ -1466,7 +1751,7 @@ type Sampling struct {
 
 func (x *Sampling) Reset() {
 	*x = Sampling{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[13]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1763,7 @@ func (x *Sampling) String() string {
 func (*Sampling) ProtoMessage() {}
 
 func (x *Sampling) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[13]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1776,7 @@ func (x *Sampling) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Sampling.ProtoReflect.Descriptor instead.
 func (*Sampling) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{13}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Sampling) GetIncludeContext() string {
@@ -1535,7 +1820,7 @@ type Elicitation struct {
 
 func (x *Elicitation) Reset() {
 	*x = Elicitation{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[14]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1547,7 +1832,7 @@ func (x *Elicitation) String() string {
 func (*Elicitation) ProtoMessage() {}
 
 func (x *Elicitation) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[14]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1560,7 +1845,7 @@ func (x *Elicitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Elicitation.ProtoReflect.Descriptor instead.
 func (*Elicitation) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{14}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Elicitation) GetMessage() string {
@@ -1592,7 +1877,7 @@ type JsonRpcError struct {
 
 func (x *JsonRpcError) Reset() {
 	*x = JsonRpcError{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[15]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1604,7 +1889,7 @@ func (x *JsonRpcError) String() string {
 func (*JsonRpcError) ProtoMessage() {}
 
 func (x *JsonRpcError) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[15]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1617,7 +1902,7 @@ func (x *JsonRpcError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JsonRpcError.ProtoReflect.Descriptor instead.
 func (*JsonRpcError) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{15}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *JsonRpcError) GetCode() int32 {
@@ -1678,7 +1963,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[16]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1690,7 +1975,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[16]
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1703,7 +1988,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{16}
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Alert) GetAlertId() string {
@@ -1822,8 +2107,7 @@ var File_mcpaudit_event_v1_event_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x1dmcpaudit/event/v1/event.proto\x12\x11mcpaudit.event.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\n" +
-	"\n" +
+	"\x1dmcpaudit/event/v1/event.proto\x12\x11mcpaudit.event.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfc\v\n" +
 	"\x05Event\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12.\n" +
@@ -1852,7 +2136,11 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\n" +
 	"size_bytes\x18\x17 \x01(\x03R\tsizeBytes\x12\x10\n" +
 	"\x03raw\x18\x18 \x01(\fR\x03raw\x12<\n" +
-	"\x06labels\x18\x19 \x03(\v2$.mcpaudit.event.v1.Event.LabelsEntryR\x06labels\x1a9\n" +
+	"\x06labels\x18\x19 \x03(\v2$.mcpaudit.event.v1.Event.LabelsEntryR\x06labels\x12D\n" +
+	"\rinvalid_frame\x18\x1a \x01(\v2\x1f.mcpaudit.event.v1.InvalidFrameR\finvalidFrame\x12J\n" +
+	"\x0fobservation_gap\x18\x1b \x01(\v2!.mcpaudit.event.v1.ObservationGapR\x0eobservationGap\x12!\n" +
+	"\finvalid_utf8\x18\x1c \x01(\bR\vinvalidUtf8\x12)\n" +
+	"\x10truncated_fields\x18\x1d \x03(\tR\x0ftruncatedFields\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x99\x01\n" +
@@ -1879,7 +2167,20 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"user_agent\x18\x05 \x01(\tR\tuserAgent\"B\n" +
 	"\fTraceContext\x12\x19\n" +
 	"\btrace_id\x18\x01 \x01(\tR\atraceId\x12\x17\n" +
-	"\aspan_id\x18\x02 \x01(\tR\x06spanId\"|\n" +
+	"\aspan_id\x18\x02 \x01(\tR\x06spanId\"n\n" +
+	"\fInvalidFrame\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x16\n" +
+	"\x06prefix\x18\x03 \x01(\fR\x06prefix\x12\x1a\n" +
+	"\boversize\x18\x04 \x01(\bR\boversize\"\xfe\x01\n" +
+	"\x0eObservationGap\x124\n" +
+	"\x06reason\x18\x01 \x01(\x0e2\x1c.mcpaudit.event.v1.GapReasonR\x06reason\x12\x14\n" +
+	"\x05bytes\x18\x02 \x01(\x03R\x05bytes\x12\x16\n" +
+	"\x06events\x18\x03 \x01(\x03R\x06events\x12\x16\n" +
+	"\x06frames\x18\x04 \x01(\x03R\x06frames\x129\n" +
+	"\n" +
+	"start_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"|\n" +
 	"\bToolCall\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
 	"\x0earguments_json\x18\x02 \x01(\tR\rargumentsJson\x125\n" +
@@ -1972,13 +2273,19 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\tDirection\x12\x19\n" +
 	"\x15DIRECTION_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aDIRECTION_CLIENT_TO_SERVER\x10\x01\x12\x1e\n" +
-	"\x1aDIRECTION_SERVER_TO_CLIENT\x10\x02*\x97\x01\n" +
+	"\x1aDIRECTION_SERVER_TO_CLIENT\x10\x02*\xd3\x01\n" +
 	"\vMessageKind\x12\x1c\n" +
 	"\x18MESSAGE_KIND_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MESSAGE_KIND_REQUEST\x10\x01\x12\x19\n" +
 	"\x15MESSAGE_KIND_RESPONSE\x10\x02\x12\x1d\n" +
 	"\x19MESSAGE_KIND_NOTIFICATION\x10\x03\x12\x16\n" +
-	"\x12MESSAGE_KIND_ERROR\x10\x04*\x91\x01\n" +
+	"\x12MESSAGE_KIND_ERROR\x10\x04\x12\x18\n" +
+	"\x14MESSAGE_KIND_INVALID\x10\x05\x12 \n" +
+	"\x1cMESSAGE_KIND_OBSERVATION_GAP\x10\x06*g\n" +
+	"\tGapReason\x12\x1a\n" +
+	"\x16GAP_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eGAP_REASON_OBSERVER_QUEUE_FULL\x10\x01\x12\x1a\n" +
+	"\x16GAP_REASON_BUFFER_FULL\x10\x02*\x91\x01\n" +
 	"\bSeverity\x12\x18\n" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16SEVERITY_INFORMATIONAL\x10\x01\x12\x10\n" +
@@ -1999,71 +2306,79 @@ func file_mcpaudit_event_v1_event_proto_rawDescGZIP() []byte {
 	return file_mcpaudit_event_v1_event_proto_rawDescData
 }
 
-var file_mcpaudit_event_v1_event_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_mcpaudit_event_v1_event_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_mcpaudit_event_v1_event_proto_goTypes = []any{
 	(SourceKind)(0),               // 0: mcpaudit.event.v1.SourceKind
 	(Transport)(0),                // 1: mcpaudit.event.v1.Transport
 	(Direction)(0),                // 2: mcpaudit.event.v1.Direction
 	(MessageKind)(0),              // 3: mcpaudit.event.v1.MessageKind
-	(Severity)(0),                 // 4: mcpaudit.event.v1.Severity
-	(*Event)(nil),                 // 5: mcpaudit.event.v1.Event
-	(*Source)(nil),                // 6: mcpaudit.event.v1.Source
-	(*Session)(nil),               // 7: mcpaudit.event.v1.Session
-	(*Implementation)(nil),        // 8: mcpaudit.event.v1.Implementation
-	(*Principal)(nil),             // 9: mcpaudit.event.v1.Principal
-	(*TraceContext)(nil),          // 10: mcpaudit.event.v1.TraceContext
-	(*ToolCall)(nil),              // 11: mcpaudit.event.v1.ToolCall
-	(*ToolResult)(nil),            // 12: mcpaudit.event.v1.ToolResult
-	(*ToolList)(nil),              // 13: mcpaudit.event.v1.ToolList
-	(*ToolDefinition)(nil),        // 14: mcpaudit.event.v1.ToolDefinition
-	(*ToolAnnotations)(nil),       // 15: mcpaudit.event.v1.ToolAnnotations
-	(*Resource)(nil),              // 16: mcpaudit.event.v1.Resource
-	(*Prompt)(nil),                // 17: mcpaudit.event.v1.Prompt
-	(*Sampling)(nil),              // 18: mcpaudit.event.v1.Sampling
-	(*Elicitation)(nil),           // 19: mcpaudit.event.v1.Elicitation
-	(*JsonRpcError)(nil),          // 20: mcpaudit.event.v1.JsonRpcError
-	(*Alert)(nil),                 // 21: mcpaudit.event.v1.Alert
-	nil,                           // 22: mcpaudit.event.v1.Event.LabelsEntry
-	nil,                           // 23: mcpaudit.event.v1.Prompt.ArgumentsEntry
-	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 25: google.protobuf.Duration
+	(GapReason)(0),                // 4: mcpaudit.event.v1.GapReason
+	(Severity)(0),                 // 5: mcpaudit.event.v1.Severity
+	(*Event)(nil),                 // 6: mcpaudit.event.v1.Event
+	(*Source)(nil),                // 7: mcpaudit.event.v1.Source
+	(*Session)(nil),               // 8: mcpaudit.event.v1.Session
+	(*Implementation)(nil),        // 9: mcpaudit.event.v1.Implementation
+	(*Principal)(nil),             // 10: mcpaudit.event.v1.Principal
+	(*TraceContext)(nil),          // 11: mcpaudit.event.v1.TraceContext
+	(*InvalidFrame)(nil),          // 12: mcpaudit.event.v1.InvalidFrame
+	(*ObservationGap)(nil),        // 13: mcpaudit.event.v1.ObservationGap
+	(*ToolCall)(nil),              // 14: mcpaudit.event.v1.ToolCall
+	(*ToolResult)(nil),            // 15: mcpaudit.event.v1.ToolResult
+	(*ToolList)(nil),              // 16: mcpaudit.event.v1.ToolList
+	(*ToolDefinition)(nil),        // 17: mcpaudit.event.v1.ToolDefinition
+	(*ToolAnnotations)(nil),       // 18: mcpaudit.event.v1.ToolAnnotations
+	(*Resource)(nil),              // 19: mcpaudit.event.v1.Resource
+	(*Prompt)(nil),                // 20: mcpaudit.event.v1.Prompt
+	(*Sampling)(nil),              // 21: mcpaudit.event.v1.Sampling
+	(*Elicitation)(nil),           // 22: mcpaudit.event.v1.Elicitation
+	(*JsonRpcError)(nil),          // 23: mcpaudit.event.v1.JsonRpcError
+	(*Alert)(nil),                 // 24: mcpaudit.event.v1.Alert
+	nil,                           // 25: mcpaudit.event.v1.Event.LabelsEntry
+	nil,                           // 26: mcpaudit.event.v1.Prompt.ArgumentsEntry
+	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 28: google.protobuf.Duration
 }
 var file_mcpaudit_event_v1_event_proto_depIdxs = []int32{
-	24, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
-	24, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
-	6,  // 2: mcpaudit.event.v1.Event.source:type_name -> mcpaudit.event.v1.Source
-	7,  // 3: mcpaudit.event.v1.Event.session:type_name -> mcpaudit.event.v1.Session
-	8,  // 4: mcpaudit.event.v1.Event.client:type_name -> mcpaudit.event.v1.Implementation
-	8,  // 5: mcpaudit.event.v1.Event.server:type_name -> mcpaudit.event.v1.Implementation
-	9,  // 6: mcpaudit.event.v1.Event.principal:type_name -> mcpaudit.event.v1.Principal
-	10, // 7: mcpaudit.event.v1.Event.trace:type_name -> mcpaudit.event.v1.TraceContext
+	27, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
+	27, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
+	7,  // 2: mcpaudit.event.v1.Event.source:type_name -> mcpaudit.event.v1.Source
+	8,  // 3: mcpaudit.event.v1.Event.session:type_name -> mcpaudit.event.v1.Session
+	9,  // 4: mcpaudit.event.v1.Event.client:type_name -> mcpaudit.event.v1.Implementation
+	9,  // 5: mcpaudit.event.v1.Event.server:type_name -> mcpaudit.event.v1.Implementation
+	10, // 6: mcpaudit.event.v1.Event.principal:type_name -> mcpaudit.event.v1.Principal
+	11, // 7: mcpaudit.event.v1.Event.trace:type_name -> mcpaudit.event.v1.TraceContext
 	2,  // 8: mcpaudit.event.v1.Event.direction:type_name -> mcpaudit.event.v1.Direction
 	3,  // 9: mcpaudit.event.v1.Event.kind:type_name -> mcpaudit.event.v1.MessageKind
-	11, // 10: mcpaudit.event.v1.Event.tool_call:type_name -> mcpaudit.event.v1.ToolCall
-	13, // 11: mcpaudit.event.v1.Event.tool_list:type_name -> mcpaudit.event.v1.ToolList
-	16, // 12: mcpaudit.event.v1.Event.resource:type_name -> mcpaudit.event.v1.Resource
-	17, // 13: mcpaudit.event.v1.Event.prompt:type_name -> mcpaudit.event.v1.Prompt
-	18, // 14: mcpaudit.event.v1.Event.sampling:type_name -> mcpaudit.event.v1.Sampling
-	19, // 15: mcpaudit.event.v1.Event.elicitation:type_name -> mcpaudit.event.v1.Elicitation
-	20, // 16: mcpaudit.event.v1.Event.error:type_name -> mcpaudit.event.v1.JsonRpcError
-	25, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
-	22, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
-	0,  // 19: mcpaudit.event.v1.Source.kind:type_name -> mcpaudit.event.v1.SourceKind
-	1,  // 20: mcpaudit.event.v1.Session.transport:type_name -> mcpaudit.event.v1.Transport
-	12, // 21: mcpaudit.event.v1.ToolCall.result:type_name -> mcpaudit.event.v1.ToolResult
-	14, // 22: mcpaudit.event.v1.ToolList.tools:type_name -> mcpaudit.event.v1.ToolDefinition
-	15, // 23: mcpaudit.event.v1.ToolDefinition.annotations:type_name -> mcpaudit.event.v1.ToolAnnotations
-	23, // 24: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
-	4,  // 25: mcpaudit.event.v1.Alert.severity:type_name -> mcpaudit.event.v1.Severity
-	24, // 26: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
-	24, // 27: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
-	24, // 28: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
-	29, // [29:29] is the sub-list for method output_type
-	29, // [29:29] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	14, // 10: mcpaudit.event.v1.Event.tool_call:type_name -> mcpaudit.event.v1.ToolCall
+	16, // 11: mcpaudit.event.v1.Event.tool_list:type_name -> mcpaudit.event.v1.ToolList
+	19, // 12: mcpaudit.event.v1.Event.resource:type_name -> mcpaudit.event.v1.Resource
+	20, // 13: mcpaudit.event.v1.Event.prompt:type_name -> mcpaudit.event.v1.Prompt
+	21, // 14: mcpaudit.event.v1.Event.sampling:type_name -> mcpaudit.event.v1.Sampling
+	22, // 15: mcpaudit.event.v1.Event.elicitation:type_name -> mcpaudit.event.v1.Elicitation
+	23, // 16: mcpaudit.event.v1.Event.error:type_name -> mcpaudit.event.v1.JsonRpcError
+	28, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
+	25, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
+	12, // 19: mcpaudit.event.v1.Event.invalid_frame:type_name -> mcpaudit.event.v1.InvalidFrame
+	13, // 20: mcpaudit.event.v1.Event.observation_gap:type_name -> mcpaudit.event.v1.ObservationGap
+	0,  // 21: mcpaudit.event.v1.Source.kind:type_name -> mcpaudit.event.v1.SourceKind
+	1,  // 22: mcpaudit.event.v1.Session.transport:type_name -> mcpaudit.event.v1.Transport
+	4,  // 23: mcpaudit.event.v1.ObservationGap.reason:type_name -> mcpaudit.event.v1.GapReason
+	27, // 24: mcpaudit.event.v1.ObservationGap.start_time:type_name -> google.protobuf.Timestamp
+	27, // 25: mcpaudit.event.v1.ObservationGap.end_time:type_name -> google.protobuf.Timestamp
+	15, // 26: mcpaudit.event.v1.ToolCall.result:type_name -> mcpaudit.event.v1.ToolResult
+	17, // 27: mcpaudit.event.v1.ToolList.tools:type_name -> mcpaudit.event.v1.ToolDefinition
+	18, // 28: mcpaudit.event.v1.ToolDefinition.annotations:type_name -> mcpaudit.event.v1.ToolAnnotations
+	26, // 29: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
+	5,  // 30: mcpaudit.event.v1.Alert.severity:type_name -> mcpaudit.event.v1.Severity
+	27, // 31: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
+	27, // 32: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
+	27, // 33: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_mcpaudit_event_v1_event_proto_init() }
@@ -2071,14 +2386,14 @@ func file_mcpaudit_event_v1_event_proto_init() {
 	if File_mcpaudit_event_v1_event_proto != nil {
 		return
 	}
-	file_mcpaudit_event_v1_event_proto_msgTypes[10].OneofWrappers = []any{}
+	file_mcpaudit_event_v1_event_proto_msgTypes[12].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mcpaudit_event_v1_event_proto_rawDesc), len(file_mcpaudit_event_v1_event_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   19,
+			NumEnums:      6,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

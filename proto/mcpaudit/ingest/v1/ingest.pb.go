@@ -77,10 +77,14 @@ type ExportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Number of events written to Kafka.
 	AcceptedCount int64 `protobuf:"varint,1,opt,name=accepted_count,json=acceptedCount,proto3" json:"accepted_count,omitempty"`
-	// The event ids, in request order, including those the collector assigned.
-	EventIds      []string `protobuf:"bytes,2,rep,name=event_ids,json=eventIds,proto3" json:"event_ids,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The event ids, in request order, including those the collector assigned;
+	// empty for rejected events.
+	EventIds []string `protobuf:"bytes,2,rep,name=event_ids,json=eventIds,proto3" json:"event_ids,omitempty"`
+	// Set when some events were rejected; unset when all were accepted. As
+	// OTLP's ExportTracePartialSuccess.
+	PartialSuccess *ExportPartialSuccess `protobuf:"bytes,3,opt,name=partial_success,json=partialSuccess,proto3" json:"partial_success,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ExportResponse) Reset() {
@@ -127,16 +131,154 @@ func (x *ExportResponse) GetEventIds() []string {
 	return nil
 }
 
+func (x *ExportResponse) GetPartialSuccess() *ExportPartialSuccess {
+	if x != nil {
+		return x.PartialSuccess
+	}
+	return nil
+}
+
+// ExportPartialSuccess reports the events of a batch that were rejected. The
+// other events were written.
+type ExportPartialSuccess struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Number of events rejected. Rejections are permanent: the client must not
+	// retry them.
+	RejectedEvents int64 `protobuf:"varint,1,opt,name=rejected_events,json=rejectedEvents,proto3" json:"rejected_events,omitempty"`
+	// Human-readable summary, naming the first rejected field.
+	ErrorMessage string `protobuf:"bytes,2,opt,name=error_message,json=errorMessage,proto3" json:"error_message,omitempty"`
+	// One violation per rejected event, in request order (at most 100 are
+	// listed; rejected_events counts them all).
+	FieldViolations []*FieldViolation `protobuf:"bytes,3,rep,name=field_violations,json=fieldViolations,proto3" json:"field_violations,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ExportPartialSuccess) Reset() {
+	*x = ExportPartialSuccess{}
+	mi := &file_mcpaudit_ingest_v1_ingest_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportPartialSuccess) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportPartialSuccess) ProtoMessage() {}
+
+func (x *ExportPartialSuccess) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_ingest_v1_ingest_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportPartialSuccess.ProtoReflect.Descriptor instead.
+func (*ExportPartialSuccess) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_ingest_v1_ingest_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ExportPartialSuccess) GetRejectedEvents() int64 {
+	if x != nil {
+		return x.RejectedEvents
+	}
+	return 0
+}
+
+func (x *ExportPartialSuccess) GetErrorMessage() string {
+	if x != nil {
+		return x.ErrorMessage
+	}
+	return ""
+}
+
+func (x *ExportPartialSuccess) GetFieldViolations() []*FieldViolation {
+	if x != nil {
+		return x.FieldViolations
+	}
+	return nil
+}
+
+// FieldViolation names an offending field of the request, as
+// google.rpc.BadRequest.FieldViolation does.
+type FieldViolation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Path of the field in the request, for example `events[3].session.id`.
+	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// What is wrong with it.
+	Description   string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FieldViolation) Reset() {
+	*x = FieldViolation{}
+	mi := &file_mcpaudit_ingest_v1_ingest_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FieldViolation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FieldViolation) ProtoMessage() {}
+
+func (x *FieldViolation) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_ingest_v1_ingest_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FieldViolation.ProtoReflect.Descriptor instead.
+func (*FieldViolation) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_ingest_v1_ingest_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *FieldViolation) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *FieldViolation) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 var File_mcpaudit_ingest_v1_ingest_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_ingest_v1_ingest_proto_rawDesc = "" +
 	"\n" +
 	"\x1fmcpaudit/ingest/v1/ingest.proto\x12\x12mcpaudit.ingest.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1dmcpaudit/event/v1/event.proto\"A\n" +
 	"\rExportRequest\x120\n" +
-	"\x06events\x18\x01 \x03(\v2\x18.mcpaudit.event.v1.EventR\x06events\"T\n" +
+	"\x06events\x18\x01 \x03(\v2\x18.mcpaudit.event.v1.EventR\x06events\"\xa7\x01\n" +
 	"\x0eExportResponse\x12%\n" +
 	"\x0eaccepted_count\x18\x01 \x01(\x03R\racceptedCount\x12\x1b\n" +
-	"\tevent_ids\x18\x02 \x03(\tR\beventIds2~\n" +
+	"\tevent_ids\x18\x02 \x03(\tR\beventIds\x12Q\n" +
+	"\x0fpartial_success\x18\x03 \x01(\v2(.mcpaudit.ingest.v1.ExportPartialSuccessR\x0epartialSuccess\"\xb3\x01\n" +
+	"\x14ExportPartialSuccess\x12'\n" +
+	"\x0frejected_events\x18\x01 \x01(\x03R\x0erejectedEvents\x12#\n" +
+	"\rerror_message\x18\x02 \x01(\tR\ferrorMessage\x12M\n" +
+	"\x10field_violations\x18\x03 \x03(\v2\".mcpaudit.ingest.v1.FieldViolationR\x0ffieldViolations\"H\n" +
+	"\x0eFieldViolation\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription2~\n" +
 	"\rIngestService\x12m\n" +
 	"\x06Export\x12!.mcpaudit.ingest.v1.ExportRequest\x1a\".mcpaudit.ingest.v1.ExportResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/events:exportB@Z>github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1;ingestv1b\x06proto3"
 
@@ -152,21 +294,25 @@ func file_mcpaudit_ingest_v1_ingest_proto_rawDescGZIP() []byte {
 	return file_mcpaudit_ingest_v1_ingest_proto_rawDescData
 }
 
-var file_mcpaudit_ingest_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_mcpaudit_ingest_v1_ingest_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_mcpaudit_ingest_v1_ingest_proto_goTypes = []any{
-	(*ExportRequest)(nil),  // 0: mcpaudit.ingest.v1.ExportRequest
-	(*ExportResponse)(nil), // 1: mcpaudit.ingest.v1.ExportResponse
-	(*v1.Event)(nil),       // 2: mcpaudit.event.v1.Event
+	(*ExportRequest)(nil),        // 0: mcpaudit.ingest.v1.ExportRequest
+	(*ExportResponse)(nil),       // 1: mcpaudit.ingest.v1.ExportResponse
+	(*ExportPartialSuccess)(nil), // 2: mcpaudit.ingest.v1.ExportPartialSuccess
+	(*FieldViolation)(nil),       // 3: mcpaudit.ingest.v1.FieldViolation
+	(*v1.Event)(nil),             // 4: mcpaudit.event.v1.Event
 }
 var file_mcpaudit_ingest_v1_ingest_proto_depIdxs = []int32{
-	2, // 0: mcpaudit.ingest.v1.ExportRequest.events:type_name -> mcpaudit.event.v1.Event
-	0, // 1: mcpaudit.ingest.v1.IngestService.Export:input_type -> mcpaudit.ingest.v1.ExportRequest
-	1, // 2: mcpaudit.ingest.v1.IngestService.Export:output_type -> mcpaudit.ingest.v1.ExportResponse
-	2, // [2:3] is the sub-list for method output_type
-	1, // [1:2] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	4, // 0: mcpaudit.ingest.v1.ExportRequest.events:type_name -> mcpaudit.event.v1.Event
+	2, // 1: mcpaudit.ingest.v1.ExportResponse.partial_success:type_name -> mcpaudit.ingest.v1.ExportPartialSuccess
+	3, // 2: mcpaudit.ingest.v1.ExportPartialSuccess.field_violations:type_name -> mcpaudit.ingest.v1.FieldViolation
+	0, // 3: mcpaudit.ingest.v1.IngestService.Export:input_type -> mcpaudit.ingest.v1.ExportRequest
+	1, // 4: mcpaudit.ingest.v1.IngestService.Export:output_type -> mcpaudit.ingest.v1.ExportResponse
+	4, // [4:5] is the sub-list for method output_type
+	3, // [3:4] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_mcpaudit_ingest_v1_ingest_proto_init() }
@@ -180,7 +326,7 @@ func file_mcpaudit_ingest_v1_ingest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mcpaudit_ingest_v1_ingest_proto_rawDesc), len(file_mcpaudit_ingest_v1_ingest_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

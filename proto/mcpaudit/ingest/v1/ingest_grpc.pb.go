@@ -31,12 +31,19 @@ const (
 //
 // IngestService accepts MCP session telemetry.
 type IngestServiceClient interface {
-	// Export validates a batch of events and writes it to Kafka. It returns only
-	// after Kafka acknowledged every event (acks=all). The batch is all or
-	// nothing: on INVALID_ARGUMENT no event was written and the status message
-	// names the first offending field (`events[3].session.id`); on UNAVAILABLE
-	// or RESOURCE_EXHAUSTED the client should retry the whole batch later (event
-	// ids make the retry idempotent).
+	// Export validates a batch of events and writes the valid ones to Kafka. It
+	// returns only after Kafka acknowledged every accepted event (acks=all).
+	// Each event is judged on its own, as OTLP's partial success does: invalid
+	// events are rejected and reported in partial_success, naming the field
+	// (`events[3].session.id`), and the rest are written. Rejections are
+	// permanent: resending a rejected event cannot succeed. An event larger
+	// than a storage limit is not rejected but shortened (see
+	// Event.truncated_fields). INVALID_ARGUMENT means nothing was written: the
+	// request as a whole is invalid (no events, too many) or every event was
+	// rejected; its google.rpc.BadRequest detail lists the fields. On
+	// UNAVAILABLE or RESOURCE_EXHAUSTED nothing is known to be written and the
+	// client should retry the whole batch after the google.rpc.RetryInfo delay
+	// (event ids make the retry idempotent).
 	Export(ctx context.Context, in *ExportRequest, opts ...grpc.CallOption) (*ExportResponse, error)
 }
 
@@ -64,12 +71,19 @@ func (c *ingestServiceClient) Export(ctx context.Context, in *ExportRequest, opt
 //
 // IngestService accepts MCP session telemetry.
 type IngestServiceServer interface {
-	// Export validates a batch of events and writes it to Kafka. It returns only
-	// after Kafka acknowledged every event (acks=all). The batch is all or
-	// nothing: on INVALID_ARGUMENT no event was written and the status message
-	// names the first offending field (`events[3].session.id`); on UNAVAILABLE
-	// or RESOURCE_EXHAUSTED the client should retry the whole batch later (event
-	// ids make the retry idempotent).
+	// Export validates a batch of events and writes the valid ones to Kafka. It
+	// returns only after Kafka acknowledged every accepted event (acks=all).
+	// Each event is judged on its own, as OTLP's partial success does: invalid
+	// events are rejected and reported in partial_success, naming the field
+	// (`events[3].session.id`), and the rest are written. Rejections are
+	// permanent: resending a rejected event cannot succeed. An event larger
+	// than a storage limit is not rejected but shortened (see
+	// Event.truncated_fields). INVALID_ARGUMENT means nothing was written: the
+	// request as a whole is invalid (no events, too many) or every event was
+	// rejected; its google.rpc.BadRequest detail lists the fields. On
+	// UNAVAILABLE or RESOURCE_EXHAUSTED nothing is known to be written and the
+	// client should retry the whole batch after the google.rpc.RetryInfo delay
+	// (event ids make the retry idempotent).
 	Export(context.Context, *ExportRequest) (*ExportResponse, error)
 	mustEmbedUnimplementedIngestServiceServer()
 }
