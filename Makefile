@@ -14,7 +14,10 @@ BUF := $(GO) tool -modfile=tools.mod buf
 CHDB_PREFIX ?= $(CURDIR)/.tmp/chdb
 export CHDB_PREFIX
 
-.PHONY: all build demo test deps deps-clickhouse deps-npm deps-chdb chdb-check proto proto-check lint vet clean
+FUZZTIME ?= 8s
+export FUZZTIME
+
+.PHONY: all build demo test deps deps-clickhouse deps-npm deps-chdb chdb-check proto proto-check lint vet fuzz clean
 
 all: build
 
@@ -85,10 +88,15 @@ lint: vet
 vet:
 	$(GO) vet ./...
 
+## fuzz: run every Go fuzz target for FUZZTIME each (crashers land in testdata/fuzz/).
+fuzz:
+	./scripts/fuzz.sh
+
 ## test: everything CI runs.
 test: deps proto-check lint chdb-check
 	$(GO) build ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
+	./scripts/fuzz.sh
 
 ## demo: run the whole pipeline on real MCP traffic and print the alerts.
 demo: deps build

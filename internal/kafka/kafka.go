@@ -8,6 +8,7 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,11 +73,20 @@ type WriterConfig struct {
 	BatchSize int `yaml:"batch_size"`
 	// WriteTimeout bounds one produce request. Default 10s.
 	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// BatchBytes bounds the bytes of one per-partition batch of a produce
+	// request, and so the largest single message. It must stay below the
+	// broker's message.max.bytes (the topic's max.message.bytes), or the
+	// broker refuses whole batches. Default 1,000,000 (Apache Kafka's
+	// message.max.bytes default is 1,048,588).
+	BatchBytes int `yaml:"batch_bytes"`
 }
+
+// DefaultBatchBytes is the default WriterConfig.BatchBytes.
+const DefaultBatchBytes = 1_000_000
 
 // DefaultWriterConfig returns the producer defaults for brokers.
 func DefaultWriterConfig(brokers []string) WriterConfig {
-	return WriterConfig{Brokers: brokers, BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, WriteTimeout: 10 * time.Second}
+	return WriterConfig{Brokers: brokers, BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, WriteTimeout: 10 * time.Second, BatchBytes: DefaultBatchBytes}
 }
 
 // NewWriter returns a synchronous producer for topic: acks=all, keys hashed
@@ -93,7 +103,7 @@ func NewWriter(cfg WriterConfig, topic string) *kafkago.Writer {
 		RequiredAcks: kafkago.RequireAll,
 		BatchTimeout: cfg.BatchTimeout,
 		BatchSize:    cfg.BatchSize,
-		BatchBytes:   16 << 20,
+		BatchBytes:   int64(cmp.Or(cfg.BatchBytes, DefaultBatchBytes)),
 		WriteTimeout: cfg.WriteTimeout,
 		ReadTimeout:  cfg.WriteTimeout,
 		MaxAttempts:  3,
