@@ -2,6 +2,9 @@
 //
 //	mcpdemo evil-server
 //	    serve the deliberately malicious MCP server over stdio
+//	mcpdemo hostile-server [--result-bytes N] [--garbage] [--invalid-utf8] [--flood-bytes N]
+//	    serve a stdio MCP server that breaks the protocol on purpose (lines that
+//	    are not JSON, invalid UTF-8, floods, large results), for testing taps
 //	mcpdemo run --mcpaudit BIN [--collector 127.0.0.1:7070] [--query-url http://127.0.0.1:7080] [--timeout 60s]
 //	    play the benign and attack scenarios through `mcpaudit tap`, wait
 //	    for the alerts and print a report; exit 1 when an expected alert is
@@ -42,6 +45,7 @@ var errUsage = errors.New("usage")
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w, "  mcpdemo evil-server   serve the malicious demo MCP server over stdio")
+	fmt.Fprintln(w, "  mcpdemo hostile-server FLAGS  serve a stdio MCP server that breaks the protocol on purpose")
 	fmt.Fprintln(w, "  mcpdemo run FLAGS     play the scenarios through `mcpaudit tap` and report the alerts")
 }
 
@@ -53,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "evil-server":
 		return runEvilServer(ctx, stderr)
+	case "hostile-server":
+		return runHostileServer(args[1:], stderr)
 	case "run":
 		return runScenarios(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
@@ -70,6 +76,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func runEvilServer(ctx context.Context, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	return demo.NewEvilServer(logger).RunStdio(ctx)
+}
+
+// runHostileServer serves one stdio session of demo.ServeHostile.
+func runHostileServer(args []string, stderr io.Writer) error {
+	var cfg demo.HostileConfig
+	fs := flag.NewFlagSet("mcpdemo hostile-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&cfg.ResultBytes, "result-bytes", 0, "size in bytes of every tools/call result text")
+	fs.BoolVar(&cfg.Garbage, "garbage", false, "write a line that is not JSON before every response")
+	fs.BoolVar(&cfg.InvalidUTF8, "invalid-utf8", false, "put invalid UTF-8 bytes into every tools/call result")
+	fs.IntVar(&cfg.FloodBytes, "flood-bytes", 0, "write this many bytes of notifications before every tools/call response")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("hostile-server: unexpected arguments %q", fs.Args())
+	}
+	return demo.ServeHostile(os.Stdin, os.Stdout, cfg)
 }
 
 func runScenarios(ctx context.Context, args []string, stdout, stderr io.Writer) error {
