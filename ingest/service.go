@@ -210,7 +210,9 @@ func (s *Service) Export(ctx context.Context, req *ingestv1.ExportRequest) (resp
 	v := validator{cfg: s.cfg, now: now}
 	if fe := v.checkRequest(events); fe != nil {
 		out.fail = reasonInvalidRequest
-		s.logger.Info("ingest export rejected", "tenant", id.Tenant, "events", n, "field", fe.Field, "reason", fe.Reason)
+		if ok, held := s.rejectLog.allow(time.Now()); ok {
+			s.logger.Info("ingest export rejected", "tenant", id.Tenant, "events", n, "field", fe.Field, "reason", fe.Reason, "suppressed", held)
+		}
 		return nil, invalidArgument(fe.Error(), []*FieldError{fe})
 	}
 	verdicts := make([]*FieldError, n)
@@ -233,8 +235,10 @@ func (s *Service) Export(ctx context.Context, req *ingestv1.ExportRequest) (resp
 	}
 	rejected := collectRejected(verdicts)
 	out.invalid = len(rejected)
-	if len(batch) == 0 {
+	if len(rejected) > 0 {
 		s.logRejected(id.Tenant, n, rejected)
+	}
+	if len(batch) == 0 {
 		return nil, invalidArgument(rejectionSummary(n, rejected), rejected)
 	}
 
@@ -258,25 +262,28 @@ func (s *Service) Export(ctx context.Context, req *ingestv1.ExportRequest) (resp
 		}
 	}
 	if len(truncated) > 0 {
-		if ok, held := s.truncateLog.allow(now); ok {
+		if ok, held := s.truncateLog.allow(time.Now()); ok {
 			s.logger.Info("ingest events truncated", "tenant", id.Tenant, "events", n, "truncated", len(truncated), "event_id", truncated[0], "suppressed", held)
 		}
 	}
 	if len(rejected) > 0 {
-		s.logRejected(id.Tenant, n, rejected)
 		resp.PartialSuccess = &ingestv1.ExportPartialSuccess{
-			RejectedEvents: int64(len(rejected)),
-			ErrorMessage:   rejectionSummary(n, rejected),
-			FieldViolations: func() []*ingestv1.FieldViolation {
-				vs := make([]*ingestv1.FieldViolation, 0, min(len(rejected), maxViolations))
-				for _, fe := range rejected[:min(len(rejected), maxViolations)] {
-					vs = append(vs, &ingestv1.FieldViolation{Field: fe.Field, Description: fe.Reason})
-				}
-				return vs
-			}(),
+			RejectedEvents:  int64(len(rejected)),
+			ErrorMessage:    rejectionSummary(n, rejected),
+			FieldViolations: fieldViolations(rejected),
 		}
 	}
 	return resp, nil
+}
+
+// fieldViolations lists the first maxViolations rejections for
+// ExportPartialSuccess.
+func fieldViolations(rejected []*FieldError) []*ingestv1.FieldViolation {
+	vs := make([]*ingestv1.FieldViolation, 0, min(len(rejected), maxViolations))
+	for _, fe := range rejected[:min(len(rejected), maxViolations)] {
+		vs = append(vs, &ingestv1.FieldViolation{Field: fe.Field, Description: fe.Reason})
+	}
+	return vs
 }
 
 // record adds a finished call's events to mcpaudit_ingest_events_total and
@@ -305,7 +312,7 @@ func (s *Service) logRejected(tenant string, n int, rejected []*FieldError) {
 	for _, fe := range rejected {
 		s.m.violations.WithLabelValues(violationLabel(fe.Field)).Inc()
 	}
-	if ok, held := s.rejectLog.allow(s.now()); ok {
+	if ok, held := s.rejectLog.allow(time.Now()); ok {
 		s.logger.Info("ingest events rejected", "tenant", tenant, "events", n, "rejected", len(rejected), "field", rejected[0].Field, "reason", rejected[0].Reason, "suppressed", held)
 	}
 }
@@ -504,7 +511,7 @@ func (s *Service) write(ctx context.Context, tenant string, batch []*prepared) e
 		return apierr.Unavailable(codes.Unavailable, "event log unavailable: retry later", retryAfterSeconds)
 	}
 	s.m.tooLarge.Add(float64(len(failed)))
-	if ok, held := s.tooLargeLog.allow(s.now()); ok {
+	if ok, held := s.tooLargeLog.allow(time.Now()); ok {
 		s.logger.Warn("ingest kafka refused messages as too large: shortening and retrying", "tenant", tenant, "events", len(batch), "failed", len(failed), "max_message_bytes", s.cfg.messageBytes(), "suppressed", held, "error", err)
 	}
 	for _, i := range failed {
