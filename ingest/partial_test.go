@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -162,5 +164,43 @@ func TestExportAllRejected(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(st.svc.m.events.WithLabelValues(resultRejected, reasonInvalidRequest)); got != 1001 {
 		t.Errorf("invalid_request events = %v, want 1001", got)
+	}
+}
+
+// TestRejectionLogIsSampled checks that rejections are logged with a
+// static message once per interval, however many batches carry them, and
+// that the next record says how many were held back.
+func TestRejectionLogIsSampled(t *testing.T) {
+	b := startBroker(t)
+	var logs bytes.Buffer
+	svc, err := New(DefaultConfig(), newWriter(t, b.Brokers(), 0), newAuthenticator(t, false), slog.New(slog.NewJSONHandler(&logs, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.rejectLog.interval = time.Hour // so that the machine's speed does not matter
+	for i := range 20 {
+		bad := passwdCall("s", i)
+		bad.Time = nil
+		if _, err := svc.Export(t.Context(), &ingestv1.ExportRequest{Events: []*eventv1.Event{bad, passwdCall("s", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(logs.String(), `"msg":"ingest events rejected"`); n != 1 {
+		t.Fatalf("%d rejection records for 20 batches within the interval:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), `"field":"events[0].time"`) {
+		t.Errorf("record does not name the field: %s", logs.String())
+	}
+
+	l := logSampler{interval: time.Second}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, step := range []struct {
+		at       time.Duration
+		ok       bool
+		withheld int64
+	}{{0, true, 0}, {10 * time.Millisecond, false, 0}, {999 * time.Millisecond, false, 0}, {time.Second, true, 2}, {1500 * time.Millisecond, false, 0}, {3 * time.Second, true, 1}} {
+		if ok, held := l.allow(t0.Add(step.at)); ok != step.ok || held != step.withheld {
+			t.Errorf("allow(+%s) = %v, %d; want %v, %d", step.at, ok, held, step.ok, step.withheld)
+		}
 	}
 }
