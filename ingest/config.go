@@ -1,10 +1,18 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/mcpaudit/mcpaudit/internal/kafka"
 )
+
+// MinMessageBytes is the smallest Config.MaxMessageBytes and
+// Config.MaxEventBytes accepted: room for an event's identity, routing
+// fields and truncation record after every shortenable field was shortened.
+const MinMessageBytes = 64 << 10
 
 // Config configures the collector. The yaml keys are relative to the
 // `ingest` section of the mcpaudit configuration file.
@@ -12,22 +20,42 @@ type Config struct {
 	// MaxBatchEvents is the largest number of events one Export call may
 	// carry. Default 1000.
 	MaxBatchEvents int `yaml:"max_batch_events"`
-	// MaxEventBytes caps the protobuf-encoded size of one event, in bytes.
-	// Default 1 MiB.
+	// MaxEventBytes caps the protobuf-encoded size of one stored event, in
+	// bytes. A larger event is shortened until it fits (see
+	// Event.truncated_fields), never refused. Default 1 MiB; at least
+	// MinMessageBytes. The Kafka message limit (MaxMessageBytes) applies as
+	// well; the smaller of the two wins.
 	MaxEventBytes int `yaml:"max_event_bytes"`
-	// MaxArgumentsBytes caps tool_call.arguments_json, in bytes. Default
-	// 256 KiB.
+	// MaxMessageBytes is the largest Kafka message the collector writes, in
+	// bytes, counted as kafka-go's Writer counts it against its BatchBytes
+	// (key, value, headers and 22 bytes of framing: kafka.MessageSize), less
+	// a 1 KiB margin. Set it to the events writer's
+	// kafka.WriterConfig.BatchBytes, which must itself stay below the
+	// broker's limit: kafka.BatchBytesFor(kafka.MaxMessageBytes(...)). An
+	// event whose message would be larger is shortened until it fits (see
+	// Event.truncated_fields), never refused. 0 means kafka.DefaultBatchBytes
+	// (1,000,000, which fits Apache Kafka's default message.max.bytes);
+	// otherwise at least MinMessageBytes.
+	MaxMessageBytes int `yaml:"max_message_bytes"`
+	// MaxArgumentsBytes caps tool_call.arguments_json, the input and output
+	// schemas of tool definitions and elicitation.requested_schema_json, in
+	// bytes. A longer value is replaced by the truncation marker
+	// {"mcpaudit.truncated":true,"size_bytes":N,"prefix":"..."} of at most
+	// this size, never refused. Default 256 KiB.
 	MaxArgumentsBytes int `yaml:"max_arguments_bytes"`
-	// MaxResultTextBytes caps tool_call.result.text and
-	// tool_call.result.structured_content_json, each in bytes. Default
-	// 256 KiB.
+	// MaxResultTextBytes caps tool_call.result.text (cut at a UTF-8
+	// boundary) and tool_call.result.structured_content_json (replaced by
+	// the truncation marker), each in bytes. Default 256 KiB.
 	MaxResultTextBytes int `yaml:"max_result_text_bytes"`
-	// MaxLabels caps the number of labels on one event. Default 64.
+	// MaxLabels caps the number of labels on one event; labels past it (in
+	// key order) are dropped and `labels` is listed in truncated_fields.
+	// Default 64.
 	MaxLabels int `yaml:"max_labels"`
-	// MaxLabelKeyBytes caps the length of a label key, in bytes. Default 128.
+	// MaxLabelKeyBytes caps the length of a label key, in bytes; longer keys
+	// are cut. Default 128.
 	MaxLabelKeyBytes int `yaml:"max_label_key_bytes"`
-	// MaxLabelValueBytes caps the length of a label value, in bytes.
-	// Default 1024.
+	// MaxLabelValueBytes caps the length of a label value, in bytes; longer
+	// values are cut. Default 1024.
 	MaxLabelValueBytes int `yaml:"max_label_value_bytes"`
 	// MaxFutureSkew is how far in the future (by the collector's clock) an
 	// event's time may lie. Default 5m.
@@ -89,6 +117,12 @@ func (c Config) Validate() error {
 	}
 	positive("max_batch_events", c.MaxBatchEvents)
 	positive("max_event_bytes", c.MaxEventBytes)
+	if c.MaxEventBytes > 0 && c.MaxEventBytes < MinMessageBytes {
+		errs = append(errs, fmt.Errorf("ingest.max_event_bytes: at least %d, got %d", MinMessageBytes, c.MaxEventBytes))
+	}
+	if c.MaxMessageBytes != 0 && c.MaxMessageBytes < MinMessageBytes {
+		errs = append(errs, fmt.Errorf("ingest.max_message_bytes: 0 (the default, %d) or at least %d, got %d", kafka.DefaultBatchBytes, MinMessageBytes, c.MaxMessageBytes))
+	}
 	positive("max_arguments_bytes", c.MaxArgumentsBytes)
 	positive("max_result_text_bytes", c.MaxResultTextBytes)
 	positive("max_labels", c.MaxLabels)
@@ -101,3 +135,7 @@ func (c Config) Validate() error {
 	positiveDur("drain_timeout", c.DrainTimeout)
 	return errors.Join(errs...)
 }
+
+// messageBytes returns the Kafka message limit in effect:
+// Config.MaxMessageBytes, or kafka.DefaultBatchBytes when it is 0.
+func (c Config) messageBytes() int { return cmp.Or(c.MaxMessageBytes, kafka.DefaultBatchBytes) }

@@ -208,11 +208,11 @@ func TestExportGRPCAndREST(t *testing.T) {
 	}
 
 	// REST: the testdata batch; the first event claims another tenant.
-	body, err := os.ReadFile("testdata/export_request.json")
+	template, err := os.ReadFile("testdata/export_request.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body = bytes.ReplaceAll(body, []byte("{{TIME}}"), []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+	body := bytes.ReplaceAll(template, []byte("{{TIME}}"), []byte(time.Now().UTC().Format(time.RFC3339Nano)))
 	code, hdr, respBody := post(t, st.url+"/v1/events:export", testToken, body)
 	if code != http.StatusOK {
 		t.Fatalf("REST export: status %d, body %s", code, respBody)
@@ -231,13 +231,45 @@ func TestExportGRPCAndREST(t *testing.T) {
 		t.Fatalf("REST response = %s", respBody)
 	}
 
-	// A bad REST batch: the second event has no session. It must be refused
-	// with problem JSON naming the field, and nothing of it written.
-	bad := bytes.Replace(body, []byte(`"session": {"id": "rest-session-1"}`), []byte(`"session": {"id": ""}`), 1)
-	bad = bytes.ReplaceAll(bad, []byte("rest-session-1"), []byte("must-not-appear"))
-	code, hdr, respBody = post(t, st.url+"/v1/events:export", testToken, bad)
+	// A REST batch with one bad event: the second has no session. The first
+	// is written; the second is reported in partial_success naming the
+	// field, and not written.
+	partial := bytes.Replace(body, []byte(`"session": {"id": "rest-session-1"}`), []byte(`"session": {"id": ""}`), 1)
+	partial = bytes.ReplaceAll(partial, []byte("rest-session-1"), []byte("rest-partial"))
+	partial = bytes.Replace(partial, []byte(`"eventId": "01890a5d-ac96-774b-bcce-b302099a8057"`), []byte(`"eventId": "01890a5d-ac96-774b-bcce-b302099a80ff"`), 1)
+	code, _, respBody = post(t, st.url+"/v1/events:export", testToken, partial)
+	if code != http.StatusOK {
+		t.Fatalf("partial REST export: status %d, body %s", code, respBody)
+	}
+	var partialResp struct {
+		AcceptedCount  string   `json:"acceptedCount"`
+		EventIDs       []string `json:"eventIds"`
+		PartialSuccess struct {
+			RejectedEvents  string `json:"rejectedEvents"`
+			ErrorMessage    string `json:"errorMessage"`
+			FieldViolations []struct {
+				Field       string `json:"field"`
+				Description string `json:"description"`
+			} `json:"fieldViolations"`
+		} `json:"partialSuccess"`
+	}
+	if err := json.Unmarshal(respBody, &partialResp); err != nil {
+		t.Fatalf("partial REST response %s: %v", respBody, err)
+	}
+	ps := partialResp.PartialSuccess
+	if partialResp.AcceptedCount != "1" || len(partialResp.EventIDs) != 2 || partialResp.EventIDs[0] == "" || partialResp.EventIDs[1] != "" ||
+		ps.RejectedEvents != "1" || len(ps.FieldViolations) != 1 || ps.FieldViolations[0].Field != "events[1].session.id" ||
+		ps.FieldViolations[0].Description != "required" || !strings.Contains(ps.ErrorMessage, "events[1].session.id") {
+		t.Fatalf("partial REST response = %s", respBody)
+	}
+
+	// A REST batch whose events are all bad is refused as a whole with
+	// problem JSON listing every violation.
+	allBad := bytes.ReplaceAll(template, []byte("{{TIME}}"), []byte("1970-01-01T00:00:00Z"))
+	allBad = bytes.ReplaceAll(allBad, []byte("rest-session-1"), []byte("must-not-appear"))
+	code, hdr, respBody = post(t, st.url+"/v1/events:export", testToken, allBad)
 	if code != http.StatusBadRequest {
-		t.Fatalf("bad REST export: status %d, body %s", code, respBody)
+		t.Fatalf("all-bad REST export: status %d, body %s", code, respBody)
 	}
 	if ct := hdr.Get("Content-Type"); ct != "application/problem+json" {
 		t.Errorf("bad REST Content-Type = %q", ct)
@@ -246,7 +278,8 @@ func TestExportGRPCAndREST(t *testing.T) {
 	if err := json.Unmarshal(respBody, &prob); err != nil {
 		t.Fatalf("problem %s: %v", respBody, err)
 	}
-	if prob.Code != "INVALID_ARGUMENT" || len(prob.Errors) != 1 || prob.Errors[0].Field != "events[1].session.id" || !strings.Contains(prob.Detail, "events[1].session.id") {
+	if prob.Code != "INVALID_ARGUMENT" || len(prob.Errors) != 2 || prob.Errors[0].Field != "events[0].time" || prob.Errors[1].Field != "events[1].time" ||
+		!strings.Contains(prob.Detail, "2 of 2 events rejected") || !strings.Contains(prob.Detail, "events[0].time") {
 		t.Errorf("problem = %+v", prob)
 	}
 
@@ -263,12 +296,12 @@ func TestExportGRPCAndREST(t *testing.T) {
 		t.Fatalf("sentinel Export: %v", err)
 	}
 
-	msgs := readEvents(t, b.Brokers(), 6)
+	msgs := readEvents(t, b.Brokers(), 7)
 	byID := map[string]kafkago.Message{}
 	for _, m := range msgs {
 		ev := decode(t, m)
-		if ev.GetSession().GetId() == "must-not-appear" {
-			t.Fatalf("event of a rejected batch was written: %v", ev)
+		if sid := ev.GetSession().GetId(); sid == "must-not-appear" || sid == "" || ev.GetEventId() == "01890a5d-ac96-774b-bcce-b302099a80ff" {
+			t.Fatalf("rejected event was written: %v", ev)
 		}
 		if ev.GetTenantId() != "acme" {
 			t.Errorf("event %s tenant = %q, want acme", ev.GetEventId(), ev.GetTenantId())
@@ -287,7 +320,7 @@ func TestExportGRPCAndREST(t *testing.T) {
 		}
 		byID[ev.GetEventId()] = m
 	}
-	allIDs := slices.Concat(resp.GetEventIds(), restResp.EventIDs, sentinel.GetEventIds())
+	allIDs := slices.Concat(resp.GetEventIds(), restResp.EventIDs, partialResp.EventIDs[:1], sentinel.GetEventIds())
 	for _, id := range allIDs {
 		if _, ok := byID[id]; !ok {
 			t.Errorf("event id %s from a response is not on the topic", id)
@@ -306,18 +339,25 @@ func TestExportGRPCAndREST(t *testing.T) {
 	}
 
 	// Metrics. The unknown-field request failed in the gateway's JSON
-	// decoding, before Export, so only the missing-session batch counts.
-	if got := testutil.ToFloat64(st.svc.m.accepted); got != 6 {
-		t.Errorf("accepted events metric = %v, want 6", got)
+	// decoding, before Export, so it does not count.
+	if got := testutil.ToFloat64(st.svc.m.events.WithLabelValues(resultAccepted, reasonComplete)); got != 7 {
+		t.Errorf("accepted events metric = %v, want 7", got)
 	}
-	if got := testutil.ToFloat64(st.svc.m.rejected); got != 2 {
-		t.Errorf("rejected events metric = %v, want 2", got)
+	if got := testutil.ToFloat64(st.svc.m.events.WithLabelValues(resultRejected, reasonInvalidEvent)); got != 3 {
+		t.Errorf("rejected invalid events metric = %v, want 3", got)
+	}
+	if got := testutil.ToFloat64(st.svc.m.violations.WithLabelValues("session.id")); got != 1 {
+		t.Errorf("session.id violations = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(st.svc.m.violations.WithLabelValues("time")); got != 2 {
+		t.Errorf("time violations = %v, want 2", got)
 	}
 	if got := testutil.ToFloat64(st.svc.m.batches.WithLabelValues("InvalidArgument")); got != 1 {
 		t.Errorf("InvalidArgument batches = %v, want 1", got)
 	}
-	if got := testutil.ToFloat64(st.svc.m.redactions.WithLabelValues(secrets.KindJSONSecret)); got != 2 {
-		t.Errorf("json_secret redactions = %v, want 2", got)
+	// One password each in the gRPC batch, the REST batch and the partial one.
+	if got := testutil.ToFloat64(st.svc.m.redactions.WithLabelValues(secrets.KindJSONSecret)); got != 3 {
+		t.Errorf("json_secret redactions = %v, want 3", got)
 	}
 	if n, err := testutil.GatherAndCount(st.reg, "mcpaudit_ingest_export_duration_seconds"); err != nil || n != 1 {
 		t.Errorf("duration histogram: %d series, %v", n, err)

@@ -3,18 +3,19 @@ package ingest
 import (
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
-// Limits the collector applies whatever its configuration.
+// Limits the collector applies whatever its configuration. Longer values are
+// shortened (and listed in Event.truncated_fields), not refused.
 const (
 	// MaxSessionIDBytes caps session.id.
 	MaxSessionIDBytes = 256
@@ -22,9 +23,18 @@ const (
 	MaxMethodBytes = 256
 )
 
+// JSON-RPC 2.0 error codes an invalid frame may carry
+// (https://www.jsonrpc.org/specification#error_object).
+const (
+	codeParseError     = -32700
+	codeInvalidRequest = -32600
+)
+
 // FieldError is a validation failure: Field is the path of the offending
 // field in the request (`events[3].session.id`), Reason says what is wrong.
-// Export turns it into INVALID_ARGUMENT with a BadRequest field violation.
+// Export reports it as a field violation: in ExportResponse.partial_success
+// when other events of the batch were written, in the google.rpc.BadRequest
+// detail of INVALID_ARGUMENT when none was.
 type FieldError struct {
 	// Field is the path of the field in the ExportRequest.
 	Field string
@@ -39,102 +49,171 @@ func fieldErr(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
-// validator checks one batch against a Config at a fixed instant.
+// eventPath returns the path of event i in the request (`events[3]`).
+func eventPath(i int) string { return fmt.Sprintf("events[%d]", i) }
+
+// under prefixes fe's path, relative to an event, with the event's path.
+func (fe *FieldError) under(event string) *FieldError {
+	if fe.Field == "" {
+		fe.Field = event
+	} else {
+		fe.Field = event + "." + fe.Field
+	}
+	return fe
+}
+
+// validator checks requests against a Config at a fixed instant.
 type validator struct {
 	cfg Config
 	now time.Time
 }
 
-// validateBatch checks every event of the batch and returns the first
-// problem as a *FieldError, or nil when the whole batch may be written.
-func (v validator) validateBatch(events []*eventv1.Event) error {
+// checkRequest checks what concerns the request as a whole: 1 to
+// Config.MaxBatchEvents events. A problem here refuses the whole request.
+func (v validator) checkRequest(events []*eventv1.Event) *FieldError {
 	if len(events) == 0 {
 		return fieldErr("events", "at least 1 event required")
 	}
 	if len(events) > v.cfg.MaxBatchEvents {
 		return fieldErr("events", "%d events in batch, at most %d allowed", len(events), v.cfg.MaxBatchEvents)
 	}
-	for i, ev := range events {
-		if err := v.validateEvent(fmt.Sprintf("events[%d]", i), ev); err != nil {
-			return err
+	return nil
+}
+
+// checkEvent checks one event on its own and returns its first problem, with
+// a path relative to the event (`session.id`; "" for the event itself), or
+// nil when the event may be written. Sizes are not checked: prepare shortens
+// what is too large.
+func (v validator) checkEvent(ev *eventv1.Event) *FieldError {
+	if ev == nil {
+		return fieldErr("", "event required")
+	}
+	if hasUnknown(ev.ProtoReflect()) {
+		if fe := checkKnown("", ev.ProtoReflect()); fe != nil {
+			return fe
 		}
+	}
+	if id := ev.GetEventId(); id != "" {
+		if _, err := parseEventID(id); err != nil {
+			return fieldErr("event_id", "%v", err)
+		}
+	}
+	if fe := v.checkTime("time", ev.GetTime()); fe != nil {
+		return fe
+	}
+	if ev.GetSession().GetId() == "" {
+		return fieldErr("session.id", "required")
+	}
+	kind := ev.GetKind()
+	if kind == eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED {
+		return fieldErr("kind", "required")
+	}
+	// An observation gap may cover both directions (a full buffer of
+	// undelivered events); every message travelled one way.
+	if ev.GetDirection() == eventv1.Direction_DIRECTION_UNSPECIFIED && kind != eventv1.MessageKind_MESSAGE_KIND_OBSERVATION_GAP {
+		return fieldErr("direction", "required (DIRECTION_CLIENT_TO_SERVER or DIRECTION_SERVER_TO_CLIENT)")
+	}
+	if ev.GetMethod() == "" && (kind == eventv1.MessageKind_MESSAGE_KIND_REQUEST || kind == eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION) {
+		return fieldErr("method", "required for %s", kind)
+	}
+	if fe := checkInvalidFrame(kind, ev.GetInvalidFrame()); fe != nil {
+		return fe
+	}
+	if fe := checkObservationGap(kind, ev.GetObservationGap()); fe != nil {
+		return fe
+	}
+	if d := ev.GetDuration(); d != nil {
+		if err := d.CheckValid(); err != nil {
+			return fieldErr("duration", "invalid: %v", err)
+		}
+		if d.AsDuration() < 0 {
+			return fieldErr("duration", "negative")
+		}
+	}
+	if ev.GetSizeBytes() < 0 {
+		return fieldErr("size_bytes", "negative")
+	}
+	if ev.GetToolCall().GetResult().GetSizeBytes() < 0 {
+		return fieldErr("tool_call.result.size_bytes", "negative")
+	}
+	if ev.GetResource().GetSizeBytes() < 0 {
+		return fieldErr("resource.size_bytes", "negative")
+	}
+	if tr := ev.GetTrace(); tr != nil {
+		if id := tr.GetTraceId(); id != "" && !isLowerHex(id, 32) {
+			return fieldErr("trace.trace_id", "want 32 lowercase hex characters")
+		}
+		if id := tr.GetSpanId(); id != "" && !isLowerHex(id, 16) {
+			return fieldErr("trace.span_id", "want 16 lowercase hex characters")
+		}
+	}
+	if _, ok := ev.GetLabels()[""]; ok {
+		return fieldErr("labels", "empty label key")
 	}
 	return nil
 }
 
-// validateEvent checks one event; path is its position (`events[3]`).
-func (v validator) validateEvent(path string, ev *eventv1.Event) error {
-	if ev == nil {
-		return fieldErr(path, "event required")
-	}
-	if n := proto.Size(ev); n > v.cfg.MaxEventBytes {
-		return fieldErr(path, "event is %d bytes encoded, at most %d allowed", n, v.cfg.MaxEventBytes)
-	}
-	if err := checkKnown(path, ev.ProtoReflect()); err != nil {
-		return err
-	}
-	if id := ev.GetEventId(); id != "" {
-		if _, err := parseEventID(id); err != nil {
-			return fieldErr(path+".event_id", "%v", err)
+// checkInvalidFrame checks that invalid_frame is set exactly on
+// MESSAGE_KIND_INVALID events, with one of the two JSON-RPC codes a frame
+// that is not a JSON-RPC message deserves.
+func checkInvalidFrame(kind eventv1.MessageKind, f *eventv1.InvalidFrame) *FieldError {
+	if kind != eventv1.MessageKind_MESSAGE_KIND_INVALID {
+		if f != nil {
+			return fieldErr("invalid_frame", "only allowed with MESSAGE_KIND_INVALID, kind is %s", kind)
 		}
+		return nil
 	}
-	if err := v.checkTime(path+".time", ev); err != nil {
-		return err
+	if f == nil {
+		return fieldErr("invalid_frame", "required for MESSAGE_KIND_INVALID")
 	}
-	switch sid := ev.GetSession().GetId(); {
-	case sid == "":
-		return fieldErr(path+".session.id", "required")
-	case len(sid) > MaxSessionIDBytes:
-		return fieldErr(path+".session.id", "%d bytes, at most %d allowed", len(sid), MaxSessionIDBytes)
+	if c := f.GetCode(); c != codeParseError && c != codeInvalidRequest {
+		return fieldErr("invalid_frame.code", "%d, want %d (parse error) or %d (invalid request)", c, codeParseError, codeInvalidRequest)
 	}
-	if ev.GetDirection() == eventv1.Direction_DIRECTION_UNSPECIFIED {
-		return fieldErr(path+".direction", "required (DIRECTION_CLIENT_TO_SERVER or DIRECTION_SERVER_TO_CLIENT)")
-	}
-	kind := ev.GetKind()
-	if kind == eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED {
-		return fieldErr(path+".kind", "required")
-	}
-	switch m := ev.GetMethod(); {
-	case m == "" && (kind == eventv1.MessageKind_MESSAGE_KIND_REQUEST || kind == eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION):
-		return fieldErr(path+".method", "required for %s", kind)
-	case len(m) > MaxMethodBytes:
-		return fieldErr(path+".method", "%d bytes, at most %d allowed", len(m), MaxMethodBytes)
-	}
-	if d := ev.GetDuration(); d != nil {
-		if err := d.CheckValid(); err != nil {
-			return fieldErr(path+".duration", "invalid: %v", err)
-		}
-		if d.AsDuration() < 0 {
-			return fieldErr(path+".duration", "negative")
-		}
-	}
-	if ev.GetSizeBytes() < 0 {
-		return fieldErr(path+".size_bytes", "negative")
-	}
-	if tr := ev.GetTrace(); tr != nil {
-		if id := tr.GetTraceId(); id != "" && !isLowerHex(id, 32) {
-			return fieldErr(path+".trace.trace_id", "want 32 lowercase hex characters")
-		}
-		if id := tr.GetSpanId(); id != "" && !isLowerHex(id, 16) {
-			return fieldErr(path+".trace.span_id", "want 16 lowercase hex characters")
-		}
-	}
-	if tc := ev.GetToolCall(); tc != nil {
-		if n := len(tc.GetArgumentsJson()); n > v.cfg.MaxArgumentsBytes {
-			return fieldErr(path+".tool_call.arguments_json", "%d bytes, at most %d allowed", n, v.cfg.MaxArgumentsBytes)
-		}
-		if n := len(tc.GetResult().GetText()); n > v.cfg.MaxResultTextBytes {
-			return fieldErr(path+".tool_call.result.text", "%d bytes, at most %d allowed", n, v.cfg.MaxResultTextBytes)
-		}
-		if n := len(tc.GetResult().GetStructuredContentJson()); n > v.cfg.MaxResultTextBytes {
-			return fieldErr(path+".tool_call.result.structured_content_json", "%d bytes, at most %d allowed", n, v.cfg.MaxResultTextBytes)
-		}
-	}
-	return v.checkLabels(path+".labels", ev.GetLabels())
+	return nil
 }
 
-func (v validator) checkTime(path string, ev *eventv1.Event) error {
-	ts := ev.GetTime()
+// checkObservationGap checks that observation_gap is set exactly on
+// MESSAGE_KIND_OBSERVATION_GAP events, with a reason, non-negative counts and
+// a span whose start is not after its end.
+func checkObservationGap(kind eventv1.MessageKind, g *eventv1.ObservationGap) *FieldError {
+	if kind != eventv1.MessageKind_MESSAGE_KIND_OBSERVATION_GAP {
+		if g != nil {
+			return fieldErr("observation_gap", "only allowed with MESSAGE_KIND_OBSERVATION_GAP, kind is %s", kind)
+		}
+		return nil
+	}
+	if g == nil {
+		return fieldErr("observation_gap", "required for MESSAGE_KIND_OBSERVATION_GAP")
+	}
+	if g.GetReason() == eventv1.GapReason_GAP_REASON_UNSPECIFIED {
+		return fieldErr("observation_gap.reason", "required")
+	}
+	for _, c := range []struct {
+		name string
+		n    int64
+	}{{"bytes", g.GetBytes()}, {"events", g.GetEvents()}, {"frames", g.GetFrames()}} {
+		if c.n < 0 {
+			return fieldErr("observation_gap."+c.name, "negative")
+		}
+	}
+	for _, ts := range []struct {
+		name string
+		t    *timestamppb.Timestamp
+	}{{"start_time", g.GetStartTime()}, {"end_time", g.GetEndTime()}} {
+		if ts.t == nil {
+			return fieldErr("observation_gap."+ts.name, "required")
+		}
+		if err := ts.t.CheckValid(); err != nil {
+			return fieldErr("observation_gap."+ts.name, "invalid timestamp: %v", err)
+		}
+	}
+	if start, end := g.GetStartTime().AsTime(), g.GetEndTime().AsTime(); start.After(end) {
+		return fieldErr("observation_gap.end_time", "%s is before start_time %s", end.Format(time.RFC3339Nano), start.Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+func (v validator) checkTime(path string, ts *timestamppb.Timestamp) *FieldError {
 	if ts == nil {
 		return fieldErr(path, "required")
 	}
@@ -147,32 +226,6 @@ func (v validator) checkTime(path string, ev *eventv1.Event) error {
 	}
 	if t.Before(v.now.Add(-v.cfg.MaxEventAge)) {
 		return fieldErr(path, "%s is older than %s", t.Format(time.RFC3339Nano), v.cfg.MaxEventAge)
-	}
-	return nil
-}
-
-func (v validator) checkLabels(path string, labels map[string]string) error {
-	if len(labels) == 0 {
-		return nil
-	}
-	if len(labels) > v.cfg.MaxLabels {
-		return fieldErr(path, "%d labels, at most %d allowed", len(labels), v.cfg.MaxLabels)
-	}
-	// Sorted, so the reported label is the same on every retry.
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		switch {
-		case k == "":
-			return fieldErr(path, "empty label key")
-		case len(k) > v.cfg.MaxLabelKeyBytes:
-			return fieldErr(fmt.Sprintf("%s[%q]", path, truncate(k, 32)), "key is %d bytes, at most %d allowed", len(k), v.cfg.MaxLabelKeyBytes)
-		case len(labels[k]) > v.cfg.MaxLabelValueBytes:
-			return fieldErr(fmt.Sprintf("%s[%q]", path, k), "value is %d bytes, at most %d allowed", len(labels[k]), v.cfg.MaxLabelValueBytes)
-		}
 	}
 	return nil
 }
@@ -194,36 +247,75 @@ func parseEventID(id string) (string, error) {
 	return u.String(), nil
 }
 
-// checkKnown walks m and refuses fields this collector does not know
-// (unknown field numbers, kept by protobuf as unknown bytes) and enum numbers
-// outside the schema, rather than writing or dropping them silently.
-func checkKnown(path string, m protoreflect.Message) error {
-	if raw := m.GetUnknown(); len(raw) > 0 {
-		return fieldErr(path, "unknown field (not in %s)", m.Descriptor().FullName())
+// hasUnknown reports whether m, or a message within it, holds unknown fields
+// or enum numbers outside the schema. It builds no paths, so the common case
+// (nothing unknown) allocates nothing; checkKnown names the field.
+func hasUnknown(m protoreflect.Message) bool {
+	if len(m.GetUnknown()) > 0 {
+		return true
 	}
-	var err error
+	found := false
 	m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
-		p := path + "." + string(fd.Name())
 		switch {
 		case fd.IsList():
 			l := val.List()
-			for i := 0; i < l.Len() && err == nil; i++ {
-				err = checkKnownValue(fmt.Sprintf("%s[%d]", p, i), fd, l.Get(i))
+			for i := 0; i < l.Len() && !found; i++ {
+				found = valueHasUnknown(fd, l.Get(i))
+			}
+		case fd.IsMap():
+			val.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+				found = valueHasUnknown(fd.MapValue(), mv)
+				return !found
+			})
+		default:
+			found = valueHasUnknown(fd, val)
+		}
+		return !found
+	})
+	return found
+}
+
+func valueHasUnknown(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
+	switch fd.Kind() {
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return hasUnknown(val.Message())
+	case protoreflect.EnumKind:
+		return fd.Enum().Values().ByNumber(val.Enum()) == nil
+	}
+	return false
+}
+
+// checkKnown walks m and refuses fields this collector does not know
+// (unknown field numbers, kept by protobuf as unknown bytes) and enum numbers
+// outside the schema, rather than writing or dropping them silently. path is
+// m's path relative to the event ("" for the event).
+func checkKnown(path string, m protoreflect.Message) *FieldError {
+	if raw := m.GetUnknown(); len(raw) > 0 {
+		return fieldErr(path, "unknown field (not in %s)", m.Descriptor().FullName())
+	}
+	var fe *FieldError
+	m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
+		p := joinPath(path, string(fd.Name()))
+		switch {
+		case fd.IsList():
+			l := val.List()
+			for i := 0; i < l.Len() && fe == nil; i++ {
+				fe = checkKnownValue(fmt.Sprintf("%s[%d]", p, i), fd, l.Get(i))
 			}
 		case fd.IsMap():
 			val.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				err = checkKnownValue(fmt.Sprintf("%s[%q]", p, k.String()), fd.MapValue(), mv)
-				return err == nil
+				fe = checkKnownValue(fmt.Sprintf("%s[%q]", p, truncate(k.String(), 64)), fd.MapValue(), mv)
+				return fe == nil
 			})
 		default:
-			err = checkKnownValue(p, fd, val)
+			fe = checkKnownValue(p, fd, val)
 		}
-		return err == nil
+		return fe == nil
 	})
-	return err
+	return fe
 }
 
-func checkKnownValue(path string, fd protoreflect.FieldDescriptor, val protoreflect.Value) error {
+func checkKnownValue(path string, fd protoreflect.FieldDescriptor, val protoreflect.Value) *FieldError {
 	switch fd.Kind() {
 	case protoreflect.MessageKind, protoreflect.GroupKind:
 		return checkKnown(path, val.Message())
@@ -233,6 +325,50 @@ func checkKnownValue(path string, fd protoreflect.FieldDescriptor, val protorefl
 		}
 	}
 	return nil
+}
+
+// joinPath appends a field name to a path ("" is the root).
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// normalizePath drops list indexes and map keys from a field path
+// (`tool_list.tools[2].description` → `tool_list.tools.description`), for
+// metric labels whose values must come from a bounded set: the schema's
+// field names.
+func normalizePath(path string) string {
+	if !strings.ContainsRune(path, '[') {
+		return path
+	}
+	var b strings.Builder
+	b.Grow(len(path))
+	depth := 0
+	inQuote := false
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case inQuote:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inQuote = false
+			}
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case depth > 0:
+			if c == '"' {
+				inQuote = true
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func isLowerHex(s string, n int) bool {

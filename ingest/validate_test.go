@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -33,12 +32,17 @@ func validEvent() *eventv1.Event {
 
 func TestValidateEvent(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.MaxArgumentsBytes = 64
-	cfg.MaxResultTextBytes = 64
-	cfg.MaxLabels = 2
-	cfg.MaxLabelKeyBytes = 8
-	cfg.MaxLabelValueBytes = 8
-	cfg.MaxEventBytes = 4096
+	gap := func(e *eventv1.Event) {
+		e.Kind, e.Method, e.ToolCall, e.JsonrpcId = eventv1.MessageKind_MESSAGE_KIND_OBSERVATION_GAP, "", nil, ""
+		e.ObservationGap = &eventv1.ObservationGap{
+			Reason: eventv1.GapReason_GAP_REASON_OBSERVER_QUEUE_FULL, Bytes: 119_500_000, Frames: 4000,
+			StartTime: timestamppb.New(testNow.Add(-time.Minute)), EndTime: timestamppb.New(testNow.Add(-time.Second)),
+		}
+	}
+	invalid := func(e *eventv1.Event) {
+		e.Kind, e.Method, e.ToolCall, e.JsonrpcId = eventv1.MessageKind_MESSAGE_KIND_INVALID, "", nil, ""
+		e.InvalidFrame = &eventv1.InvalidFrame{Code: -32700, Reason: "invalid character 'x' looking for beginning of value", Prefix: []byte("xyz\xff")}
+	}
 
 	tests := []struct {
 		name      string
@@ -62,13 +66,50 @@ func TestValidateEvent(t *testing.T) {
 			e.Trace = &eventv1.TraceContext{TraceId: "4bf92f3577b34da6a3ce929d0e0e4736", SpanId: "00f067aa0ba902b7"}
 		}},
 
+		// Sizes are never refused (shorten_test.go covers what becomes of them).
+		{name: "oversized fields are not refused", mutate: func(e *eventv1.Event) {
+			e.Session.Id = strings.Repeat("s", 5000)
+			e.Method = strings.Repeat("m", 5000)
+			e.ToolCall.ArgumentsJson = `{"a":"` + strings.Repeat("x", 300<<10) + `"}`
+			e.Raw = make([]byte, 2<<20)
+			e.Labels = map[string]string{strings.Repeat("k", 200): strings.Repeat("v", 5000), "a": "1"}
+		}},
+		{name: "valid invalid frame without method", mutate: invalid},
+		{name: "valid invalid request frame", mutate: func(e *eventv1.Event) { invalid(e); e.InvalidFrame.Code = -32600 }},
+		{name: "valid observation gap", mutate: gap},
+		{name: "valid observation gap over both directions", mutate: func(e *eventv1.Event) { gap(e); e.Direction = 0 }},
+		{name: "valid observation gap of one instant", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.EndTime = e.ObservationGap.StartTime }},
+
+		{name: "invalid frame missing", mutate: func(e *eventv1.Event) { invalid(e); e.InvalidFrame = nil }, wantField: "events[0].invalid_frame", wantIn: "required for MESSAGE_KIND_INVALID"},
+		{name: "invalid frame code", mutate: func(e *eventv1.Event) { invalid(e); e.InvalidFrame.Code = 0 }, wantField: "events[0].invalid_frame.code", wantIn: "-32700"},
+		{name: "invalid frame on a request", mutate: func(e *eventv1.Event) { e.InvalidFrame = &eventv1.InvalidFrame{Code: -32700} }, wantField: "events[0].invalid_frame", wantIn: "only allowed"},
+		{name: "invalid frame needs a direction", mutate: func(e *eventv1.Event) { invalid(e); e.Direction = 0 }, wantField: "events[0].direction"},
+		{name: "gap missing", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap = nil }, wantField: "events[0].observation_gap", wantIn: "required"},
+		{name: "gap on a response", mutate: func(e *eventv1.Event) {
+			e.Kind = eventv1.MessageKind_MESSAGE_KIND_RESPONSE
+			e.ObservationGap = &eventv1.ObservationGap{}
+		}, wantField: "events[0].observation_gap", wantIn: "only allowed"},
+		{name: "gap reason", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.Reason = 0 }, wantField: "events[0].observation_gap.reason", wantIn: "required"},
+		{name: "gap reason unknown", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.Reason = 9 }, wantField: "events[0].observation_gap.reason", wantIn: "unknown GapReason"},
+		{name: "gap negative bytes", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.Bytes = -1 }, wantField: "events[0].observation_gap.bytes", wantIn: "negative"},
+		{name: "gap negative events", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.Events = -1 }, wantField: "events[0].observation_gap.events"},
+		{name: "gap negative frames", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.Frames = -1 }, wantField: "events[0].observation_gap.frames"},
+		{name: "gap start missing", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.StartTime = nil }, wantField: "events[0].observation_gap.start_time", wantIn: "required"},
+		{name: "gap end invalid", mutate: func(e *eventv1.Event) { gap(e); e.ObservationGap.EndTime = &timestamppb.Timestamp{Nanos: -5} }, wantField: "events[0].observation_gap.end_time", wantIn: "invalid"},
+		{name: "gap span reversed", mutate: func(e *eventv1.Event) {
+			gap(e)
+			e.ObservationGap.StartTime, e.ObservationGap.EndTime = e.ObservationGap.EndTime, e.ObservationGap.StartTime
+		}, wantField: "events[0].observation_gap.end_time", wantIn: "before start_time"},
+		{name: "negative result size", mutate: func(e *eventv1.Event) { e.ToolCall.Result = &eventv1.ToolResult{SizeBytes: -1} }, wantField: "events[0].tool_call.result.size_bytes"},
+		{name: "negative resource size", mutate: func(e *eventv1.Event) { e.Resource = &eventv1.Resource{SizeBytes: -1} }, wantField: "events[0].resource.size_bytes"},
+		{name: "nil event", mutate: nil, wantField: "events[0]", wantIn: "event required"},
+
 		{name: "time missing", mutate: func(e *eventv1.Event) { e.Time = nil }, wantField: "events[0].time", wantIn: "required"},
 		{name: "time invalid", mutate: func(e *eventv1.Event) { e.Time = &timestamppb.Timestamp{Seconds: 1, Nanos: -1} }, wantField: "events[0].time", wantIn: "invalid"},
 		{name: "time in future", mutate: func(e *eventv1.Event) { e.Time = timestamppb.New(testNow.Add(6 * time.Minute)) }, wantField: "events[0].time", wantIn: "future"},
 		{name: "time too old", mutate: func(e *eventv1.Event) { e.Time = timestamppb.New(testNow.Add(-8 * 24 * time.Hour)) }, wantField: "events[0].time", wantIn: "older"},
 		{name: "session missing", mutate: func(e *eventv1.Event) { e.Session = nil }, wantField: "events[0].session.id", wantIn: "required"},
 		{name: "session id empty", mutate: func(e *eventv1.Event) { e.Session.Id = "" }, wantField: "events[0].session.id", wantIn: "required"},
-		{name: "session id too long", mutate: func(e *eventv1.Event) { e.Session.Id = strings.Repeat("s", 257) }, wantField: "events[0].session.id", wantIn: "257 bytes"},
 		{name: "direction unspecified", mutate: func(e *eventv1.Event) { e.Direction = 0 }, wantField: "events[0].direction", wantIn: "required"},
 		{name: "direction unknown number", mutate: func(e *eventv1.Event) { e.Direction = 9 }, wantField: "events[0].direction", wantIn: "unknown Direction value 9"},
 		{name: "kind unspecified", mutate: func(e *eventv1.Event) { e.Kind = 0 }, wantField: "events[0].kind", wantIn: "required"},
@@ -77,7 +118,6 @@ func TestValidateEvent(t *testing.T) {
 		{name: "method missing on notification", mutate: func(e *eventv1.Event) {
 			e.Kind, e.Method = eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION, ""
 		}, wantField: "events[0].method", wantIn: "required"},
-		{name: "method too long", mutate: func(e *eventv1.Event) { e.Method = strings.Repeat("m", 257) }, wantField: "events[0].method"},
 		{name: "event id not uuid", mutate: func(e *eventv1.Event) { e.EventId = "not-a-uuid" }, wantField: "events[0].event_id", wantIn: "UUID"},
 		{name: "event id without hyphens", mutate: func(e *eventv1.Event) { e.EventId = "6ba7b8109dad11d180b400c04fd430c8" }, wantField: "events[0].event_id"},
 		{name: "event id urn form", mutate: func(e *eventv1.Event) { e.EventId = "urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8" }, wantField: "events[0].event_id"},
@@ -86,20 +126,7 @@ func TestValidateEvent(t *testing.T) {
 		{name: "negative size", mutate: func(e *eventv1.Event) { e.SizeBytes = -1 }, wantField: "events[0].size_bytes"},
 		{name: "bad trace id", mutate: func(e *eventv1.Event) { e.Trace = &eventv1.TraceContext{TraceId: "XYZ"} }, wantField: "events[0].trace.trace_id"},
 		{name: "bad span id", mutate: func(e *eventv1.Event) { e.Trace = &eventv1.TraceContext{SpanId: "00F067AA0BA902B7"} }, wantField: "events[0].trace.span_id"},
-		{name: "arguments too large", mutate: func(e *eventv1.Event) {
-			e.ToolCall.ArgumentsJson = `{"a":"` + strings.Repeat("x", 64) + `"}`
-		}, wantField: "events[0].tool_call.arguments_json", wantIn: "at most 64"},
-		{name: "result text too large", mutate: func(e *eventv1.Event) {
-			e.ToolCall.Result = &eventv1.ToolResult{Text: strings.Repeat("x", 65)}
-		}, wantField: "events[0].tool_call.result.text"},
-		{name: "structured content too large", mutate: func(e *eventv1.Event) {
-			e.ToolCall.Result = &eventv1.ToolResult{StructuredContentJson: strings.Repeat("x", 65)}
-		}, wantField: "events[0].tool_call.result.structured_content_json"},
-		{name: "too many labels", mutate: func(e *eventv1.Event) { e.Labels = map[string]string{"a": "1", "b": "2", "c": "3"} }, wantField: "events[0].labels", wantIn: "3 labels"},
 		{name: "empty label key", mutate: func(e *eventv1.Event) { e.Labels = map[string]string{"": "1"} }, wantField: "events[0].labels", wantIn: "empty"},
-		{name: "label key too long", mutate: func(e *eventv1.Event) { e.Labels = map[string]string{"abcdefghi": "1"} }, wantField: `events[0].labels["abcdefghi"]`, wantIn: "key"},
-		{name: "label value too long", mutate: func(e *eventv1.Event) { e.Labels = map[string]string{"k": "123456789"} }, wantField: `events[0].labels["k"]`, wantIn: "value"},
-		{name: "event too large", mutate: func(e *eventv1.Event) { e.Raw = make([]byte, 5000) }, wantField: "events[0]", wantIn: "at most 4096"},
 		{name: "unknown field", mutate: func(e *eventv1.Event) {
 			e.ProtoReflect().SetUnknown(protowire.AppendTag(nil, 99, protowire.VarintType))
 			e.ProtoReflect().SetUnknown(protowire.AppendVarint(e.ProtoReflect().GetUnknown(), 1))
@@ -114,18 +141,22 @@ func TestValidateEvent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := validEvent()
-			tt.mutate(ev)
-			err := validator{cfg: cfg, now: testNow}.validateBatch([]*eventv1.Event{ev})
+			if tt.mutate == nil {
+				ev = nil
+			} else {
+				tt.mutate(ev)
+			}
+			fe := validator{cfg: cfg, now: testNow}.checkEvent(ev)
 			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("want valid, got %v", err)
+				if fe != nil {
+					t.Fatalf("want valid, got %v", fe)
 				}
 				return
 			}
-			var fe *FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("want *FieldError on %s, got %v", tt.wantField, err)
+			if fe == nil {
+				t.Fatalf("want a violation of %s, got none", tt.wantField)
 			}
+			fe = fe.under("events[0]")
 			if fe.Field != tt.wantField {
 				t.Errorf("field = %q, want %q (reason %q)", fe.Field, tt.wantField, fe.Reason)
 			}
@@ -136,7 +167,7 @@ func TestValidateEvent(t *testing.T) {
 	}
 }
 
-func TestValidateBatch(t *testing.T) {
+func TestCheckRequest(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.MaxBatchEvents = 3
 	batch := func(n int) []*eventv1.Event {
@@ -147,34 +178,41 @@ func TestValidateBatch(t *testing.T) {
 		return out
 	}
 	tests := []struct {
-		name      string
-		events    []*eventv1.Event
-		wantField string
+		name   string
+		events []*eventv1.Event
+		wantIn string // "" for valid
 	}{
 		{name: "one", events: batch(1)},
 		{name: "max", events: batch(3)},
-		{name: "empty", events: nil, wantField: "events"},
-		{name: "over max", events: batch(4), wantField: "events"},
-		{name: "nil event", events: append(batch(1), nil), wantField: "events[1]"},
-		{name: "second bad names its index", events: func() []*eventv1.Event {
-			b := batch(3)
-			b[2].Session.Id = ""
-			return b
-		}(), wantField: "events[2].session.id"},
+		{name: "nil events are judged one by one", events: append(batch(1), nil)},
+		{name: "empty", events: nil, wantIn: "at least 1 event"},
+		{name: "over max", events: batch(4), wantIn: "4 events in batch, at most 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := validator{cfg: cfg, now: testNow}.validateBatch(tt.events)
-			var fe *FieldError
+			fe := validator{cfg: cfg, now: testNow}.checkRequest(tt.events)
 			switch {
-			case tt.wantField == "" && err != nil:
-				t.Fatalf("want valid, got %v", err)
-			case tt.wantField != "" && !errors.As(err, &fe):
-				t.Fatalf("want *FieldError, got %v", err)
-			case tt.wantField != "" && fe.Field != tt.wantField:
-				t.Fatalf("field = %q, want %q", fe.Field, tt.wantField)
+			case tt.wantIn == "" && fe != nil:
+				t.Fatalf("want valid, got %v", fe)
+			case tt.wantIn != "" && fe == nil:
+				t.Fatal("want a violation, got none")
+			case tt.wantIn != "" && (fe.Field != "events" || !strings.Contains(fe.Reason, tt.wantIn)):
+				t.Fatalf("violation %v, want events: ...%s...", fe, tt.wantIn)
 			}
 		})
+	}
+}
+
+func TestNormalizePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"session.id":                     "session.id",
+		"tool_list.tools[2].description": "tool_list.tools.description",
+		`labels["a]b\"c"]`:               "labels",
+		`prompt.arguments["x.y"]`:        "prompt.arguments",
+	} {
+		if got := normalizePath(in); got != want {
+			t.Errorf("normalizePath(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
 
@@ -190,6 +228,11 @@ func TestConfigValidate(t *testing.T) {
 		{name: "skew", mutate: func(c *Config) { c.MaxFutureSkew = 0 }, wantIn: "ingest.max_future_skew"},
 		{name: "write timeout", mutate: func(c *Config) { c.WriteTimeout = 0 }, wantIn: "ingest.write_timeout"},
 		{name: "event bytes", mutate: func(c *Config) { c.MaxEventBytes = 0 }, wantIn: "ingest.max_event_bytes"},
+		{name: "event bytes too small", mutate: func(c *Config) { c.MaxEventBytes = 4096 }, wantIn: "ingest.max_event_bytes: at least 65536"},
+		{name: "message bytes default", mutate: func(c *Config) { c.MaxMessageBytes = 0 }},
+		{name: "message bytes set", mutate: func(c *Config) { c.MaxMessageBytes = 300_000 }},
+		{name: "message bytes too small", mutate: func(c *Config) { c.MaxMessageBytes = 1000 }, wantIn: "ingest.max_message_bytes"},
+		{name: "message bytes negative", mutate: func(c *Config) { c.MaxMessageBytes = -1 }, wantIn: "ingest.max_message_bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
