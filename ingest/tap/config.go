@@ -2,6 +2,7 @@ package tap
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -41,10 +42,16 @@ type Config struct {
 	// MaxBackoff caps the delay between retries of a failed batch.
 	MaxBackoff time.Duration `yaml:"max_backoff"`
 	// QueueChunks bounds the relay→observer queue, in chunks of at most
-	// 64 KiB; chunks that do not fit are dropped and counted.
+	// 64 KiB. A chunk that does not fit is relayed but not observed; the
+	// record says so with an observation-gap event (reason
+	// GAP_REASON_OBSERVER_QUEUE_FULL) giving its bytes, frames and time span.
 	QueueChunks int `yaml:"queue_chunks"`
-	// MaxLineBytes bounds one stdio frame; longer lines are not observed
-	// (counted and logged) but still relayed.
+	// QueueBytes bounds the relay→observer queue in bytes (the memory it
+	// may hold), in the same way as QueueChunks. At least 64 KiB.
+	QueueBytes int64 `yaml:"queue_bytes"`
+	// MaxLineBytes bounds one stdio frame, in bytes without the newline. A
+	// longer line is relayed but not parsed: it becomes an event of kind
+	// INVALID with invalid_frame.oversize set, its size and its first bytes.
 	MaxLineBytes int `yaml:"max_line_bytes"`
 	// Version is Source.version of the events; empty means the main
 	// module's version from the build info.
@@ -55,7 +62,8 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: collector 127.0.0.1:7070, batches of
-// 100 events or 100 ms, a 10,000-event buffer, a 5 s final flush.
+// 100 events or 100 ms, a 10,000-event buffer, a 5 s final flush, an
+// observer queue of 4096 chunks or 16 MiB, 64 MiB frames.
 func DefaultConfig() Config {
 	return Config{
 		Collector:     DefaultCollector,
@@ -66,7 +74,8 @@ func DefaultConfig() Config {
 		FlushTimeout:  5 * time.Second,
 		ExportTimeout: 10 * time.Second,
 		MaxBackoff:    5 * time.Second,
-		QueueChunks:   1024,
+		QueueChunks:   4096,
+		QueueBytes:    16 << 20,
 		MaxLineBytes:  64 << 20,
 		Wire:          mcpwire.DefaultConfig(),
 	}
@@ -94,6 +103,8 @@ func (c Config) Validate() error {
 		return errors.New("max_backoff: must be positive")
 	case c.QueueChunks < 1:
 		return errors.New("queue_chunks: must be positive")
+	case c.QueueBytes < chunkSize:
+		return fmt.Errorf("queue_bytes: must be at least %d (one relay chunk)", chunkSize)
 	case c.MaxLineBytes < 1:
 		return errors.New("max_line_bytes: must be positive")
 	}
