@@ -16,10 +16,12 @@ import (
 // Observe never panics and never returns an empty result; every event has a
 // kind (never UNSPECIFIED) and the frame's direction, every string field is
 // valid UTF-8 so the event proto-marshals, size_bytes is at most the frame's
-// length, and an INVALID event carries invalid_frame and no error. Seeds:
+// length, an INVALID event carries invalid_frame and no error, and Shrink
+// brings every event under 4 KiB and keeps it encodable. Seeds:
 // testdata/session.jsonl and testdata/invalid.jsonl ("> " client→server,
 // "< " server→client), plus testdata/fuzz/FuzzObserve.
 func FuzzObserve(f *testing.F) {
+	const shrinkTo = 4 << 10
 	for _, name := range []string{"testdata/session.jsonl", "testdata/invalid.jsonl"} {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -62,6 +64,11 @@ func FuzzObserve(f *testing.F) {
 			}
 			if SanitizeUTF8(proto.CloneOf(ev)) {
 				t.Fatalf("event for %q holds invalid UTF-8: %v", frame, ev)
+			}
+			if small := proto.CloneOf(ev); !Shrink(small, shrinkTo) || proto.Size(small) > shrinkTo {
+				t.Fatalf("Shrink left %d bytes, limit %d", proto.Size(small), shrinkTo)
+			} else if _, err := proto.Marshal(small); err != nil {
+				t.Fatalf("shrunk event does not marshal: %v", err)
 			}
 		}
 		_, _ = DefinitionHash(frame)

@@ -30,6 +30,13 @@ type Config struct {
 	// call, so that a batch stays under gRPC's default 4 MiB message limit;
 	// a single larger event is still sent alone. Default 3 MiB.
 	MaxBatchBytes int `yaml:"max_batch_bytes"`
+	// MaxEventBytes bounds the protobuf size of one event. A larger event
+	// (a tools/list with a 10 MiB description, say) is shortened before it
+	// is sent, its largest fields first, each named in truncated_fields
+	// (see mcpwire.Shrink), so that it stays within the collector's
+	// ingest.max_event_bytes (1 MiB by default) and the batch limits. At
+	// most max_batch_bytes. Default 1 MiB.
+	MaxEventBytes int `yaml:"max_event_bytes"`
 	// FlushInterval is the longest an event waits before a send is tried.
 	FlushInterval time.Duration `yaml:"flush_interval"`
 	// BufferEvents bounds the events held while waiting for the collector;
@@ -69,6 +76,7 @@ func DefaultConfig() Config {
 		Collector:     DefaultCollector,
 		BatchSize:     100,
 		MaxBatchBytes: 3 << 20,
+		MaxEventBytes: 1 << 20,
 		FlushInterval: 100 * time.Millisecond,
 		BufferEvents:  10_000,
 		FlushTimeout:  5 * time.Second,
@@ -89,6 +97,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.MaxBatchBytes < 1:
 		return errors.New("max_batch_bytes: must be positive")
+	case c.MaxEventBytes < 4<<10 || c.MaxEventBytes > c.MaxBatchBytes:
+		return errors.New("max_event_bytes: must be between 4096 and max_batch_bytes")
 	case c.BatchSize < 1 || c.BatchSize > 1000:
 		return errors.New("batch_size: must be between 1 and 1000")
 	case c.FlushInterval <= 0:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -326,13 +327,21 @@ func (e *exporter) next(ctx context.Context) ([]*eventv1.Event, bool) {
 }
 
 // takeBatch copies the oldest events into a batch of at most BatchSize
-// events and MaxBatchBytes bytes (at least one event). The batch is always
-// the head of the buffer. e.mu must be held.
+// events and MaxBatchBytes bytes (at least one event), shortening events
+// larger than MaxEventBytes (mcpwire.Shrink). The batch is always the head
+// of the buffer. e.mu must be held.
 func (e *exporter) takeBatch() []*eventv1.Event {
 	var batch []*eventv1.Event
 	size := 0
 	for _, ev := range e.buf[:min(len(e.buf), e.cfg.BatchSize)] {
 		n := proto.Size(ev)
+		if n > e.cfg.MaxEventBytes {
+			fits := mcpwire.Shrink(ev, e.cfg.MaxEventBytes)
+			e.logger.Warn("event larger than max_event_bytes, shortened", "event_id", ev.GetEventId(), "method", ev.GetMethod(),
+				"size_bytes", n, "max_event_bytes", e.cfg.MaxEventBytes, "fits", fits, "truncated_fields", strings.Join(ev.GetTruncatedFields(), ","))
+			e.m.shortened.Inc()
+			n = proto.Size(ev)
+		}
 		if len(batch) > 0 && size+n > e.cfg.MaxBatchBytes {
 			break
 		}

@@ -43,11 +43,26 @@ func TestTakeBatchBoundsBytes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := &exporter{cfg: Config{BatchSize: tt.batch, MaxBatchBytes: tt.maxBytes}, buf: tt.buf}
+			m, _ := newMetrics(nil)
+			e := newExporter(nil, Config{BatchSize: tt.batch, MaxBatchBytes: tt.maxBytes, MaxEventBytes: 1 << 20}, testLogger(t), m)
+			e.buf = tt.buf
 			if got := len(e.takeBatch()); got != tt.want {
 				t.Fatalf("batch of %d events, want %d", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTakeBatchShortensLargeEvents(t *testing.T) {
+	m, _ := newMetrics(nil)
+	e := newExporter(nil, Config{BatchSize: 10, MaxBatchBytes: 3 << 20, MaxEventBytes: 64 << 10}, testLogger(t), m)
+	big := &eventv1.Event{EventId: "big", Kind: eventv1.MessageKind_MESSAGE_KIND_RESPONSE, Method: "tools/list",
+		ToolList: &eventv1.ToolList{Tools: []*eventv1.ToolDefinition{{Name: "evil", Description: strings.Repeat("d", 5<<20)}}}}
+	e.buf = []*eventv1.Event{big, {EventId: "next"}}
+	batch := e.takeBatch()
+	if len(batch) != 2 || proto.Size(batch[0]) > 64<<10 || batch[0].GetToolList().GetTools()[0].GetName() != "evil" ||
+		strings.Join(batch[0].GetTruncatedFields(), ",") != "tool_list.tools[0].description" || testutil.ToFloat64(m.shortened) != 1 {
+		t.Errorf("batch of %d, first %d bytes with truncated_fields %q", len(batch), proto.Size(batch[0]), batch[0].GetTruncatedFields())
 	}
 }
 

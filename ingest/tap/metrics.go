@@ -29,6 +29,7 @@ type metrics struct {
 	oversize      prometheus.Counter
 	invalid       prometheus.Counter
 	gaps          *prometheus.CounterVec
+	shortened     prometheus.Counter
 
 	observedCount, sentCount, rejectedCount, droppedCount atomic.Int64
 	queueDroppedBytes, oversizeFrames                     atomic.Int64
@@ -70,9 +71,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		gaps: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mcpaudit_tap_observation_gaps_total", Help: "Observation-gap events recorded, by reason (observer_queue_full, buffer_full).",
 		}, []string{"reason"}),
+		shortened: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_shortened_total", Help: "Events larger than max_event_bytes, shortened before sending (truncated_fields names what was cut).",
+		}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize, m.invalid, m.gaps} {
+		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize, m.invalid, m.gaps, m.shortened} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("register metrics: %w", err)
 			}
