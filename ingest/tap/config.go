@@ -19,10 +19,22 @@ type Config struct {
 	Collector string `yaml:"collector"`
 	// Token, when set, is sent as "authorization: Bearer <Token>".
 	Token string `yaml:"token"`
-	// Insecure uses plaintext gRPC. Without it the tap uses TLS with the
-	// system roots, except for loopback collectors, which are always
-	// plaintext (the traffic never leaves the host).
+	// Insecure uses plaintext gRPC. Without it the tap uses TLS, except for
+	// loopback collectors, which are plaintext (the traffic never leaves
+	// the host) unless a TLS setting below is given.
 	Insecure bool `yaml:"insecure"`
+	// TLSCA is a PEM file of the CA certificates that verify the
+	// collector's certificate; empty means the system roots.
+	TLSCA string `yaml:"tls_ca"`
+	// TLSCert and TLSKey are PEM files of the client certificate and its
+	// private key the tap presents to a collector that requires mutual TLS.
+	// Both or neither.
+	TLSCert string `yaml:"tls_cert"`
+	// TLSKey is the private key of TLSCert.
+	TLSKey string `yaml:"tls_key"`
+	// TLSServerName overrides the name the collector's certificate is
+	// verified against (default: the host of Collector).
+	TLSServerName string `yaml:"tls_server_name"`
 	// BatchSize is the number of events that triggers a send (and the most
 	// sent in one Export call).
 	BatchSize int `yaml:"batch_size"`
@@ -118,8 +130,21 @@ func (c Config) Validate() error {
 	case c.MaxLineBytes < 1:
 		return errors.New("max_line_bytes: must be positive")
 	}
+	switch {
+	case c.TLSCert != "" && c.TLSKey == "":
+		return errors.New("tls_key: required with tls_cert")
+	case c.TLSKey != "" && c.TLSCert == "":
+		return errors.New("tls_cert: required with tls_key")
+	case c.Insecure && c.tlsConfigured():
+		return errors.New("insecure: cannot be combined with tls_ca, tls_cert, tls_key or tls_server_name")
+	}
 	if err := c.Wire.Validate(); err != nil {
 		return errors.New("wire." + err.Error())
 	}
 	return nil
+}
+
+// tlsConfigured reports whether any TLS setting was given.
+func (c Config) tlsConfigured() bool {
+	return c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -153,8 +154,12 @@ func New(cfg Config, command []string, stdio Stdio, logger *slog.Logger, reg pro
 	if err != nil {
 		return nil, err
 	}
+	creds, err := transportCredentials(cfg)
+	if err != nil {
+		return nil, err
+	}
 	conn, err := grpc.NewClient(cfg.Collector,
-		grpc.WithTransportCredentials(transportCredentials(cfg)),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithConnectParams(grpc.ConnectParams{
 			Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: cfg.MaxBackoff},
 			MinConnectTimeout: 2 * time.Second,
@@ -178,13 +183,36 @@ func New(cfg Config, command []string, stdio Stdio, logger *slog.Logger, reg pro
 	return s, nil
 }
 
-func transportCredentials(cfg Config) credentials.TransportCredentials {
+// transportCredentials returns plaintext for Config.Insecure and for a
+// loopback collector without TLS settings, else TLS 1.2+ verified with
+// Config.TLSCA (or the system roots), presenting Config.TLSCert when set.
+// Errors name the config key of the file that could not be used.
+func transportCredentials(cfg Config) (credentials.TransportCredentials, error) {
 	host, _, _ := net.SplitHostPort(cfg.Collector)
 	ip := net.ParseIP(host)
-	if cfg.Insecure || host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return insecure.NewCredentials()
+	if cfg.Insecure || (!cfg.tlsConfigured() && (host == "localhost" || (ip != nil && ip.IsLoopback()))) {
+		return insecure.NewCredentials(), nil
 	}
-	return credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName}
+	if cfg.TLSCA != "" {
+		pem, err := os.ReadFile(cfg.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("tls_ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls_ca: no PEM certificate in %s", cfg.TLSCA)
+		}
+		tc.RootCAs = pool
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("tls_cert: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return credentials.NewTLS(tc), nil
 }
 
 // wireConfig describes the stdio session: a fresh UUIDv7 session id, the
