@@ -413,7 +413,11 @@ func TestExporterBufferFullGap(t *testing.T) {
 	mu.Lock()
 	away = false
 	mu.Unlock()
-	eventually(t, "the buffer drained", func() bool { _, got := srv.snapshot(); return len(got) >= 12 })
+	eventually(t, "the buffer drained", func() bool {
+		r.e.mu.Lock()
+		defer r.e.mu.Unlock()
+		return len(r.e.buf) == 0 && r.e.gaps == [3]*bufferGap{}
+	})
 	r.e.add(all[40:]) // room again: these follow the gap events
 	r.closeAndWait(t)
 
