@@ -128,7 +128,7 @@ func newExporter(client exportClient, cfg Config, logger *slog.Logger, m *metric
 func (e *exporter) add(evs []*eventv1.Event) {
 	e.mu.Lock()
 	var dropped int64
-	kept := 0
+	before := len(e.buf)
 	for _, ev := range evs {
 		if len(e.buf) < e.cfg.BufferEvents {
 			e.placeGaps()
@@ -136,7 +136,6 @@ func (e *exporter) add(evs []*eventv1.Event) {
 				e.oldest = time.Now()
 			}
 			e.buf = append(e.buf, ev)
-			kept++
 			continue
 		}
 		e.dropAtBound(ev)
@@ -156,7 +155,7 @@ func (e *exporter) add(evs []*eventv1.Event) {
 	if logDrops > 0 {
 		e.logger.Warn("event buffer full, dropping events and recording an observation gap", "dropped", logDrops, "buffer_events", e.cfg.BufferEvents)
 	}
-	if kept > 0 && (n >= e.cfg.BatchSize || n == kept) { // a full batch, or the first events of an empty buffer
+	if n > before && (n >= e.cfg.BatchSize || before == 0) { // a full batch, or the first events of an empty buffer
 		select {
 		case e.wake <- struct{}{}:
 		default:

@@ -111,6 +111,8 @@ type Service struct {
 	session  string
 	dropMu   sync.Mutex
 	drops    [3]dropped // per direction: bytes not queued since the last queued chunk
+
+	gapLog, oversizeLog rateLog // touched only by the observer goroutine
 }
 
 // chunk is a copy of relayed bytes handed to the observer.
@@ -560,8 +562,10 @@ func (s *Service) lost(st *direction, n int64, newline bool) {
 	s.m.gap(reasonObserverQueueFull)
 	s.m.observed.Inc()
 	s.m.observedCount.Add(1)
-	s.logger.Warn("observation gap", "direction", st.dir.String(), "bytes", g.GetBytes(), "frames", g.GetFrames(),
-		"start_time", g.GetStartTime().AsTime(), "end_time", g.GetEndTime().AsTime())
+	if ok, held := s.gapLog.allow(1); ok {
+		s.logger.Warn("observation gap recorded", "direction", st.dir.String(), "bytes", g.GetBytes(), "frames", g.GetFrames(),
+			"start_time", g.GetStartTime().AsTime(), "end_time", g.GetEndTime().AsTime(), "gaps_since_last_log", held)
+	}
 	s.exporter.add([]*eventv1.Event{ev})
 }
 
@@ -588,8 +592,10 @@ func (s *Service) oversize(st *direction, prefix []byte, size int64) {
 	s.m.oversizeFrames.Add(1)
 	s.m.invalid.Inc()
 	s.m.invalidCount.Add(1)
-	s.logger.Warn("frame longer than max_line_bytes, recorded unparsed", "direction", st.dir.String(),
-		"size_bytes", size, "max_line_bytes", s.cfg.MaxLineBytes)
+	if ok, held := s.oversizeLog.allow(1); ok {
+		s.logger.Warn("frame longer than max_line_bytes, recorded unparsed", "direction", st.dir.String(),
+			"size_bytes", size, "max_line_bytes", s.cfg.MaxLineBytes, "oversize_frames_since_last_log", held)
+	}
 	ev := s.observer.Oversize(st.dir, prefix, size, s.cfg.MaxLineBytes, st.at)
 	s.m.observed.Inc()
 	s.m.observedCount.Add(1)
