@@ -19,7 +19,9 @@ type Env struct {
 	// Method is the MCP method (tools/call, tools/list, ...); for responses
 	// the method of the paired request.
 	Method string `expr:"method"`
-	// Kind is request, response, notification or error ("" when unset).
+	// Kind is request, response, notification, error, invalid (a frame that
+	// is not a valid JSON-RPC message) or observation_gap (a stretch the
+	// emitter could not observe); "" when unset.
 	Kind string `expr:"kind"`
 	// Direction is client_to_server or server_to_client ("" when unset).
 	Direction string `expr:"direction"`
@@ -58,6 +60,35 @@ type Env struct {
 	SizeBytes int `expr:"size_bytes"`
 	// DurationMS is the response latency in milliseconds.
 	DurationMS float64 `expr:"duration_ms"`
+	// InvalidCode is invalid_frame.code: -32700 (not JSON, or too long to
+	// parse) or -32600 (JSON but not a JSON-RPC message); 0 unless kind is
+	// invalid.
+	InvalidCode int `expr:"invalid_code"`
+	// InvalidReason is invalid_frame.reason: what is wrong with the frame.
+	InvalidReason string `expr:"invalid_reason"`
+	// InvalidPrefix is invalid_frame.prefix, the frame's first bytes, as
+	// text (invalid UTF-8 replaced by U+FFFD).
+	InvalidPrefix string `expr:"invalid_prefix"`
+	// InvalidOversize is invalid_frame.oversize: the frame was longer than
+	// the emitter's frame limit and was relayed unparsed.
+	InvalidOversize bool `expr:"invalid_oversize"`
+	// InvalidUTF8 is invalid_utf8: the message held bytes that are not
+	// valid UTF-8 (replaced by U+FFFD in every field rules see).
+	InvalidUTF8 bool `expr:"invalid_utf8"`
+	// GapReason is observation_gap.reason: observer_queue_full (the relay
+	// outpaced the observer) or buffer_full (the emitter's buffer of
+	// undelivered events was full); "" unless kind is observation_gap.
+	GapReason string `expr:"gap_reason"`
+	// GapBytes is observation_gap.bytes: bytes relayed but not observed.
+	GapBytes int `expr:"gap_bytes"`
+	// GapFrames is observation_gap.frames: frames in the unobserved bytes.
+	GapFrames int `expr:"gap_frames"`
+	// GapEvents is observation_gap.events: events observed but not
+	// delivered.
+	GapEvents int `expr:"gap_events"`
+	// TruncatedFields is truncated_fields: the fields an emitter or the
+	// collector shortened to fit a size limit.
+	TruncatedFields []string `expr:"truncated_fields"`
 	// Time is the event time (see EventTime).
 	Time time.Time `expr:"time"`
 	// Event is the raw proto, for fields without a convenience name
@@ -130,6 +161,21 @@ func NewEnv(ev *eventv1.Event) *Env {
 		SizeBytes:    int(ev.GetSizeBytes()),
 		Time:         EventTime(ev),
 		Event:        ev,
+
+		InvalidUTF8:     ev.GetInvalidUtf8(),
+		TruncatedFields: ev.GetTruncatedFields(),
+	}
+	if f := ev.GetInvalidFrame(); f != nil {
+		e.InvalidCode = int(f.GetCode())
+		e.InvalidReason = f.GetReason()
+		e.InvalidPrefix = strings.ToValidUTF8(string(f.GetPrefix()), "\uFFFD")
+		e.InvalidOversize = f.GetOversize()
+	}
+	if g := ev.GetObservationGap(); g != nil {
+		e.GapReason = gapReasonName(g.GetReason())
+		e.GapBytes = int(g.GetBytes())
+		e.GapFrames = int(g.GetFrames())
+		e.GapEvents = int(g.GetEvents())
 	}
 	if d := ev.GetDuration(); d != nil {
 		e.DurationMS = float64(d.AsDuration()) / float64(time.Millisecond)
@@ -231,6 +277,20 @@ func kindName(k eventv1.MessageKind) string {
 		return "notification"
 	case eventv1.MessageKind_MESSAGE_KIND_ERROR:
 		return "error"
+	case eventv1.MessageKind_MESSAGE_KIND_INVALID:
+		return "invalid"
+	case eventv1.MessageKind_MESSAGE_KIND_OBSERVATION_GAP:
+		return "observation_gap"
+	}
+	return ""
+}
+
+func gapReasonName(r eventv1.GapReason) string {
+	switch r {
+	case eventv1.GapReason_GAP_REASON_OBSERVER_QUEUE_FULL:
+		return "observer_queue_full"
+	case eventv1.GapReason_GAP_REASON_BUFFER_FULL:
+		return "buffer_full"
 	}
 	return ""
 }

@@ -231,6 +231,8 @@ func TestLoadBuiltinAndDescribe(t *testing.T) {
 		"mcp-sensitive-read-then-egress":           {"safe.t1502", "safe.t1503", "safe.t1913", "attack.t1041"},
 		"mcp-path-traversal-in-file-argument":      {"safe.t1105", "attack.t1083"},
 		"mcp-tool-call-burst":                      {"safe.t1106"},
+		"mcp-invalid-jsonrpc-frame":                {"attack.t1562"},
+		"mcp-observation-gap":                      {"attack.t1562", "attack.t1562.006"},
 	}
 	infos := Describe(rs)
 	if len(infos) != len(want) {

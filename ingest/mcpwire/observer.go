@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -28,12 +30,17 @@ const (
 	DefaultMaxJSONBytes = 256 << 10
 	// DefaultMaxRawBytes is the default cap, in bytes, of Event.raw.
 	DefaultMaxRawBytes = 64 << 10
+	// DefaultMaxInvalidPrefixBytes is the default cap, in bytes, of
+	// InvalidFrame.prefix.
+	DefaultMaxInvalidPrefixBytes = 1 << 10
 )
 
-// JSON-RPC 2.0 error codes the Observer reports for frames that are not
-// valid JSON-RPC messages.
+// JSON-RPC 2.0 error codes (JSON-RPC 2.0 specification, section 5.1) the
+// Observer puts in InvalidFrame.code for frames that are not valid JSON-RPC
+// messages.
 const (
-	// CodeParseError marks a frame that is not valid JSON.
+	// CodeParseError marks a frame that is not valid JSON, or that was too
+	// long to be parsed (InvalidFrame.oversize).
 	CodeParseError = -32700
 	// CodeInvalidRequest marks valid JSON that is not a JSON-RPC message.
 	CodeInvalidRequest = -32600
@@ -75,6 +82,10 @@ type Config struct {
 	CaptureRaw bool `yaml:"capture_raw"`
 	// MaxRawBytes caps Event.raw in bytes. Zero means DefaultMaxRawBytes.
 	MaxRawBytes int `yaml:"max_raw_bytes"`
+	// MaxInvalidPrefix caps InvalidFrame.prefix, the first bytes of a frame
+	// that is not a valid JSON-RPC message, kept whatever CaptureRaw says.
+	// Zero means DefaultMaxInvalidPrefixBytes.
+	MaxInvalidPrefix int `yaml:"max_invalid_prefix_bytes"`
 }
 
 // DefaultConfig returns a Config with the default bounds and raw capture off.
@@ -84,6 +95,8 @@ func DefaultConfig() Config {
 		MaxResultText: DefaultMaxResultText,
 		MaxJSONBytes:  DefaultMaxJSONBytes,
 		MaxRawBytes:   DefaultMaxRawBytes,
+
+		MaxInvalidPrefix: DefaultMaxInvalidPrefixBytes,
 	}
 }
 
@@ -95,17 +108,24 @@ func (c Config) Validate() error {
 	if c.MaxRawBytes < 0 {
 		return errors.New("max_raw_bytes: must not be negative")
 	}
+	if c.MaxInvalidPrefix < 0 {
+		return errors.New("max_invalid_prefix_bytes: must not be negative")
+	}
 	return nil
 }
 
 // Stats are an Observer's counters.
 type Stats struct {
-	// Messages is the number of events returned (one per JSON-RPC message or
-	// invalid frame).
+	// Messages is the number of events returned (one per JSON-RPC message,
+	// invalid frame or observation gap).
 	Messages int64
 	// Invalid is the number of frames or batch elements that were not valid
-	// JSON-RPC messages.
+	// JSON-RPC messages (events of kind INVALID, oversize frames included).
 	Invalid int64
+	// InvalidUTF8 is the number of events whose message held invalid UTF-8.
+	InvalidUTF8 int64
+	// Gaps is the number of observation-gap events returned by Gap.
+	Gaps int64
 	// Evictions is the number of pending requests evicted from the full
 	// pending-request table.
 	Evictions int64
@@ -157,6 +177,24 @@ func NewObserver(cfg Config) *Observer {
 	if cfg.MaxJSONBytes <= 0 {
 		cfg.MaxJSONBytes = DefaultMaxJSONBytes
 	}
+	if cfg.MaxInvalidPrefix <= 0 {
+		cfg.MaxInvalidPrefix = DefaultMaxInvalidPrefixBytes
+	}
+	// The session-wide strings come from the command line, the host and the
+	// OS user, none of which promises UTF-8 (a server path argument in
+	// Latin-1, say); fix them once here so that every event encodes.
+	cfg.SessionID = strings.ToValidUTF8(cfg.SessionID, replacementChar)
+	cfg.ServerIdentity = strings.ToValidUTF8(cfg.ServerIdentity, replacementChar)
+	cfg.PrincipalSubject = strings.ToValidUTF8(cfg.PrincipalSubject, replacementChar)
+	if cfg.Source != nil {
+		cfg.Source = proto.CloneOf(cfg.Source)
+		sanitizeMessage(cfg.Source.ProtoReflect())
+	}
+	if len(cfg.Labels) > 0 {
+		ev := &eventv1.Event{Labels: maps.Clone(cfg.Labels)}
+		SanitizeUTF8(ev)
+		cfg.Labels = ev.Labels
+	}
 	o := &Observer{
 		cfg:     cfg,
 		pending: make(map[pendingKey]*list.Element),
@@ -179,7 +217,7 @@ func (o *Observer) ProtocolVersion() string { return o.protocol }
 
 // wireMessage is a JSON-RPC 2.0 message of any kind.
 type wireMessage struct {
-	JSONRPC string          `json:"jsonrpc"`
+	JSONRPC json.RawMessage `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Method  json.RawMessage `json:"method"`
 	Params  json.RawMessage `json:"params"`
@@ -192,43 +230,98 @@ type wireMessage struct {
 // 2025-03-26). frame is one message as framed on the transport (for stdio,
 // one line; a trailing "\n" or "\r\n" is ignored). at is when the frame was
 // seen. It never returns an empty slice: a frame that is not JSON gives one
-// event of kind UNSPECIFIED with error -32700, a JSON value that is not a
-// JSON-RPC message one with -32600. Observe does not retain frame.
+// event of kind INVALID with invalid_frame.code -32700, a JSON value (or
+// batch element) that is not a JSON-RPC message one with -32600; method and
+// jsonrpc_id are kept where they could be read. Invalid UTF-8 anywhere in the
+// frame is replaced by U+FFFD in every string field of its events, which
+// then have invalid_utf8 set (raw, when captured, keeps the original bytes).
+// Observe does not retain frame.
 func (o *Observer) Observe(dir eventv1.Direction, frame []byte, at time.Time) []*eventv1.Event {
 	frame = bytes.TrimRight(frame, "\r\n")
 	trimmed := bytes.TrimSpace(frame)
 	if !json.Valid(trimmed) {
-		err := json.Unmarshal(trimmed, new(any))
-		msg := "parse error: invalid JSON"
-		if err != nil {
-			msg = "parse error: " + err.Error()
-		}
-		if len(trimmed) == 0 {
-			msg = "parse error: empty frame"
-		}
 		ev := o.newEvent(dir, frame, at)
-		o.invalid(ev, CodeParseError, msg)
-		return []*eventv1.Event{ev}
+		o.invalid(ev, CodeParseError, parseErrorReason(trimmed), frame)
+		return []*eventv1.Event{o.checkUTF8(ev, frame)}
 	}
 	if trimmed[0] == '[' {
 		var elems []json.RawMessage
 		if err := json.Unmarshal(trimmed, &elems); err != nil { // cannot fail on valid JSON
 			ev := o.newEvent(dir, frame, at)
-			o.invalid(ev, CodeParseError, "parse error: "+err.Error())
-			return []*eventv1.Event{ev}
+			o.invalid(ev, CodeParseError, err.Error(), frame)
+			return []*eventv1.Event{o.checkUTF8(ev, frame)}
 		}
 		if len(elems) == 0 {
 			ev := o.newEvent(dir, frame, at)
-			o.invalid(ev, CodeInvalidRequest, "invalid request: empty batch")
+			o.invalid(ev, CodeInvalidRequest, "empty batch", frame)
 			return []*eventv1.Event{ev}
 		}
 		evs := make([]*eventv1.Event, 0, len(elems))
 		for _, e := range elems {
-			evs = append(evs, o.message(dir, e, at))
+			evs = append(evs, o.checkUTF8(o.message(dir, e, at), e))
 		}
 		return evs
 	}
-	return []*eventv1.Event{o.message(dir, frame, at)}
+	return []*eventv1.Event{o.checkUTF8(o.message(dir, frame, at), frame)}
+}
+
+// parseErrorReason says why data is not one JSON value.
+func parseErrorReason(data []byte) string {
+	if len(data) == 0 {
+		return "empty frame"
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err.Error()
+	}
+	return "invalid JSON" // json.Valid and json.Unmarshal disagree: not expected
+}
+
+// checkUTF8 flags ev and makes its strings valid when msg, the bytes ev was
+// made from, is not valid UTF-8. The check is one pass over msg; the
+// protoreflect walk runs only for the rare invalid message.
+func (o *Observer) checkUTF8(ev *eventv1.Event, msg []byte) *eventv1.Event {
+	if utf8.Valid(msg) {
+		return ev
+	}
+	SanitizeUTF8(ev)
+	ev.InvalidUtf8 = true
+	o.stats.InvalidUTF8++
+	return ev
+}
+
+// Oversize returns the event of a frame that was too long to be parsed and
+// was relayed unparsed (for stdio, a line longer than the tap's
+// max_line_bytes): kind INVALID, invalid_frame {code -32700, reason,
+// prefix = the first bytes of prefix up to max_invalid_prefix_bytes,
+// oversize true}, size_bytes = size (the frame's length without its
+// newline). limit is the frame limit the reason names. invalid_utf8 is not
+// judged: only the prefix was seen (its bytes are kept as they are).
+// Oversize does not retain prefix.
+func (o *Observer) Oversize(dir eventv1.Direction, prefix []byte, size int64, limit int, at time.Time) *eventv1.Event {
+	ev := o.newEvent(dir, nil, at)
+	ev.SizeBytes = size
+	o.invalid(ev, CodeParseError, fmt.Sprintf("frame of %d bytes is longer than the limit of %d bytes: relayed without being parsed", size, limit), prefix)
+	ev.InvalidFrame.Oversize = true
+	return ev
+}
+
+// Gap returns the event that records a stretch of the session the emitter
+// could not observe: kind OBSERVATION_GAP, direction dir, observation_gap
+// gap (kept, not copied), time = gap.start_time (else now), size_bytes =
+// gap.bytes. The session-wide fields are set as on every event. Gap changes
+// no pairing state.
+func (o *Observer) Gap(dir eventv1.Direction, gap *eventv1.ObservationGap) *eventv1.Event {
+	at := time.Now()
+	if gap.GetStartTime() != nil {
+		at = gap.GetStartTime().AsTime()
+	}
+	ev := o.newEvent(dir, nil, at)
+	o.stats.Gaps++
+	ev.Kind = eventv1.MessageKind_MESSAGE_KIND_OBSERVATION_GAP
+	ev.ObservationGap = gap
+	ev.SizeBytes = gap.GetBytes()
+	return o.finish(ev)
 }
 
 // newEvent returns an event with the session-wide fields set.
@@ -256,8 +349,11 @@ func (o *Observer) newEvent(dir eventv1.Direction, raw []byte, at time.Time) *ev
 	if len(o.cfg.Labels) > 0 {
 		ev.Labels = maps.Clone(o.cfg.Labels)
 	}
-	if o.cfg.CaptureRaw {
+	if o.cfg.CaptureRaw && len(raw) > 0 {
 		ev.Raw = bytes.Clone(raw[:min(len(raw), o.cfg.MaxRawBytes)])
+		if len(raw) > o.cfg.MaxRawBytes {
+			ev.TruncatedFields = append(ev.TruncatedFields, "raw")
+		}
 	}
 	return ev
 }
@@ -274,10 +370,18 @@ func (o *Observer) finish(ev *eventv1.Event) *eventv1.Event {
 	return ev
 }
 
-func (o *Observer) invalid(ev *eventv1.Event, code int32, msg string) {
+// invalid makes ev an event of kind INVALID: code is the JSON-RPC error code
+// the frame deserves, reason what is wrong, msg the frame (or batch element)
+// whose first bytes are kept. Error stays unset: it is for JSON-RPC error
+// responses.
+func (o *Observer) invalid(ev *eventv1.Event, code int32, reason string, msg []byte) {
 	o.stats.Invalid++
-	ev.Kind = eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED
-	ev.Error = &eventv1.JsonRpcError{Code: code, Message: msg}
+	ev.Kind = eventv1.MessageKind_MESSAGE_KIND_INVALID
+	ev.InvalidFrame = &eventv1.InvalidFrame{
+		Code:   code,
+		Reason: reason,
+		Prefix: bytes.Clone(msg[:min(len(msg), o.cfg.MaxInvalidPrefix)]),
+	}
 	o.finish(ev)
 }
 
@@ -285,12 +389,13 @@ func (o *Observer) invalid(ev *eventv1.Event, code int32, msg string) {
 func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eventv1.Event {
 	ev := o.newEvent(dir, raw, at)
 	var m wireMessage
+	msg := raw
 	if raw = bytes.TrimSpace(raw); raw[0] != '{' {
-		o.invalid(ev, CodeInvalidRequest, "invalid request: not a JSON object")
+		o.invalid(ev, CodeInvalidRequest, "not a JSON object", msg)
 		return ev
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		o.invalid(ev, CodeInvalidRequest, "invalid request: "+err.Error())
+	if err := json.Unmarshal(raw, &m); err != nil { // cannot fail: valid JSON into raw members
+		o.invalid(ev, CodeInvalidRequest, err.Error(), msg)
 		return ev
 	}
 	idPresent := len(m.ID) > 0 && !bytes.Equal(m.ID, []byte("null"))
@@ -300,17 +405,21 @@ func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eve
 	var method string
 	if len(m.Method) > 0 {
 		if err := json.Unmarshal(m.Method, &method); err != nil {
-			o.invalid(ev, CodeInvalidRequest, "invalid request: method is not a string")
+			o.invalid(ev, CodeInvalidRequest, "method is not a string", msg)
 			return ev
 		}
 		ev.Method = method
 	}
-	if m.JSONRPC != "2.0" {
-		o.invalid(ev, CodeInvalidRequest, fmt.Sprintf("invalid request: jsonrpc is %q, want \"2.0\"", m.JSONRPC))
+	if !bytes.Equal(m.JSONRPC, []byte(`"2.0"`)) {
+		got := "absent"
+		if len(m.JSONRPC) > 0 {
+			got = truncateUTF8(compact(m.JSONRPC), 64)
+		}
+		o.invalid(ev, CodeInvalidRequest, fmt.Sprintf("jsonrpc is %s, want \"2.0\"", got), msg)
 		return ev
 	}
 	if len(m.ID) > 0 && !validID(m.ID) {
-		o.invalid(ev, CodeInvalidRequest, "invalid request: id must be a string, number or null")
+		o.invalid(ev, CodeInvalidRequest, "id must be a string, number or null", msg)
 		return ev
 	}
 	switch {
@@ -322,7 +431,7 @@ func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eve
 		o.learnMeta(m.Params)
 		ev.Trace = traceFromParams(m.Params)
 	case len(m.Method) > 0:
-		o.invalid(ev, CodeInvalidRequest, "invalid request: request id is null")
+		o.invalid(ev, CodeInvalidRequest, "request id is null", msg)
 		return ev
 	case len(m.Error) > 0 && !bytes.Equal(m.Error, []byte("null")):
 		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_ERROR
@@ -332,7 +441,7 @@ func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eve
 		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_RESPONSE
 		o.response(ev, dir, m.ID, m.Result, at)
 	default:
-		o.invalid(ev, CodeInvalidRequest, "invalid request: neither method, result nor error")
+		o.invalid(ev, CodeInvalidRequest, "neither method, result nor error", msg)
 		return ev
 	}
 	return o.finish(ev)

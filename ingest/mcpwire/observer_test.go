@@ -229,26 +229,33 @@ func TestObserveSession(t *testing.T) {
 			want(t, "method", ev.GetMethod(), "notifications/cancelled")
 		}},
 		{"batch invalid element", 20, func(t *testing.T, ev *eventv1.Event) {
-			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED)
-			want(t, "error.code", ev.GetError().GetCode(), int32(CodeInvalidRequest))
+			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_INVALID)
+			want(t, "invalid_frame.code", ev.GetInvalidFrame().GetCode(), int32(CodeInvalidRequest))
+			want(t, "invalid_frame.reason", ev.GetInvalidFrame().GetReason(), "not a JSON object")
+			want(t, "invalid_frame.prefix", string(ev.GetInvalidFrame().GetPrefix()), "42")
+			want(t, "size_bytes", ev.GetSizeBytes(), int64(2))
+			want(t, "error", ev.GetError() == nil, true)
 		}},
 		{"batch response", 21, func(t *testing.T, ev *eventv1.Event) {
 			want(t, "method", ev.GetMethod(), "ping")
 			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_RESPONSE)
 		}},
 		{"garbage line", 22, func(t *testing.T, ev *eventv1.Event) {
-			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED)
+			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_INVALID)
 			want(t, "method", ev.GetMethod(), "")
-			want(t, "error.code", ev.GetError().GetCode(), int32(CodeParseError))
-			if !strings.HasPrefix(ev.GetError().GetMessage(), "parse error: ") {
-				t.Errorf("error.message = %q", ev.GetError().GetMessage())
-			}
+			want(t, "invalid_frame.code", ev.GetInvalidFrame().GetCode(), int32(CodeParseError))
+			want(t, "invalid_frame.reason", ev.GetInvalidFrame().GetReason(), "invalid character 'h' in literal true (expecting 'r')")
+			want(t, "invalid_frame.prefix", string(ev.GetInvalidFrame().GetPrefix()), "this is not json {")
+			want(t, "invalid_frame.oversize", ev.GetInvalidFrame().GetOversize(), false)
+			want(t, "error", ev.GetError() == nil, true)
 			want(t, "size_bytes", ev.GetSizeBytes(), int64(len("this is not json {")))
 		}},
 		{"wrong jsonrpc version", 23, func(t *testing.T, ev *eventv1.Event) {
-			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED)
-			want(t, "error.code", ev.GetError().GetCode(), int32(CodeInvalidRequest))
+			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_INVALID)
+			want(t, "invalid_frame.code", ev.GetInvalidFrame().GetCode(), int32(CodeInvalidRequest))
+			want(t, "invalid_frame.reason", ev.GetInvalidFrame().GetReason(), `jsonrpc is "1.0", want "2.0"`)
 			want(t, "method", ev.GetMethod(), "tools/list")
+			want(t, "jsonrpc_id", ev.GetJsonrpcId(), "7")
 		}},
 		{"unpaired response", 24, func(t *testing.T, ev *eventv1.Event) {
 			want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_RESPONSE)
@@ -369,8 +376,16 @@ func TestObserveInvalidFrames(t *testing.T) {
 			evs := NewObserver(DefaultConfig()).Observe(c2s, []byte(tt.frame), t0)
 			want(t, "events", len(evs), tt.wantN)
 			for _, ev := range evs {
-				want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED)
-				want(t, "error.code", ev.GetError().GetCode(), tt.wantCode)
+				want(t, "kind", ev.GetKind(), eventv1.MessageKind_MESSAGE_KIND_INVALID)
+				want(t, "invalid_frame.code", ev.GetInvalidFrame().GetCode(), tt.wantCode)
+				want(t, "error", ev.GetError() == nil, true)
+				if ev.GetInvalidFrame().GetReason() == "" {
+					t.Error("invalid_frame.reason is empty")
+				}
+				if tt.wantN == 1 {
+					want(t, "invalid_frame.prefix", string(ev.GetInvalidFrame().GetPrefix()), tt.frame)
+					want(t, "size_bytes", ev.GetSizeBytes(), int64(len(tt.frame)))
+				}
 			}
 		})
 	}

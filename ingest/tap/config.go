@@ -2,6 +2,7 @@ package tap
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -18,10 +19,22 @@ type Config struct {
 	Collector string `yaml:"collector"`
 	// Token, when set, is sent as "authorization: Bearer <Token>".
 	Token string `yaml:"token"`
-	// Insecure uses plaintext gRPC. Without it the tap uses TLS with the
-	// system roots, except for loopback collectors, which are always
-	// plaintext (the traffic never leaves the host).
+	// Insecure uses plaintext gRPC. Without it the tap uses TLS, except for
+	// loopback collectors, which are plaintext (the traffic never leaves
+	// the host) unless a TLS setting below is given.
 	Insecure bool `yaml:"insecure"`
+	// TLSCA is a PEM file of the CA certificates that verify the
+	// collector's certificate; empty means the system roots.
+	TLSCA string `yaml:"tls_ca"`
+	// TLSCert and TLSKey are PEM files of the client certificate and its
+	// private key the tap presents to a collector that requires mutual TLS.
+	// Both or neither.
+	TLSCert string `yaml:"tls_cert"`
+	// TLSKey is the private key of TLSCert.
+	TLSKey string `yaml:"tls_key"`
+	// TLSServerName overrides the name the collector's certificate is
+	// verified against (default: the host of Collector).
+	TLSServerName string `yaml:"tls_server_name"`
 	// BatchSize is the number of events that triggers a send (and the most
 	// sent in one Export call).
 	BatchSize int `yaml:"batch_size"`
@@ -29,6 +42,13 @@ type Config struct {
 	// call, so that a batch stays under gRPC's default 4 MiB message limit;
 	// a single larger event is still sent alone. Default 3 MiB.
 	MaxBatchBytes int `yaml:"max_batch_bytes"`
+	// MaxEventBytes bounds the protobuf size of one event. A larger event
+	// (a tools/list with a 10 MiB description, say) is shortened before it
+	// is sent, its largest fields first, each named in truncated_fields
+	// (see mcpwire.Shrink), so that it stays within the collector's
+	// ingest.max_event_bytes (1 MiB by default) and the batch limits. At
+	// most max_batch_bytes. Default 1 MiB.
+	MaxEventBytes int `yaml:"max_event_bytes"`
 	// FlushInterval is the longest an event waits before a send is tried.
 	FlushInterval time.Duration `yaml:"flush_interval"`
 	// BufferEvents bounds the events held while waiting for the collector;
@@ -41,10 +61,16 @@ type Config struct {
 	// MaxBackoff caps the delay between retries of a failed batch.
 	MaxBackoff time.Duration `yaml:"max_backoff"`
 	// QueueChunks bounds the relay→observer queue, in chunks of at most
-	// 64 KiB; chunks that do not fit are dropped and counted.
+	// 64 KiB. A chunk that does not fit is relayed but not observed; the
+	// record says so with an observation-gap event (reason
+	// GAP_REASON_OBSERVER_QUEUE_FULL) giving its bytes, frames and time span.
 	QueueChunks int `yaml:"queue_chunks"`
-	// MaxLineBytes bounds one stdio frame; longer lines are not observed
-	// (counted and logged) but still relayed.
+	// QueueBytes bounds the relay→observer queue in bytes (the memory it
+	// may hold), in the same way as QueueChunks. At least 64 KiB.
+	QueueBytes int64 `yaml:"queue_bytes"`
+	// MaxLineBytes bounds one stdio frame, in bytes without the newline. A
+	// longer line is relayed but not parsed: it becomes an event of kind
+	// INVALID with invalid_frame.oversize set, its size and its first bytes.
 	MaxLineBytes int `yaml:"max_line_bytes"`
 	// Version is Source.version of the events; empty means the main
 	// module's version from the build info.
@@ -55,18 +81,21 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: collector 127.0.0.1:7070, batches of
-// 100 events or 100 ms, a 10,000-event buffer, a 5 s final flush.
+// 100 events or 100 ms, a 10,000-event buffer, a 5 s final flush, an
+// observer queue of 4096 chunks or 16 MiB, 64 MiB frames.
 func DefaultConfig() Config {
 	return Config{
 		Collector:     DefaultCollector,
 		BatchSize:     100,
 		MaxBatchBytes: 3 << 20,
+		MaxEventBytes: 1 << 20,
 		FlushInterval: 100 * time.Millisecond,
 		BufferEvents:  10_000,
 		FlushTimeout:  5 * time.Second,
 		ExportTimeout: 10 * time.Second,
 		MaxBackoff:    5 * time.Second,
-		QueueChunks:   1024,
+		QueueChunks:   4096,
+		QueueBytes:    16 << 20,
 		MaxLineBytes:  64 << 20,
 		Wire:          mcpwire.DefaultConfig(),
 	}
@@ -80,6 +109,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.MaxBatchBytes < 1:
 		return errors.New("max_batch_bytes: must be positive")
+	case c.MaxEventBytes < 4<<10 || c.MaxEventBytes > c.MaxBatchBytes:
+		return errors.New("max_event_bytes: must be between 4096 and max_batch_bytes")
 	case c.BatchSize < 1 || c.BatchSize > 1000:
 		return errors.New("batch_size: must be between 1 and 1000")
 	case c.FlushInterval <= 0:
@@ -94,11 +125,26 @@ func (c Config) Validate() error {
 		return errors.New("max_backoff: must be positive")
 	case c.QueueChunks < 1:
 		return errors.New("queue_chunks: must be positive")
+	case c.QueueBytes < chunkSize:
+		return fmt.Errorf("queue_bytes: must be at least %d (one relay chunk)", chunkSize)
 	case c.MaxLineBytes < 1:
 		return errors.New("max_line_bytes: must be positive")
+	}
+	switch {
+	case c.TLSCert != "" && c.TLSKey == "":
+		return errors.New("tls_key: required with tls_cert")
+	case c.TLSKey != "" && c.TLSCert == "":
+		return errors.New("tls_cert: required with tls_key")
+	case c.Insecure && c.tlsConfigured():
+		return errors.New("insecure: cannot be combined with tls_ca, tls_cert, tls_key or tls_server_name")
 	}
 	if err := c.Wire.Validate(); err != nil {
 		return errors.New("wire." + err.Error())
 	}
 	return nil
+}
+
+// tlsConfigured reports whether any TLS setting was given.
+func (c Config) tlsConfigured() bool {
+	return c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != ""
 }

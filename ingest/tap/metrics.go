@@ -7,10 +7,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Reasons of mcpaudit_tap_events_dropped_total.
+// Reasons of mcpaudit_tap_events_dropped_total and
+// mcpaudit_tap_observation_gaps_total.
 const (
-	reasonBufferFull = "buffer_full" // the exporter buffer was at its bound
-	reasonUnsent     = "unsent"      // still buffered when the final flush timed out
+	reasonBufferFull        = "buffer_full"         // the exporter buffer was at its bound
+	reasonUnsent            = "unsent"              // still buffered when the final flush timed out
+	reasonUnencodable       = "unencodable"         // the event could not be protobuf-encoded
+	reasonObserverQueueFull = "observer_queue_full" // the relay→observer queue was full
 )
 
 // metrics are the tap's Prometheus metrics and the counts its summary logs.
@@ -24,9 +27,13 @@ type metrics struct {
 	exportErrors  *prometheus.CounterVec
 	exportSeconds prometheus.Histogram
 	oversize      prometheus.Counter
+	invalid       prometheus.Counter
+	gaps          *prometheus.CounterVec
+	shortened     prometheus.Counter
 
 	observedCount, sentCount, rejectedCount, droppedCount atomic.Int64
 	queueDroppedBytes, oversizeFrames                     atomic.Int64
+	invalidCount, gapCount                                atomic.Int64
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -56,17 +63,31 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "mcpaudit_tap_export_duration_seconds", Help: "Latency of Export calls.", Buckets: prometheus.DefBuckets,
 		}),
 		oversize: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "mcpaudit_tap_oversize_frames_total", Help: "Frames longer than max_line_bytes, relayed but not observed.",
+			Name: "mcpaudit_tap_oversize_frames_total", Help: "Frames longer than max_line_bytes, relayed and recorded unparsed (kind INVALID, oversize).",
+		}),
+		invalid: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_invalid_frames_total", Help: "Events of kind INVALID: frames or batch elements that are not valid JSON-RPC messages, oversize frames included.",
+		}),
+		gaps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_observation_gaps_total", Help: "Observation-gap events recorded, by reason (observer_queue_full, buffer_full).",
+		}, []string{"reason"}),
+		shortened: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_events_shortened_total", Help: "Events larger than max_event_bytes, shortened before sending (truncated_fields names what was cut).",
 		}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize} {
+		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize, m.invalid, m.gaps, m.shortened} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("register metrics: %w", err)
 			}
 		}
 	}
 	return m, nil
+}
+
+func (m *metrics) gap(reason string) {
+	m.gaps.WithLabelValues(reason).Inc()
+	m.gapCount.Add(1)
 }
 
 func (m *metrics) dropped(reason string, n int64) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -26,6 +28,7 @@ import (
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/mcpaudit/mcpaudit/ingest/mcpwire"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
@@ -79,10 +82,18 @@ type Stats struct {
 	// good.
 	Rejected int64
 	// UnobservedBytes is the number of relayed bytes the observer missed
-	// because its queue was full.
+	// because its queue was full: the sum of the bytes of the
+	// observation-gap events (reason GAP_REASON_OBSERVER_QUEUE_FULL).
 	UnobservedBytes int64
-	// OversizeFrames is the number of frames longer than max_line_bytes.
+	// OversizeFrames is the number of frames longer than max_line_bytes
+	// (each one an event of kind INVALID with invalid_frame.oversize set).
 	OversizeFrames int64
+	// Invalid is the number of events of kind INVALID: frames, batch
+	// elements and oversize frames that are not valid JSON-RPC messages.
+	Invalid int64
+	// Gaps is the number of observation-gap events the tap made, whatever
+	// their reason (observer queue full, event buffer full).
+	Gaps int64
 }
 
 // Service is one tap: one child process, one MCP session.
@@ -96,9 +107,12 @@ type Service struct {
 	exporter *exporter
 	observer *mcpwire.Observer
 	queue    chan chunk
+	queued   atomic.Int64 // bytes in queue
 	session  string
-	gap      [3]bool // per direction: a chunk was dropped, resync at the next newline
-	gapMu    sync.Mutex
+	dropMu   sync.Mutex
+	drops    [3]dropped // per direction: bytes not queued since the last queued chunk
+
+	gapLog, oversizeLog rateLog // touched only by the observer goroutine
 }
 
 // chunk is a copy of relayed bytes handed to the observer.
@@ -106,7 +120,26 @@ type chunk struct {
 	dir  eventv1.Direction
 	data []byte
 	at   time.Time
-	gap  bool // bytes before this chunk were dropped
+	gap  *dropped // bytes of dir dropped just before this chunk, nil mostly
+}
+
+// dropped is a stretch of one direction's bytes that the relay could not
+// queue for the observer.
+type dropped struct {
+	bytes, frames int64 // bytes, and the '\n' among them
+	start, end    time.Time
+	endsLine      bool // the last dropped byte was '\n'
+}
+
+// add counts p, dropped at at.
+func (d *dropped) add(p []byte, at time.Time) {
+	if d.bytes == 0 {
+		d.start = at
+	}
+	d.bytes += int64(len(p))
+	d.frames += int64(bytes.Count(p, []byte{'\n'}))
+	d.end = at
+	d.endsLine = p[len(p)-1] == '\n'
 }
 
 // New prepares a tap around command (the program and its arguments). It
@@ -123,8 +156,12 @@ func New(cfg Config, command []string, stdio Stdio, logger *slog.Logger, reg pro
 	if err != nil {
 		return nil, err
 	}
+	creds, err := transportCredentials(cfg)
+	if err != nil {
+		return nil, err
+	}
 	conn, err := grpc.NewClient(cfg.Collector,
-		grpc.WithTransportCredentials(transportCredentials(cfg)),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithConnectParams(grpc.ConnectParams{
 			Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: cfg.MaxBackoff},
 			MinConnectTimeout: 2 * time.Second,
@@ -148,13 +185,36 @@ func New(cfg Config, command []string, stdio Stdio, logger *slog.Logger, reg pro
 	return s, nil
 }
 
-func transportCredentials(cfg Config) credentials.TransportCredentials {
+// transportCredentials returns plaintext for Config.Insecure and for a
+// loopback collector without TLS settings, else TLS 1.2+ verified with
+// Config.TLSCA (or the system roots), presenting Config.TLSCert when set.
+// Errors name the config key of the file that could not be used.
+func transportCredentials(cfg Config) (credentials.TransportCredentials, error) {
 	host, _, _ := net.SplitHostPort(cfg.Collector)
 	ip := net.ParseIP(host)
-	if cfg.Insecure || host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return insecure.NewCredentials()
+	if cfg.Insecure || (!cfg.tlsConfigured() && (host == "localhost" || (ip != nil && ip.IsLoopback()))) {
+		return insecure.NewCredentials(), nil
 	}
-	return credentials.NewTLS(&tls.Config{MinVersion: tls.VersionTLS12})
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName}
+	if cfg.TLSCA != "" {
+		pem, err := os.ReadFile(cfg.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("tls_ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls_ca: no PEM certificate in %s", cfg.TLSCA)
+		}
+		tc.RootCAs = pool
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("tls_cert: %w", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return credentials.NewTLS(tc), nil
 }
 
 // wireConfig describes the stdio session: a fresh UUIDv7 session id, the
@@ -280,7 +340,8 @@ wait:
 	st := s.Stats()
 	s.logger.Info("tap summary", "session_id", s.session, "events_observed", st.Observed,
 		"events_sent", st.Sent, "events_dropped", st.Dropped, "events_rejected", st.Rejected,
-		"unobserved_bytes", st.UnobservedBytes, "oversize_frames", st.OversizeFrames)
+		"unobserved_bytes", st.UnobservedBytes, "oversize_frames", st.OversizeFrames,
+		"invalid_frames", st.Invalid, "observation_gaps", st.Gaps)
 	return exitResult(waitErr)
 }
 
@@ -307,11 +368,16 @@ func (s *Service) Stats() Stats {
 		Rejected:        s.m.rejectedCount.Load(),
 		UnobservedBytes: s.m.queueDroppedBytes.Load(),
 		OversizeFrames:  s.m.oversizeFrames.Load(),
+		Invalid:         s.m.invalidCount.Load(),
+		Gaps:            s.m.gapCount.Load(),
 	}
 }
 
-// relay copies src to dst until either fails, handing a copy of each chunk
-// to the observer after it was written.
+// relay copies src to dst until either fails. Each chunk is handed to the
+// observer before it is written onward, with the time it was read: a
+// request is then queued before the child can have read it, hence before
+// its response is read from the child and queued, whatever the goroutine
+// scheduling, and the observer pairs them in order.
 func (s *Service) relay(dir eventv1.Direction, src io.Reader, dst io.Writer) {
 	name := "client_to_server"
 	if dir == eventv1.Direction_DIRECTION_SERVER_TO_CLIENT {
@@ -322,13 +388,12 @@ func (s *Service) relay(dir eventv1.Direction, src io.Reader, dst io.Writer) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			at := time.Now()
+			s.hand(dir, buf[:n], time.Now())
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				s.logger.Debug("relay write failed", "direction", name, "error", werr.Error())
 				return
 			}
 			relayed.Add(float64(n))
-			s.hand(dir, buf[:n], at)
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
@@ -339,42 +404,82 @@ func (s *Service) relay(dir eventv1.Direction, src io.Reader, dst io.Writer) {
 	}
 }
 
-// hand queues a copy of p for the observer without blocking.
+// hand queues a copy of p for the observer without blocking. When the queue
+// is full (Config.QueueChunks chunks or Config.QueueBytes bytes) p is
+// dropped and counted; the next chunk that fits carries the count, so that
+// the observer records the gap where it happened.
 func (s *Service) hand(dir eventv1.Direction, p []byte, at time.Time) {
-	s.gapMu.Lock()
-	gap := s.gap[dir]
-	s.gapMu.Unlock()
-	select {
-	case s.queue <- chunk{dir: dir, data: bytes.Clone(p), at: at, gap: gap}:
-		if gap {
-			s.gapMu.Lock()
-			s.gap[dir] = false
-			s.gapMu.Unlock()
+	n := int64(len(p))
+	s.dropMu.Lock()
+	d := s.drops[dir]
+	s.dropMu.Unlock()
+	var gap *dropped
+	if d.bytes > 0 {
+		gap = &d
+	}
+	if s.queued.Add(n) <= s.cfg.QueueBytes {
+		select {
+		case s.queue <- chunk{dir: dir, data: bytes.Clone(p), at: at, gap: gap}:
+			if gap != nil {
+				s.dropMu.Lock()
+				s.drops[dir] = dropped{}
+				s.dropMu.Unlock()
+			}
+			return
+		default:
 		}
-	default:
-		s.gapMu.Lock()
-		s.gap[dir] = true
-		s.gapMu.Unlock()
-		s.m.queueDropped.Add(float64(len(p)))
-		if s.m.queueDroppedBytes.Add(int64(len(p))) == int64(len(p)) {
-			s.logger.Warn("observer queue full, frames not observed", "direction", dir.String())
-		}
+	}
+	s.queued.Add(-n)
+	s.dropMu.Lock()
+	s.drops[dir].add(p, at)
+	s.dropMu.Unlock()
+	s.m.queueDropped.Add(float64(n))
+	if s.m.queueDroppedBytes.Add(n) == n {
+		s.logger.Warn("observer queue full, recording an observation gap", "direction", dir.String(),
+			"queue_chunks", s.cfg.QueueChunks, "queue_bytes", s.cfg.QueueBytes)
 	}
 }
 
+// takeDrops returns and clears the bytes of dir dropped since the last
+// queued chunk.
+func (s *Service) takeDrops(dir eventv1.Direction) dropped {
+	s.dropMu.Lock()
+	defer s.dropMu.Unlock()
+	d := s.drops[dir]
+	s.drops[dir] = dropped{}
+	return d
+}
+
+// direction is the observer's state of one relay direction.
+type direction struct {
+	dir   eventv1.Direction
+	split *splitter
+	at    time.Time               // when the chunk being split was read
+	gap   *eventv1.ObservationGap // open gap: bytes were dropped, the cut line has not ended yet
+}
+
 // observe splits queued chunks into frames and turns them into events until
-// stop is closed and the queue is empty.
+// stop is closed and the queue is empty. Then the bytes dropped since the
+// last queued chunk and the last unterminated frame are recorded too.
 func (s *Service) observe(stop <-chan struct{}) {
-	var split [3]*splitter
+	var dirs [3]*direction
 	for _, d := range []eventv1.Direction{eventv1.Direction_DIRECTION_CLIENT_TO_SERVER, eventv1.Direction_DIRECTION_SERVER_TO_CLIENT} {
-		split[d] = &splitter{max: s.cfg.MaxLineBytes, onOversize: func() { s.oversize(d) }}
+		st := &direction{dir: d}
+		st.split = &splitter{max: s.cfg.MaxLineBytes, prefixMax: s.observerPrefix(), sink: splitSink{
+			frame:    func(frame []byte) { s.emit(d, frame, st.at) },
+			oversize: func(prefix []byte, size int64) { s.oversize(st, prefix, size) },
+			lost:     func(n int64, newline bool) { s.lost(st, n, newline) },
+		}}
+		dirs[d] = st
 	}
 	handle := func(c chunk) {
-		sp := split[c.dir]
-		if c.gap {
-			sp.resync()
+		st := dirs[c.dir]
+		st.at = c.at
+		if c.gap != nil {
+			s.openGap(st, c.gap)
 		}
-		sp.feed(c.data, func(frame []byte) { s.emit(c.dir, frame, c.at) })
+		st.split.feed(c.data)
+		s.queued.Add(-int64(len(c.data)))
 	}
 	for {
 		select {
@@ -393,10 +498,15 @@ func (s *Service) observe(stop <-chan struct{}) {
 					handle(c)
 				default:
 					now := time.Now()
-					for d, sp := range split {
-						if sp != nil {
-							sp.flush(func(frame []byte) { s.emit(eventv1.Direction(d), frame, now) })
+					for _, st := range dirs {
+						if st == nil {
+							continue
 						}
+						st.at = now
+						if d := s.takeDrops(st.dir); d.bytes > 0 {
+							s.openGap(st, &d)
+						}
+						st.split.flush()
 					}
 					return
 				}
@@ -405,20 +515,91 @@ func (s *Service) observe(stop <-chan struct{}) {
 	}
 }
 
+// observerPrefix is the prefix kept of an oversize frame.
+func (s *Service) observerPrefix() int {
+	if n := s.cfg.Wire.MaxInvalidPrefix; n > 0 {
+		return n
+	}
+	return mcpwire.DefaultMaxInvalidPrefixBytes
+}
+
+// openGap records bytes of st's direction that the relay dropped before the
+// chunk being handled, and tells the splitter, which reports the bytes of
+// the line they cut through lost.
+func (s *Service) openGap(st *direction, d *dropped) {
+	if st.gap == nil {
+		st.gap = &eventv1.ObservationGap{
+			Reason:    eventv1.GapReason_GAP_REASON_OBSERVER_QUEUE_FULL,
+			StartTime: timestamppb.New(d.start),
+		}
+	}
+	st.gap.Bytes += d.bytes
+	st.gap.Frames += d.frames
+	st.gap.EndTime = timestamppb.New(d.end)
+	st.split.gap(d.endsLine)
+}
+
+// lost closes st's open gap with the n bytes of the line it cut: the gap
+// event goes out in order, before the frames that follow.
+func (s *Service) lost(st *direction, n int64, newline bool) {
+	g := st.gap
+	if g == nil { // cannot happen: the splitter loses bytes only after a gap
+		g = &eventv1.ObservationGap{Reason: eventv1.GapReason_GAP_REASON_OBSERVER_QUEUE_FULL, StartTime: timestamppb.New(st.at)}
+	}
+	st.gap = nil
+	g.Bytes += n
+	if newline {
+		g.Frames++
+	}
+	if newline && st.at.After(g.GetEndTime().AsTime()) { // the cut line ended in this chunk
+		g.EndTime = timestamppb.New(st.at)
+	}
+	if n > 0 {
+		s.m.queueDropped.Add(float64(n))
+		s.m.queueDroppedBytes.Add(n)
+	}
+	ev := s.observer.Gap(st.dir, g)
+	s.m.gap(reasonObserverQueueFull)
+	s.m.observed.Inc()
+	s.m.observedCount.Add(1)
+	if ok, held := s.gapLog.allow(1); ok {
+		s.logger.Warn("observation gap recorded", "direction", st.dir.String(), "bytes", g.GetBytes(), "frames", g.GetFrames(),
+			"start_time", g.GetStartTime().AsTime(), "end_time", g.GetEndTime().AsTime(), "gaps_since_last_log", held)
+	}
+	s.exporter.add([]*eventv1.Event{ev})
+}
+
 func (s *Service) emit(dir eventv1.Direction, frame []byte, at time.Time) {
 	if len(bytes.TrimSpace(frame)) == 0 {
 		return // blank lines carry no message
 	}
 	evs := s.observer.Observe(dir, frame, at)
+	for _, ev := range evs {
+		if ev.GetKind() == eventv1.MessageKind_MESSAGE_KIND_INVALID {
+			s.m.invalid.Inc()
+			s.m.invalidCount.Add(1)
+		}
+	}
 	s.m.observed.Add(float64(len(evs)))
 	s.m.observedCount.Add(int64(len(evs)))
 	s.exporter.add(evs)
 }
 
-func (s *Service) oversize(dir eventv1.Direction) {
+// oversize records a frame longer than max_line_bytes: relayed, not
+// parsed, an event of kind INVALID with its size and first bytes.
+func (s *Service) oversize(st *direction, prefix []byte, size int64) {
 	s.m.oversize.Inc()
 	s.m.oversizeFrames.Add(1)
-	s.logger.Warn("frame longer than max_line_bytes, not observed", "direction", dir.String(), "max_line_bytes", s.cfg.MaxLineBytes)
+	s.m.invalid.Inc()
+	s.m.invalidCount.Add(1)
+	if ok, held := s.oversizeLog.allow(1); ok {
+		s.logger.Warn("frame longer than max_line_bytes, recorded unparsed", "direction", st.dir.String(),
+			"size_bytes", size, "max_line_bytes", s.cfg.MaxLineBytes, "oversize_frames_since_last_log", held)
+	}
+	ev := s.observer.Oversize(st.dir, prefix, size, s.cfg.MaxLineBytes, st.at)
+	s.m.observed.Inc()
+	s.m.observedCount.Add(1)
+	s.exporter.add([]*eventv1.Event{ev})
 }
 
 // version is Source.version: Config.Version, else the main module's version.

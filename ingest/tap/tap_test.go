@@ -32,9 +32,16 @@ import (
 // the arguments after "--" the command.
 const helperEnv = "MCPAUDIT_TAP_HELPER_COLLECTOR"
 
+// serverEnv makes the test binary act as a tiny, fast stdio JSON-RPC server
+// (see echoServerMain) when set to "echo".
+const serverEnv = "MCPAUDIT_TAP_TEST_SERVER"
+
 func TestMain(m *testing.M) {
 	if addr := os.Getenv(helperEnv); addr != "" {
 		os.Exit(helperMain(addr))
+	}
+	if os.Getenv(serverEnv) == "echo" {
+		os.Exit(echoServerMain())
 	}
 	os.Exit(m.Run())
 }
@@ -75,25 +82,70 @@ func slicesIndex(s []string, v string) int {
 	return -1
 }
 
-// collector is a test IngestService that records what it accepts.
+// collector is a test IngestService that records what it accepts. Like the
+// real collector it refuses events without the fields every event needs
+// (session.id, time, direction, kind; method on requests and
+// notifications), reporting them in partial_success, or with
+// INVALID_ARGUMENT when it refused them all; the gRPC server itself refuses
+// a request that does not decode (invalid UTF-8 in a string field).
 type collector struct {
 	ingestv1.UnimplementedIngestServiceServer
-	mu     sync.Mutex
-	events []*eventv1.Event
-	auth   []string
-	fail   codes.Code // when not OK, every Export fails with it
+	mu       sync.Mutex
+	events   []*eventv1.Event
+	refused  []*eventv1.Event
+	auth     []string
+	fail     codes.Code // when not OK, every Export fails with it
+	requests int
 }
 
 func (c *collector) Export(ctx context.Context, req *ingestv1.ExportRequest) (*ingestv1.ExportResponse, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.requests++
 	md, _ := metadata.FromIncomingContext(ctx)
 	c.auth = append(c.auth, md.Get("authorization")...)
 	if c.fail != codes.OK {
 		return nil, status.Error(c.fail, "events[0].session.id: test failure")
 	}
-	c.events = append(c.events, req.GetEvents()...)
-	return &ingestv1.ExportResponse{AcceptedCount: int64(len(req.GetEvents()))}, nil
+	resp := &ingestv1.ExportResponse{}
+	var violations []*ingestv1.FieldViolation
+	for i, ev := range req.GetEvents() {
+		if field := missingField(ev); field != "" {
+			c.refused = append(c.refused, ev)
+			violations = append(violations, &ingestv1.FieldViolation{Field: fmt.Sprintf("events[%d].%s", i, field), Description: "required"})
+			continue
+		}
+		c.events = append(c.events, ev)
+		resp.AcceptedCount++
+		resp.EventIds = append(resp.EventIds, ev.GetEventId())
+	}
+	if len(violations) == 0 {
+		return resp, nil
+	}
+	msg := violations[0].GetField() + ": required"
+	if resp.AcceptedCount == 0 {
+		return nil, status.Error(codes.InvalidArgument, msg)
+	}
+	resp.PartialSuccess = &ingestv1.ExportPartialSuccess{RejectedEvents: int64(len(violations)), ErrorMessage: msg, FieldViolations: violations}
+	return resp, nil
+}
+
+// missingField names the first field the real collector requires that ev
+// lacks, "" when there is none.
+func missingField(ev *eventv1.Event) string {
+	switch {
+	case ev.GetSession().GetId() == "":
+		return "session.id"
+	case ev.GetTime() == nil:
+		return "time"
+	case ev.GetDirection() == eventv1.Direction_DIRECTION_UNSPECIFIED:
+		return "direction"
+	case ev.GetKind() == eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED:
+		return "kind"
+	case ev.GetMethod() == "" && (ev.GetKind() == eventv1.MessageKind_MESSAGE_KIND_REQUEST || ev.GetKind() == eventv1.MessageKind_MESSAGE_KIND_NOTIFICATION):
+		return "method"
+	}
+	return ""
 }
 
 func (c *collector) snapshot() []*eventv1.Event {
@@ -353,9 +405,11 @@ func TestBufferBoundDropsAreCounted(t *testing.T) {
 	if err := r.wait(t); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
+	// Every event is dropped (the collector never came), and so are the two
+	// observation-gap events (one per direction) recording the bound's drops.
 	st := r.svc.Stats()
-	if st.Observed != 2*n || st.Sent != 0 || st.Dropped != 2*n {
-		t.Errorf("stats %+v, want %d observed and dropped", st, 2*n)
+	if st.Observed != 2*n || st.Sent != 0 || st.Gaps != 2 || st.Dropped != 2*n+st.Gaps {
+		t.Errorf("stats %+v, want %d observed, 2 gaps, all dropped", st, 2*n)
 	}
 	if got := r.out.String(); got != pingLines(n) {
 		t.Errorf("relay changed the bytes")
