@@ -106,7 +106,7 @@ func TestCapTruncatedFields(t *testing.T) {
 	}
 	newShortener(ev).capFields(DefaultConfig())
 	tf := ev.TruncatedFields
-	if len(tf) != maxTruncatedFields || tf[len(tf)-1] != "truncated_fields" || tf[0] != "tool_list.tools[0].description" || len(tf[1]) != maxTruncatedFieldBytes {
+	if len(tf) != mcpwire.MaxTruncatedFields || tf[len(tf)-1] != "truncated_fields" || tf[0] != "tool_list.tools[0].description" || len(tf[1]) != mcpwire.MaxTruncatedFieldBytes {
 		t.Fatalf("truncated_fields: %d entries, first %q, second %d bytes, last %q", len(tf), tf[0], len(tf[1]), tf[len(tf)-1])
 	}
 }
@@ -156,8 +156,8 @@ func TestFitOrder(t *testing.T) {
 			}
 			// Every shortened field keeps its start (1 KiB when the budget
 			// allows it).
-			if len(tt.want) > 0 && tt.budget > 10*kb && len(ev.Raw) < keepBytes {
-				t.Errorf("raw cut to %d bytes, below the kept %d", len(ev.Raw), keepBytes)
+			if len(tt.want) > 0 && tt.budget > 10*kb && len(ev.Raw) < 1<<10 {
+				t.Errorf("raw cut to %d bytes, below the kept %d", len(ev.Raw), 1<<10)
 			}
 		})
 	}
@@ -190,7 +190,7 @@ func TestFitDropsElements(t *testing.T) {
 	if len(ev.Labels) != 5001 {
 		t.Errorf("%d labels kept, want all 5001 (the tool list is the larger)", len(ev.Labels))
 	}
-	if !slices.Contains(ev.TruncatedFields, "tool_list.tools") || len(ev.TruncatedFields) > 2*maxTruncatedFields {
+	if !slices.Contains(ev.TruncatedFields, "tool_list.tools") || len(ev.TruncatedFields) > 2*mcpwire.MaxTruncatedFields {
 		t.Errorf("truncated_fields = %d entries %q", len(ev.TruncatedFields), ev.TruncatedFields[:min(5, len(ev.TruncatedFields))])
 	}
 }

@@ -3,10 +3,13 @@ package mcpwire
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
 func TestCanonicalize(t *testing.T) {
@@ -71,22 +74,28 @@ func TestDefinitionHash(t *testing.T) {
 	}
 }
 
+// TestCapJSON checks the capture cap on tool arguments: over
+// max_json_bytes they become the truncation marker, listed in
+// truncated_fields on the request and on its response.
 func TestCapJSON(t *testing.T) {
-	small := `{"path":"a"}`
-	if got := capJSON(small, 100); got != small {
-		t.Fatalf("capJSON under the cap = %q", got)
+	cfg := DefaultConfig()
+	cfg.MaxJSONBytes = 4096
+	o := NewObserver(cfg)
+	small := o.Observe(c2s, []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"path":"a"}}}`), time.Now())[0]
+	if got := small.GetToolCall().GetArgumentsJson(); got != `{"path":"a"}` || len(small.GetTruncatedFields()) > 0 {
+		t.Fatalf("arguments under the cap = %q, truncated_fields %q", got, small.GetTruncatedFields())
 	}
 	big := `{"s":"` + strings.Repeat("é", 5000) + `"}`
-	got := capJSON(big, 4096)
-	if len(got) > 4096 {
-		t.Fatalf("capped JSON is %d bytes, cap 4096", len(got))
-	}
-	var v struct {
-		Truncated bool   `json:"mcpaudit.truncated"`
-		Size      int    `json:"size_bytes"`
-		Prefix    string `json:"prefix"`
-	}
-	if err := json.Unmarshal([]byte(got), &v); err != nil || !v.Truncated || v.Size != len(big) || !strings.HasPrefix(big, v.Prefix) || !utf8.ValidString(v.Prefix) {
-		t.Fatalf("capJSON = %s (err %v)", got, err)
+	req := o.Observe(c2s, []byte(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"t","arguments":`+big+`}}`), time.Now())[0]
+	resp := o.Observe(s2c, []byte(`{"jsonrpc":"2.0","id":2,"result":{"content":[]}}`), time.Now())[0]
+	for _, ev := range []*eventv1.Event{req, resp} {
+		got := ev.GetToolCall().GetArgumentsJson()
+		m, ok := ParseTruncatedJSON(got)
+		if len(got) > 4096 || !ok || m.SizeBytes != int64(len(big)) || !strings.HasPrefix(big, m.Prefix) || !utf8.ValidString(m.Prefix) {
+			t.Fatalf("%s arguments = %.200s (%d bytes)", ev.GetKind(), got, len(got))
+		}
+		if !slices.Equal(ev.GetTruncatedFields(), []string{"tool_call.arguments_json"}) {
+			t.Errorf("%s truncated_fields = %q", ev.GetKind(), ev.GetTruncatedFields())
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
@@ -98,8 +97,9 @@ func isHex(s string, n int) bool {
 	return err == nil
 }
 
-// toolResult summarises a CallToolResult.
-func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
+// toolResult summarises a CallToolResult for the response event ev,
+// recording in ev.truncated_fields what the capture caps shortened.
+func (o *Observer) toolResult(ev *eventv1.Event, result json.RawMessage) *eventv1.ToolResult {
 	var r struct {
 		Content []struct {
 			Type string `json:"type"`
@@ -112,7 +112,7 @@ func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
 	out := &eventv1.ToolResult{
 		IsError:               r.IsError,
 		SizeBytes:             int64(len(result)),
-		StructuredContentJson: capJSON(compact(r.StructuredContent), o.cfg.MaxJSONBytes),
+		StructuredContentJson: o.capJSON(ev, "tool_call.result.structured_content_json", compact(r.StructuredContent)),
 	}
 	if out.StructuredContentJson == "null" {
 		out.StructuredContentJson = ""
@@ -132,40 +132,23 @@ func (o *Observer) toolResult(result json.RawMessage) *eventv1.ToolResult {
 		}
 	}
 	if o.cfg.MaxResultText > 0 {
-		out.Text = truncateUTF8(text.String(), o.cfg.MaxResultText)
+		out.Text = TruncateText(text.String(), o.cfg.MaxResultText)
+		if out.Text != text.String() {
+			MarkTruncated(ev, "tool_call.result.text", "tool_call.result.text")
+		}
 	}
 	return out
 }
 
-// capJSON returns js when it is at most max bytes, else a small JSON object
-// that says it was truncated, gives its size and keeps a prefix of the text
-// (see Config.MaxJSONBytes).
-func capJSON(js string, max int) string {
-	if len(js) <= max {
+// capJSON returns js, or the truncation marker (TruncateJSON) when js is
+// longer than Config.MaxJSONBytes, then recording path in
+// ev.truncated_fields.
+func (o *Observer) capJSON(ev *eventv1.Event, path, js string) string {
+	if len(js) <= o.cfg.MaxJSONBytes {
 		return js
 	}
-	const overhead = 1 << 10 // room for the wrapper and escaping growth
-	prefix := truncateUTF8(js, max/2-overhead)
-	b, err := json.Marshal(struct {
-		Truncated bool   `json:"mcpaudit.truncated"`
-		Size      int    `json:"size_bytes"`
-		Prefix    string `json:"prefix"`
-	}{true, len(js), prefix})
-	if err != nil {
-		return `{"mcpaudit.truncated":true}`
-	}
-	return string(b)
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a rune.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	MarkTruncated(ev, path, path)
+	return TruncateJSON(js, o.cfg.MaxJSONBytes)
 }
 
 // toolList converts a ListToolsResult.

@@ -65,7 +65,7 @@ func FuzzObserve(f *testing.F) {
 			if SanitizeUTF8(proto.CloneOf(ev)) {
 				t.Fatalf("event for %q holds invalid UTF-8: %v", frame, ev)
 			}
-			if small := proto.CloneOf(ev); !Shrink(small, shrinkTo) || proto.Size(small) > shrinkTo {
+			if small := proto.CloneOf(ev); !Shrink(small, shrinkTo, nil) || proto.Size(small) > shrinkTo {
 				t.Fatalf("Shrink left %d bytes, limit %d", proto.Size(small), shrinkTo)
 			} else if _, err := proto.Marshal(small); err != nil {
 				t.Fatalf("shrunk event does not marshal: %v", err)

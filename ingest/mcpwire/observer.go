@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -160,6 +161,9 @@ type pendingRequest struct {
 	toolCall *eventv1.ToolCall
 	resource *eventv1.Resource
 	prompt   *eventv1.Prompt
+	// truncated are the request's truncated_fields, which its response
+	// repeats along with the fields it copies.
+	truncated []string
 }
 
 // NewObserver returns an Observer for one session. Zero bounds in cfg take
@@ -413,7 +417,7 @@ func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eve
 	if !bytes.Equal(m.JSONRPC, []byte(`"2.0"`)) {
 		got := "absent"
 		if len(m.JSONRPC) > 0 {
-			got = truncateUTF8(compact(m.JSONRPC), 64)
+			got = TruncateText(compact(m.JSONRPC), 64)
 		}
 		o.invalid(ev, CodeInvalidRequest, fmt.Sprintf("jsonrpc is %s, want \"2.0\"", got), msg)
 		return ev
@@ -472,7 +476,7 @@ func (o *Observer) request(ev *eventv1.Event, dir eventv1.Direction, id, method 
 			Arguments json.RawMessage `json:"arguments"`
 		}
 		_ = json.Unmarshal(params, &cp) // leaves zero values on bad params
-		ev.ToolCall = &eventv1.ToolCall{Name: cp.Name, ArgumentsJson: capJSON(compact(cp.Arguments), o.cfg.MaxJSONBytes)}
+		ev.ToolCall = &eventv1.ToolCall{Name: cp.Name, ArgumentsJson: o.capJSON(ev, "tool_call.arguments_json", compact(cp.Arguments))}
 		p.toolCall = ev.ToolCall
 	case "resources/read":
 		var rp struct {
@@ -518,6 +522,7 @@ func (o *Observer) request(ev *eventv1.Event, dir eventv1.Direction, id, method 
 		_ = json.Unmarshal(params, &ep)
 		ev.Elicitation = &eventv1.Elicitation{Message: ep.Message, RequestedSchemaJson: compact(ep.RequestedSchema)}
 	}
+	p.truncated = slices.Clone(ev.TruncatedFields)
 	o.addPending(p)
 }
 
@@ -558,6 +563,9 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 	if p.toolCall != nil {
 		ev.ToolCall = &eventv1.ToolCall{Name: p.toolCall.Name, ArgumentsJson: p.toolCall.ArgumentsJson}
 	}
+	for _, f := range p.truncated {
+		MarkTruncated(ev, f, f)
+	}
 	if p.resource != nil {
 		ev.Resource = &eventv1.Resource{Uri: p.resource.Uri}
 	}
@@ -582,7 +590,7 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 			}
 		}
 	case "tools/call":
-		ev.ToolCall.Result = o.toolResult(result)
+		ev.ToolCall.Result = o.toolResult(ev, result)
 	case "tools/list":
 		ev.ToolList = toolList(result)
 	case "resources/read":

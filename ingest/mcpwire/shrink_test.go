@@ -71,7 +71,7 @@ func TestShrink(t *testing.T) {
 				ev = o.Observe(dir, []byte(f), t0)[0]
 			}
 			before := proto.CloneOf(ev)
-			if !Shrink(ev, limit) {
+			if !Shrink(ev, limit, nil) {
 				t.Fatalf("Shrink could not bring a %d-byte event under %d bytes", proto.Size(before), limit)
 			}
 			if n := proto.Size(ev); n > limit {

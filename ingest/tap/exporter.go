@@ -335,7 +335,7 @@ func (e *exporter) takeBatch() []*eventv1.Event {
 	for _, ev := range e.buf[:min(len(e.buf), e.cfg.BatchSize)] {
 		n := proto.Size(ev)
 		if n > e.cfg.MaxEventBytes {
-			fits := mcpwire.Shrink(ev, e.cfg.MaxEventBytes)
+			fits := mcpwire.Shrink(ev, e.cfg.MaxEventBytes, nil)
 			e.logger.Warn("event larger than max_event_bytes, shortened", "event_id", ev.GetEventId(), "method", ev.GetMethod(),
 				"size_bytes", n, "max_event_bytes", e.cfg.MaxEventBytes, "fits", fits, "truncated_fields", strings.Join(ev.GetTruncatedFields(), ","))
 			e.m.shortened.Inc()
