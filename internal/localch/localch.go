@@ -75,9 +75,9 @@ type Config struct {
 // DefaultConfig returns the defaults for a server whose state lives in dir.
 func DefaultConfig(dir string) Config {
 	return Config{
-		Dir:            dir,
-		StartTimeout:   60 * time.Second,
-		StopTimeout:    15 * time.Second,
+		Dir:               dir,
+		StartTimeout:      60 * time.Second,
+		StopTimeout:       15 * time.Second,
 		MaxRestarts:       5,
 		RestartBackoff:    250 * time.Millisecond,
 		MaxRestartBackoff: 30 * time.Second,
