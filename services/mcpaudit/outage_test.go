@@ -26,6 +26,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -445,6 +446,27 @@ func requireRunning(t *testing.T, procs ...*upProcess) {
 	}
 }
 
+func newHealthClient(t *testing.T, grpcAddr string) healthpb.HealthClient {
+	t.Helper()
+	cc, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cc.Close() })
+	return healthpb.NewHealthClient(cc)
+}
+
+// grpcHealth returns the gRPC health status of service (UNKNOWN on error).
+func grpcHealth(ctx context.Context, hc healthpb.HealthClient, service string) healthpb.HealthCheckResponse_ServingStatus {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	resp, err := hc.Check(cctx, &healthpb.HealthCheckRequest{Service: service})
+	if err != nil {
+		return healthpb.HealthCheckResponse_UNKNOWN
+	}
+	return resp.GetStatus()
+}
+
 func newLoadGen(t *testing.T, grpcAddr string) *loadGen {
 	t.Helper()
 	cc, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -474,7 +496,9 @@ func sessionsOf(senders int) []string {
 // Export calls to the ingest role, keeps it down for MCPAUDIT_TEST_OUTAGE,
 // and restarts it on the same address and data. The ingest, store and
 // query roles must stay up; ingest must answer UNAVAILABLE with retry
-// advice during the outage and /readyz must name kafka, then recover; and
+// advice during the outage, /readyz must name kafka and the gRPC health
+// service say IngestService NOT_SERVING (the server itself SERVING), then
+// recover; and
 // every event ingest acknowledged must be in ClickHouse exactly once as
 // the query API shows.
 func TestKafkaOutageUnderLoad(t *testing.T) {
@@ -539,12 +563,32 @@ store:
 
 	downAt := time.Now()
 	broker.kill(t)
-	time.Sleep(outage)
+	hc := newHealthClient(t, ingestP.grpcAddr)
+	ingestService := ingestv1.IngestService_ServiceDesc.ServiceName
+	sawNotServing := false
+	for time.Since(downAt) < outage {
+		if grpcHealth(ctx, hc, ingestService) == healthpb.HealthCheckResponse_NOT_SERVING {
+			sawNotServing = true
+		}
+		if st := grpcHealth(ctx, hc, ""); st != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("gRPC health of the server (liveness) is %v during the outage, want SERVING", st)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if !sawNotServing {
+		t.Errorf("gRPC health never said %s NOT_SERVING during the Kafka outage", ingestService)
+	}
 	requireRunning(t, procs...)
 	upAt := time.Now()
 	broker.start(t)
 	recovery := waitReady(t, ctx, ingestP.httpAddr, 2*time.Minute)
 	waitReady(t, ctx, storeP.httpAddr, 2*time.Minute)
+	for i := 0; grpcHealth(ctx, hc, ingestService) != healthpb.HealthCheckResponse_SERVING; i++ {
+		if i > 100 {
+			t.Fatalf("gRPC health of %s not SERVING after the recovery", ingestService)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	// Keep sending a little after the recovery, then stop and let every
 	// batch in flight be acknowledged.
 	time.Sleep(3 * time.Second)
