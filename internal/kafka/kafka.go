@@ -1,7 +1,10 @@
 // Package kafka holds the Kafka conventions every mcpaudit role shares: topic
 // names, message keys, writer and reader settings tuned for low latency with
-// acks=all, topic creation, and a batch consumer that commits offsets only
-// after its handler made the batch durable.
+// acks=all, topic creation, client authentication (SASL PLAIN/SCRAM and TLS,
+// ClientAuth), a connectivity probe for readiness (Ping), the embedded kfake
+// broker of the all-in-one mode (SCRAM-SHA-256 with generated credentials),
+// and a batch consumer that commits offsets only after its handler made the
+// batch durable and that outlives broker outages, retrying with backoff.
 //
 // It wraps github.com/segmentio/kafka-go and speaks only the Kafka protocol, so
 // the same code runs against Apache Kafka and the embedded kfake broker.
