@@ -180,7 +180,12 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 				if err := store.Ready(ctx, c, chcfg); err != nil {
 					return err
 				}
-				return store.Migrate(ctx, c, logger)
+				if err := store.Migrate(ctx, c, logger); err != nil {
+					// A server's error can quote the statement: keep SQL
+					// out of /readyz, and in the log.
+					return &logOnlyError{public: "schema migration failed (the log has the details)", err: err}
+				}
+				return nil
 			})
 			return nil
 		}})
@@ -378,6 +383,28 @@ func (r *readiness) fail(err error) {
 
 func (r *readiness) succeed() { r.once.Do(func() { close(r.done) }) }
 
+// logOnlyError shows public to readiness and err to the log.
+type logOnlyError struct {
+	public string
+	err    error
+}
+
+// Error returns the public text.
+func (e *logOnlyError) Error() string { return e.public }
+
+// Unwrap returns the full error.
+func (e *logOnlyError) Unwrap() error { return e.err }
+
+// logged returns what the log shows for err: the full error behind a
+// logOnlyError.
+func logged(err error) error {
+	var lo *logOnlyError
+	if errors.As(err, &lo) {
+		return lo.err
+	}
+	return err
+}
+
 // retryUntilDone calls step until it succeeds or ctx is done, with capped
 // exponential backoff and jitter (250ms up to 10s), logging at most one
 // failure per 30s, and marks r.
@@ -402,7 +429,7 @@ func retryUntilDone(ctx context.Context, logger *slog.Logger, what string, r *re
 		r.fail(fmt.Errorf("%s: %w", what, err))
 		wait := bo.NextBackOff()
 		if time.Since(lastLog) > 30*time.Second {
-			logger.Warn("dependency not ready; retrying", "what", what, "attempt", attempt, "backoff", wait, "error", err)
+			logger.Warn("dependency not ready; retrying", "what", what, "attempt", attempt, "backoff", wait, "error", logged(err))
 			lastLog = time.Now()
 		}
 		select {
