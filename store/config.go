@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/mcpaudit/mcpaudit/internal/clienttls"
 )
 
 // Consumer group ids of the writer.
@@ -22,9 +24,18 @@ type ClickHouseConfig struct {
 	// Database holds the tables; Open creates it when missing. Default
 	// "mcpaudit".
 	Database string `yaml:"database"`
-	// Username and Password authenticate; empty means the default user.
+	// Username and Password authenticate; an empty Username means the
+	// server's `default` user. Prefer PasswordFile or the
+	// MCPAUDIT_CLICKHOUSE_PASSWORD environment variable to an inline
+	// Password.
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
+	// PasswordFile names a file holding the password (one line; a trailing
+	// newline is dropped). It wins over Password.
+	PasswordFile string `yaml:"password_file"`
+	// TLS protects the native protocol connection (the server's
+	// tcp_port_secure, usually 9440).
+	TLS clienttls.Config `yaml:"tls"`
 	// DialTimeout bounds connecting to one address. Default 5s.
 	DialTimeout time.Duration `yaml:"dial_timeout"`
 	// Cluster is reserved for ON CLUSTER DDL with Replicated and
@@ -51,6 +62,9 @@ func (c ClickHouseConfig) Validate() error {
 		return errors.New("clickhouse.dial_timeout: must not be negative")
 	case c.Cluster != "":
 		return errors.New("clickhouse.cluster: cluster mode not supported yet")
+	}
+	if err := c.TLS.Validate("clickhouse.tls"); err != nil {
+		return err
 	}
 	for i, a := range c.Addr {
 		if a == "" {

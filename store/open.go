@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -16,36 +18,88 @@ const codeUnknownDatabase = 81
 // Open connects to ClickHouse over the native protocol (LZ4-compressed),
 // creates cfg.Database when it is missing and returns a pooled connection
 // whose default database is cfg.Database, so SQL names tables unqualified.
-// It fails when cfg is invalid or the server does not answer a ping.
+// It fails when cfg is invalid, a password or TLS file cannot be read, or
+// the server does not answer a ping.
 func Open(ctx context.Context, cfg ClickHouseConfig) (driver.Conn, error) {
+	conn, err := Connect(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := Ready(ctx, conn, cfg); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Connect returns the pooled connection Open returns without any network
+// I/O: connections are dialled when first used, and the pool replaces a
+// broken connection with a new one on the next use, so the returned conn
+// survives server restarts. Call Ready (with retries while the server is
+// down) before relying on cfg.Database existing.
+func Connect(cfg ClickHouseConfig) (driver.Conn, error) {
+	cfg = withDefaults(cfg)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return connect(cfg, cfg.Database)
+}
+
+// Ready pings the server through conn and, when cfg.Database does not
+// exist yet, creates it (on a connection of its own) and pings again.
+func Ready(ctx context.Context, conn driver.Conn, cfg ClickHouseConfig) error {
+	cfg = withDefaults(cfg)
+	err := conn.Ping(ctx)
+	var ex *clickhouse.Exception
+	if errors.As(err, &ex) && ex.Code == codeUnknownDatabase {
+		if err := createDatabase(ctx, cfg); err != nil {
+			return err
+		}
+		err = conn.Ping(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("clickhouse ping %v: %w", cfg.Addr, err)
+	}
+	return nil
+}
+
+func withDefaults(cfg ClickHouseConfig) ClickHouseConfig {
 	if cfg.Database == "" {
 		cfg.Database = DefaultClickHouseConfig().Database
 	}
 	if cfg.DialTimeout == 0 {
 		cfg.DialTimeout = DefaultClickHouseConfig().DialTimeout
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+	return cfg
+}
+
+// ResolvePassword returns the password cfg authenticates with: the first line of
+// PasswordFile when set, else Password.
+func (c ClickHouseConfig) ResolvePassword() (string, error) {
+	if c.PasswordFile == "" {
+		return c.Password, nil
 	}
-	conn, err := connect(ctx, cfg, cfg.Database)
-	var ex *clickhouse.Exception
-	if errors.As(err, &ex) && ex.Code == codeUnknownDatabase {
-		if err := createDatabase(ctx, cfg); err != nil {
-			return nil, err
-		}
-		conn, err = connect(ctx, cfg, cfg.Database)
+	b, err := os.ReadFile(c.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("clickhouse.password_file: %w", err)
 	}
+	return strings.TrimRight(string(b), "\r\n"), nil
+}
+
+func connect(cfg ClickHouseConfig, database string) (driver.Conn, error) {
+	password, err := cfg.ResolvePassword()
 	if err != nil {
 		return nil, err
 	}
-	return conn, nil
-}
-
-func connect(ctx context.Context, cfg ClickHouseConfig, database string) (driver.Conn, error) {
+	tlsConfig, err := cfg.TLS.Load("clickhouse.tls")
+	if err != nil {
+		return nil, err
+	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Protocol:         clickhouse.Native,
 		Addr:             cfg.Addr,
-		Auth:             clickhouse.Auth{Database: database, Username: cfg.Username, Password: cfg.Password},
+		Auth:             clickhouse.Auth{Database: database, Username: cfg.Username, Password: password},
+		TLS:              tlsConfig,
 		DialTimeout:      cfg.DialTimeout,
 		ReadTimeout:      5 * time.Minute,
 		Compression:      &clickhouse.Compression{Method: clickhouse.CompressionLZ4},
@@ -57,15 +111,11 @@ func connect(ctx context.Context, cfg ClickHouseConfig, database string) (driver
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse open: %w", err)
 	}
-	if err := conn.Ping(ctx); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("clickhouse ping %v: %w", cfg.Addr, err)
-	}
 	return conn, nil
 }
 
 func createDatabase(ctx context.Context, cfg ClickHouseConfig) error {
-	conn, err := connect(ctx, cfg, "")
+	conn, err := connect(cfg, "")
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,10 @@ package kafka
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
 	kafkago "github.com/segmentio/kafka-go"
 )
 
@@ -36,14 +35,34 @@ type ConsumerConfig struct {
 	MaxDelay time.Duration `yaml:"max_delay"`
 }
 
-// Consumer runs a BatchHandler over a consumer group, at least once.
+// Consumer runs a BatchHandler over a consumer group, at least once. It
+// survives its brokers: fetch and commit errors are logged (at most once per
+// 10s per kind, with the count left out) and retried with capped exponential
+// backoff and jitter, never returned.
 type Consumer struct {
 	fetcher Fetcher
 	handler BatchHandler
 	cfg     ConsumerConfig
 	logger  *slog.Logger
 	name    string
+
+	fetchLog, handleLog, commitLog *logLimiter
 }
+
+// Retry bounds of a Consumer.
+const (
+	// fetchBackoffMax caps the wait between two failed fetches.
+	fetchBackoffMax = 10 * time.Second
+	// handlerBackoffMax caps the wait between two failed handler calls.
+	handlerBackoffMax = 5 * time.Second
+	// commitTimeout bounds one commit attempt: kafka-go queues a commit
+	// until the reader has a group generation again, which during an
+	// outage is never.
+	commitTimeout = 10 * time.Second
+	// commitAttempts bounds the attempts to commit one handled batch;
+	// after them the batch is left for redelivery.
+	commitAttempts = 6
+)
 
 // NewConsumer returns a Consumer that reads from f. name labels its logs.
 func NewConsumer(name string, f Fetcher, cfg ConsumerConfig, h BatchHandler, logger *slog.Logger) *Consumer {
@@ -53,28 +72,64 @@ func NewConsumer(name string, f Fetcher, cfg ConsumerConfig, h BatchHandler, log
 	if cfg.MaxDelay <= 0 {
 		cfg.MaxDelay = 200 * time.Millisecond
 	}
-	return &Consumer{fetcher: f, handler: h, cfg: cfg, logger: logger, name: name}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Consumer{
+		fetcher: f, handler: h, cfg: cfg, logger: logger, name: name,
+		fetchLog: newLogLimiter(logInterval), handleLog: newLogLimiter(logInterval), commitLog: newLogLimiter(logInterval),
+	}
 }
 
-// Run fetches batches and hands them to the handler until ctx is done. A
-// batch is committed only after the handler returned nil for it. When ctx is
-// cancelled, Run finishes the batch in hand (handler and commit) using a
-// context that is not cancelled but bounded by drainTimeout, then returns
-// nil. It returns an error only when fetching or committing fails for a reason
-// other than ctx.
+// newBackoff returns capped exponential backoff with ±50% jitter, from
+// 100ms up to max.
+func newBackoff(max time.Duration) *backoff.ExponentialBackOff {
+	b := &backoff.ExponentialBackOff{
+		InitialInterval:     100 * time.Millisecond,
+		RandomizationFactor: 0.5,
+		Multiplier:          2,
+		MaxInterval:         max,
+	}
+	b.Reset()
+	return b
+}
+
+// Run fetches batches and hands them to the handler until ctx is done, then
+// returns nil. A batch is committed only after the handler returned nil for
+// it. When ctx is cancelled, Run finishes the batch in hand (handler and
+// commit) using a context that is not cancelled but bounded by
+// drainTimeout. Fetch errors (brokers down, group rebalancing) are retried
+// with backoff until ctx is done, so Run returns nil; the error result is
+// kept for the roles whose Run returns it.
 func (c *Consumer) Run(ctx context.Context, drainTimeout time.Duration) error {
+	bo := newBackoff(fetchBackoffMax)
+	failing := false
 	for {
 		batch, err := c.fetchBatch(ctx)
 		if len(batch) > 0 {
-			if perr := c.process(ctx, batch, drainTimeout); perr != nil {
-				return perr
-			}
+			c.process(ctx, batch, drainTimeout)
 		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+		if err == nil {
+			if failing {
+				c.logger.Info("kafka fetch recovered", "consumer", c.name)
+				c.fetchLog.reset()
+				failing = false
 			}
-			return fmt.Errorf("%s: fetch: %w", c.name, err)
+			bo.Reset()
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		failing = true
+		wait := bo.NextBackOff()
+		if skipped, ok := c.fetchLog.allow(); ok {
+			c.logger.Warn("kafka fetch failed; retrying", "consumer", c.name, "backoff", wait, "error", err, "suppressed", skipped)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
 		}
 	}
 }
@@ -102,8 +157,17 @@ func (c *Consumer) fetchBatch(ctx context.Context) ([]kafkago.Message, error) {
 	return batch, nil
 }
 
-// process calls the handler until it succeeds, then commits.
-func (c *Consumer) process(ctx context.Context, batch []kafkago.Message, drainTimeout time.Duration) error {
+// process calls the handler until it succeeds, then commits. It gives up
+// only at shutdown (the batch is then redelivered to the next owner).
+//
+// Committing a batch handled after an outage is never wrong: kafka-go hands
+// out only messages of the reader's current group generation, and a
+// partition's stream restarts at the committed offset after a rebalance, so
+// every offset up to the batch's last one on a partition was handled by
+// this consumer. A commit that lands after another member took the
+// partition over can only move its offset back, which means redelivery;
+// redelivery is harmless because event_id and alert_id are idempotency keys.
+func (c *Consumer) process(ctx context.Context, batch []kafkago.Message, drainTimeout time.Duration) {
 	// The batch in hand is finished even when ctx is cancelled meanwhile, so a
 	// shutdown does not leave work half done; the drain is bounded.
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -114,30 +178,67 @@ func (c *Consumer) process(ctx context.Context, batch []kafkago.Message, drainTi
 	})
 	defer stop()
 
-	backoff := 100 * time.Millisecond
+	bo := newBackoff(handlerBackoffMax)
 	for attempt := 1; ; attempt++ {
 		err := c.handler(work, batch)
 		if err == nil {
+			if attempt > 1 {
+				c.logger.Info("batch succeeded after retries", "consumer", c.name, "messages", len(batch), "attempts", attempt)
+				c.handleLog.reset()
+			}
 			break
 		}
 		if work.Err() != nil {
 			c.logger.Warn("batch abandoned at shutdown; it will be redelivered", "consumer", c.name, "messages", len(batch), "error", err)
-			return nil
+			return
 		}
-		c.logger.Warn("batch failed; retrying", "consumer", c.name, "messages", len(batch), "attempt", attempt, "error", err)
+		wait := bo.NextBackOff()
+		if skipped, ok := c.handleLog.allow(); ok {
+			c.logger.Warn("batch failed; retrying", "consumer", c.name, "messages", len(batch), "attempt", attempt, "backoff", wait, "error", err, "suppressed", skipped)
+		}
 		select {
 		case <-work.Done():
-			return nil
-		case <-time.After(backoff):
+			c.logger.Warn("batch abandoned at shutdown; it will be redelivered", "consumer", c.name, "messages", len(batch))
+			return
+		case <-time.After(wait):
 		}
-		backoff = min(2*backoff, 5*time.Second)
 	}
-	if err := c.fetcher.CommitMessages(work, batch...); err != nil {
-		if work.Err() != nil || errors.Is(err, context.Canceled) {
+	c.commit(work, batch)
+}
+
+// commit commits batch's offsets, retrying a bounded number of times. A
+// batch whose commit failed is redelivered after the next rebalance or
+// restart, or covered by the next batch's commit on the same partitions.
+func (c *Consumer) commit(work context.Context, batch []kafkago.Message) {
+	bo := newBackoff(handlerBackoffMax)
+	for attempt := 1; ; attempt++ {
+		cctx, cancel := context.WithTimeout(work, commitTimeout)
+		err := c.fetcher.CommitMessages(cctx, batch...)
+		cancel()
+		if err == nil {
+			if attempt > 1 {
+				c.logger.Info("kafka commit succeeded after retries", "consumer", c.name, "messages", len(batch), "attempts", attempt)
+				c.commitLog.reset()
+			}
+			return
+		}
+		if work.Err() != nil {
 			c.logger.Warn("commit abandoned at shutdown; the batch will be redelivered", "consumer", c.name, "messages", len(batch))
-			return nil
+			return
 		}
-		return fmt.Errorf("%s: commit: %w", c.name, err)
+		if attempt >= commitAttempts {
+			c.logger.Warn("kafka commit failed; the batch will be redelivered", "consumer", c.name, "messages", len(batch), "attempts", attempt, "error", err)
+			return
+		}
+		wait := bo.NextBackOff()
+		if skipped, ok := c.commitLog.allow(); ok {
+			c.logger.Warn("kafka commit failed; retrying", "consumer", c.name, "messages", len(batch), "attempt", attempt, "backoff", wait, "error", err, "suppressed", skipped)
+		}
+		select {
+		case <-work.Done():
+			c.logger.Warn("commit abandoned at shutdown; the batch will be redelivered", "consumer", c.name, "messages", len(batch))
+			return
+		case <-time.After(wait):
+		}
 	}
-	return nil
 }

@@ -1,7 +1,10 @@
 // Package kafka holds the Kafka conventions every mcpaudit role shares: topic
 // names, message keys, writer and reader settings tuned for low latency with
-// acks=all, topic creation, and a batch consumer that commits offsets only
-// after its handler made the batch durable.
+// acks=all, topic creation, client authentication (SASL PLAIN/SCRAM and TLS,
+// ClientAuth), a connectivity probe for readiness (Ping), the embedded kfake
+// broker of the all-in-one mode (SCRAM-SHA-256 with generated credentials),
+// and a batch consumer that commits offsets only after its handler made the
+// batch durable and that outlives broker outages, retrying with backoff.
 //
 // It wraps github.com/segmentio/kafka-go and speaks only the Kafka protocol, so
 // the same code runs against Apache Kafka and the embedded kfake broker.
@@ -12,9 +15,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strconv"
+	"syscall"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -79,6 +84,9 @@ type WriterConfig struct {
 	// broker refuses whole batches. Default 1,000,000 (Apache Kafka's
 	// message.max.bytes default is 1,048,588).
 	BatchBytes int `yaml:"batch_bytes"`
+	// Auth is what the producer presents to the brokers (SASL, TLS); the
+	// zero value connects in plaintext without SASL.
+	Auth ClientAuth `yaml:"-"`
 }
 
 // DefaultBatchBytes is the default WriterConfig.BatchBytes.
@@ -96,7 +104,12 @@ func DefaultWriterConfig(brokers []string) WriterConfig {
 // in-sync replicas, or with an error; a kafka-go WriteErrors value says which
 // messages failed.
 func NewWriter(cfg WriterConfig, topic string) *kafkago.Writer {
+	var transport kafkago.RoundTripper
+	if !cfg.Auth.isZero() {
+		transport = cfg.Auth.transport()
+	}
 	return &kafkago.Writer{
+		Transport:    transport,
 		Addr:         kafkago.TCP(cfg.Brokers...),
 		Topic:        topic,
 		Balancer:     &kafkago.Murmur2Balancer{},
@@ -119,20 +132,31 @@ type ReaderConfig struct {
 	// MaxWait bounds how long the broker holds a fetch open when there is no
 	// data. Default 250ms.
 	MaxWait time.Duration `yaml:"max_wait"`
+	// Auth is what the reader presents to the brokers (SASL, TLS); the
+	// zero value connects in plaintext without SASL.
+	Auth ClientAuth `yaml:"-"`
+	// Metrics counts the reader's fetch and commit errors; nil counts
+	// nothing.
+	Metrics *Metrics `yaml:"-"`
 }
 
 // NewReader returns a consumer-group reader on topic that starts from the
 // earliest offset when the group has no committed offset, and commits only
-// when told to (CommitMessages), synchronously.
-func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *kafkago.Reader {
+// when told to (CommitMessages), synchronously. kafka-go's reader reconnects
+// and rejoins the group by itself after a broker outage; its internal error
+// records go to logger at most once per logInterval per reader, with the
+// number of records left out.
+func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *Reader {
 	maxWait := cfg.MaxWait
 	if maxWait <= 0 {
 		maxWait = 250 * time.Millisecond
 	}
-	return kafkago.NewReader(kafkago.ReaderConfig{
+	lim := newLogLimiter(logInterval)
+	r := kafkago.NewReader(kafkago.ReaderConfig{
 		Brokers:               cfg.Brokers,
 		GroupID:               cfg.GroupID,
 		Topic:                 topic,
+		Dialer:                cfg.Auth.dialer(),
 		MinBytes:              1,
 		MaxBytes:              16 << 20,
 		MaxWait:               maxWait,
@@ -147,20 +171,64 @@ func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *kafkago.Rea
 		StartOffset:           kafkago.FirstOffset,
 		CommitInterval:        0, // synchronous commits
 		ErrorLogger: kafkago.LoggerFunc(func(msg string, args ...any) {
-			logger.Warn("kafka reader", "topic", topic, "group", cfg.GroupID, "detail", fmt.Sprintf(msg, args...))
+			if skipped, ok := lim.allow(); ok {
+				logger.Warn("kafka reader", "topic", topic, "group", cfg.GroupID, "detail", fmt.Sprintf(msg, args...), "suppressed", skipped)
+			}
 		}),
 	})
+	return &Reader{Reader: r, topic: topic, group: cfg.GroupID, metrics: cfg.Metrics}
+}
+
+// Reader is a consumer-group reader (kafka-go's *Reader, built by
+// NewReader) that counts its fetch and commit errors in
+// mcpaudit_kafka_consumer_errors_total. It satisfies Fetcher.
+type Reader struct {
+	*kafkago.Reader
+	topic, group string
+	metrics      *Metrics
+}
+
+var _ Fetcher = (*Reader)(nil)
+
+// FetchMessage returns the next message (kafka-go's Reader.FetchMessage),
+// counting errors other than ctx's.
+func (r *Reader) FetchMessage(ctx context.Context) (kafkago.Message, error) {
+	m, err := r.Reader.FetchMessage(ctx)
+	if err != nil && ctx.Err() == nil {
+		r.metrics.consumerError(r.topic, r.group, "fetch")
+	}
+	return m, err
+}
+
+// CommitMessages commits the offsets after msgs (kafka-go's
+// Reader.CommitMessages), counting errors other than ctx's.
+func (r *Reader) CommitMessages(ctx context.Context, msgs ...kafkago.Message) error {
+	err := r.Reader.CommitMessages(ctx, msgs...)
+	if err != nil && ctx.Err() == nil {
+		r.metrics.consumerError(r.topic, r.group, "commit")
+	}
+	return err
 }
 
 // EnsureTopics creates the topics that do not exist yet, each with partitions
-// partitions and replicationFactor replicas. Topics that already exist are
-// left as they are. It retries until ctx is done while the brokers are
+// partitions and replicationFactor replicas, connecting without SASL or TLS
+// (EnsureTopicsWith takes a ClientAuth). Topics that already exist are left
+// as they are. It retries until ctx is done while the brokers are
 // unreachable, so a role can start before its broker.
 func EnsureTopics(ctx context.Context, brokers []string, partitions, replicationFactor int, topics ...string) error {
+	return EnsureTopicsWith(ctx, brokers, ClientAuth{}, partitions, replicationFactor, topics...)
+}
+
+// EnsureTopicsWith is EnsureTopics authenticating with auth. It returns at
+// once on an error retrying cannot fix (a refused topic, failed
+// authentication), and with ctx's error, wrapping the last one, when ctx
+// ends while the brokers are unreachable.
+func EnsureTopicsWith(ctx context.Context, brokers []string, auth ClientAuth, partitions, replicationFactor int, topics ...string) error {
 	if len(brokers) == 0 {
-		return errors.New("no kafka brokers configured")
+		return ErrNoBrokers
 	}
-	client := &kafkago.Client{Addr: kafkago.TCP(brokers...), Timeout: 10 * time.Second}
+	client := NewClient(brokers, auth, 10*time.Second)
+	defer client.Transport.(*kafkago.Transport).CloseIdleConnections()
 	req := &kafkago.CreateTopicsRequest{}
 	for _, t := range topics {
 		req.Topics = append(req.Topics, kafkago.TopicConfig{Topic: t, NumPartitions: partitions, ReplicationFactor: replicationFactor})
@@ -176,8 +244,7 @@ func EnsureTopics(ctx context.Context, brokers []string, partitions, replication
 			}
 			return nil
 		}
-		var netErr net.Error
-		if !errors.As(err, &netErr) && !errors.Is(err, kafkago.BrokerNotAvailable) && !errors.Is(err, kafkago.NotController) {
+		if !Transient(err) || ctx.Err() != nil {
 			return fmt.Errorf("create topics: %w", err)
 		}
 		select {
@@ -187,6 +254,19 @@ func EnsureTopics(ctx context.Context, brokers []string, partitions, replication
 		}
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// Transient reports whether err is one a retry can fix: a network error
+// (refused, reset, timed out, closed mid-response), or a broker that is
+// starting or moving its controller.
+func Transient(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, kafkago.BrokerNotAvailable) || errors.Is(err, kafkago.NotController) ||
+		errors.Is(err, kafkago.LeaderNotAvailable) || errors.Is(err, kafkago.RequestTimedOut)
 }
 
 // DeadletterMessage returns the dead-letter copy of m, recording where it came

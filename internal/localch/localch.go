@@ -3,6 +3,8 @@ package localch
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"sync"
 	"syscall"
@@ -45,12 +48,26 @@ type Config struct {
 	// StopTimeout is how long Close waits after SIGTERM before it sends
 	// SIGKILL. Default 15s.
 	StopTimeout time.Duration `yaml:"stop_timeout"`
-	// MaxRestarts bounds consecutive restarts after unexpected exits; a
-	// server that stayed up for a minute resets the count. Default 5.
+	// MaxRestarts is how many consecutive failed restarts are logged as
+	// warnings; past it each further attempt is logged as an error. The
+	// supervisor never gives up: it keeps restarting, with the backoff at
+	// its cap, while Check reports the server down. A server that stayed
+	// up for a minute resets the count. Default 5.
 	MaxRestarts int `yaml:"max_restarts"`
 	// RestartBackoff is the first delay before a restart; it doubles per
-	// consecutive restart up to 10s. Default 250ms.
+	// consecutive restart up to MaxRestartBackoff. Default 250ms.
 	RestartBackoff time.Duration `yaml:"restart_backoff"`
+	// MaxRestartBackoff caps the delay between restarts. Default 30s.
+	MaxRestartBackoff time.Duration `yaml:"max_restart_backoff"`
+	// Username is the one user the server knows when Password is set.
+	// Default DefaultUser.
+	Username string `yaml:"username"`
+	// Password, when set, is the only way in: users.xml then holds one user,
+	// Username, with this password's SHA-256 (password_sha256_hex), for the
+	// native and the HTTP port alike, and no `default` user. Empty leaves
+	// the password-less `default` user of a throwaway test server; `mcpaudit
+	// up` always sets one.
+	Password string `yaml:"-"`
 	// Logger receives start, restart and stop records. Nil discards them.
 	Logger *slog.Logger `yaml:"-"`
 }
@@ -58,13 +75,22 @@ type Config struct {
 // DefaultConfig returns the defaults for a server whose state lives in dir.
 func DefaultConfig(dir string) Config {
 	return Config{
-		Dir:            dir,
-		StartTimeout:   60 * time.Second,
-		StopTimeout:    15 * time.Second,
-		MaxRestarts:    5,
-		RestartBackoff: 250 * time.Millisecond,
+		Dir:               dir,
+		StartTimeout:      60 * time.Second,
+		StopTimeout:       15 * time.Second,
+		MaxRestarts:       5,
+		RestartBackoff:    250 * time.Millisecond,
+		MaxRestartBackoff: 30 * time.Second,
+		Username:          DefaultUser,
 	}
 }
+
+// DefaultUser is the user name of a password-protected local server.
+const DefaultUser = "mcpaudit"
+
+// userRe is what Username must match: it becomes an XML element name in
+// users.xml.
+var userRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Validate reports the first invalid setting, naming its config key.
 func (c Config) Validate() error {
@@ -85,6 +111,10 @@ func (c Config) Validate() error {
 		return errors.New("localch.max_restarts: must not be negative")
 	case c.RestartBackoff < 0:
 		return errors.New("localch.restart_backoff: must not be negative")
+	case c.MaxRestartBackoff < 0:
+		return errors.New("localch.max_restart_backoff: must not be negative")
+	case c.Username != "" && !userRe.MatchString(c.Username):
+		return fmt.Errorf("localch.username: %q is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)", c.Username)
 	}
 	return nil
 }
@@ -102,6 +132,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RestartBackoff == 0 {
 		c.RestartBackoff = d.RestartBackoff
+	}
+	if c.MaxRestartBackoff == 0 {
+		c.MaxRestartBackoff = d.MaxRestartBackoff
+	}
+	if c.Username == "" {
+		c.Username = d.Username
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -148,18 +184,24 @@ type Server struct {
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when cmd has been waited for
 	closing  bool
-	err      error
+	down     error // why the server is not serving now; nil while it runs
 
+	stopCh    chan struct{} // closed by Close: ends the supervisor's waits and restarts
 	done      chan struct{} // closed when supervision ended
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// Start prepares cfg.Dir, starts the server and waits until its native port
-// answers a ping, within cfg.StartTimeout. ctx bounds only the start-up. On
-// failure the error includes the tail of the server's error log. The
-// returned Server restarts the process when it dies unexpectedly until
-// Close is called.
+// ErrNotRunning is wrapped by the error Check returns while the supervisor
+// restarts the server.
+var ErrNotRunning = errors.New("local clickhouse not running")
+
+// Start prepares cfg.Dir (0700), waits for a server still exiting on the
+// same Dir to let go of it, starts the server and waits until its native
+// port answers a ping, within cfg.StartTimeout. ctx bounds only the
+// start-up. On failure the error includes the tail of the server's error
+// log. The returned Server restarts the process whenever it dies
+// unexpectedly, until Close is called.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -174,12 +216,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("localch dir: %w", err)
+	}
 	for _, sub := range []string{"data", "tmp", "log", "format_schemas", "user_files"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, fmt.Errorf("localch dir: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, binary: bin, args: args, logger: cfg.Logger, done: make(chan struct{})}
+	s := &Server{cfg: cfg, binary: bin, args: args, logger: cfg.Logger, stopCh: make(chan struct{}), done: make(chan struct{})}
+	if err := waitForOldServer(ctx, dir, cfg.StopTimeout+5*time.Second, s.logger); err != nil {
+		return nil, err
+	}
 
 	// Free ports can be taken between probing and binding; a few fresh
 	// attempts cover that race when the caller did not fix the ports.
@@ -223,17 +271,25 @@ func (s *Server) HTTPAddr() string {
 // Dir returns the absolute state directory.
 func (s *Server) Dir() string { return s.cfg.Dir }
 
-// Done is closed when supervision ended: after Close, or when the server
-// died and could not be restarted within MaxRestarts attempts (then Err
-// says why).
+// Done is closed when supervision ended, which is only after Close: the
+// supervisor never gives up on a server that keeps dying.
 func (s *Server) Done() <-chan struct{} { return s.done }
 
-// Err returns why supervision gave up, or nil while the server runs and
-// after a clean Close.
-func (s *Server) Err() error {
+// Err returns nil: supervision no longer gives up. It is kept for callers
+// that select on Done; use Check for the server's state.
+func (s *Server) Err() error { return nil }
+
+// Check reports the supervisor's view of the server: nil while the process
+// runs (it answered a ping when it was started), or an error wrapping
+// ErrNotRunning that says why it is down and what the supervisor is doing.
+// It does no I/O; ctx is unused and kept for health-check signatures.
+func (s *Server) Check(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.err
+	if s.closing {
+		return fmt.Errorf("%w: stopped", ErrNotRunning)
+	}
+	return s.down
 }
 
 // Close stops the server: SIGTERM, then SIGKILL when it has not exited
@@ -245,10 +301,12 @@ func (s *Server) Close(ctx context.Context) error {
 		s.closing = true
 		cmd, exited := s.cmd, s.exited
 		s.mu.Unlock()
+		close(s.stopCh)
 		if cmd != nil {
 			s.closeErr = stopProcess(ctx, cmd, exited, s.cfg.StopTimeout)
 		}
 		<-s.done
+		// A restart racing with Close stops its own process (supervise).
 		s.logger.Info("local clickhouse stopped", "dir", s.cfg.Dir)
 	})
 	return s.closeErr
@@ -327,7 +385,7 @@ func (s *Server) launch(ctx context.Context) error {
 	s.mu.Lock()
 	tcpPort, httpPort := s.tcpPort, s.httpPort
 	s.mu.Unlock()
-	configPath, err := writeConfig(s.cfg.Dir, tcpPort, httpPort)
+	configPath, err := writeConfig(s.cfg, tcpPort, httpPort)
 	if err != nil {
 		return err
 	}
@@ -356,7 +414,7 @@ func (s *Server) launch(ctx context.Context) error {
 	s.mu.Unlock()
 
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(tcpPort))
-	if err := waitReady(ctx, addr, exited, s.cfg.StartTimeout); err != nil {
+	if err := waitReady(ctx, addr, s.user(), s.cfg.Password, exited, s.cfg.StartTimeout); err != nil {
 		if !errors.Is(err, errExited) {
 			_ = stopProcess(context.Background(), cmd, exited, 5*time.Second)
 		}
@@ -367,7 +425,7 @@ func (s *Server) launch(ctx context.Context) error {
 
 // waitReady pings addr until it answers, the process exits or timeout
 // passed.
-func waitReady(ctx context.Context, addr string, exited <-chan struct{}, timeout time.Duration) error {
+func waitReady(ctx context.Context, addr, user, password string, exited <-chan struct{}, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var last error
@@ -377,7 +435,7 @@ func waitReady(ctx context.Context, addr string, exited <-chan struct{}, timeout
 			return fmt.Errorf("%w during start-up", errExited)
 		default:
 		}
-		last = ping(ctx, addr)
+		last = ping(ctx, addr, user, password)
 		if last == nil {
 			return nil
 		}
@@ -391,9 +449,19 @@ func waitReady(ctx context.Context, addr string, exited <-chan struct{}, timeout
 	}
 }
 
-func ping(ctx context.Context, addr string) error {
+// user returns the user mcpaudit connects as: cfg.Username with a
+// password, else `default`.
+func (s *Server) user() string {
+	if s.cfg.Password == "" {
+		return "default"
+	}
+	return s.cfg.Username
+}
+
+func ping(ctx context.Context, addr, user, password string) error {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr:        []string{addr},
+		Auth:        clickhouse.Auth{Username: user, Password: password},
 		DialTimeout: time.Second,
 		ReadTimeout: 2 * time.Second,
 	})
@@ -444,9 +512,22 @@ func tailFile(path string, n int64) []byte {
 	return bytes.TrimSpace(data)
 }
 
-// supervise restarts the server when it exits while not closing.
+// supervise restarts the server whenever it exits while not closing, with
+// capped exponential backoff, for as long as it takes: a storage server
+// that cannot start is reported by Check (and so by readiness), never by
+// taking the process down.
 func (s *Server) supervise() {
 	defer close(s.done)
+	// ctx ends waits and start-ups when Close is called.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stopCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	restarts := 0
 	started := time.Now()
 	for {
@@ -460,6 +541,9 @@ func (s *Server) supervise() {
 		if s.cmd.ProcessState != nil {
 			code = s.cmd.ProcessState.ExitCode()
 		}
+		if !closing {
+			s.down = fmt.Errorf("%w: exited with code %d; restarting", ErrNotRunning, code)
+		}
 		s.mu.Unlock()
 		if closing {
 			return
@@ -469,31 +553,35 @@ func (s *Server) supervise() {
 		}
 		for {
 			restarts++
+			backoff := min(s.cfg.RestartBackoff<<min(restarts-1, 20), s.cfg.MaxRestartBackoff)
+			level := slog.LevelWarn
 			if restarts > s.cfg.MaxRestarts {
-				err := fmt.Errorf("clickhouse exited (code %d) and %d restarts failed\n%s", code, s.cfg.MaxRestarts, logTail(s.cfg.Dir))
+				level = slog.LevelError
+			}
+			s.logger.Log(ctx, level, "local clickhouse exited unexpectedly; restarting", "exit_code", code, "attempt", restarts, "backoff", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			err := s.pickPorts(true)
+			if err == nil {
+				err = s.launch(ctx)
+			}
+			if ctx.Err() != nil {
+				s.stopCurrent()
+				return
+			}
+			if err != nil {
 				s.mu.Lock()
-				s.err = err
+				s.down = fmt.Errorf("%w: restart %d failed: %w", ErrNotRunning, restarts, err)
 				s.mu.Unlock()
-				s.logger.Error("local clickhouse gave up restarting", "restarts", s.cfg.MaxRestarts, "error", err)
-				return
+				s.logger.Log(ctx, level, "local clickhouse restart failed", "attempt", restarts, "error", err)
+				continue
 			}
-			backoff := min(s.cfg.RestartBackoff<<(restarts-1), 10*time.Second)
-			s.logger.Warn("local clickhouse exited unexpectedly; restarting", "exit_code", code, "attempt", restarts, "backoff", backoff)
-			time.Sleep(backoff)
 			s.mu.Lock()
-			closing = s.closing
+			s.down = nil
 			s.mu.Unlock()
-			if closing {
-				return
-			}
-			if err := s.pickPorts(true); err != nil {
-				s.logger.Warn("local clickhouse restart failed", "attempt", restarts, "error", err)
-				continue
-			}
-			if err := s.launch(context.Background()); err != nil {
-				s.logger.Warn("local clickhouse restart failed", "attempt", restarts, "error", err)
-				continue
-			}
 			started = time.Now()
 			s.logger.Info("local clickhouse restarted", "addr", s.Addr(), "attempt", restarts)
 			break
@@ -501,24 +589,48 @@ func (s *Server) supervise() {
 	}
 }
 
-// writeConfig renders config.xml and users.xml into dir and returns the
-// config.xml path. The configuration is the minimum both 18.16 and current
-// releases accept: loopback-only listeners, no interserver port.
-func writeConfig(dir string, tcpPort, httpPort int) (string, error) {
+// stopCurrent stops the process a restart started while Close ran.
+func (s *Server) stopCurrent() {
+	s.mu.Lock()
+	cmd, exited := s.cmd, s.exited
+	s.mu.Unlock()
+	if cmd != nil {
+		_ = stopProcess(context.Background(), cmd, exited, s.cfg.StopTimeout)
+	}
+}
+
+// writeConfig renders config.xml and users.xml (0600) into cfg.Dir and
+// returns the config.xml path. The configuration is the minimum both 18.16
+// and current releases accept: loopback-only listeners, no interserver
+// port, and either one password-protected user (cfg.Password set) or the
+// password-less default user of a throwaway test server.
+func writeConfig(cfg Config, tcpPort, httpPort int) (string, error) {
 	data := struct {
 		Dir               string
 		TCPPort, HTTPPort int
-	}{xmlEscape(dir), tcpPort, httpPort}
+		User              string
+		PasswordSHA256    string
+	}{Dir: xmlEscape(cfg.Dir), TCPPort: tcpPort, HTTPPort: httpPort, User: "default"}
+	if cfg.Password != "" {
+		sum := sha256.Sum256([]byte(cfg.Password))
+		data.User, data.PasswordSHA256 = cfg.Username, hex.EncodeToString(sum[:])
+	}
 	for name, tmpl := range map[string]*template.Template{"config.xml": configTmpl, "users.xml": usersTmpl} {
 		var b bytes.Buffer
 		if err := tmpl.Execute(&b, data); err != nil {
 			return "", fmt.Errorf("render %s: %w", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o640); err != nil {
+		path := filepath.Join(cfg.Dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+			return "", fmt.Errorf("write %s: %w", name, err)
+		}
+		// WriteFile keeps the mode of an existing file (older versions
+		// wrote 0640).
+		if err := os.Chmod(path, 0o600); err != nil {
 			return "", fmt.Errorf("write %s: %w", name, err)
 		}
 	}
-	return filepath.Join(dir, "config.xml"), nil
+	return filepath.Join(cfg.Dir, "config.xml"), nil
 }
 
 func xmlEscape(s string) string {
@@ -567,15 +679,19 @@ var usersTmpl = template.Must(template.New("users.xml").Parse(`<?xml version="1.
         </default>
     </profiles>
     <users>
-        <default>
+        <{{.User}}>
+{{- if .PasswordSHA256}}
+            <password_sha256_hex>{{.PasswordSHA256}}</password_sha256_hex>
+{{- else}}
             <password></password>
+{{- end}}
             <networks>
                 <ip>127.0.0.1</ip>
                 <ip>::1</ip>
             </networks>
             <profile>default</profile>
             <quota>default</quota>
-        </default>
+        </{{.User}}>
     </users>
     <quotas>
         <default>

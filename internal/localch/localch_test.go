@@ -2,10 +2,18 @@ package localch
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -112,7 +120,7 @@ func TestSupervisorRestartsKilledServer(t *testing.T) {
 	// Wait (bounded) for a new process that answers a ping.
 	deadline := time.Now().Add(60 * time.Second)
 	for i := 0; ; i++ {
-		if pid := s.pid(); pid != oldPid && pid != 0 && ping(ctx, s.Addr()) == nil {
+		if pid := s.pid(); pid != oldPid && pid != 0 && s.Check(ctx) == nil && ping(ctx, s.Addr(), "default", "") == nil {
 			break
 		}
 		if time.Now().After(deadline) || i > 1200 {
@@ -133,10 +141,11 @@ func TestSupervisorRestartsKilledServer(t *testing.T) {
 	}
 }
 
-// TestSupervisorGivesUp blocks the fixed port after killing the server, so
-// every restart fails; the supervisor must give up, close Done and report
-// why in Err.
-func TestSupervisorGivesUp(t *testing.T) {
+// TestSupervisorKeepsRestarting blocks the fixed port after killing the
+// server, so every restart fails: the supervisor must keep trying past
+// MaxRestarts while Check reports the server down, and bring it back once
+// the port is free again.
+func TestSupervisorKeepsRestarting(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	port, err := freePort()
 	if err != nil {
@@ -145,12 +154,18 @@ func TestSupervisorGivesUp(t *testing.T) {
 	cfg.TCPPort = port
 	cfg.MaxRestarts = 2
 	cfg.RestartBackoff = 10 * time.Millisecond
+	cfg.MaxRestartBackoff = 200 * time.Millisecond
 	cfg.StartTimeout = 20 * time.Second
-	s, err := Start(t.Context(), cfg)
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	ctx := t.Context()
+	s, err := Start(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close(context.Background())
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("Check on a running server = %v", err)
+	}
 	pid := s.pid()
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -165,15 +180,182 @@ func TestSupervisorGivesUp(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	defer l.Close()
-	select {
-	case <-s.Done():
-	case <-time.After(2 * time.Minute):
-		t.Fatal("supervisor did not give up")
+	// Wait (bounded) until more restarts than MaxRestarts have failed.
+	past := regexp.MustCompile(`restart (\d+) failed`)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		err := s.Check(ctx)
+		if err != nil && !errors.Is(err, ErrNotRunning) {
+			t.Fatalf("Check = %v, want it to wrap ErrNotRunning", err)
+		}
+		if m := past.FindStringSubmatch(fmt.Sprint(err)); m != nil {
+			if n, _ := strconv.Atoi(m[1]); n > cfg.MaxRestarts+1 {
+				break
+			}
+		}
+		select {
+		case <-s.Done():
+			t.Fatalf("supervisor gave up; Err = %v", s.Err())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("restarts never got past MaxRestarts; Check = %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if s.Err() == nil || !strings.Contains(s.Err().Error(), "restarts failed") {
-		t.Fatalf("Err = %v, want a restarts-failed error", s.Err())
+	l.Close()
+	deadline = time.Now().Add(2 * time.Minute)
+	for s.Check(ctx) != nil || ping(ctx, s.Addr(), "default", "") != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("server not back after the port was freed; Check = %v", s.Check(ctx))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	if s.Addr() != net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) {
+		t.Errorf("restarted on %s, want port %d", s.Addr(), port)
+	}
+}
+
+// TestPasswordProtected starts a server with a password: neither the
+// native nor the HTTP port lets anyone in without it, and the configured
+// user with it gets in.
+func TestPasswordProtected(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Password = "generated-secret"
+	s, err := Start(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	ctx := t.Context()
+	for _, tt := range []struct{ name, user, password string }{
+		{"default without password", "default", ""},
+		{"mcpaudit without password", DefaultUser, ""},
+		{"mcpaudit with a wrong password", DefaultUser, "guess"},
+	} {
+		t.Run("native/"+tt.name, func(t *testing.T) {
+			if err := ping(ctx, s.Addr(), tt.user, tt.password); err == nil {
+				t.Fatal("ping succeeded")
+			}
+		})
+		t.Run("http/"+tt.name, func(t *testing.T) {
+			if code := httpQuery(t, s.HTTPAddr(), tt.user, tt.password); code == http.StatusOK {
+				t.Fatal("HTTP query succeeded")
+			}
+		})
+	}
+	if err := ping(ctx, s.Addr(), DefaultUser, cfg.Password); err != nil {
+		t.Fatalf("ping with the password: %v", err)
+	}
+	if code := httpQuery(t, s.HTTPAddr(), DefaultUser, cfg.Password); code != http.StatusOK {
+		t.Fatalf("HTTP query with the password: status %d", code)
+	}
+	for _, name := range []string{"users.xml", "config.xml"} {
+		st, err := os.Stat(filepath.Join(s.Dir(), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", name, st.Mode().Perm())
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(s.Dir(), "users.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), cfg.Password) {
+		t.Error("users.xml holds the password in clear text")
+	}
+}
+
+// httpQuery runs SELECT 1 on the HTTP interface as user and returns the
+// status code. An empty user sends no credentials.
+func httpQuery(t *testing.T, addr, user, password string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+addr+"/?query=SELECT%201", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" {
+		req.Header.Set("X-ClickHouse-User", user)
+		req.Header.Set("X-ClickHouse-Key", password)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+// TestStartWaitsForOldServer holds the status file's lock the way a
+// server that is still exiting does: Start must wait for it to be released
+// instead of launching a server that fails with "Cannot lock file", and
+// give up naming the pid when it is never released.
+func TestStartWaitsForOldServer(t *testing.T) {
+	hold := func(t *testing.T, dir string) *os.File {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "data", statusFile), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, "PID: %d\nStarted at: 2026-01-01 00:00:00\nRevision: 54413\n", os.Getpid())
+		return f
+	}
+	t.Run("released", func(t *testing.T) {
+		dir := t.TempDir()
+		f := hold(t, dir)
+		var released atomic.Bool
+		go func() {
+			time.Sleep(4 * time.Second)
+			released.Store(true)
+			f.Close()
+		}()
+		s, err := Start(t.Context(), testConfig(t, dir))
+		if err != nil {
+			t.Fatalf("Start: %v", err)
+		}
+		defer s.Close(context.Background())
+		if !released.Load() {
+			t.Fatal("Start returned while the old server still held the directory")
+		}
+	})
+	t.Run("never released", func(t *testing.T) {
+		dir := t.TempDir()
+		f := hold(t, dir)
+		defer f.Close()
+		cfg := testConfig(t, dir)
+		cfg.StopTimeout = time.Millisecond
+		s, err := Start(t.Context(), cfg)
+		if err == nil {
+			s.Close(context.Background())
+			t.Fatal("Start succeeded while the directory was held")
+		}
+		if !errors.Is(err, ErrOldServerRunning) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+			t.Fatalf("err = %v, want ErrOldServerRunning naming pid %d", err, os.Getpid())
+		}
+	})
+	t.Run("running server holds it", func(t *testing.T) {
+		s, err := Start(t.Context(), testConfig(t, t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close(context.Background())
+		held, err := statusLocked(filepath.Join(s.Dir(), "data", statusFile))
+		if err != nil || !held {
+			t.Fatalf("statusLocked on a running server = %v, %v; want true", held, err)
+		}
+		if pid := statusPid(filepath.Join(s.Dir(), "data", statusFile)); pid != s.pid() {
+			t.Fatalf("status file pid %d, want %d", pid, s.pid())
+		}
+	})
 }
 
 func TestStartErrors(t *testing.T) {

@@ -224,6 +224,7 @@ func alertIDs(alerts []*eventv1.Alert) []string {
 type upProcess struct {
 	cmd                *exec.Cmd
 	grpcAddr, httpAddr string
+	kafka, clickhouse  string // first addresses the banner names
 	logFile            string
 	done               chan error
 }
@@ -272,6 +273,12 @@ func startProcess(t *testing.T, ctx context.Context, bin string, args ...string)
 			}
 			if m := httpLine.FindStringSubmatch(line); m != nil {
 				p.httpAddr = m[1]
+			}
+			if m := kafkaLine.FindStringSubmatch(line); m != nil {
+				p.kafka = m[1]
+			}
+			if m := clickhouseLine.FindStringSubmatch(line); m != nil {
+				p.clickhouse = m[1]
 			}
 			if strings.HasPrefix(line, "Press Ctrl-C") {
 				close(banner)

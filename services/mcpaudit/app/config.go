@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -13,6 +16,8 @@ import (
 	"github.com/mcpaudit/mcpaudit/detect"
 	"github.com/mcpaudit/mcpaudit/ingest"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
+	"github.com/mcpaudit/mcpaudit/internal/clienttls"
+	"github.com/mcpaudit/mcpaudit/internal/kafka"
 	"github.com/mcpaudit/mcpaudit/query"
 	"github.com/mcpaudit/mcpaudit/store"
 )
@@ -22,7 +27,9 @@ import (
 // section; the shared sections (kafka, clickhouse, auth) serve every role.
 type Config struct {
 	// DataDir holds the embedded broker's and the local ClickHouse server's
-	// data in the all-in-one mode (`up`). Required there.
+	// data in the all-in-one mode (`up`), the credentials `up` generates
+	// for them (credentials.yaml, 0600) and the lock (mcpaudit.lock) that
+	// keeps a second `up` out. Created 0700. Required there.
 	DataDir string `yaml:"data_dir"`
 	// GRPCAddr is where the gRPC APIs (ingest, query) listen. Default
 	// 127.0.0.1:7070.
@@ -66,6 +73,31 @@ type KafkaConfig struct {
 	// ReplicationFactor of the topics mcpaudit creates. Default 1; use 3 on
 	// a production cluster.
 	ReplicationFactor int `yaml:"replication_factor"`
+	// SASL authenticates to external brokers. The embedded broker uses the
+	// credentials `up` generates instead.
+	SASL kafka.SASLConfig `yaml:"sasl"`
+	// TLS protects the connections to external brokers.
+	TLS clienttls.Config `yaml:"tls"`
+}
+
+// Environment variables that override secrets of the configuration (they
+// win over password_file and password).
+const (
+	// EnvKafkaSASLPassword overrides kafka.sasl.password(_file).
+	EnvKafkaSASLPassword = "MCPAUDIT_KAFKA_SASL_PASSWORD"
+	// EnvClickHousePassword overrides clickhouse.password(_file).
+	EnvClickHousePassword = "MCPAUDIT_CLICKHOUSE_PASSWORD"
+)
+
+// withSecretEnv returns c with the secrets the environment overrides.
+func (c Config) withSecretEnv() Config {
+	if v, ok := os.LookupEnv(EnvKafkaSASLPassword); ok {
+		c.Kafka.SASL.Password, c.Kafka.SASL.PasswordFile = v, ""
+	}
+	if v, ok := os.LookupEnv(EnvClickHousePassword); ok {
+		c.ClickHouse.Password, c.ClickHouse.PasswordFile = v, ""
+	}
+	return c
 }
 
 // DefaultConfig returns the defaults of every section.
@@ -100,35 +132,76 @@ func LoadFile(path string) (Config, error) {
 	return cfg, nil
 }
 
-// Validate checks the sections the given roles use and names the offending
-// config key.
+// Validate checks the sections the given roles use, without touching
+// files or the network (Verify does that too), and returns every problem
+// (errors.Join), each naming its config key. The query role, for
+// instance, needs no Kafka settings and ingest and detect no ClickHouse.
 func (c Config) Validate(r Roles) error {
+	return errors.Join(c.problems(r)...)
+}
+
+func (c Config) problems(r Roles) []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.ShutdownTimeout <= 0 {
-		return errors.New("shutdown_timeout: must be positive")
+		add(errors.New("shutdown_timeout: must be positive"))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
+		add(fmt.Errorf("log_level: %q is not one of debug, info, warn, error", c.LogLevel))
 	}
-	if c.Kafka.Partitions < 1 {
-		return errors.New("kafka.partitions: must be at least 1")
-	}
-	if c.Kafka.ReplicationFactor < 1 {
-		return errors.New("kafka.replication_factor: must be at least 1")
-	}
-	if !r.AllInOne {
-		if len(c.Kafka.Brokers) == 0 {
-			return errors.New("kafka.brokers: required (flag --kafka-brokers)")
+	add(checkListenAddr("grpc_addr", c.GRPCAddr))
+	add(checkListenAddr("http_addr", c.HTTPAddr))
+	embeddedKafka := r.AllInOne && len(c.Kafka.Brokers) == 0
+	localClickHouse := r.AllInOne && len(c.ClickHouse.Addr) == 0
+	if r.usesKafka() {
+		if c.Kafka.Partitions < 1 {
+			add(errors.New("kafka.partitions: must be at least 1"))
 		}
-		if (r.Store || r.Query) && len(c.ClickHouse.Addr) == 0 {
-			return errors.New("clickhouse.addr: required (flag --clickhouse-addr)")
+		if c.Kafka.ReplicationFactor < 1 {
+			add(errors.New("kafka.replication_factor: must be at least 1"))
 		}
-	} else if c.DataDir == "" {
-		return errors.New("data_dir: required (flag --data-dir)")
+		if len(c.Kafka.Brokers) == 0 && !r.AllInOne {
+			add(errors.New("kafka.brokers: required (flag --kafka-brokers)"))
+		}
+		for i, b := range c.Kafka.Brokers {
+			add(checkHostPort(fmt.Sprintf("kafka.brokers[%d]", i), b))
+		}
+		if embeddedKafka && (c.Kafka.SASL != (kafka.SASLConfig{}) || c.Kafka.TLS.Enabled) {
+			add(errors.New("kafka.sasl, kafka.tls: only for external brokers (kafka.brokers); the embedded broker uses the credentials up generates"))
+		} else {
+			add(c.Kafka.SASL.Validate("kafka.sasl"))
+			add(c.Kafka.TLS.Validate("kafka.tls"))
+		}
 	}
-	if err := c.Auth.Validate(); err != nil {
-		return err
+	if r.usesClickHouse() {
+		switch {
+		case localClickHouse:
+			if c.ClickHouse.Username != "" || c.ClickHouse.Password != "" || c.ClickHouse.PasswordFile != "" || c.ClickHouse.TLS.Enabled {
+				add(errors.New("clickhouse.username, password, password_file, tls: only for an external server (clickhouse.addr); the local server uses the credentials up generates"))
+			}
+			cc := c.ClickHouse
+			cc.Addr = []string{"127.0.0.1:0"} // filled in at start
+			add(cc.Validate())
+		case len(c.ClickHouse.Addr) == 0:
+			add(errors.New("clickhouse.addr: required (flag --clickhouse-addr)"))
+		default:
+			add(c.ClickHouse.Validate())
+			for i, a := range c.ClickHouse.Addr {
+				add(checkHostPort(fmt.Sprintf("clickhouse.addr[%d]", i), a))
+			}
+		}
+	}
+	if r.AllInOne && c.DataDir == "" {
+		add(errors.New("data_dir: required (flag --data-dir)"))
+	}
+	if r.Ingest || r.Query {
+		add(c.Auth.Validate())
 	}
 	checks := []struct {
 		on  bool
@@ -138,14 +211,42 @@ func (c Config) Validate(r Roles) error {
 		{r.Detect, c.Detect.Validate},
 		{r.Store, c.Store.Validate},
 		{r.Query, c.Query.Validate},
-		{(r.Store || r.Query) && len(c.ClickHouse.Addr) > 0, c.ClickHouse.Validate},
 	}
 	for _, ch := range checks {
 		if ch.on {
-			if err := ch.err(); err != nil {
-				return err
-			}
+			add(ch.err())
 		}
+	}
+	return errs
+}
+
+// checkListenAddr checks that addr is host:port with a numeric port
+// 0-65535 (0 picks a free one), naming key.
+func checkListenAddr(key, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not host:port: %w", key, addr, err)
+	}
+	if host != "" && strings.ContainsAny(host, " /") {
+		return fmt.Errorf("%s: %q: invalid host", key, addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s: %q: port must be a number 0-65535", key, addr)
+	}
+	return nil
+}
+
+// checkHostPort checks that addr is host:port with a host and a port
+// 1-65535, naming key.
+func checkHostPort(key, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not host:port: %w", key, addr, err)
+	}
+	n, err := strconv.Atoi(port)
+	if host == "" || err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%s: %q: want host:port with a port 1-65535", key, addr)
 	}
 	return nil
 }
@@ -164,6 +265,12 @@ type Roles struct {
 	// none is configured.
 	AllInOne bool
 }
+
+// usesKafka reports whether a role of r reads or writes Kafka.
+func (r Roles) usesKafka() bool { return r.Ingest || r.Detect || r.Store }
+
+// usesClickHouse reports whether a role of r reads or writes ClickHouse.
+func (r Roles) usesClickHouse() bool { return r.Store || r.Query }
 
 // AllRoles is what `mcpaudit up` runs.
 var AllRoles = Roles{Ingest: true, Detect: true, Store: true, Query: true, AllInOne: true}

@@ -56,6 +56,9 @@ func TestValidateNamesKey(t *testing.T) {
 		{"log level", func(c *Config) { c.DataDir = "d"; c.LogLevel = "loud" }, AllRoles, "log_level"},
 		{"partitions", func(c *Config) { c.DataDir = "d"; c.Kafka.Partitions = 0 }, AllRoles, "kafka.partitions"},
 		{"ingest section", func(c *Config) { c.DataDir = "d"; c.Ingest.MaxBatchEvents = 0 }, AllRoles, "ingest.max_batch_events"},
+		{"query needs clickhouse", func(c *Config) {}, Roles{Query: true}, "clickhouse.addr"},
+		{"listen address", func(c *Config) { c.DataDir = "d"; c.HTTPAddr = "7080" }, AllRoles, "http_addr"},
+		{"sasl on the embedded broker", func(c *Config) { c.DataDir = "d"; c.Kafka.SASL.Mechanism = "PLAIN" }, AllRoles, "kafka.sasl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +74,22 @@ func TestValidateNamesKey(t *testing.T) {
 	cfg.DataDir = "d"
 	if err := cfg.Validate(AllRoles); err != nil {
 		t.Fatalf("defaults with a data dir: %v", err)
+	}
+	// Each role validates only what it uses: query never asks for Kafka,
+	// ingest and detect never for ClickHouse.
+	for _, tt := range []struct {
+		roles Roles
+		edit  func(*Config)
+	}{
+		{Roles{Query: true}, func(c *Config) { c.ClickHouse.Addr = []string{"ch:9000"}; c.Kafka.Partitions = 0 }},
+		{Roles{Ingest: true}, func(c *Config) { c.Kafka.Brokers = []string{"k:9092"}; c.ClickHouse.Database = "not-an-ident" }},
+		{Roles{Detect: true}, func(c *Config) { c.Kafka.Brokers = []string{"k:9092"}; c.Query.QueryTimeout = 0 }},
+	} {
+		cfg := DefaultConfig()
+		tt.edit(&cfg)
+		if err := cfg.Validate(tt.roles); err != nil {
+			t.Errorf("Validate(%+v) = %v, want nil", tt.roles, err)
+		}
 	}
 }
 

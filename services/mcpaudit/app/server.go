@@ -41,8 +41,8 @@ type apiServer struct {
 }
 
 // newAPIServer binds grpcAddr and httpAddr (host:port; port 0 picks a free
-// one) and registers apis on both.
-func newAPIServer(ctx context.Context, grpcAddr, httpAddr string, apis []api, reg *prometheus.Registry, logger *slog.Logger) (*apiServer, error) {
+// one) and registers apis on both, and readyz as GET /readyz.
+func newAPIServer(ctx context.Context, grpcAddr, httpAddr string, apis []api, reg *prometheus.Registry, readyz http.Handler, logger *slog.Logger) (*apiServer, error) {
 	grpcLis, err := net.Listen("tcp", grpcAddr)
 	if err != nil {
 		return nil, fmt.Errorf("grpc listen %s: %w", grpcAddr, err)
@@ -82,6 +82,7 @@ func newAPIServer(ctx context.Context, grpcAddr, httpAddr string, apis []api, re
 		fmt.Fprintln(w, "ok")
 	})
 	root.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	root.Handle("GET /readyz", readyz)
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	return &apiServer{
 		grpcLis: grpcLis,
