@@ -165,4 +165,3 @@ func (s *shortener) capTruncatedFields() {
 	s.changed = true
 	s.m.truncated.WithLabelValues("truncated_fields").Inc()
 }
-
