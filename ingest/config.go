@@ -29,13 +29,15 @@ type Config struct {
 	// MaxMessageBytes is the largest Kafka message the collector writes, in
 	// bytes, counted as kafka-go's Writer counts it against its BatchBytes
 	// (key, value, headers and 22 bytes of framing: kafka.MessageSize), less
-	// a 1 KiB margin. Set it to the events writer's
+	// a 1 KiB margin. It must not exceed the events writer's
 	// kafka.WriterConfig.BatchBytes, which must itself stay below the
-	// broker's limit: kafka.BatchBytesFor(kafka.MaxMessageBytes(...)). An
-	// event whose message would be larger is shortened until it fits (see
-	// Event.truncated_fields), never refused. 0 means kafka.DefaultBatchBytes
-	// (1,000,000, which fits Apache Kafka's default message.max.bytes);
-	// otherwise at least MinMessageBytes.
+	// broker's limit: kafka.BatchBytesFor(kafka.MaxMessageBytes(...)); the
+	// mcpaudit roles read the broker's limit at start and set both, keeping
+	// a configured value when it is smaller. An event whose message would be
+	// larger is shortened until it fits (see Event.truncated_fields), never
+	// refused. 0 means kafka.DefaultBatchBytes (1,000,000, which fits Apache
+	// Kafka's default message.max.bytes); otherwise at least
+	// MinMessageBytes.
 	MaxMessageBytes int `yaml:"max_message_bytes"`
 	// MaxArgumentsBytes caps tool_call.arguments_json, the input and output
 	// schemas of tool definitions and elicitation.requested_schema_json, in

@@ -134,7 +134,7 @@ func TestExportIssueSevenLargeEvents(t *testing.T) {
 func TestExportBrokerMessageLimit(t *testing.T) {
 	const limit = 300_000
 	brokers := startLimitedBroker(t, limit)
-	got := kafka.MaxMessageBytes(t.Context(), brokers, kafka.TopicEvents, nil)
+	got := kafka.MaxMessageBytes(t.Context(), brokers, kafka.ClientAuth{}, kafka.TopicEvents, nil)
 	if got != limit {
 		t.Fatalf("kafka.MaxMessageBytes = %d, want %d", got, limit)
 	}

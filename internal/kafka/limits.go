@@ -60,8 +60,8 @@ var errNoLimit = errors.New("brokers reported neither max.message.bytes nor mess
 // the topic's max.message.bytes when the topic overrides it, else the
 // smallest message.max.bytes of the brokers in the cluster metadata, else
 // the topic's max.message.bytes as reported (which Apache Kafka derives from
-// the broker's figure). The call is bounded by ctx and by a 10s client
-// timeout.
+// the broker's figure). It connects with auth, as every mcpaudit client
+// does. The call is bounded by ctx and by a 10s client timeout.
 //
 // When the brokers cannot be reached, refuse the request (ACLs), or report
 // no usable figure, MaxMessageBytes logs the reason at Warn on logger (nil
@@ -71,11 +71,11 @@ var errNoLimit = errors.New("brokers reported neither max.message.bytes nor mess
 //
 // The figure bounds a whole record batch; use BatchBytesFor to turn it into
 // a WriterConfig.BatchBytes that kafka-go's batching keeps below it.
-func MaxMessageBytes(ctx context.Context, brokers []string, topic string, logger *slog.Logger) int {
+func MaxMessageBytes(ctx context.Context, brokers []string, auth ClientAuth, topic string, logger *slog.Logger) int {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	n, source, err := describeMaxMessageBytes(ctx, brokers, topic)
+	n, source, err := describeMaxMessageBytes(ctx, brokers, auth, topic)
 	if err != nil {
 		logger.Warn("kafka message limit unknown: using the default", "topic", topic, "max_message_bytes", DefaultMaxMessageBytes, "error", err)
 		return DefaultMaxMessageBytes
@@ -86,11 +86,11 @@ func MaxMessageBytes(ctx context.Context, brokers []string, topic string, logger
 
 // describeMaxMessageBytes asks the cluster for topic's limit and returns it
 // with the name of the config it came from.
-func describeMaxMessageBytes(ctx context.Context, brokers []string, topic string) (int, string, error) {
+func describeMaxMessageBytes(ctx context.Context, brokers []string, auth ClientAuth, topic string) (int, string, error) {
 	if len(brokers) == 0 {
-		return 0, "", errors.New("no kafka brokers configured")
+		return 0, "", ErrNoBrokers
 	}
-	client := &kafkago.Client{Addr: kafkago.TCP(brokers...), Timeout: 10 * time.Second}
+	client := NewClient(brokers, auth, 10*time.Second)
 	md, err := client.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return 0, "", fmt.Errorf("metadata: %w", err)

@@ -36,7 +36,7 @@ func TestMaxMessageBytes(t *testing.T) {
 	t.Run("broker default", func(t *testing.T) {
 		brokers := startCluster(t)
 		logger, logs := logBuffer()
-		if got := MaxMessageBytes(t.Context(), brokers, TopicEvents, logger); got != DefaultMaxMessageBytes {
+		if got := MaxMessageBytes(t.Context(), brokers, ClientAuth{}, TopicEvents, logger); got != DefaultMaxMessageBytes {
 			t.Fatalf("MaxMessageBytes = %d, want the broker's default %d", got, DefaultMaxMessageBytes)
 		}
 		if !strings.Contains(logs.String(), `"source":"broker message.max.bytes"`) {
@@ -45,7 +45,7 @@ func TestMaxMessageBytes(t *testing.T) {
 	})
 	t.Run("broker message.max.bytes", func(t *testing.T) {
 		brokers := startCluster(t, kfake.BrokerConfigs(map[string]string{"message.max.bytes": "300000"}))
-		if got := MaxMessageBytes(t.Context(), brokers, TopicEvents, nil); got != 300_000 {
+		if got := MaxMessageBytes(t.Context(), brokers, ClientAuth{}, TopicEvents, nil); got != 300_000 {
 			t.Fatalf("MaxMessageBytes = %d, want 300000", got)
 		}
 	})
@@ -60,14 +60,14 @@ func TestMaxMessageBytes(t *testing.T) {
 			t.Fatalf("create topic: %v %v", err, resp)
 		}
 		logger, logs := logBuffer()
-		if got := MaxMessageBytes(t.Context(), brokers, "small", logger); got != 200_000 {
+		if got := MaxMessageBytes(t.Context(), brokers, ClientAuth{}, "small", logger); got != 200_000 {
 			t.Fatalf("MaxMessageBytes = %d, want the topic's 200000", got)
 		}
 		if !strings.Contains(logs.String(), `"source":"topic max.message.bytes"`) {
 			t.Errorf("log does not name the topic config: %s", logs)
 		}
 		// The other topic still has the broker's figure.
-		if got := MaxMessageBytes(t.Context(), brokers, TopicEvents, nil); got != 300_000 {
+		if got := MaxMessageBytes(t.Context(), brokers, ClientAuth{}, TopicEvents, nil); got != 300_000 {
 			t.Fatalf("MaxMessageBytes(%s) = %d, want 300000", TopicEvents, got)
 		}
 	})
@@ -81,7 +81,7 @@ func TestMaxMessageBytes(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 		logger, logs := logBuffer()
-		if got := MaxMessageBytes(ctx, []string{addr}, TopicEvents, logger); got != DefaultMaxMessageBytes {
+		if got := MaxMessageBytes(ctx, []string{addr}, ClientAuth{}, TopicEvents, logger); got != DefaultMaxMessageBytes {
 			t.Fatalf("MaxMessageBytes = %d, want the default %d", got, DefaultMaxMessageBytes)
 		}
 		if !strings.Contains(logs.String(), "kafka message limit unknown") || !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), `"error":"metadata:`) {
@@ -90,7 +90,7 @@ func TestMaxMessageBytes(t *testing.T) {
 	})
 	t.Run("no brokers", func(t *testing.T) {
 		logger, logs := logBuffer()
-		if got := MaxMessageBytes(t.Context(), nil, TopicEvents, logger); got != DefaultMaxMessageBytes {
+		if got := MaxMessageBytes(t.Context(), nil, ClientAuth{}, TopicEvents, logger); got != DefaultMaxMessageBytes {
 			t.Fatalf("MaxMessageBytes = %d", got)
 		}
 		if !strings.Contains(logs.String(), "no kafka brokers configured") {

@@ -131,6 +131,19 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	}
 	wcfg := kafka.DefaultWriterConfig(brokers)
 	wcfg.Auth = kafkaAuth
+	if roles.usesKafka() {
+		// Batches must stay below the broker's message limit, and the
+		// collector shortens events to fit one message. A broker that is
+		// down now gets Apache Kafka's default; should it be lower, the
+		// collector shortens and retries what the broker refuses.
+		lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		limit := kafka.MaxMessageBytes(lctx, brokers, kafkaAuth, kafka.TopicEvents, logger)
+		cancel()
+		wcfg.BatchBytes = kafka.BatchBytesFor(limit, wcfg.BatchSize)
+		if cfg.Ingest.MaxMessageBytes == 0 || cfg.Ingest.MaxMessageBytes > wcfg.BatchBytes {
+			cfg.Ingest.MaxMessageBytes = wcfg.BatchBytes
+		}
+	}
 	newWriter := func(topic string) *kafkago.Writer {
 		w := kafka.NewWriter(wcfg, topic)
 		closers.push("kafka writer "+topic, func(context.Context) error { return w.Close() })
