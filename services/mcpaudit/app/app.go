@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	}
 	var srv *apiServer
 	if len(apis) > 0 {
-		if srv, err = newAPIServer(ctx, cfg.GRPCAddr, cfg.HTTPAddr, apis, reg, logger); err != nil {
+		if srv, err = newAPIServer(ctx, cfg, apis, reg, logger); err != nil {
 			return err
 		}
 	}

@@ -30,6 +30,9 @@ type Config struct {
 	// HTTPAddr is where the REST APIs, /healthz and /metrics listen. Default
 	// 127.0.0.1:7080.
 	HTTPAddr string `yaml:"http_addr"`
+	// Server bounds the gRPC and HTTP listeners (timeouts, connection cap)
+	// and turns on TLS.
+	Server ServerConfig `yaml:"server"`
 	// ShutdownTimeout bounds the drain of in-flight work on SIGINT/SIGTERM.
 	// Default 15s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
@@ -73,6 +76,7 @@ func DefaultConfig() Config {
 	return Config{
 		GRPCAddr:        "127.0.0.1:7070",
 		HTTPAddr:        "127.0.0.1:7080",
+		Server:          DefaultServerConfig(),
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		Kafka:           KafkaConfig{Partitions: 6, ReplicationFactor: 1},
@@ -129,6 +133,15 @@ func (c Config) Validate(r Roles) error {
 	}
 	if err := c.Auth.Validate(); err != nil {
 		return err
+	}
+	if r.Ingest || r.Query {
+		var queryTimeout time.Duration
+		if r.Query {
+			queryTimeout = c.Query.QueryTimeout
+		}
+		if err := c.Server.Validate(queryTimeout); err != nil {
+			return err
+		}
 	}
 	checks := []struct {
 		on  bool
