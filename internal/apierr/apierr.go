@@ -117,7 +117,9 @@ func WriteProblem(w http.ResponseWriter, p Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Del("Content-Length")
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(p)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // problem+json is not HTML: keep '&' and '<' readable
+	_ = enc.Encode(p)
 }
 
 // Unavailable returns an UNAVAILABLE status advising the client to retry after

@@ -34,6 +34,9 @@ func (paramParser) Parse(msg proto.Message, values url.Values, filter *utilities
 	})
 }
 
+// noFilter is the empty filter: parseParams checks path fields itself.
+var noFilter = utilities.NewDoubleArray(nil)
+
 // mapParamRe is grpc-gateway's spelling of a map entry parameter
 // (`labels[key]=value`).
 var mapParamRe = regexp.MustCompile(`^(.*)\[(.*)\]$`)
@@ -78,7 +81,7 @@ func parseParams(m protoreflect.Message, values url.Values, inPath func([]string
 				return apierr.InvalidArgument(name, "value is not valid UTF-8")
 			}
 		}
-		if err := (&runtime.DefaultQueryParser{}).Parse(m.Interface(), url.Values{key: vals}, nil); err != nil {
+		if err := (&runtime.DefaultQueryParser{}).Parse(m.Interface(), url.Values{key: vals}, noFilter); err != nil {
 			target := fd
 			if fd.IsMap() {
 				target = fd.MapValue()

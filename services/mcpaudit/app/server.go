@@ -193,9 +193,8 @@ func newAPIServer(ctx context.Context, cfg Config, apis []api, reg *prometheus.R
 		IdleTimeout:       sc.IdleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		HTTP2:             &http.HTTP2Config{MaxConcurrentStreams: int(sc.MaxConcurrentStreams)},
-		// Handshake failures and the like from callers are not the
-		// operator's errors; they stay at debug.
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+		// TLS handshake failures, accept errors and handler panics.
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if tlsCfg != nil {
 		srv.TLSConfig = tlsCfg.Clone()
