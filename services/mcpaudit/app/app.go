@@ -44,9 +44,10 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	var closers closeStack
 	defer closers.closeAll(logger)
 
-	// Kafka.
+	// Kafka, for the roles that use it (query reads only ClickHouse).
+	usesKafka := roles.Ingest || roles.Detect || roles.Store
 	brokers := cfg.Kafka.Brokers
-	if len(brokers) == 0 {
+	if len(brokers) == 0 && usesKafka {
 		emb, err := kafka.StartEmbedded(filepath.Join(cfg.DataDir, "kafka"), cfg.Kafka.Partitions,
 			kafka.TopicEvents, kafka.TopicAlerts, kafka.TopicDeadletter)
 		if err != nil {
@@ -58,9 +59,11 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	}
 	startCtx, cancelStart := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelStart()
-	if err := kafka.EnsureTopics(startCtx, brokers, cfg.Kafka.Partitions, cfg.Kafka.ReplicationFactor,
-		kafka.TopicEvents, kafka.TopicAlerts, kafka.TopicDeadletter); err != nil {
-		return err
+	if usesKafka {
+		if err := kafka.EnsureTopics(startCtx, brokers, cfg.Kafka.Partitions, cfg.Kafka.ReplicationFactor,
+			kafka.TopicEvents, kafka.TopicAlerts, kafka.TopicDeadletter); err != nil {
+			return err
+		}
 	}
 	wcfg := kafka.DefaultWriterConfig(brokers)
 	newWriter := func(topic string) *kafkago.Writer {
@@ -219,7 +222,9 @@ func printBanner(out io.Writer, cfg Config, roles Roles, srv *apiServer, brokers
 	if len(cfg.Kafka.Brokers) == 0 {
 		kind = "embedded"
 	}
-	fmt.Fprintf(out, "  Kafka         %v (%s)\n", brokers, kind)
+	if roles.Ingest || roles.Detect || roles.Store {
+		fmt.Fprintf(out, "  Kafka         %v (%s)\n", brokers, kind)
+	}
 	if roles.Store || roles.Query {
 		kind = "external"
 		if len(cfg.ClickHouse.Addr) == 0 {

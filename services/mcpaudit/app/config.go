@@ -122,7 +122,7 @@ func (c Config) Validate(r Roles) error {
 		return errors.New("kafka.replication_factor: must be at least 1")
 	}
 	if !r.AllInOne {
-		if len(c.Kafka.Brokers) == 0 {
+		if len(c.Kafka.Brokers) == 0 && (r.Ingest || r.Detect || r.Store) {
 			return errors.New("kafka.brokers: required (flag --kafka-brokers)")
 		}
 		if (r.Store || r.Query) && len(c.ClickHouse.Addr) == 0 {
