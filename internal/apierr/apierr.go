@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -26,7 +27,12 @@ import (
 // field was wrong. An empty field means the request as a whole (a body that
 // is not one JSON document, say): the status then has the description as
 // its message and no field violation.
+//
+// Both strings are made valid UTF-8 (invalid bytes become U+FFFD), as a
+// status detail must be: a field named by a hostile caller may not be.
 func InvalidArgument(field, description string) error {
+	field = strings.ToValidUTF8(field, "\uFFFD")
+	description = strings.ToValidUTF8(description, "\uFFFD")
 	if field == "" {
 		return status.Error(codes.InvalidArgument, description)
 	}

@@ -268,7 +268,7 @@ func (e *restEdge) checkQuery(rt restRoute, raw string) error {
 	}
 	if rt.body == "*" {
 		if keys := sortedKeys(values); len(keys) > 0 {
-			return apierr.InvalidArgument(keys[0], "unknown query parameter: this call takes its whole input in the JSON body")
+			return apierr.InvalidArgument(paramName(keys[0]), "unknown query parameter: this call takes its whole input in the JSON body")
 		}
 	}
 	inPath := func(path []string) bool {
@@ -290,14 +290,14 @@ func parseQueryString(raw string) (url.Values, error) {
 		k, v, _ := strings.Cut(part, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			return nil, apierr.InvalidArgument(k, "malformed %-escape in the parameter name")
+			return nil, apierr.InvalidArgument(paramName(k), "malformed %-escape in the parameter name")
 		}
 		if strings.Contains(k, ";") || strings.Contains(v, ";") {
-			return nil, apierr.InvalidArgument(key, "';' is not a query separator: use '&', or escape it as %3B")
+			return nil, apierr.InvalidArgument(paramName(key), "';' is not a query separator: use '&', or escape it as %3B")
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
-			return nil, apierr.InvalidArgument(key, "malformed %-escape in the value")
+			return nil, apierr.InvalidArgument(paramName(key), "malformed %-escape in the value")
 		}
 		values[key] = append(values[key], val)
 	}

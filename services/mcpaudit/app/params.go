@@ -54,7 +54,7 @@ func parseParams(m protoreflect.Message, values url.Values, inPath func([]string
 	md := m.Descriptor()
 	for _, key := range sortedKeys(values) {
 		vals := values[key]
-		name := strings.ToValidUTF8(key, "\uFFFD")
+		name := paramName(key)
 		if !utf8.ValidString(key) {
 			return apierr.InvalidArgument(name, "parameter name is not valid UTF-8")
 		}
@@ -90,6 +90,15 @@ func parseParams(m protoreflect.Message, values url.Values, inPath func([]string
 		}
 	}
 	return nil
+}
+
+// paramName spells a parameter key in errors: as sent, made valid UTF-8,
+// and `""` for the empty key.
+func paramName(key string) string {
+	if key == "" {
+		return `""`
+	}
+	return strings.ToValidUTF8(key, "\uFFFD")
 }
 
 // resolveParam finds the field a parameter key names: its proto name path
