@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -157,9 +158,16 @@ func locateWire(b []byte, md protoreflect.MessageDescriptor, path string, depth 
 		}
 		switch {
 		case fd.IsMap():
-			if p := locateWire(payload, fd.Message(), indexPath(fp, i), depth+1); p != nil {
-				if k := mapEntryKey(payload); k != "" {
-					p.Path = keyPath(fp, k) + p.Path[len(indexPath(fp, i)):]
+			entry := indexPath(fp, i)
+			if p := locateWire(payload, fd.Message(), entry, depth+1); p != nil {
+				// Name the entry by its key, and a bad value by the entry
+				// itself: labels["env"], not labels[0].value.
+				if k, ok := mapEntryKey(payload); ok {
+					rest := strings.TrimPrefix(p.Path, entry)
+					if rest == ".value" {
+						rest = ""
+					}
+					p.Path = keyPath(fp, k) + rest
 				}
 				return p
 			}
@@ -200,27 +208,24 @@ func checkPacked(b []byte, fd protoreflect.FieldDescriptor, path string, first i
 	return nil
 }
 
-// mapEntryKey returns the string key (field 1) of a map entry's wire form
-// when it is valid UTF-8, else "".
-func mapEntryKey(b []byte) string {
+// mapEntryKey returns the string key (field 1) of a map entry's wire form,
+// and whether it has one that is valid UTF-8.
+func mapEntryKey(b []byte) (string, bool) {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			return ""
+			return "", false
 		}
 		b = b[n:]
 		vlen := protowire.ConsumeFieldValue(num, typ, b)
 		if vlen < 0 {
-			return ""
+			return "", false
 		}
 		if num == 1 && typ == protowire.BytesType {
 			k, _ := protowire.ConsumeBytes(b[:vlen])
-			if utf8.Valid(k) {
-				return string(k)
-			}
-			return ""
+			return string(k), utf8.Valid(k)
 		}
 		b = b[vlen:]
 	}
-	return ""
+	return "", false
 }

@@ -75,6 +75,12 @@ func TestGRPCMalformedRequest(t *testing.T) {
 	truncEvent = protowire.AppendBytes(truncEvent, sess)
 	trunc := protowire.AppendTag(nil, 1, protowire.BytesType)
 	trunc = protowire.AppendBytes(trunc, truncEvent)
+	// events[0] with a label whose value is not UTF-8.
+	entry := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), []byte("env"))
+	entry = protowire.AppendBytes(protowire.AppendTag(entry, 2, protowire.BytesType), []byte("pr\xffod"))
+	evLabel, _ := proto.Marshal(validEvent())
+	evLabel = protowire.AppendBytes(protowire.AppendTag(evLabel, num("labels"), protowire.BytesType), entry)
+	badLabel := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), evLabel)
 	// Unknown field 99 at the top level, and inside events[0].session.
 	unknownTop := protowire.AppendTag(append([]byte{}, valid...), 99, protowire.VarintType)
 	unknownTop = protowire.AppendVarint(unknownTop, 1)
@@ -97,6 +103,7 @@ func TestGRPCMalformedRequest(t *testing.T) {
 		{"garbage", []byte{0xff, 0xff, 0xff, 0xff}, ""},
 		{"invalid utf-8 in a string", withBadEvent, "events[1].method"},
 		{"truncated nested field", trunc, "events[0].session.id"},
+		{"invalid utf-8 in a map value", badLabel, `events[0].labels["env"]`},
 		{"unknown top-level field", unknownTop, "99"},
 		{"unknown nested field", unknownNested, "events[0].session.77"},
 		{"unknown enum number", badEnum, "events[0].session.transport"},

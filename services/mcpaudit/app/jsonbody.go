@@ -274,9 +274,7 @@ func (w *jsonWalker) scalar(path string, fd protoreflect.FieldDescriptor) *field
 	if p != nil {
 		return p
 	}
-	if d, ok := tok.(json.Delim); ok {
-		// An object or array where a scalar belongs.
-		_ = d
+	if _, ok := tok.(json.Delim); ok { // an object or array where a scalar belongs
 		return &fieldProblem{path, want(fd, false)}
 	}
 	if tok == nil {
