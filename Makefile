@@ -21,8 +21,13 @@ export FUZZTIME
 
 all: build
 
+# VERSION is what `mcpaudit --version` reports (GOFLAGS may hold
+# -buildvcs=false, so the toolchain cannot record it by itself).
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.version=$(VERSION)
+
 build:
-	$(GO) build -o $(BIN)/mcpaudit ./services/mcpaudit
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/mcpaudit ./services/mcpaudit
 	$(GO) build -o $(BIN)/mcpdemo ./services/mcpdemo
 
 ## deps: install the ClickHouse server (Debian package) and the MCP servers from npm, when missing.

@@ -9,11 +9,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -133,22 +137,38 @@ type stepFile struct {
 }
 
 // RuleError is a problem with one rule: File, the rule's ID (may be empty
-// when the id itself is missing) and the offending Field (a YAML key such as
-// "condition" or "steps[1].condition").
+// when the id itself is missing, and is empty for problems found while
+// reading the YAML, which Doc locates instead) and the offending Field (a
+// YAML key such as "condition" or "steps[1].condition"). Field is empty
+// only for a document that is not a rule at all (Err wraps ErrDocument).
 type RuleError struct {
-	File   string
+	// File names the rule file.
+	File string
+	// Doc is the 1-based number of the YAML document in File (0: unknown).
+	Doc int
+	// RuleID is the rule's id, when the problem is with a rule's values.
 	RuleID string
-	Field  string
-	Err    error
+	// Field is the YAML key at fault.
+	Field string
+	// Err says what is wrong.
+	Err error
 }
 
-// Error formats the error as "file: rule id: field: reason".
+// ErrDocument is wrapped by the RuleError of a YAML document that is not a
+// rule: a YAML syntax error, or a document that is not a mapping of keys.
+var ErrDocument = errors.New("not a rule document")
+
+// Error formats the error as "file: rule id: field: reason", or
+// "file: document N: field: reason" when no rule id applies.
 func (e *RuleError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
-	if e.RuleID != "" {
+	switch {
+	case e.RuleID != "":
 		b.WriteString(": rule ")
 		b.WriteString(e.RuleID)
+	case e.Doc > 0:
+		fmt.Fprintf(&b, ": document %d", e.Doc)
 	}
 	if e.Field != "" {
 		b.WriteString(": ")
@@ -190,21 +210,28 @@ func SeverityName(s eventv1.Severity) string {
 // ParseRules parses and compiles the rules in one YAML file's contents. A
 // file holds one rule per YAML document (documents separated by ---). source
 // names the file in errors and in Rule.Source. Every problem is reported, as
-// *RuleError values joined with errors.Join.
+// *RuleError values joined with errors.Join: each names the key at fault
+// (an unknown key, a key given twice, a value of the wrong YAML type, a
+// value the rule kind does not allow), except a document that is not a rule
+// at all (a YAML syntax error, or not a mapping), which wraps ErrDocument.
 func ParseRules(source string, data []byte) ([]*Rule, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var out []*Rule
 	var errs []error
 	for doc := 1; ; doc++ {
-		var rf *ruleFile
-		err := dec.Decode(&rf)
+		var node yaml.Node
+		err := dec.Decode(&node)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			errs = append(errs, &RuleError{File: source, Field: fmt.Sprintf("document %d", doc), Err: err})
+			errs = append(errs, &RuleError{File: source, Doc: doc, Err: fmt.Errorf("%w: %w", ErrDocument, err)})
 			break // the decoder cannot resynchronise after a syntax error
+		}
+		rf, derrs := decodeRule(source, doc, &node)
+		if len(derrs) > 0 {
+			errs = append(errs, derrs...)
+			continue
 		}
 		if rf == nil {
 			continue // empty document
@@ -220,6 +247,152 @@ func ParseRules(source string, data []byte) ([]*Rule, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ruleKeys maps each YAML key of ruleFile to its field index, in file
+// order; stepKeys does the same for stepFile.
+var (
+	ruleKeys, ruleKeyList = yamlKeys(reflect.TypeFor[ruleFile]())
+	stepKeys, stepKeyList = yamlKeys(reflect.TypeFor[stepFile]())
+)
+
+func yamlKeys(t reflect.Type) (map[string]int, string) {
+	m := map[string]int{}
+	var names []string
+	for i := range t.NumField() {
+		k := t.Field(i).Tag.Get("yaml")
+		m[k] = i
+		names = append(names, k)
+	}
+	return m, strings.Join(names, ", ")
+}
+
+// decodeRule decodes one YAML document into a ruleFile key by key, so that
+// every problem names its key (yaml.v3's own errors give only a line). It
+// returns nil and no errors for an empty document.
+func decodeRule(source string, doc int, node *yaml.Node) (*ruleFile, []error) {
+	root := node
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	for root.Kind == yaml.AliasNode && root.Alias != nil {
+		root = root.Alias
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" || root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
+		return nil, nil
+	}
+	var errs []error
+	bad := func(field string, line int, format string, args ...any) {
+		errs = append(errs, &RuleError{File: source, Doc: doc, Field: field, Err: fmt.Errorf("line %d: "+format, append([]any{line}, args...)...)})
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, []error{&RuleError{File: source, Doc: doc, Err: fmt.Errorf("%w: line %d: want a mapping of rule keys (%s)", ErrDocument, root.Line, ruleKeyList)}}
+	}
+	rf := &ruleFile{}
+	v := reflect.ValueOf(rf).Elem()
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, val := root.Content[i], root.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			bad(fmt.Sprintf("key %d", i/2+1), k.Line, "a rule key must be a plain word (%s)", ruleKeyList)
+			continue
+		}
+		key := k.Value
+		idx, ok := ruleKeys[key]
+		switch {
+		case !ok:
+			bad(keyName(key), k.Line, "unknown key; a rule has %s", ruleKeyList)
+			continue
+		case seen[key]:
+			bad(key, k.Line, "given more than once")
+			continue
+		}
+		seen[key] = true
+		if key == "steps" {
+			steps, serrs := decodeSteps(source, doc, val)
+			errs = append(errs, serrs...)
+			rf.Steps = steps
+			continue
+		}
+		f := v.Field(idx)
+		if err := val.Decode(f.Addr().Interface()); err != nil {
+			bad(key, val.Line, "want %s", yamlKind(f.Type()))
+		}
+	}
+	return rf, errs
+}
+
+// decodeSteps decodes the steps of a sequence rule.
+func decodeSteps(source string, doc int, node *yaml.Node) ([]stepFile, []error) {
+	for node.Kind == yaml.AliasNode && node.Alias != nil {
+		node = node.Alias
+	}
+	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
+		return nil, nil
+	}
+	var errs []error
+	bad := func(field string, line int, format string, args ...any) {
+		errs = append(errs, &RuleError{File: source, Doc: doc, Field: field, Err: fmt.Errorf("line %d: "+format, append([]any{line}, args...)...)})
+	}
+	if node.Kind != yaml.SequenceNode {
+		bad("steps", node.Line, "want a list of steps, each with %s", stepKeyList)
+		return nil, errs
+	}
+	steps := make([]stepFile, len(node.Content))
+	for i, item := range node.Content {
+		for item.Kind == yaml.AliasNode && item.Alias != nil {
+			item = item.Alias
+		}
+		field := fmt.Sprintf("steps[%d]", i)
+		if item.Kind != yaml.MappingNode {
+			bad(field, item.Line, "want a mapping with %s", stepKeyList)
+			continue
+		}
+		v := reflect.ValueOf(&steps[i]).Elem()
+		seen := map[string]bool{}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			k, val := item.Content[j], item.Content[j+1]
+			idx, ok := stepKeys[k.Value]
+			switch {
+			case k.Kind != yaml.ScalarNode || !ok:
+				bad(field+"."+keyName(k.Value), k.Line, "unknown key; a step has %s", stepKeyList)
+				continue
+			case seen[k.Value]:
+				bad(field+"."+k.Value, k.Line, "given more than once")
+				continue
+			}
+			seen[k.Value] = true
+			f := v.Field(idx)
+			if err := val.Decode(f.Addr().Interface()); err != nil {
+				bad(field+"."+k.Value, val.Line, "want %s", yamlKind(f.Type()))
+			}
+		}
+	}
+	return steps, errs
+}
+
+// keyName spells an unknown key for RuleError.Field: as it is when it is a
+// plain word, quoted otherwise (empty, spaces, dots, invalid UTF-8).
+func keyName(k string) string {
+	if k == "" || !utf8.ValidString(k) || strings.ContainsFunc(k, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '-'
+	}) {
+		return strconv.Quote(k)
+	}
+	return k
+}
+
+// yamlKind describes the YAML value a ruleFile field takes.
+func yamlKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int:
+		return "an integer"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(yamlKind(t.Elem()), "a ") + "s"
+	}
+	return "a " + t.String()
 }
 
 func compileRule(source string, rf *ruleFile) (*Rule, error) {

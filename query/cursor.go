@@ -29,17 +29,28 @@ func (c cursor) encode() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// maxTokenBytes bounds a page token: encode never makes one near this long
+// (ids are UUIDs or rule-derived hashes), so longer ones are refused before
+// any decoding.
+const maxTokenBytes = 4096
+
 // decodeCursor parses a page token made by encode for a request whose filters
-// hash to q. The empty token yields ok=false and no error.
+// hash to q. The empty token yields ok=false and no error. Only tokens that
+// encode produced are accepted: the decoded cursor must encode back to the
+// very same token, which refuses unknown or re-ordered JSON members,
+// different letter case in the keys, white space and non-canonical base64.
 func decodeCursor(token, q string) (c cursor, ok bool, err error) {
 	if token == "" {
 		return cursor{}, false, nil
+	}
+	if len(token) > maxTokenBytes {
+		return cursor{}, false, errBadCursor
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return cursor{}, false, errBadCursor
 	}
-	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" || c.encode() != token {
 		return cursor{}, false, errBadCursor
 	}
 	if c.Q != q {

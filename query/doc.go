@@ -15,7 +15,10 @@
 //
 //   - Tenancy: every statement is scoped with `tenant_id = ?` to the tenant
 //     auth.Authenticate returns for the caller; a failed authentication is
-//     UNAUTHENTICATED. Another tenant's alert is NOT_FOUND, never forbidden.
+//     UNAUTHENTICATED. Another tenant's alert is NOT_FOUND, never forbidden;
+//     so is a session the tenant has no event of at any time (ListSessionEvents
+//     checks by the primary key prefix when a page comes back empty; a known
+//     session with nothing in the range is an empty page).
 //   - Time ranges are half-open [start_time, end_time) in nanoseconds. An
 //     unset end_time is now; an unset start_time is 24 hours (DefaultRange)
 //     before end_time; start_time not before end_time is INVALID_ARGUMENT
@@ -35,8 +38,9 @@
 //     (time in Unix nanoseconds and id) and a hash of the request's filters;
 //     the next page starts strictly after that key (keyset paging, no
 //     OFFSET), so paging visits each item once even while rows arrive. A
-//     token that does not decode, or that another query made, is
-//     INVALID_ARGUMENT naming page_token. The last page has an empty token.
+//     token that is not exactly what encode made (it must encode back to
+//     itself), or that another query made, is INVALID_ARGUMENT naming
+//     page_token. The last page has an empty token.
 //   - Messages are rebuilt from the payload column (proto.Marshal of the
 //     whole Event or Alert). A row with an empty or undecodable payload is
 //     rebuilt from its columns instead (fields without a column are lost)

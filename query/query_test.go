@@ -103,23 +103,33 @@ func TestListSessionEventsContent(t *testing.T) {
 		t.Errorf("event 30 from columns:\n got %v\nwant %v", e, want)
 	}
 
+	before1970 := func(id string) *queryv1.ListSessionEventsRequest {
+		return &queryv1.ListSessionEventsRequest{SessionId: id, StartTime: timestamppb.New(time.Unix(-200, 0)), EndTime: timestamppb.New(time.Unix(-100, 0))}
+	}
 	tests := []struct {
-		name string
-		req  *queryv1.ListSessionEventsRequest
-		want []string
+		name     string
+		req      *queryv1.ListSessionEventsRequest
+		want     []string
+		wantCode codes.Code
 	}{
-		{"method", &queryv1.ListSessionEventsRequest{SessionId: "s1", Method: "initialize"}, f.s1[:2]},
-		{"range", &queryv1.ListSessionEventsRequest{SessionId: "s1", StartTime: timestamppb.New(f.base.Add(38 * time.Second)), EndTime: timestamppb.New(f.base.Add(40 * time.Second))}, f.s1[38:40]},
-		{"range_ns", &queryv1.ListSessionEventsRequest{SessionId: "s1", StartTime: timestamppb.New(f.base.Add(39*time.Second + 1)), EndTime: timestamppb.New(f.base.Add(41 * time.Second))}, f.s1[40:]},
-		{"other session", &queryv1.ListSessionEventsRequest{SessionId: "s2"}, f.s2},
-		{"unknown session", &queryv1.ListSessionEventsRequest{SessionId: "nope"}, nil},
-		{"outside default range", &queryv1.ListSessionEventsRequest{SessionId: "old"}, nil},
+		{"method", &queryv1.ListSessionEventsRequest{SessionId: "s1", Method: "initialize"}, f.s1[:2], codes.OK},
+		{"range", &queryv1.ListSessionEventsRequest{SessionId: "s1", StartTime: timestamppb.New(f.base.Add(38 * time.Second)), EndTime: timestamppb.New(f.base.Add(40 * time.Second))}, f.s1[38:40], codes.OK},
+		{"range_ns", &queryv1.ListSessionEventsRequest{SessionId: "s1", StartTime: timestamppb.New(f.base.Add(39*time.Second + 1)), EndTime: timestamppb.New(f.base.Add(41 * time.Second))}, f.s1[40:], codes.OK},
+		{"other session", &queryv1.ListSessionEventsRequest{SessionId: "s2"}, f.s2, codes.OK},
+		{"unknown session", &queryv1.ListSessionEventsRequest{SessionId: "nope"}, nil, codes.NotFound},
+		{"unknown session, empty range", before1970("nope"), nil, codes.NotFound},
+		{"known session, empty range", before1970("s1"), nil, codes.OK},
+		{"known session, no event of the method", &queryv1.ListSessionEventsRequest{SessionId: "s2", Method: "tools/call"}, nil, codes.OK},
+		{"outside default range", &queryv1.ListSessionEventsRequest{SessionId: "old"}, nil, codes.OK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, err := h.client.ListSessionEvents(as(t.Context(), tokenA), tt.req)
+			if status.Code(err) != tt.wantCode {
+				t.Fatalf("code %v (%v), want %v", status.Code(err), err, tt.wantCode)
+			}
 			if err != nil {
-				t.Fatal(err)
+				return
 			}
 			if got := eventIDs(resp.Events); !slices.Equal(got, tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)

@@ -1,6 +1,8 @@
 package query
 
 import (
+	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +92,12 @@ func TestCursor(t *testing.T) {
 		{"not json", "bm90IGpzb24", q, cursor{}, false, true},
 		{"no id", cursor{T: 1, Q: q}.encode(), q, cursor{}, false, true},
 		{"other query", tok, filterHash("ListAlerts", "b"), cursor{}, false, true},
+		// Tokens encode did not make are refused even when they decode.
+		{"unknown member", b64(`{"t":42,"id":"x","q":"` + q + `","x":1}`), q, cursor{}, false, true},
+		{"key case", b64(`{"T":42,"ID":"x","Q":"` + q + `"}`), q, cursor{}, false, true},
+		{"white space", b64(`{"t": 42,"id":"x","q":"` + q + `"}`), q, cursor{}, false, true},
+		{"padded base64", base64.URLEncoding.EncodeToString([]byte(`{"t":42,"id":"x","q":"` + q + `"}`)), q, cursor{}, false, true},
+		{"too long", tok + strings.Repeat("A", maxTokenBytes), q, cursor{}, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +111,9 @@ func TestCursor(t *testing.T) {
 		t.Fatal("filterHash ignores part boundaries")
 	}
 }
+
+// b64 is base64url without padding, as encode writes.
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func TestConfigValidate(t *testing.T) {
 	if err := DefaultConfig().Validate(); err != nil {

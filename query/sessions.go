@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
@@ -74,7 +76,9 @@ func (s *Service) ListSessions(ctx context.Context, req *queryv1.ListSessionsReq
 
 // ListSessionEvents lists the events of one of the caller's sessions in the
 // request's range, oldest first (by event time, then event id), one per
-// event id, optionally only those of one MCP method.
+// event id, optionally only those of one MCP method. A session the caller's
+// tenant has no event of, at any time, is NOT_FOUND; a known session with
+// nothing in the range or of the method is an empty page.
 func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessionEventsRequest) (_ *queryv1.ListSessionEventsResponse, err error) {
 	const method = "ListSessionEvents"
 	defer func(start time.Time) { s.observe(method, start, err) }(time.Now())
@@ -88,8 +92,10 @@ func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessio
 	}
 	tenant, size := lr.tenant, lr.size
 	resp := &queryv1.ListSessionEventsResponse{}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
+	defer cancel()
 	if lr.r.empty() {
-		return resp, nil
+		return resp, s.sessionExists(ctx, method, tenant, req.GetSessionId())
 	}
 
 	// Phase one: the page's keys, from the light columns only.
@@ -102,8 +108,6 @@ func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessio
 	}
 	st.add(sessionEventKeysTailSQL, size+1)
 
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.QueryTimeout)
-	defer cancel()
 	keys, err := s.keys(ctx, st)
 	if err != nil {
 		return nil, s.storageError(ctx, method, err)
@@ -113,7 +117,7 @@ func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessio
 		resp.NextPageToken = cursor{T: keys[size-1].T, ID: keys[size-1].ID, Q: lr.q}.encode()
 	}
 	if len(keys) == 0 {
-		return resp, nil
+		return resp, s.sessionExists(ctx, method, tenant, req.GetSessionId())
 	}
 
 	// Phase two: those events' payloads, by primary key range.
@@ -134,6 +138,27 @@ func (s *Service) ListSessionEvents(ctx context.Context, req *queryv1.ListSessio
 			slog.Int("keys", len(keys)), slog.Int("events", len(resp.Events)))
 	}
 	return resp, nil
+}
+
+// sessionExists returns nil when the tenant has any event of the session,
+// at any time, and NOT_FOUND naming it when it has none; an empty page alone
+// cannot tell an unknown session from a quiet range. It reads by the
+// primary key prefix (tenant_id, session_id) with no time filter, one row at
+// most.
+func (s *Service) sessionExists(ctx context.Context, method, tenant, session string) error {
+	rows, err := s.conn.Query(ctx, sessionExistsSQL, tenant, session)
+	if err != nil {
+		return s.storageError(ctx, method, err)
+	}
+	defer rows.Close()
+	found := rows.Next()
+	if err := rows.Err(); err != nil {
+		return s.storageError(ctx, method, err)
+	}
+	if !found {
+		return status.Errorf(codes.NotFound, "session %q not found", session)
+	}
+	return nil
 }
 
 // keys runs a statement selecting (id, time_unix_nano) rows.

@@ -33,6 +33,10 @@ const (
 	ascAfterSQL               = ` AND (time_unix_nano > ? OR (time_unix_nano = ? AND event_id > ?))`
 	sessionEventKeysTailSQL   = ` ORDER BY time_unix_nano, event_id LIMIT 1 BY event_id LIMIT ?`
 
+	// sessionExistsSQL tells an unknown session from an empty page, by the
+	// primary key prefix and without a time filter.
+	sessionExistsSQL = `SELECT 1 FROM events WHERE tenant_id = ? AND session_id = ? LIMIT 1`
+
 	sessionEventPayloadsSQL = `SELECT event_id, time_unix_nano, payload FROM events` +
 		` WHERE tenant_id = ? AND session_id = ? AND time_unix_nano >= ? AND time_unix_nano <= ? AND event_id IN ?` +
 		` ORDER BY time_unix_nano, event_id LIMIT 1 BY event_id`

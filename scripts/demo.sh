@@ -5,7 +5,9 @@
 #   2. waits for GET /healthz on the REST address (bounded);
 #   3. runs `mcpdemo run`: benign and attack MCP sessions through
 #      `mcpaudit tap`, then waits for and prints the alerts;
-#   4. stops `up` with SIGTERM and waits for it (always, via a trap).
+#   4. stops `up` with SIGTERM and waits for it (via a trap), unless
+#      DEMO_KEEP_RUNNING=1 and the demo passed: then `up` keeps running so
+#      the URLs mcpdemo printed work, and the script says how to stop it.
 # Exit status is mcpdemo's: non-zero when an expected alert is missing or a
 # benign session raised one.
 #
@@ -20,6 +22,8 @@
 #   DEMO_HTTP_ADDR             REST/health address (default 127.0.0.1:7080)
 #   DEMO_START_TIMEOUT         seconds to wait for /healthz (default 60)
 #   DEMO_ALERT_TIMEOUT         how long mcpdemo waits for alerts (default 45s)
+#   DEMO_KEEP_RUNNING          1: leave `mcpaudit up` running after a passing
+#                              demo (its pid in DATA_DIR/up.pid)
 #   MCPAUDIT_NPM_PREFIX        npm prefix of the reference servers (default .tmp/npm)
 set -euo pipefail
 
@@ -33,6 +37,7 @@ grpc_addr="${DEMO_GRPC_ADDR:-127.0.0.1:7070}"
 http_addr="${DEMO_HTTP_ADDR:-127.0.0.1:7080}"
 start_timeout="${DEMO_START_TIMEOUT:-60}"
 alert_timeout="${DEMO_ALERT_TIMEOUT:-45s}"
+keep_running="${DEMO_KEEP_RUNNING:-0}"
 export MCPAUDIT_NPM_PREFIX="${MCPAUDIT_NPM_PREFIX:-$root/.tmp/npm}"
 
 die() { echo "demo: $*" >&2; exit 1; }
@@ -60,6 +65,12 @@ up_pid=""
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
+	if [[ $status -eq 0 && "$keep_running" == 1 && -n "$up_pid" ]] && kill -0 "$up_pid" 2>/dev/null; then
+		echo "$up_pid" >"$data_dir/up.pid"
+		echo "demo: mcpaudit up keeps running (pid $up_pid, log $log): the curl commands above work now."
+		echo "demo: stop it with: kill $up_pid"
+		exit 0
+	fi
 	if [[ -n "$up_pid" ]] && kill -0 "$up_pid" 2>/dev/null; then
 		echo "demo: stopping mcpaudit up (pid $up_pid)"
 		kill -TERM "$up_pid" 2>/dev/null || true
@@ -107,3 +118,8 @@ timeout --signal=TERM --kill-after=10s 90s \
 	--timeout "$alert_timeout" \
 	--work-dir "$data_dir/scenarios"
 echo "demo: done; mcpaudit up's log is $log"
+if [[ "$keep_running" != 1 ]]; then
+	echo "demo: mcpaudit up stops now, so the curl commands above need it running again; start it on the same"
+	echo "demo: data (kept until the next demo) with: $mcpaudit up --data-dir $data_dir --grpc-addr $grpc_addr --http-addr $http_addr"
+	echo "demo: or run the demo with DEMO_KEEP_RUNNING=1 (make demo DEMO_KEEP_RUNNING=1) to leave it running."
+fi

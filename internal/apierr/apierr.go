@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -21,9 +22,20 @@ import (
 )
 
 // InvalidArgument returns an INVALID_ARGUMENT status naming field (a path in
-// the request such as `events[3].session.id`) with a google.rpc.BadRequest
-// detail, so both gRPC and REST callers can tell which field was wrong.
+// the request such as `events[3].session.id`, or a query parameter) with a
+// google.rpc.BadRequest detail, so both gRPC and REST callers can tell which
+// field was wrong. An empty field means the request as a whole (a body that
+// is not one JSON document, say): the status then has the description as
+// its message and no field violation.
+//
+// Both strings are made valid UTF-8 (invalid bytes become U+FFFD), as a
+// status detail must be: a field named by a hostile caller may not be.
 func InvalidArgument(field, description string) error {
+	field = strings.ToValidUTF8(field, "\uFFFD")
+	description = strings.ToValidUTF8(description, "\uFFFD")
+	if field == "" {
+		return status.Error(codes.InvalidArgument, description)
+	}
 	st := status.New(codes.InvalidArgument, fmt.Sprintf("%s: %s", field, description))
 	if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field, Description: description}}}); err == nil {
 		return d.Err()
@@ -57,17 +69,24 @@ type FieldError struct {
 	Detail string `json:"detail"`
 }
 
+// Realm is the realm of the bearer challenge sent with 401 responses.
+const Realm = "mcpaudit"
+
 // HTTPErrorHandler writes err as application/problem+json with the HTTP status
-// grpc-gateway maps its gRPC code to. It satisfies runtime.ErrorHandlerFunc.
-func HTTPErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, _ *http.Request, err error) {
+// grpc-gateway maps its gRPC code to. It satisfies runtime.ErrorHandlerFunc;
+// mux, marshaler and r may be nil (r is read only for its Authorization
+// header). An UNAUTHENTICATED status (401) carries the bearer challenge of
+// RFC 6750, section 3: `WWW-Authenticate: Bearer realm="mcpaudit"`, with
+// `error="invalid_token"` when the request sent a credential that was
+// refused. A google.rpc.RetryInfo detail becomes Retry-After (seconds,
+// rounded up).
+func HTTPErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	st := status.Convert(err)
 	httpStatus := runtime.HTTPStatusFromCode(st.Code())
 	p := Problem{
-		Type:   "about:blank",
-		Title:  http.StatusText(httpStatus),
 		Status: httpStatus,
 		Detail: st.Message(),
-		Code:   codeName(st.Code()),
+		Code:   CodeName(st.Code()),
 	}
 	for _, d := range st.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {
@@ -79,9 +98,34 @@ func HTTPErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshale
 	if ri, ok := retryInfo(st); ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(ri.GetRetryDelay().AsDuration().Seconds()+0.999)))
 	}
+	if st.Code() == codes.Unauthenticated {
+		challenge := `Bearer realm="` + Realm + `"`
+		if r != nil && r.Header.Get("Authorization") != "" {
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
+	WriteProblem(w, p)
+}
+
+// WriteProblem writes p as application/problem+json with status p.Status,
+// for the statuses that have no gRPC code of their own (405, 413, 415) and
+// for endpoints outside grpc-gateway. An empty Type becomes "about:blank" and
+// an empty Title the status text (RFC 9457, section 4.2.1). Headers already
+// set on w (Allow, WWW-Authenticate) are kept.
+func WriteProblem(w http.ResponseWriter, p Problem) {
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(httpStatus)
-	_ = json.NewEncoder(w).Encode(p)
+	w.Header().Del("Content-Length")
+	w.WriteHeader(p.Status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // problem+json is not HTML: keep '&' and '<' readable
+	_ = enc.Encode(p)
 }
 
 // Unavailable returns an UNAVAILABLE status advising the client to retry after
@@ -103,8 +147,9 @@ func retryInfo(st *status.Status) (*errdetails.RetryInfo, bool) {
 	return nil, false
 }
 
-// codeName returns the canonical upper-case name of c ("INVALID_ARGUMENT").
-func codeName(c codes.Code) string {
+// CodeName returns the canonical upper-case name of c ("INVALID_ARGUMENT"),
+// as google.rpc.Code spells it and Problem.Code carries it.
+func CodeName(c codes.Code) string {
 	if n, ok := codeNames[c]; ok {
 		return n
 	}

@@ -49,3 +49,46 @@ func TestHTTPErrorHandler(t *testing.T) {
 		})
 	}
 }
+
+// TestBearerChallenge checks the RFC 6750 challenge on 401: the realm alone
+// when no credential was sent, error="invalid_token" when one was refused,
+// and no challenge on other statuses.
+func TestBearerChallenge(t *testing.T) {
+	tests := []struct {
+		name          string
+		authorization string
+		err           error
+		want          string
+	}{
+		{"no credential", "", status.Error(codes.Unauthenticated, "missing bearer token"), `Bearer realm="mcpaudit"`},
+		{"refused credential", "Bearer nope", status.Error(codes.Unauthenticated, "invalid bearer token"), `Bearer realm="mcpaudit", error="invalid_token"`},
+		{"not a 401", "Bearer nope", status.Error(codes.PermissionDenied, "no"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/v1/alerts", nil)
+			if tt.authorization != "" {
+				req.Header.Set("Authorization", tt.authorization)
+			}
+			rec := httptest.NewRecorder()
+			HTTPErrorHandler(t.Context(), nil, nil, rec, req, tt.err)
+			if got := rec.Header().Get("WWW-Authenticate"); got != tt.want {
+				t.Fatalf("WWW-Authenticate %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestInvalidArgumentWholeRequest checks that an empty field gives a status
+// without a field violation, so no caller sees an empty field name.
+func TestInvalidArgumentWholeRequest(t *testing.T) {
+	rec := httptest.NewRecorder()
+	HTTPErrorHandler(t.Context(), nil, nil, rec, httptest.NewRequest("POST", "/v1/x", nil), InvalidArgument("", "request: not JSON"))
+	var p Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusBadRequest || p.Detail != "request: not JSON" || len(p.Errors) != 0 {
+		t.Fatalf("status %d, problem %+v", rec.Code, p)
+	}
+}

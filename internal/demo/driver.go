@@ -441,7 +441,7 @@ func (r *Report) Print(out io.Writer, q *QueryClient) {
 			fmt.Fprintf(out, "   ✗ MISSING %s\n", m)
 		}
 		if sr.SessionID != "" {
-			fmt.Fprintf(out, "   curl -s '%s'\n", q.SessionEventsURL(sr.SessionID))
+			fmt.Fprintf(out, "   curl -s '%s'\n", q.SessionEventsURL(sr.SessionID, r.Start))
 		}
 		fmt.Fprintln(out)
 	}
@@ -455,7 +455,7 @@ func (r *Report) Print(out io.Writer, q *QueryClient) {
 	if r.PollErr != nil {
 		fmt.Fprintf(out, "last query API error: %v\n\n", r.PollErr)
 	}
-	fmt.Fprintln(out, "where to look:")
+	fmt.Fprintln(out, "where to look (while mcpaudit up runs: `make demo` stops it at the end unless DEMO_KEEP_RUNNING=1):")
 	fmt.Fprintf(out, "   curl -s '%s'\n", q.AlertsURL(r.Start))
 	fmt.Fprintf(out, "   curl -s '%s'\n", q.url("/v1/sessions", listParams(r.Start, "")))
 	for _, sr := range r.Scenarios {

@@ -91,9 +91,14 @@ func (q *QueryClient) AlertsURL(since time.Time) string {
 	return q.url("/v1/alerts", listParams(since, ""))
 }
 
-// SessionEventsURL is the REST URL listing a session's tools/call events.
-func (q *QueryClient) SessionEventsURL(sessionID string) string {
-	return q.url("/v1/sessions/"+url.PathEscape(sessionID)+"/events", url.Values{"method": {"tools/call"}})
+// SessionEventsURL is the REST URL listing a session's tools/call events
+// since a time (so the link still works after the default 24 hours).
+func (q *QueryClient) SessionEventsURL(sessionID string, since time.Time) string {
+	v := url.Values{"method": {"tools/call"}}
+	if !since.IsZero() {
+		v.Set("start_time", since.UTC().Format(time.RFC3339Nano))
+	}
+	return q.url("/v1/sessions/"+url.PathEscape(sessionID)+"/events", v)
 }
 
 // AlertURL is the REST URL of one alert with its events.

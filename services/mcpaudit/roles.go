@@ -14,29 +14,76 @@ import (
 	"github.com/mcpaudit/mcpaudit/services/mcpaudit/app"
 )
 
+// roleFlags says which flags a role subcommand takes: the settings the
+// roles it runs use, and no others, so `-h` shows what matters for it.
+type roleFlags struct {
+	// api: --auth-token (ingest, query: the roles with an API). Every role
+	// takes --grpc-addr and --http-addr: each serves gRPC health,
+	// /healthz, /readyz and /metrics.
+	api bool
+	// kafka: --kafka-brokers (ingest, detect, store; up).
+	kafka bool
+	// clickhouse: --clickhouse-addr (store, query; up).
+	clickhouse bool
+	// local: --data-dir and --clickhouse-binary (up only).
+	local bool
+	// rules: --rules (detect).
+	rules bool
+}
+
+// flagsFor returns the flags of a subcommand running roles.
+func flagsFor(r app.Roles) roleFlags {
+	return roleFlags{
+		api:        r.Ingest || r.Query,
+		kafka:      r.AllInOne || r.Ingest || r.Detect || r.Store,
+		clickhouse: r.AllInOne || r.Store || r.Query,
+		local:      r.AllInOne,
+		rules:      r.Detect,
+	}
+}
+
 // roleCommand returns the run function of a pipeline subcommand running
 // roles. Flags override the config file, which overrides the defaults;
 // MCPAUDIT_KAFKA_BROKERS and MCPAUDIT_CLICKHOUSE_ADDR are read when the flags
-// are not given.
+// are not given (and only by the roles that use them).
 func roleCommand(name string, roles app.Roles) func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		has := flagsFor(roles)
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
+		fs.Usage = func() {
+			fmt.Fprintf(stderr, "Usage: mcpaudit %s [FLAGS]\n\nFlags:\n", name)
+			fs.PrintDefaults()
+		}
 		var (
-			configPath = fs.String("config", "", "YAML config `file` (see README, Configuration)")
-			verify     = fs.Bool("verify-config", false, "validate the configuration and exit without starting")
-			dataDir    = fs.String("data-dir", "", "`dir` for the embedded broker's and local ClickHouse's data (up only)")
-			grpcAddr   = fs.String("grpc-addr", "", "gRPC listen `address` (default 127.0.0.1:7070)")
-			httpAddr   = fs.String("http-addr", "", "REST, /healthz and /metrics listen `address` (default 127.0.0.1:7080)")
-			brokers    = fs.String("kafka-brokers", os.Getenv("MCPAUDIT_KAFKA_BROKERS"), "comma-separated Kafka bootstrap `brokers`; unset with up starts the embedded broker")
-			chAddr     = fs.String("clickhouse-addr", os.Getenv("MCPAUDIT_CLICKHOUSE_ADDR"), "comma-separated ClickHouse native-protocol `addresses`; unset with up starts a local server")
-			chBinary   = fs.String("clickhouse-binary", "", "clickhouse-server `path` for up's local server (default: looked up)")
-			logLevel   = fs.String("log-level", "", "debug, info, warn or error (default info)")
-			tokens     multiFlag
-			rules      multiFlag
+			configPath                                             = fs.String("config", "", "YAML config `file` (see README, Configuration)")
+			verify                                                 = fs.Bool("verify-config", false, "check the configuration and exit without starting")
+			logLevel                                               = fs.String("log-level", "", "debug, info, warn or error (default info)")
+			dataDir, grpcAddr, httpAddr, brokers, chAddr, chBinary *string
+			tokens, rules                                          multiFlag
 		)
-		fs.Var(&tokens, "auth-token", "accept bearer token TOKEN for TENANT, as `TENANT=TOKEN` (repeatable; the token is kept only as its SHA-256)")
-		if roles.Detect {
+		str := func(on bool, name, value, usage string) *string {
+			if !on {
+				return new(string)
+			}
+			return fs.String(name, value, usage)
+		}
+		dataDir = str(has.local, "data-dir", "", "`dir` for the embedded broker's and the local ClickHouse server's data")
+		chBinary = str(has.local, "clickhouse-binary", "", "clickhouse-server `path` for the local server (default: looked up)")
+		grpcAddr = fs.String("grpc-addr", "", "gRPC listen `address` (default 127.0.0.1:7070)")
+		httpAddr = fs.String("http-addr", "", "REST, /healthz, /readyz and /metrics listen `address` (default 127.0.0.1:7080)")
+		kafkaHelp := "comma-separated Kafka bootstrap `brokers` (env MCPAUDIT_KAFKA_BROKERS)"
+		chHelp := "comma-separated ClickHouse native-protocol `addresses` (env MCPAUDIT_CLICKHOUSE_ADDR)"
+		if has.local {
+			kafkaHelp += "; unset starts the embedded broker"
+			chHelp += "; unset starts a local server"
+		}
+		brokers = str(has.kafka, "kafka-brokers", "", kafkaHelp)
+		chAddr = str(has.clickhouse, "clickhouse-addr", "", chHelp)
+		if has.api {
+			fs.Var(&tokens, "auth-token", "accept bearer token TOKEN for TENANT, as `TENANT=TOKEN` (repeatable; the token is kept only as its SHA-256)")
+		}
+		if has.rules {
 			fs.Var(&rules, "rules", "extra rule `dir` loaded after the built-in pack (repeatable)")
 		}
 		if err := fs.Parse(args); err != nil {
@@ -48,6 +95,12 @@ func roleCommand(name string, roles app.Roles) func(ctx context.Context, args []
 		if fs.NArg() > 0 {
 			fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 			return errUsage
+		}
+		if has.kafka && *brokers == "" {
+			*brokers = os.Getenv("MCPAUDIT_KAFKA_BROKERS")
+		}
+		if has.clickhouse && *chAddr == "" {
+			*chAddr = os.Getenv("MCPAUDIT_CLICKHOUSE_ADDR")
 		}
 		cfg := app.DefaultConfig()
 		if *configPath != "" {
@@ -82,16 +135,25 @@ func roleCommand(name string, roles app.Roles) func(ctx context.Context, args []
 			cfg.Auth.Tokens = append(cfg.Auth.Tokens, tok)
 		}
 		cfg.Detect.RuleDirs = append(cfg.Detect.RuleDirs, rules...)
-		if err := cfg.Validate(roles); err != nil {
-			return fmt.Errorf("invalid configuration: %w", err)
-		}
 		if *verify {
+			if err := verifyConfig(cfg, roles); err != nil {
+				return fmt.Errorf("invalid configuration: %w", err)
+			}
 			fmt.Fprintln(stdout, "configuration ok")
 			return nil
+		}
+		if err := cfg.Validate(roles); err != nil {
+			return fmt.Errorf("invalid configuration: %w", err)
 		}
 		logger := newLogger(stderr, cfg.LogLevel)
 		return app.Run(ctx, cfg, roles, nil, stdout, logger)
 	}
+}
+
+// verifyConfig is what --verify-config runs: everything a start would
+// check, without starting (app.Verify).
+func verifyConfig(cfg app.Config, roles app.Roles) error {
+	return app.Verify(cfg, roles)
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,15 +36,22 @@ func TestRolesAlone(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 
-	common := []string{
-		"--kafka-brokers", strings.Join(broker.Brokers(), ","),
-		"--clickhouse-addr", chAddr,
-		"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
-		"--auth-token", "acme=s3cret-ingest", "--auth-token", "acme=s3cret-query",
+	// Each role gets the flags of what it uses: query no Kafka, ingest
+	// and detect no ClickHouse, only the API roles tokens. Every role
+	// listens (health, readiness, metrics).
+	listen := []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}
+	kafkaFlag := []string{"--kafka-brokers", strings.Join(broker.Brokers(), ",")}
+	chFlag := []string{"--clickhouse-addr", chAddr}
+	tokenFlags := []string{"--auth-token", "acme=s3cret-ingest", "--auth-token", "acme=s3cret-query"}
+	args := map[string][]string{
+		"store":  slices.Concat(listen, kafkaFlag, chFlag),
+		"detect": slices.Concat(listen, kafkaFlag),
+		"ingest": slices.Concat(listen, kafkaFlag, tokenFlags),
+		"query":  slices.Concat(listen, chFlag, tokenFlags),
 	}
 	var procs []*upProcess
 	for _, role := range []string{"store", "detect", "ingest", "query"} {
-		procs = append(procs, startProcess(t, ctx, mcpauditBin, append([]string{role}, common...)...))
+		procs = append(procs, startProcess(t, ctx, mcpauditBin, append([]string{role}, args[role]...)...))
 	}
 	ingestP, queryP := procs[2], procs[3]
 

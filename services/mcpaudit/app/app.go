@@ -279,7 +279,7 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 	}
 	// Every role serves /healthz, /readyz and /metrics; ingest and query
 	// also their APIs.
-	srv, err := newAPIServer(ctx, cfg.GRPCAddr, cfg.HTTPAddr, apis, reg, checker.Handler(), logger)
+	srv, err := newAPIServer(ctx, cfg, apis, reg, checker.Handler(), logger)
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,9 @@ type Config struct {
 	// HTTPAddr is where the REST APIs, /healthz and /metrics listen. Default
 	// 127.0.0.1:7080.
 	HTTPAddr string `yaml:"http_addr"`
+	// Server bounds the gRPC and HTTP listeners (timeouts, connection cap)
+	// and turns on TLS.
+	Server ServerConfig `yaml:"server"`
 	// ShutdownTimeout bounds the drain of in-flight work on SIGINT/SIGTERM.
 	// Default 15s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
@@ -105,6 +108,7 @@ func DefaultConfig() Config {
 	return Config{
 		GRPCAddr:        "127.0.0.1:7070",
 		HTTPAddr:        "127.0.0.1:7080",
+		Server:          DefaultServerConfig(),
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		Kafka:           KafkaConfig{Partitions: 6, ReplicationFactor: 1},
@@ -203,6 +207,13 @@ func (c Config) problems(r Roles) []error {
 	if r.Ingest || r.Query {
 		add(c.Auth.Validate())
 	}
+	// Every role serves /healthz, /readyz and /metrics, so every role has
+	// listeners to bound.
+	var queryTimeout time.Duration
+	if r.Query {
+		queryTimeout = c.Query.QueryTimeout
+	}
+	add(c.Server.Validate(queryTimeout))
 	checks := []struct {
 		on  bool
 		err func() error

@@ -10,6 +10,7 @@
 package ingestv1
 
 import (
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	v1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -265,7 +266,7 @@ var File_mcpaudit_ingest_v1_ingest_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_ingest_v1_ingest_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmcpaudit/ingest/v1/ingest.proto\x12\x12mcpaudit.ingest.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1dmcpaudit/event/v1/event.proto\"A\n" +
+	"\x1fmcpaudit/ingest/v1/ingest.proto\x12\x12mcpaudit.ingest.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1dmcpaudit/event/v1/event.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"A\n" +
 	"\rExportRequest\x120\n" +
 	"\x06events\x18\x01 \x03(\v2\x18.mcpaudit.event.v1.EventR\x06events\"\xa7\x01\n" +
 	"\x0eExportResponse\x12%\n" +
@@ -280,7 +281,15 @@ const file_mcpaudit_ingest_v1_ingest_proto_rawDesc = "" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription2~\n" +
 	"\rIngestService\x12m\n" +
-	"\x06Export\x12!.mcpaudit.ingest.v1.ExportRequest\x1a\".mcpaudit.ingest.v1.ExportResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/events:exportB@Z>github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1;ingestv1b\x06proto3"
+	"\x06Export\x12!.mcpaudit.ingest.v1.ExportRequest\x1a\".mcpaudit.ingest.v1.ExportResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/events:exportB\xc7\a\x92A\x83\a\x12\x8e\x02\n" +
+	"\fmcpaudit API\x12\xf9\x01Audit and threat-detection pipeline for MCP traffic: IngestService receives events, QueryService reads alerts, sessions and events. Every call is scoped to the caller's tenant. Errors are RFC 9457 application/problem+json naming the offending field.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonR\xfa\x02\n" +
+	"\adefault\x12\xee\x02\n" +
+	"\xeb\x02An error, as RFC 9457 application/problem+json: {type, title, status, detail, code (the gRPC code name), errors: [{field, detail}]}. 400 names the offending field (events[0].session.transport) or query parameter; 401 carries WWW-Authenticate: Bearer realm=\"mcpaudit\"; 405 carries Allow; 413 body too large; 415 not application/json; 503 and 429 carry Retry-After.Z\xbc\x01\n" +
+	"\xb9\x01\n" +
+	"\x06bearer\x12\xae\x01\b\x02\x12\x98\x01A bearer token (RFC 6750): `Authorization: Bearer TOKEN`. Tokens map to tenants (auth.tokens); with none configured the API is open as tenant `default`.\x1a\rAuthorization \x02b\f\n" +
+	"\n" +
+	"\n" +
+	"\x06bearer\x12\x00Z>github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1;ingestv1b\x06proto3"
 
 var (
 	file_mcpaudit_ingest_v1_ingest_proto_rawDescOnce sync.Once
