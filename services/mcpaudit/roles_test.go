@@ -95,6 +95,9 @@ func TestRolesAlone(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	if len(alerts.Alerts) != 1 {
+		for i, role := range []string{"store", "detect", "ingest", "query"} {
+			t.Logf("mcpaudit %s log:\n%s", role, procs[i].log())
+		}
 		t.Fatalf("got %d alerts, want 1: %+v", len(alerts.Alerts), alerts.Alerts)
 	}
 	a := alerts.Alerts[0]

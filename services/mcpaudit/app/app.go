@@ -247,7 +247,9 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 			return err
 		}
 		logger.Info("detection rules loaded", "rules", len(rules))
-		runners = append(runners, runner{"detect", svc.Run})
+		// A consumer group joined before its topic exists may wait long for
+		// the assignment: consume once the topics are there.
+		runners = append(runners, runner{"detect", after(svc.Run, topicsReady)})
 	}
 	if roles.Store {
 		svc, err := store.New(cfg.Store, conn, newReader(kafka.TopicEvents, cfg.Store.EventsGroup),
@@ -255,15 +257,8 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		if err != nil {
 			return err
 		}
-		runners = append(runners, runner{"store", func(ctx context.Context) error {
-			// Consume only into a migrated schema.
-			select {
-			case <-schemaReady.done:
-			case <-ctx.Done():
-				return nil
-			}
-			return svc.Run(ctx)
-		}})
+		// Consume only from existing topics into a migrated schema.
+		runners = append(runners, runner{"store", after(svc.Run, topicsReady, schemaReady)})
 	}
 	if roles.Query {
 		svc, err := query.New(cfg.Query, conn, authn, logger.With("role", "query"), reg)
@@ -395,6 +390,21 @@ func (r *readiness) fail(err error) {
 }
 
 func (r *readiness) succeed() { r.once.Do(func() { close(r.done) }) }
+
+// after returns run, started only once every step succeeded; it returns nil
+// without running when ctx ends first.
+func after(run func(context.Context) error, steps ...*readiness) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for _, st := range steps {
+			select {
+			case <-st.done:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return run(ctx)
+	}
+}
 
 // logOnlyError shows public to readiness and err to the log.
 type logOnlyError struct {

@@ -15,8 +15,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/mcpaudit/mcpaudit/ingest"
-	"github.com/mcpaudit/mcpaudit/internal/health"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
+	"github.com/mcpaudit/mcpaudit/internal/health"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
 	"github.com/mcpaudit/mcpaudit/internal/localch/localchtest"
 	"github.com/mcpaudit/mcpaudit/query"
