@@ -23,6 +23,7 @@ import (
 	"github.com/mcpaudit/mcpaudit/ingest/mcpwire"
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
@@ -321,7 +322,7 @@ func (s *Service) logRejected(tenant string, n int, rejected []*FieldError) {
 // in the event without indexes (`session.id`), `event` for the event itself.
 func violationLabel(field string) string {
 	if i := strings.IndexByte(field, '.'); i >= 0 {
-		return normalizePath(field[i+1:])
+		return fieldpath.Normalize(field[i+1:])
 	}
 	return "event"
 }

@@ -3,14 +3,13 @@ package ingest
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
@@ -88,9 +87,9 @@ func (v validator) checkEvent(ev *eventv1.Event) *FieldError {
 	if ev == nil {
 		return fieldErr("", "event required")
 	}
-	if hasUnknown(ev.ProtoReflect()) {
-		if fe := checkKnown("", ev.ProtoReflect()); fe != nil {
-			return fe
+	if fieldpath.HasUnknown(ev.ProtoReflect()) {
+		if p := fieldpath.CheckKnown("", ev.ProtoReflect(), false); p != nil {
+			return &FieldError{Field: p.Path, Reason: p.Desc}
 		}
 	}
 	if id := ev.GetEventId(); id != "" {
@@ -245,130 +244,6 @@ func parseEventID(id string) (string, error) {
 		return "", errors.New("the nil UUID is not a valid event id")
 	}
 	return u.String(), nil
-}
-
-// hasUnknown reports whether m, or a message within it, holds unknown fields
-// or enum numbers outside the schema. It builds no paths, so the common case
-// (nothing unknown) allocates nothing; checkKnown names the field.
-func hasUnknown(m protoreflect.Message) bool {
-	if len(m.GetUnknown()) > 0 {
-		return true
-	}
-	found := false
-	m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
-		switch {
-		case fd.IsList():
-			l := val.List()
-			for i := 0; i < l.Len() && !found; i++ {
-				found = valueHasUnknown(fd, l.Get(i))
-			}
-		case fd.IsMap():
-			val.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
-				found = valueHasUnknown(fd.MapValue(), mv)
-				return !found
-			})
-		default:
-			found = valueHasUnknown(fd, val)
-		}
-		return !found
-	})
-	return found
-}
-
-func valueHasUnknown(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
-	switch fd.Kind() {
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return hasUnknown(val.Message())
-	case protoreflect.EnumKind:
-		return fd.Enum().Values().ByNumber(val.Enum()) == nil
-	}
-	return false
-}
-
-// checkKnown walks m and refuses fields this collector does not know
-// (unknown field numbers, kept by protobuf as unknown bytes) and enum numbers
-// outside the schema, rather than writing or dropping them silently. path is
-// m's path relative to the event ("" for the event).
-func checkKnown(path string, m protoreflect.Message) *FieldError {
-	if raw := m.GetUnknown(); len(raw) > 0 {
-		return fieldErr(path, "unknown field (not in %s)", m.Descriptor().FullName())
-	}
-	var fe *FieldError
-	m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
-		p := joinPath(path, string(fd.Name()))
-		switch {
-		case fd.IsList():
-			l := val.List()
-			for i := 0; i < l.Len() && fe == nil; i++ {
-				fe = checkKnownValue(fmt.Sprintf("%s[%d]", p, i), fd, l.Get(i))
-			}
-		case fd.IsMap():
-			val.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				fe = checkKnownValue(fmt.Sprintf("%s[%q]", p, truncate(k.String(), 64)), fd.MapValue(), mv)
-				return fe == nil
-			})
-		default:
-			fe = checkKnownValue(p, fd, val)
-		}
-		return fe == nil
-	})
-	return fe
-}
-
-func checkKnownValue(path string, fd protoreflect.FieldDescriptor, val protoreflect.Value) *FieldError {
-	switch fd.Kind() {
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return checkKnown(path, val.Message())
-	case protoreflect.EnumKind:
-		if fd.Enum().Values().ByNumber(val.Enum()) == nil {
-			return fieldErr(path, "unknown %s value %d", fd.Enum().Name(), val.Enum())
-		}
-	}
-	return nil
-}
-
-// joinPath appends a field name to a path ("" is the root).
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// normalizePath drops list indexes and map keys from a field path
-// (`tool_list.tools[2].description` → `tool_list.tools.description`), for
-// metric labels whose values must come from a bounded set: the schema's
-// field names.
-func normalizePath(path string) string {
-	if !strings.ContainsRune(path, '[') {
-		return path
-	}
-	var b strings.Builder
-	b.Grow(len(path))
-	depth := 0
-	inQuote := false
-	for i := 0; i < len(path); i++ {
-		c := path[i]
-		switch {
-		case inQuote:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inQuote = false
-			}
-		case c == '[':
-			depth++
-		case c == ']' && depth > 0:
-			depth--
-		case depth > 0:
-			if c == '"' {
-				inQuote = true
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 func isLowerHex(s string, n int) bool {

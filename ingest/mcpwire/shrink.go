@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
@@ -182,7 +183,7 @@ func (l *shrinkLeaf) shrinkTo(n int) bool {
 func collectLeaves(m protoreflect.Message, path, field string, out []shrinkLeaf) []shrinkLeaf {
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		name := string(fd.Name())
-		p, f := joinPath(path, name), joinPath(field, name)
+		p, f := fieldpath.Join(path, name), fieldpath.Join(field, name)
 		if unshrinkable[f] {
 			return true
 		}
@@ -220,13 +221,6 @@ func collectLeaves(m protoreflect.Message, path, field string, out []shrinkLeaf)
 		return true
 	})
 	return out
-}
-
-func joinPath(prefix, name string) string {
-	if prefix == "" {
-		return name
-	}
-	return prefix + "." + name
 }
 
 func tierOf(field string) int {
@@ -296,7 +290,7 @@ type shrinkList struct {
 // message fields (not of messages inside lists) to out.
 func collectLists(m protoreflect.Message, field string, out []shrinkList) []shrinkList {
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		f := joinPath(field, string(fd.Name()))
+		f := fieldpath.Join(field, string(fd.Name()))
 		switch {
 		case unshrinkable[f]:
 		case fd.IsList():

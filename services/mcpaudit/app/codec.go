@@ -14,6 +14,8 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 )
 
 // recordingCodec is the gRPC server codec: grpc-go's proto codec, except
@@ -31,8 +33,10 @@ import (
 // INVALID_ARGUMENT. Every record is taken out by the interceptor of the call
 // that decoded it (unary) or by the RecvMsg wrapper (streams), so the table
 // holds only calls in flight. The interceptors also refuse, for every
-// request, fields and enum numbers this server's schema lacks (checkKnown),
-// which protobuf decodes without error.
+// request, fields and enum numbers this server's schema lacks
+// (fieldpath.CheckKnown), which protobuf decodes without error — in the
+// request message itself: the elements of a repeated field (the events of
+// an ExportRequest) are the service's to judge one by one.
 type recordingCodec struct {
 	inner encoding.CodecV2
 	bad   sync.Map // proto.Message -> *fieldProblem
@@ -66,7 +70,7 @@ func (c *recordingCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	buf := data.Materialize()
 	p := locateWire(buf, m.ProtoReflect().Descriptor(), "", 0)
 	if p == nil {
-		p = &fieldProblem{"", fmt.Sprintf("not a valid %s message: %v", m.ProtoReflect().Descriptor().FullName(), err)}
+		p = &fieldProblem{Path: "", Desc: fmt.Sprintf("not a valid %s message: %v", m.ProtoReflect().Descriptor().FullName(), err)}
 	}
 	proto.Reset(m)
 	c.bad.Store(v, p)
@@ -78,11 +82,11 @@ func (c *recordingCodec) Unmarshal(data mem.BufferSlice, v any) error {
 // decode record of req.
 func (c *recordingCodec) checkRequest(req any) error {
 	if p, ok := c.bad.LoadAndDelete(req); ok {
-		return p.(*fieldProblem).status()
+		return problemStatus(p.(*fieldProblem))
 	}
 	if m, ok := req.(proto.Message); ok {
-		if p := checkKnown("", m.ProtoReflect()); p != nil {
-			return p.status()
+		if p := fieldpath.CheckKnown("", m.ProtoReflect(), true); p != nil {
+			return problemStatus(p)
 		}
 	}
 	return nil
@@ -124,29 +128,29 @@ const maxWireDepth = 10000
 // deeper than the decoder allows. It returns nil when it finds none.
 func locateWire(b []byte, md protoreflect.MessageDescriptor, path string, depth int) *fieldProblem {
 	if depth > maxWireDepth {
-		return &fieldProblem{path, fmt.Sprintf("messages nested deeper than %d", maxWireDepth)}
+		return &fieldProblem{Path: path, Desc: fmt.Sprintf("messages nested deeper than %d", maxWireDepth)}
 	}
 	counts := map[protowire.Number]int{}
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			return &fieldProblem{path, fmt.Sprintf("malformed field tag: %v", protowire.ParseError(n))}
+			return &fieldProblem{Path: path, Desc: fmt.Sprintf("malformed field tag: %v", protowire.ParseError(n))}
 		}
 		b = b[n:]
 		fd := md.Fields().ByNumber(num)
-		fp := joinPath(path, fmt.Sprint(num))
+		fp := fieldpath.Join(path, fmt.Sprint(num))
 		if fd != nil {
-			fp = joinPath(path, string(fd.Name()))
+			fp = fieldpath.Join(path, string(fd.Name()))
 		}
 		vlen := protowire.ConsumeFieldValue(num, typ, b)
 		if vlen < 0 {
-			return &fieldProblem{fp, fmt.Sprintf("truncated or malformed value: %v", protowire.ParseError(vlen))}
+			return &fieldProblem{Path: fp, Desc: fmt.Sprintf("truncated or malformed value: %v", protowire.ParseError(vlen))}
 		}
 		val := b[:vlen]
 		b = b[vlen:]
 		if fd == nil || typ != protowire.BytesType {
 			// Unknown numbers and wire types that do not fit are kept as
-			// unknown fields by the decoder (checkKnown refuses them).
+			// unknown fields by the decoder (fieldpath.CheckKnown refuses them).
 			continue
 		}
 		payload, _ := protowire.ConsumeBytes(val)
@@ -154,11 +158,11 @@ func locateWire(b []byte, md protoreflect.MessageDescriptor, path string, depth 
 		counts[num]++
 		ep := fp
 		if fd.IsList() {
-			ep = indexPath(fp, i)
+			ep = fieldpath.Index(fp, i)
 		}
 		switch {
 		case fd.IsMap():
-			entry := indexPath(fp, i)
+			entry := fieldpath.Index(fp, i)
 			if p := locateWire(payload, fd.Message(), entry, depth+1); p != nil {
 				// Name the entry by its key, and a bad value by the entry
 				// itself: labels["env"], not labels[0].value.
@@ -167,7 +171,7 @@ func locateWire(b []byte, md protoreflect.MessageDescriptor, path string, depth 
 					if rest == ".value" {
 						rest = ""
 					}
-					p.Path = keyPath(fp, k) + rest
+					p.Path = fieldpath.Key(fp, k) + rest
 				}
 				return p
 			}
@@ -177,7 +181,7 @@ func locateWire(b []byte, md protoreflect.MessageDescriptor, path string, depth 
 			}
 		case fd.Kind() == protoreflect.StringKind:
 			if !utf8.Valid(payload) {
-				return &fieldProblem{ep, "invalid UTF-8 in a string field"}
+				return &fieldProblem{Path: ep, Desc: "invalid UTF-8 in a string field"}
 			}
 		case fd.IsList() && fd.Kind() != protoreflect.BytesKind:
 			if p := checkPacked(payload, fd, fp, i); p != nil {
@@ -201,7 +205,7 @@ func checkPacked(b []byte, fd protoreflect.FieldDescriptor, path string, first i
 			_, n = protowire.ConsumeVarint(b)
 		}
 		if n < 0 {
-			return &fieldProblem{indexPath(path, j), fmt.Sprintf("malformed packed element: %v", protowire.ParseError(n))}
+			return &fieldProblem{Path: fieldpath.Index(path, j), Desc: fmt.Sprintf("malformed packed element: %v", protowire.ParseError(n))}
 		}
 		b = b[n:]
 	}

@@ -129,6 +129,23 @@ func TestGRPCMalformedRequest(t *testing.T) {
 			}
 		})
 	}
+	// An event this schema cannot fully read costs only itself: the edge
+	// leaves the events of a batch to the collector, which judges each on
+	// its own (partial success).
+	t.Run("unknown field in one event of two", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		two := append(append([]byte{}, valid...), unknownNested...)
+		var resp ingestv1.ExportResponse
+		if err := cc.Invoke(ctx, ingestv1.IngestService_Export_FullMethodName, two, &resp, grpc.ForceCodec(rawCodec{})); err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		ps := resp.GetPartialSuccess()
+		if resp.GetAcceptedCount() != 1 || ps.GetRejectedEvents() != 1 || len(ps.GetFieldViolations()) != 1 ||
+			ps.GetFieldViolations()[0].GetField() != "events[1].session.77" {
+			t.Fatalf("accepted %d, partial success %v; want 1 accepted and events[1].session.77 rejected", resp.GetAcceptedCount(), ps)
+		}
+	})
 	t.Run("valid request", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()

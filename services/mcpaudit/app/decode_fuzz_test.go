@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
 
@@ -70,7 +71,7 @@ func FuzzJSONBody(f *testing.F) {
 		var doc json.RawMessage
 		single := dec.Decode(&doc) == nil && dec.InputOffset() == int64(len(trimmed))
 		ref := &ingestv1.ExportRequest{}
-		accepted := single && protojson.Unmarshal(doc, ref) == nil && checkKnown("", ref.ProtoReflect()) == nil
+		accepted := single && protojson.Unmarshal(doc, ref) == nil && fieldpath.CheckKnown("", ref.ProtoReflect(), true) == nil
 		if accepted != (err == nil) {
 			t.Fatalf("decodeJSON: %v; reference accepts: %v; body %q", err, accepted, data)
 		}
@@ -112,7 +113,7 @@ func FuzzGRPCRequest(f *testing.F) {
 		err := codec.checkRequest(m)
 		ref := &ingestv1.ExportRequest{}
 		decodes := proto.Unmarshal(data, ref) == nil
-		valid := decodes && checkKnown("", ref.ProtoReflect()) == nil
+		valid := decodes && fieldpath.CheckKnown("", ref.ProtoReflect(), true) == nil
 		if valid != (err == nil) {
 			t.Fatalf("check: %v; reference valid: %v; bytes %x", err, valid, data)
 		}

@@ -340,7 +340,7 @@ func (e *restEdge) errorHandler(ctx context.Context, mux *runtime.ServeMux, m ru
 			})
 			return
 		case errors.As(eb.err, &fp):
-			err = fp.status()
+			err = problemStatus(fp)
 		}
 	}
 	apierr.HTTPErrorHandler(ctx, mux, m, w, r, err)

@@ -3,117 +3,25 @@ package app
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
-	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/mcpaudit/mcpaudit/internal/apierr"
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 )
 
 // fieldProblem is a request field the API edge refuses, found before the
-// request reaches a service.
-type fieldProblem struct {
-	// Path is the field's path in the request with proto field names, list
-	// indexes and map keys (`events[0].session.transport`,
-	// `events[2].labels["env"]`); an unknown field number appears as its
-	// number (`events[0].99`). Empty means the request as a whole.
-	Path string
-	// Desc says what is wrong and what would be right.
-	Desc string
-}
+// request reaches a service (see fieldpath.Problem).
+type fieldProblem = fieldpath.Problem
 
-// Error returns "path: description".
-func (p *fieldProblem) Error() string {
-	if p.Path == "" {
-		return "request: " + p.Desc
-	}
-	return p.Path + ": " + p.Desc
-}
-
-// status returns the INVALID_ARGUMENT status callers get, with a
-// google.rpc.BadRequest violation naming Path.
-func (p *fieldProblem) status() error {
+// problemStatus returns the INVALID_ARGUMENT status callers get for p, with
+// a google.rpc.BadRequest violation naming its path.
+func problemStatus(p *fieldProblem) error {
 	if p.Path == "" {
 		return apierr.InvalidArgument("", "request: "+p.Desc)
 	}
 	return apierr.InvalidArgument(p.Path, p.Desc)
-}
-
-// joinPath appends a field name to a path.
-func joinPath(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// indexPath appends a list index to a path.
-func indexPath(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
-
-// keyPath appends a map key to a path.
-func keyPath(path, key string) string { return path + "[" + strconv.Quote(key) + "]" }
-
-// checkKnown returns the first field of m a newer or different schema put
-// there: unknown field numbers (kept by protobuf as unknown bytes, or a
-// known number with the wrong wire type) and enum numbers the enum does not
-// define. Both decode without error in protobuf and protojson, and would
-// otherwise be stored or dropped silently.
-func checkKnown(path string, m protoreflect.Message) *fieldProblem {
-	md := m.Descriptor()
-	if raw := m.GetUnknown(); len(raw) > 0 {
-		num, typ, n := protowire.ConsumeTag(raw)
-		if n < 0 {
-			return &fieldProblem{path, fmt.Sprintf("malformed unknown field data in %s", md.FullName())}
-		}
-		if fd := md.Fields().ByNumber(num); fd != nil {
-			return &fieldProblem{joinPath(path, string(fd.Name())), fmt.Sprintf("wire type %d does not fit a %s field", typ, kindName(fd))}
-		}
-		return &fieldProblem{joinPath(path, strconv.Itoa(int(num))), fmt.Sprintf("unknown field number %d: %s has no such field", num, md.FullName())}
-	}
-	var p *fieldProblem
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		fp := joinPath(path, string(fd.Name()))
-		switch {
-		case fd.IsList():
-			l := v.List()
-			for i := 0; i < l.Len() && p == nil; i++ {
-				p = checkKnownValue(indexPath(fp, i), fd, l.Get(i))
-			}
-		case fd.IsMap():
-			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				p = checkKnownValue(keyPath(fp, k.String()), fd.MapValue(), mv)
-				return p == nil
-			})
-		default:
-			p = checkKnownValue(fp, fd, v)
-		}
-		return p == nil
-	})
-	return p
-}
-
-func checkKnownValue(path string, fd protoreflect.FieldDescriptor, v protoreflect.Value) *fieldProblem {
-	switch fd.Kind() {
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return checkKnown(path, v.Message())
-	case protoreflect.EnumKind:
-		if fd.Enum().Values().ByNumber(v.Enum()) == nil {
-			return &fieldProblem{path, fmt.Sprintf("%d is not a %s value; %s", v.Enum(), fd.Enum().Name(), enumChoices(fd.Enum()))}
-		}
-	}
-	return nil
-}
-
-// enumChoices lists an enum's value names: "want one of A, B, C".
-func enumChoices(ed protoreflect.EnumDescriptor) string {
-	vals := ed.Values()
-	names := make([]string, vals.Len())
-	for i := range vals.Len() {
-		names[i] = string(vals.Get(i).Name())
-	}
-	return "want one of " + strings.Join(names, ", ")
 }
 
 // Examples used in the descriptions of well-known types.
@@ -132,7 +40,7 @@ func want(fd protoreflect.FieldDescriptor, param bool) string {
 	case protoreflect.BoolKind:
 		return "want true or false"
 	case protoreflect.EnumKind:
-		return enumChoices(fd.Enum())
+		return fieldpath.EnumChoices(fd.Enum())
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
 		return fmt.Sprintf("want an integer from %d to %d", math.MinInt32, math.MaxInt32)
 	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
@@ -165,18 +73,7 @@ func want(fd protoreflect.FieldDescriptor, param bool) string {
 		}
 		return "want a JSON object"
 	}
-	return "not a valid " + kindName(fd)
-}
-
-// kindName names a field's type as the .proto file spells it.
-func kindName(fd protoreflect.FieldDescriptor) string {
-	switch fd.Kind() {
-	case protoreflect.EnumKind:
-		return string(fd.Enum().FullName())
-	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return string(fd.Message().FullName())
-	}
-	return fd.Kind().String()
+	return "not a valid " + fieldpath.KindName(fd)
 }
 
 // wrappedField returns the value field of a google.protobuf wrapper type

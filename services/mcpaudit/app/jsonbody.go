@@ -17,6 +17,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 )
 
 // jsonMarshaler is the REST marshaler of the gateway. Responses are
@@ -88,18 +90,18 @@ func decodeJSON(b []byte, msg proto.Message) error {
 		if p := locateJSON(b, md); p != nil {
 			return p
 		}
-		return &fieldProblem{"", fmt.Sprintf("not JSON: %v", err)}
+		return &fieldProblem{Path: "", Desc: fmt.Sprintf("not JSON: %v", err)}
 	}
 	if off := dec.InputOffset(); off < int64(len(b)) {
-		return &fieldProblem{"", fmt.Sprintf("trailing data after the JSON document at byte %d; send exactly one JSON object", off)}
+		return &fieldProblem{Path: "", Desc: fmt.Sprintf("trailing data after the JSON document at byte %d; send exactly one JSON object", off)}
 	}
 	if err := (protojson.UnmarshalOptions{}).Unmarshal(doc, msg); err != nil {
 		if p := locateJSON(doc, md); p != nil {
 			return p
 		}
-		return &fieldProblem{"", fmt.Sprintf("not a valid %s: %v", md.FullName(), err)}
+		return &fieldProblem{Path: "", Desc: fmt.Sprintf("not a valid %s: %v", md.FullName(), err)}
 	}
-	if p := checkKnown("", msg.ProtoReflect()); p != nil {
+	if p := fieldpath.CheckKnown("", msg.ProtoReflect(), true); p != nil {
 		return p
 	}
 	return nil
@@ -132,9 +134,9 @@ func (w *jsonWalker) token(path string) (json.Token, []byte, *fieldProblem) {
 	tok, err := w.dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil, &fieldProblem{path, "the JSON document ends early"}
+			return nil, nil, &fieldProblem{Path: path, Desc: "the JSON document ends early"}
 		}
-		return nil, nil, &fieldProblem{path, fmt.Sprintf("malformed JSON at byte %d: %v", w.dec.InputOffset(), err)}
+		return nil, nil, &fieldProblem{Path: path, Desc: fmt.Sprintf("malformed JSON at byte %d: %v", w.dec.InputOffset(), err)}
 	}
 	return tok, w.b[start:w.dec.InputOffset()], nil
 }
@@ -143,7 +145,7 @@ func (w *jsonWalker) token(path string) (json.Token, []byte, *fieldProblem) {
 func (w *jsonWalker) skip(path string) *fieldProblem {
 	var v json.RawMessage
 	if err := w.dec.Decode(&v); err != nil {
-		return &fieldProblem{path, fmt.Sprintf("malformed JSON at byte %d: %v", w.dec.InputOffset(), err)}
+		return &fieldProblem{Path: path, Desc: fmt.Sprintf("malformed JSON at byte %d: %v", w.dec.InputOffset(), err)}
 	}
 	return nil
 }
@@ -152,7 +154,7 @@ func (w *jsonWalker) skip(path string) *fieldProblem {
 // is allowed below the top level (protojson reads it as unset).
 func (w *jsonWalker) message(path string, md protoreflect.MessageDescriptor, depth int) *fieldProblem {
 	if depth > maxJSONDepth {
-		return &fieldProblem{path, fmt.Sprintf("nested deeper than %d", maxJSONDepth)}
+		return &fieldProblem{Path: path, Desc: fmt.Sprintf("nested deeper than %d", maxJSONDepth)}
 	}
 	switch md.FullName() {
 	case "google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask":
@@ -171,7 +173,7 @@ func (w *jsonWalker) message(path string, md protoreflect.MessageDescriptor, dep
 		return nil
 	}
 	if tok != json.Delim('{') {
-		return &fieldProblem{path, fmt.Sprintf("want a JSON object (%s)", md.FullName())}
+		return &fieldProblem{Path: path, Desc: fmt.Sprintf("want a JSON object (%s)", md.FullName())}
 	}
 	seen := map[protoreflect.FieldNumber]bool{}
 	oneofs := map[protoreflect.FullName]string{}
@@ -182,23 +184,23 @@ func (w *jsonWalker) message(path string, md protoreflect.MessageDescriptor, dep
 		}
 		key, _ := ktok.(string)
 		if !utf8.Valid(raw) {
-			return &fieldProblem{path, "a field name is not valid UTF-8"}
+			return &fieldProblem{Path: path, Desc: "a field name is not valid UTF-8"}
 		}
 		fd := md.Fields().ByJSONName(key)
 		if fd == nil {
 			fd = md.Fields().ByTextName(key)
 		}
 		if fd == nil {
-			return &fieldProblem{joinPath(path, key), fmt.Sprintf("unknown field: %s has %s", md.FullName(), fieldNames(md))}
+			return &fieldProblem{Path: fieldpath.Join(path, key), Desc: fmt.Sprintf("unknown field: %s has %s", md.FullName(), fieldNames(md))}
 		}
-		fp := joinPath(path, string(fd.Name()))
+		fp := fieldpath.Join(path, string(fd.Name()))
 		if seen[fd.Number()] {
-			return &fieldProblem{fp, "given more than once"}
+			return &fieldProblem{Path: fp, Desc: "given more than once"}
 		}
 		seen[fd.Number()] = true
 		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
 			if other, ok := oneofs[od.FullName()]; ok {
-				return &fieldProblem{fp, fmt.Sprintf("%s is set already: only one field of %s may be set", other, od.Name())}
+				return &fieldProblem{Path: fp, Desc: fmt.Sprintf("%s is set already: only one field of %s may be set", other, od.Name())}
 			}
 			oneofs[od.FullName()] = string(fd.Name())
 		}
@@ -219,10 +221,10 @@ func (w *jsonWalker) field(path string, fd protoreflect.FieldDescriptor, depth i
 			return p
 		}
 		if tok != json.Delim('[') {
-			return &fieldProblem{path, "want a JSON array"}
+			return &fieldProblem{Path: path, Desc: "want a JSON array"}
 		}
 		for i := 0; w.dec.More(); i++ {
-			if p := w.single(indexPath(path, i), fd, depth); p != nil {
+			if p := w.single(fieldpath.Index(path, i), fd, depth); p != nil {
 				return p
 			}
 		}
@@ -234,7 +236,7 @@ func (w *jsonWalker) field(path string, fd protoreflect.FieldDescriptor, depth i
 			return p
 		}
 		if tok != json.Delim('{') {
-			return &fieldProblem{path, "want a JSON object"}
+			return &fieldProblem{Path: path, Desc: "want a JSON object"}
 		}
 		for w.dec.More() {
 			ktok, raw, p := w.token(path)
@@ -242,12 +244,12 @@ func (w *jsonWalker) field(path string, fd protoreflect.FieldDescriptor, depth i
 				return p
 			}
 			key, _ := ktok.(string)
-			kp := keyPath(path, key)
+			kp := fieldpath.Key(path, key)
 			if !utf8.Valid(raw) {
-				return &fieldProblem{path, "a map key is not valid UTF-8"}
+				return &fieldProblem{Path: path, Desc: "a map key is not valid UTF-8"}
 			}
 			if !validMapKey(fd.MapKey(), key) {
-				return &fieldProblem{kp, "map key: " + want(fd.MapKey(), false)}
+				return &fieldProblem{Path: kp, Desc: "map key: " + want(fd.MapKey(), false)}
 			}
 			if p := w.single(kp, fd.MapValue(), depth); p != nil {
 				return p
@@ -275,12 +277,12 @@ func (w *jsonWalker) scalar(path string, fd protoreflect.FieldDescriptor) *field
 		return p
 	}
 	if _, ok := tok.(json.Delim); ok { // an object or array where a scalar belongs
-		return &fieldProblem{path, want(fd, false)}
+		return &fieldProblem{Path: path, Desc: want(fd, false)}
 	}
 	if tok == nil {
 		return nil // null: the default value
 	}
-	bad := &fieldProblem{path, want(fd, false)}
+	bad := &fieldProblem{Path: path, Desc: want(fd, false)}
 	switch fd.Kind() {
 	case protoreflect.BoolKind:
 		if _, ok := tok.(bool); !ok {
@@ -291,7 +293,7 @@ func (w *jsonWalker) scalar(path string, fd protoreflect.FieldDescriptor) *field
 			return bad
 		}
 		if !utf8.Valid(raw) {
-			return &fieldProblem{path, "invalid UTF-8 in a string"}
+			return &fieldProblem{Path: path, Desc: "invalid UTF-8 in a string"}
 		}
 	case protoreflect.BytesKind:
 		s, ok := tok.(string)
@@ -371,19 +373,19 @@ func (w *jsonWalker) wellKnownString(path string, md protoreflect.MessageDescrip
 	switch md.FullName() {
 	case "google.protobuf.Timestamp":
 		if !ok {
-			return &fieldProblem{path, wantTimestamp}
+			return &fieldProblem{Path: path, Desc: wantTimestamp}
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil || t.Year() < 1 || t.Year() > 9999 {
-			return &fieldProblem{path, wantTimestamp}
+			return &fieldProblem{Path: path, Desc: wantTimestamp}
 		}
 	case "google.protobuf.Duration":
 		if !ok || !durationRe.MatchString(s) {
-			return &fieldProblem{path, wantJSONSeconds}
+			return &fieldProblem{Path: path, Desc: wantJSONSeconds}
 		}
 	default:
 		if !ok {
-			return &fieldProblem{path, "want a string of comma-separated field paths"}
+			return &fieldProblem{Path: path, Desc: "want a string of comma-separated field paths"}
 		}
 	}
 	return nil

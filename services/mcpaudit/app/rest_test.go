@@ -108,8 +108,8 @@ func TestRESTEdge(t *testing.T) {
 				if len(p.Errors) == 0 || p.Errors[0].Field != tt.wantField {
 					t.Fatalf("errors %+v (detail %q), want field %s", p.Errors, p.Detail, tt.wantField)
 				}
-				if !strings.HasPrefix(p.Detail, tt.wantField+": ") {
-					t.Errorf("detail %q does not start with the field", p.Detail)
+				if !strings.Contains(p.Detail, tt.wantField+": ") {
+					t.Errorf("detail %q does not name the field", p.Detail)
 				}
 			}
 			if tt.wantDetail != "" && !strings.Contains(p.Detail, tt.wantDetail) {
