@@ -52,6 +52,13 @@ func TestQueryClientPagesAndAuth(t *testing.T) {
 		}
 	}
 
+	t.Run("more pages than MaxPages is an error, not a short list", func(t *testing.T) {
+		short := &QueryClient{BaseURL: srv.URL, MaxPages: 1}
+		if got, err := short.ListAlerts(t.Context(), since); !errors.Is(err, ErrTooManyPages) || got != nil {
+			t.Errorf("ListAlerts = %d alerts, %v; want ErrTooManyPages", len(got), err)
+		}
+	})
+
 	t.Run("HTTP error carries status and body", func(t *testing.T) {
 		bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/problem+json")

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,8 +17,13 @@ import (
 	queryv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/query/v1"
 )
 
-// maxPages bounds how many pages one listing follows (1000 items each).
-const maxPages = 20
+// DefaultMaxPages is how many pages (of 1000 items) a listing follows when
+// QueryClient.MaxPages is 0.
+const DefaultMaxPages = 20
+
+// ErrTooManyPages is returned (wrapped) when a listing has more pages than
+// QueryClient.MaxPages: the items read so far are not the whole answer.
+var ErrTooManyPages = errors.New("more pages than the client follows")
 
 // QueryClient reads alerts and sessions from the mcpaudit REST query API
 // (grpc-gateway, protojson bodies). It is safe for concurrent use.
@@ -28,21 +34,46 @@ type QueryClient struct {
 	Token string
 	// HTTP is the client used; nil means one with a 10 s timeout.
 	HTTP *http.Client
+	// MaxPages bounds how many pages one listing follows; 0 means
+	// DefaultMaxPages.
+	MaxPages int
+}
+
+// page is a list response of the query API.
+type page interface {
+	proto.Message
+	GetNextPageToken() string
+}
+
+// list follows the pages of path with params, handing each response to
+// each. It fails with ErrTooManyPages past MaxPages pages.
+func list[R page](ctx context.Context, q *QueryClient, path string, params url.Values, newResp func() R, each func(R)) error {
+	maxPages := q.MaxPages
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPages
+	}
+	for range maxPages {
+		resp := newResp()
+		if err := q.get(ctx, path, params, resp); err != nil {
+			return err
+		}
+		each(resp)
+		token := resp.GetNextPageToken()
+		if token == "" {
+			return nil
+		}
+		params.Set("page_token", token)
+	}
+	return fmt.Errorf("%s: %w (%d pages of %s)", path, ErrTooManyPages, maxPages, params.Get("page_size"))
 }
 
 // ListAlerts returns every alert raised at or after since, following pages.
 func (q *QueryClient) ListAlerts(ctx context.Context, since time.Time) ([]*eventv1.Alert, error) {
 	var out []*eventv1.Alert
-	token := ""
-	for range maxPages {
-		var resp queryv1.ListAlertsResponse
-		if err := q.get(ctx, "/v1/alerts", listParams(since, token), &resp); err != nil {
-			return nil, fmt.Errorf("list alerts: %w", err)
-		}
-		out = append(out, resp.GetAlerts()...)
-		if token = resp.GetNextPageToken(); token == "" {
-			return out, nil
-		}
+	err := list(ctx, q, "/v1/alerts", listParams(since, ""), func() *queryv1.ListAlertsResponse { return &queryv1.ListAlertsResponse{} },
+		func(r *queryv1.ListAlertsResponse) { out = append(out, r.GetAlerts()...) })
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", err)
 	}
 	return out, nil
 }
@@ -50,16 +81,10 @@ func (q *QueryClient) ListAlerts(ctx context.Context, since time.Time) ([]*event
 // ListSessions returns every session active at or after since.
 func (q *QueryClient) ListSessions(ctx context.Context, since time.Time) ([]*queryv1.SessionSummary, error) {
 	var out []*queryv1.SessionSummary
-	token := ""
-	for range maxPages {
-		var resp queryv1.ListSessionsResponse
-		if err := q.get(ctx, "/v1/sessions", listParams(since, token), &resp); err != nil {
-			return nil, fmt.Errorf("list sessions: %w", err)
-		}
-		out = append(out, resp.GetSessions()...)
-		if token = resp.GetNextPageToken(); token == "" {
-			return out, nil
-		}
+	err := list(ctx, q, "/v1/sessions", listParams(since, ""), func() *queryv1.ListSessionsResponse { return &queryv1.ListSessionsResponse{} },
+		func(r *queryv1.ListSessionsResponse) { out = append(out, r.GetSessions()...) })
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
 	}
 	return out, nil
 }
@@ -67,21 +92,16 @@ func (q *QueryClient) ListSessions(ctx context.Context, since time.Time) ([]*que
 // ListSessionEvents returns the events of one session at or after since,
 // oldest first; method, when not empty, keeps only that MCP method.
 func (q *QueryClient) ListSessionEvents(ctx context.Context, sessionID, method string, since time.Time) ([]*eventv1.Event, error) {
+	params := listParams(since, "")
+	if method != "" {
+		params.Set("method", method)
+	}
 	var out []*eventv1.Event
-	token := ""
-	for range maxPages {
-		params := listParams(since, token)
-		if method != "" {
-			params.Set("method", method)
-		}
-		var resp queryv1.ListSessionEventsResponse
-		if err := q.get(ctx, "/v1/sessions/"+url.PathEscape(sessionID)+"/events", params, &resp); err != nil {
-			return nil, fmt.Errorf("list session events: %w", err)
-		}
-		out = append(out, resp.GetEvents()...)
-		if token = resp.GetNextPageToken(); token == "" {
-			return out, nil
-		}
+	err := list(ctx, q, "/v1/sessions/"+url.PathEscape(sessionID)+"/events", params,
+		func() *queryv1.ListSessionEventsResponse { return &queryv1.ListSessionEventsResponse{} },
+		func(r *queryv1.ListSessionEventsResponse) { out = append(out, r.GetEvents()...) })
+	if err != nil {
+		return nil, fmt.Errorf("list session events: %w", err)
 	}
 	return out, nil
 }
