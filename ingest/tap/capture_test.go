@@ -402,27 +402,39 @@ func TestReproFloodGaps(t *testing.T) {
 		fmt.Fprintf(&b, `{"jsonrpc":"2.0","id":%d,"result":{"tools":[%s]}}`+"\n", i, strings.Join(tools, ","))
 		fmt.Fprintf(&b, `{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"/etc/passwd"}}}`+"\n", i)
 	}
-	cfg := DefaultConfig()
-	cfg.QueueChunks = 4
-	cfg.QueueBytes = chunkSize
-	cfg.BufferEvents = 1_000_000
-	cfg.BatchSize = 1000
-	evs, svc := relayAndCount(t, cfg, b.Bytes())
-	gaps := 0
-	for _, dir := range []eventv1.Direction{eventv1.Direction_DIRECTION_CLIENT_TO_SERVER, eventv1.Direction_DIRECTION_SERVER_TO_CLIENT} {
-		gaps += accountFor(t, evs, dir, b.Bytes())
+	flood := func(backlogWait time.Duration) ([]*eventv1.Event, Stats, int) {
+		cfg := DefaultConfig()
+		cfg.QueueChunks = 4
+		cfg.QueueBytes = chunkSize
+		cfg.BufferEvents = 1_000_000
+		cfg.BatchSize = 1000
+		cfg.BacklogWait = backlogWait
+		evs, svc := relayAndCount(t, cfg, b.Bytes())
+		gaps := 0
+		for _, dir := range []eventv1.Direction{eventv1.Direction_DIRECTION_CLIENT_TO_SERVER, eventv1.Direction_DIRECTION_SERVER_TO_CLIENT} {
+			gaps += accountFor(t, evs, dir, b.Bytes())
+		}
+		return evs, svc.Stats(), gaps
 	}
-	st := svc.Stats()
-	if gaps == 0 {
-		t.Fatalf("a %d-byte flood through a one-chunk queue left no observation gap; stats %+v", b.Len(), st)
-	}
-	var gapBytes int64
-	for _, ev := range evs {
-		gapBytes += ev.GetObservationGap().GetBytes()
-	}
-	if st.Gaps != int64(gaps) || st.UnobservedBytes != gapBytes || st.Dropped != 0 || st.Rejected != 0 {
-		t.Errorf("stats %+v; want %d gaps of %d bytes, nothing dropped", st, gaps, gapBytes)
-	}
+	t.Run("no backlog wait: gaps", func(t *testing.T) {
+		evs, st, gaps := flood(0)
+		if gaps == 0 {
+			t.Fatalf("a %d-byte flood through a one-chunk queue left no observation gap; stats %+v", b.Len(), st)
+		}
+		var gapBytes int64
+		for _, ev := range evs {
+			gapBytes += ev.GetObservationGap().GetBytes()
+		}
+		if st.Gaps != int64(gaps) || st.UnobservedBytes != gapBytes || st.Dropped != 0 || st.Rejected != 0 {
+			t.Errorf("stats %+v; want %d gaps of %d bytes, nothing dropped", st, gaps, gapBytes)
+		}
+	})
+	t.Run("backlog wait: the relay is held back and nothing is missed", func(t *testing.T) {
+		_, st, gaps := flood(DefaultConfig().BacklogWait)
+		if gaps != 0 || st.UnobservedBytes != 0 || st.Dropped != 0 {
+			t.Fatalf("%d gaps, stats %+v; want every byte observed", gaps, st)
+		}
+	})
 }
 
 // TestOversizeLineRecorded checks that a line longer than max_line_bytes is

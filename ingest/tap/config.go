@@ -35,9 +35,15 @@ type Config struct {
 	// TLSServerName overrides the name the collector's certificate is
 	// verified against (default: the host of Collector).
 	TLSServerName string `yaml:"tls_server_name"`
-	// BatchSize is the number of events that triggers a send (and the most
-	// sent in one Export call).
+	// BatchSize is the number of events that triggers a send. Default 100.
 	BatchSize int `yaml:"batch_size"`
+	// MaxBatchEvents is the most events sent in one Export call. While more
+	// than BatchSize events wait (a burst, or a collector that was away),
+	// batches grow up to it so that the backlog drains before the buffer
+	// fills: one call per 1000 events costs the collector and Kafka far
+	// less than ten. It must not exceed the collector's
+	// ingest.max_batch_events. Default 1000.
+	MaxBatchEvents int `yaml:"max_batch_events"`
 	// MaxBatchBytes bounds the protobuf size of the events in one Export
 	// call, so that a batch stays under gRPC's default 4 MiB message limit;
 	// a single larger event is still sent alone. Default 3 MiB.
@@ -51,6 +57,14 @@ type Config struct {
 	MaxEventBytes int `yaml:"max_event_bytes"`
 	// FlushInterval is the longest an event waits before a send is tried.
 	FlushInterval time.Duration `yaml:"flush_interval"`
+	// BacklogWait is how long the tap waits for room when the
+	// relay→observer queue or the event buffer is full, slowing the MCP
+	// traffic down rather than dropping (after the Linux audit
+	// subsystem's backlog_wait_time). A wait that times out switches the
+	// bound to dropping, recorded as observation gaps, until it has drained
+	// to half. 0 never waits: the relay is never slowed and floods become
+	// gaps at once. Default 5s.
+	BacklogWait time.Duration `yaml:"backlog_wait"`
 	// BufferEvents bounds the events held while waiting for the collector;
 	// events past it are dropped and counted.
 	BufferEvents int `yaml:"buffer_events"`
@@ -85,19 +99,21 @@ type Config struct {
 // observer queue of 4096 chunks or 16 MiB, 64 MiB frames.
 func DefaultConfig() Config {
 	return Config{
-		Collector:     DefaultCollector,
-		BatchSize:     100,
-		MaxBatchBytes: 3 << 20,
-		MaxEventBytes: 1 << 20,
-		FlushInterval: 100 * time.Millisecond,
-		BufferEvents:  10_000,
-		FlushTimeout:  5 * time.Second,
-		ExportTimeout: 10 * time.Second,
-		MaxBackoff:    5 * time.Second,
-		QueueChunks:   4096,
-		QueueBytes:    16 << 20,
-		MaxLineBytes:  64 << 20,
-		Wire:          mcpwire.DefaultConfig(),
+		Collector:      DefaultCollector,
+		BatchSize:      100,
+		MaxBatchEvents: 1000,
+		BacklogWait:    5 * time.Second,
+		MaxBatchBytes:  3 << 20,
+		MaxEventBytes:  1 << 20,
+		FlushInterval:  100 * time.Millisecond,
+		BufferEvents:   10_000,
+		FlushTimeout:   5 * time.Second,
+		ExportTimeout:  10 * time.Second,
+		MaxBackoff:     5 * time.Second,
+		QueueChunks:    4096,
+		QueueBytes:     16 << 20,
+		MaxLineBytes:   64 << 20,
+		Wire:           mcpwire.DefaultConfig(),
 	}
 }
 
@@ -113,10 +129,14 @@ func (c Config) Validate() error {
 		return errors.New("max_event_bytes: must be between 4096 and max_batch_bytes")
 	case c.BatchSize < 1 || c.BatchSize > 1000:
 		return errors.New("batch_size: must be between 1 and 1000")
+	case c.MaxBatchEvents < c.BatchSize || c.MaxBatchEvents > 1000:
+		return errors.New("max_batch_events: must be between batch_size and 1000")
 	case c.FlushInterval <= 0:
 		return errors.New("flush_interval: must be positive")
 	case c.BufferEvents < 1:
 		return errors.New("buffer_events: must be positive")
+	case c.BacklogWait < 0:
+		return errors.New("backlog_wait: must not be negative")
 	case c.FlushTimeout < 0:
 		return errors.New("flush_timeout: must not be negative")
 	case c.ExportTimeout <= 0:

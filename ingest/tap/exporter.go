@@ -49,8 +49,9 @@ const gapReserve = 2
 // and was fixed; it is sent again at once.
 var errRepaired = errors.New("batch repaired")
 
-// exporter batches events and sends them to the collector. add never
-// blocks; run owns the sending goroutine.
+// exporter batches events and sends them to the collector. add blocks only
+// while the buffer is full, for at most Config.BacklogWait (see backlog);
+// run owns the sending goroutine.
 //
 // Every event handed to add is accounted for exactly once: sent (the
 // collector accepted it), rejected (the collector refused it for good),
@@ -75,6 +76,8 @@ type exporter struct {
 	failing  bool    // the last Export failed retryably; touched only by run
 	refusal  rateLog // touched only by run
 	mismatch rateLog // touched only by run
+
+	backlog *backlog // how add waits for room in a full buffer
 
 	wake    chan struct{} // capacity 1
 	closing chan struct{} // closed by close: drain and return
@@ -115,12 +118,14 @@ func newExporter(client exportClient, cfg Config, logger *slog.Logger, m *metric
 		logger:  logger,
 		m:       m,
 		marshal: proto.Marshal,
+		backlog: newBacklog(boundEventBuffer, cfg.BacklogWait, m),
 		wake:    make(chan struct{}, 1),
 		closing: make(chan struct{}),
 	}
 }
 
-// add buffers evs for sending. Events beyond Config.BufferEvents are
+// add buffers evs for sending. When the buffer holds Config.BufferEvents it
+// waits for room (see backlog); events that still find no room are
 // dropped and counted; when room returns, an observation-gap event per
 // direction (reason GAP_REASON_BUFFER_FULL, the number of events and their
 // time span) takes their place in the stream, in a reserve of the buffer
@@ -130,6 +135,10 @@ func (e *exporter) add(evs []*eventv1.Event) {
 	var dropped int64
 	before := len(e.buf)
 	for _, ev := range evs {
+		if len(e.buf) >= e.cfg.BufferEvents {
+			e.poke() // the sender may be waiting out a flush interval
+			e.backlog.await(&e.mu, func() bool { return len(e.buf) < e.cfg.BufferEvents })
+		}
 		if len(e.buf) < e.cfg.BufferEvents {
 			e.placeGaps()
 			if len(e.buf) == 0 {
@@ -156,10 +165,15 @@ func (e *exporter) add(evs []*eventv1.Event) {
 		e.logger.Warn("event buffer full, dropping events and recording an observation gap", "dropped", logDrops, "buffer_events", e.cfg.BufferEvents)
 	}
 	if n > before && (n >= e.cfg.BatchSize || before == 0) { // a full batch, or the first events of an empty buffer
-		select {
-		case e.wake <- struct{}{}:
-		default:
-		}
+		e.poke()
+	}
+}
+
+// poke wakes the sending goroutine.
+func (e *exporter) poke() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -257,6 +271,7 @@ func (e *exporter) run(ctx context.Context) {
 			left := int64(len(e.buf))
 			e.buf = nil
 			e.mu.Unlock()
+			e.backlog.freed(true)
 			if left > 0 {
 				e.m.dropped(reasonUnsent, left)
 				e.logger.Warn("flush timeout, dropping unsent events", "dropped", left)
@@ -325,14 +340,14 @@ func (e *exporter) next(ctx context.Context) ([]*eventv1.Event, bool) {
 	}
 }
 
-// takeBatch copies the oldest events into a batch of at most BatchSize
+// takeBatch copies the oldest events into a batch of at most MaxBatchEvents
 // events and MaxBatchBytes bytes (at least one event), shortening events
 // larger than MaxEventBytes (mcpwire.Shrink). The batch is always the head
 // of the buffer. e.mu must be held.
 func (e *exporter) takeBatch() []*eventv1.Event {
 	var batch []*eventv1.Event
 	size := 0
-	for _, ev := range e.buf[:min(len(e.buf), e.cfg.BatchSize)] {
+	for _, ev := range e.buf[:min(len(e.buf), e.cfg.MaxBatchEvents)] {
 		n := proto.Size(ev)
 		if n > e.cfg.MaxEventBytes {
 			fits := mcpwire.Shrink(ev, e.cfg.MaxEventBytes, nil)
@@ -516,6 +531,7 @@ func (e *exporter) remove(n int) {
 	if len(e.buf) < e.cfg.BufferEvents {
 		e.placeGaps()
 	}
+	e.backlog.freed(len(e.buf) <= e.cfg.BufferEvents/2)
 }
 
 // isPermanent reports whether retrying a batch that failed with code cannot

@@ -33,7 +33,7 @@ func TestTakeBatchBoundsBytes(t *testing.T) {
 	tests := []struct {
 		name     string
 		buf      []*eventv1.Event
-		batch    int
+		batch    int // BatchSize and MaxBatchEvents
 		maxBytes int
 		want     int
 	}{
@@ -44,18 +44,28 @@ func TestTakeBatchBoundsBytes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m, _ := newMetrics(nil)
-			e := newExporter(nil, Config{BatchSize: tt.batch, MaxBatchBytes: tt.maxBytes, MaxEventBytes: 1 << 20}, testLogger(t), m)
+			e := newExporter(nil, Config{BatchSize: tt.batch, MaxBatchEvents: tt.batch, MaxBatchBytes: tt.maxBytes, MaxEventBytes: 1 << 20}, testLogger(t), m)
 			e.buf = tt.buf
 			if got := len(e.takeBatch()); got != tt.want {
 				t.Fatalf("batch of %d events, want %d", got, tt.want)
 			}
 		})
 	}
+	t.Run("a backlog grows batches to max_batch_events", func(t *testing.T) {
+		m, _ := newMetrics(nil)
+		e := newExporter(nil, Config{BatchSize: 2, MaxBatchEvents: 5, MaxBatchBytes: 1 << 20, MaxEventBytes: 1 << 20}, testLogger(t), m)
+		for range 8 {
+			e.buf = append(e.buf, ev(10))
+		}
+		if got := len(e.takeBatch()); got != 5 {
+			t.Fatalf("batch of %d events from a backlog of 8, want 5", got)
+		}
+	})
 }
 
 func TestTakeBatchShortensLargeEvents(t *testing.T) {
 	m, _ := newMetrics(nil)
-	e := newExporter(nil, Config{BatchSize: 10, MaxBatchBytes: 3 << 20, MaxEventBytes: 64 << 10}, testLogger(t), m)
+	e := newExporter(nil, Config{BatchSize: 10, MaxBatchEvents: 10, MaxBatchBytes: 3 << 20, MaxEventBytes: 64 << 10}, testLogger(t), m)
 	big := &eventv1.Event{EventId: "big", Kind: eventv1.MessageKind_MESSAGE_KIND_RESPONSE, Method: "tools/list",
 		ToolList: &eventv1.ToolList{Tools: []*eventv1.ToolDefinition{{Name: "evil", Description: strings.Repeat("d", 5<<20)}}}}
 	e.buf = []*eventv1.Event{big, {EventId: "next"}}
@@ -167,6 +177,7 @@ func exporterConfig() Config {
 	cfg := DefaultConfig()
 	cfg.FlushInterval = 10 * time.Millisecond
 	cfg.MaxBackoff = 50 * time.Millisecond
+	cfg.BacklogWait = 300 * time.Millisecond
 	return cfg
 }
 
@@ -451,4 +462,49 @@ func TestExporterBufferFullGap(t *testing.T) {
 	if m.sentCount.Load() != 22 || m.droppedCount.Load() != 30 || m.gapCount.Load() != 2 {
 		t.Errorf("sent %d, dropped %d, gaps %d; want 22 sent (2 gaps), 30 dropped", m.sentCount.Load(), m.droppedCount.Load(), m.gapCount.Load())
 	}
+	// The first add waited backlog_wait and timed out; the second, with the
+	// buffer still full, dropped at once instead of waiting again.
+	if n := testutil.ToFloat64(r.e.backlog.timeouts); n != 1 {
+		t.Errorf("%v backlog waits timed out, want 1", n)
+	}
+}
+
+// TestExporterBacklogWaitHoldsBurst checks that a burst larger than the
+// buffer, sent to a collector slower than the burst, is held back by the
+// backlog wait rather than dropped; without the wait the same burst loses
+// events (and records them as gaps).
+func TestExporterBacklogWaitHoldsBurst(t *testing.T) {
+	burst := func(t *testing.T, wait time.Duration) *exporterRun {
+		srv := &fakeIngest{handle: func(_ int, req *ingestv1.ExportRequest) (*ingestv1.ExportResponse, error) {
+			time.Sleep(5 * time.Millisecond) // a collector slower than the burst
+			return &ingestv1.ExportResponse{AcceptedCount: int64(len(req.GetEvents()))}, nil
+		}}
+		cfg := exporterConfig()
+		cfg.BufferEvents = 10
+		cfg.BatchSize, cfg.MaxBatchEvents = 4, 4
+		cfg.BacklogWait = wait
+		r := startExporter(t, cfg, srv)
+		for _, ev := range testEvents("burst", 0, 200) {
+			r.e.add([]*eventv1.Event{ev})
+		}
+		r.closeAndWait(t)
+		return r
+	}
+	t.Run("with backlog wait", func(t *testing.T) {
+		r := burst(t, 10*time.Second)
+		m := r.e.m
+		if m.sentCount.Load() != 200 || m.droppedCount.Load() != 0 || m.gapCount.Load() != 0 {
+			t.Fatalf("sent %d, dropped %d, gaps %d; want all 200 sent", m.sentCount.Load(), m.droppedCount.Load(), m.gapCount.Load())
+		}
+		if testutil.ToFloat64(r.e.backlog.waited) == 0 {
+			t.Error("the burst never waited for room")
+		}
+	})
+	t.Run("without", func(t *testing.T) {
+		r := burst(t, 0)
+		m := r.e.m
+		if m.droppedCount.Load() == 0 || m.gapCount.Load() == 0 || m.sentCount.Load()+m.droppedCount.Load() != 200+m.gapCount.Load() {
+			t.Fatalf("sent %d, dropped %d, gaps %d; want drops recorded as gaps", m.sentCount.Load(), m.droppedCount.Load(), m.gapCount.Load())
+		}
+	})
 }

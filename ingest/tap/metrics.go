@@ -31,6 +31,9 @@ type metrics struct {
 	gaps          *prometheus.CounterVec
 	shortened     prometheus.Counter
 
+	backlogWait     *prometheus.CounterVec
+	backlogTimeouts *prometheus.CounterVec
+
 	observedCount, sentCount, rejectedCount, droppedCount atomic.Int64
 	queueDroppedBytes, oversizeFrames                     atomic.Int64
 	invalidCount, gapCount                                atomic.Int64
@@ -74,9 +77,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		shortened: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mcpaudit_tap_events_shortened_total", Help: "Events larger than max_event_bytes, shortened before sending (truncated_fields names what was cut).",
 		}),
+		backlogWait: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_backlog_wait_seconds_total", Help: "Time producers waited for room in a full bound (backlog_wait), by bound (observer_queue, event_buffer): how long the tap slowed the MCP traffic.",
+		}, []string{"bound"}),
+		backlogTimeouts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcpaudit_tap_backlog_timeouts_total", Help: "Waits for room that timed out, switching the bound to dropping (recorded as observation gaps) until it drained to half, by bound.",
+		}, []string{"bound"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize, m.invalid, m.gaps, m.shortened} {
+		for _, c := range []prometheus.Collector{m.relayBytes, m.queueDropped, m.observed, m.sent, m.rejected, m.droppedVec, m.exportErrors, m.exportSeconds, m.oversize, m.invalid, m.gaps, m.shortened, m.backlogWait, m.backlogTimeouts} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("register metrics: %w", err)
 			}

@@ -108,6 +108,7 @@ type Service struct {
 	observer *mcpwire.Observer
 	queue    chan chunk
 	queued   atomic.Int64 // bytes in queue
+	backlog  *backlog     // how the relay waits for room in a full queue
 	session  string
 	dropMu   sync.Mutex
 	drops    [3]dropped // per direction: bytes not queued since the last queued chunk
@@ -177,6 +178,7 @@ func New(cfg Config, command []string, stdio Stdio, logger *slog.Logger, reg pro
 		m:       m,
 		conn:    conn,
 		queue:   make(chan chunk, cfg.QueueChunks),
+		backlog: newBacklog(boundObserverQueue, cfg.BacklogWait, m),
 	}
 	s.exporter = newExporter(ingestv1.NewIngestServiceClient(conn), cfg, logger, m)
 	wc := s.wireConfig()
@@ -404,10 +406,11 @@ func (s *Service) relay(dir eventv1.Direction, src io.Reader, dst io.Writer) {
 	}
 }
 
-// hand queues a copy of p for the observer without blocking. When the queue
-// is full (Config.QueueChunks chunks or Config.QueueBytes bytes) p is
-// dropped and counted; the next chunk that fits carries the count, so that
-// the observer records the gap where it happened.
+// hand queues a copy of p for the observer. When the queue is full
+// (Config.QueueChunks chunks or Config.QueueBytes bytes) it waits for room
+// for at most Config.BacklogWait (see backlog), holding the relay back; p
+// is then dropped and counted, and the next chunk that fits carries the
+// count, so that the observer records the gap where it happened.
 func (s *Service) hand(dir eventv1.Direction, p []byte, at time.Time) {
 	n := int64(len(p))
 	s.dropMu.Lock()
@@ -417,19 +420,26 @@ func (s *Service) hand(dir eventv1.Direction, p []byte, at time.Time) {
 	if d.bytes > 0 {
 		gap = &d
 	}
-	if s.queued.Add(n) <= s.cfg.QueueBytes {
-		select {
-		case s.queue <- chunk{dir: dir, data: bytes.Clone(p), at: at, gap: gap}:
-			if gap != nil {
-				s.dropMu.Lock()
-				s.drops[dir] = dropped{}
-				s.dropMu.Unlock()
+	c := chunk{dir: dir, data: bytes.Clone(p), at: at, gap: gap}
+	queue := func() bool {
+		if s.queued.Add(n) <= s.cfg.QueueBytes {
+			select {
+			case s.queue <- c:
+				return true
+			default:
 			}
-			return
-		default:
 		}
+		s.queued.Add(-n)
+		return false
 	}
-	s.queued.Add(-n)
+	if queue() || s.backlog.await(nil, queue) {
+		if gap != nil {
+			s.dropMu.Lock()
+			s.drops[dir] = dropped{}
+			s.dropMu.Unlock()
+		}
+		return
+	}
 	s.dropMu.Lock()
 	s.drops[dir].add(p, at)
 	s.dropMu.Unlock()
@@ -479,7 +489,8 @@ func (s *Service) observe(stop <-chan struct{}) {
 			s.openGap(st, c.gap)
 		}
 		st.split.feed(c.data)
-		s.queued.Add(-int64(len(c.data)))
+		left := s.queued.Add(-int64(len(c.data)))
+		s.backlog.freed(left <= s.cfg.QueueBytes/2 && len(s.queue) <= cap(s.queue)/2)
 	}
 	for {
 		select {

@@ -396,6 +396,7 @@ func TestBufferBoundDropsAreCounted(t *testing.T) {
 	cfg.Collector = freeAddr(t) // nobody listens
 	cfg.BufferEvents = 5
 	cfg.FlushTimeout = 200 * time.Millisecond
+	cfg.BacklogWait = 100 * time.Millisecond
 	const n = 20
 	r := startTap(t, cfg, "cat")
 	if _, err := io.WriteString(r.in, pingLines(n)); err != nil {
