@@ -148,7 +148,7 @@ func (c Config) tlsConfigured() bool {
 	return c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != ""
 }
 
-// tlsNames are what errors call the tap's TLS files: its config keys, the
+// tlsNames are what errors call the tap's TLS files: its config keys, set by the
 // --tls-ca, --tls-cert and --tls-key flags.
 var tlsNames = tlsconf.Names{CAFile: "tls_ca", CertFile: "tls_cert", KeyFile: "tls_key"}
 
