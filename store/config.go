@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/mcpaudit/mcpaudit/internal/clienttls"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 )
 
 // Consumer group ids of the writer.
@@ -35,7 +35,7 @@ type ClickHouseConfig struct {
 	PasswordFile string `yaml:"password_file"`
 	// TLS protects the native protocol connection (the server's
 	// tcp_port_secure, usually 9440).
-	TLS clienttls.Config `yaml:"tls"`
+	TLS tlsconf.Client `yaml:"tls"`
 	// DialTimeout bounds connecting to one address. Default 5s.
 	DialTimeout time.Duration `yaml:"dial_timeout"`
 	// Cluster is reserved for ON CLUSTER DDL with Replicated and
@@ -63,7 +63,7 @@ func (c ClickHouseConfig) Validate() error {
 	case c.Cluster != "":
 		return errors.New("clickhouse.cluster: cluster mode not supported yet")
 	}
-	if err := c.TLS.Validate("clickhouse.tls"); err != nil {
+	if err := c.TLS.Validate(tlsconf.Under("clickhouse.tls")); err != nil {
 		return err
 	}
 	for i, a := range c.Addr {

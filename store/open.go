@@ -10,6 +10,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 )
 
 // codeUnknownDatabase is ClickHouse's UNKNOWN_DATABASE error code.
@@ -91,7 +93,7 @@ func connect(cfg ClickHouseConfig, database string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tlsConfig, err := cfg.TLS.Load("clickhouse.tls")
+	tlsConfig, err := cfg.TLS.Load(tlsconf.Under("clickhouse.tls"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mcpaudit/mcpaudit/ingest/mcpwire"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 )
 
 // DefaultCollector is the default collector address: the gRPC address of
@@ -150,12 +151,10 @@ func (c Config) Validate() error {
 	case c.MaxLineBytes < 1:
 		return errors.New("max_line_bytes: must be positive")
 	}
-	switch {
-	case c.TLSCert != "" && c.TLSKey == "":
-		return errors.New("tls_key: required with tls_cert")
-	case c.TLSKey != "" && c.TLSCert == "":
-		return errors.New("tls_cert: required with tls_key")
-	case c.Insecure && c.tlsConfigured():
+	if err := c.tlsClient().Validate(tlsNames); err != nil {
+		return err
+	}
+	if c.Insecure && c.tlsConfigured() {
 		return errors.New("insecure: cannot be combined with tls_ca, tls_cert, tls_key or tls_server_name")
 	}
 	if err := c.Wire.Validate(); err != nil {
@@ -167,4 +166,14 @@ func (c Config) Validate() error {
 // tlsConfigured reports whether any TLS setting was given.
 func (c Config) tlsConfigured() bool {
 	return c.TLSCA != "" || c.TLSCert != "" || c.TLSKey != "" || c.TLSServerName != ""
+}
+
+// tlsNames are what errors call the tap's TLS files: its config keys, set by the
+// --tls-ca, --tls-cert and --tls-key flags.
+var tlsNames = tlsconf.Names{CAFile: "tls_ca", CertFile: "tls_cert", KeyFile: "tls_key"}
+
+// tlsClient is the TLS the tap dials the collector with when it does not
+// use plaintext (see transportCredentials).
+func (c Config) tlsClient() tlsconf.Client {
+	return tlsconf.Client{Enabled: true, CAFile: c.TLSCA, CertFile: c.TLSCert, KeyFile: c.TLSKey, ServerName: c.TLSServerName}
 }

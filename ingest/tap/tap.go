@@ -3,8 +3,6 @@ package tap
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -197,24 +195,9 @@ func transportCredentials(cfg Config) (credentials.TransportCredentials, error) 
 	if cfg.Insecure || (!cfg.tlsConfigured() && (host == "localhost" || (ip != nil && ip.IsLoopback()))) {
 		return insecure.NewCredentials(), nil
 	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName}
-	if cfg.TLSCA != "" {
-		pem, err := os.ReadFile(cfg.TLSCA)
-		if err != nil {
-			return nil, fmt.Errorf("tls_ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls_ca: no PEM certificate in %s", cfg.TLSCA)
-		}
-		tc.RootCAs = pool
-	}
-	if cfg.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
-		if err != nil {
-			return nil, fmt.Errorf("tls_cert: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
+	tc, err := cfg.tlsClient().Load(tlsNames)
+	if err != nil {
+		return nil, err
 	}
 	return credentials.NewTLS(tc), nil
 }

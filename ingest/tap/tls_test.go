@@ -2,17 +2,9 @@ package tap
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,101 +15,26 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/peer"
 
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf/tlsconftest"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
 
-// testPKI is a CA with a server certificate (for the DNS name
-// collector.test and, when withIP, 127.0.0.1) and a client certificate,
-// written as PEM files.
+// testPKI is a CA with a server certificate for the collector, the
+// tap's client certificate and a client certificate of another CA.
 type testPKI struct {
-	dir                       string
-	caFile, certFile, keyFile string // CA, client certificate and key
-	serverCert                tls.Certificate
-	caPool                    *x509.CertPool
-	otherCert, otherKey       string // a client identity from another CA
+	*tlsconftest.PKI
+	server   tlsconftest.Pair // for hosts
+	client   tlsconftest.Pair // common name tap-client
+	intruder tlsconftest.Pair // signed by another CA
 }
 
-func newTestPKI(t *testing.T, withIP bool) *testPKI {
+func newTestPKI(t *testing.T, hosts ...string) *testPKI {
 	t.Helper()
-	p := &testPKI{dir: t.TempDir()}
-	caKey, caCert, caDER := newCA(t, "mcpaudit test CA")
-	p.caPool = x509.NewCertPool()
-	p.caPool.AddCert(caCert)
-	p.caFile = p.writePEM(t, "ca.pem", "CERTIFICATE", caDER)
-
-	srv := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "collector"},
-		DNSNames: []string{"collector.test"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	if withIP {
-		srv.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
-	}
-	srvKey, srvDER := sign(t, srv, caCert, caKey)
-	p.serverCert = tls.Certificate{Certificate: [][]byte{srvDER}, PrivateKey: srvKey}
-
-	p.certFile, p.keyFile = p.client(t, "tap-client", caCert, caKey, "client")
-	otherKey, otherCA, _ := newCA(t, "another CA")
-	p.otherCert, p.otherKey = p.client(t, "intruder", otherCA, otherKey, "other")
+	p := &testPKI{PKI: tlsconftest.New(t)}
+	p.server = p.Server(t, hosts...)
+	p.client = p.Client(t, "tap-client")
+	p.intruder = tlsconftest.New(t).Client(t, "intruder")
 	return p
-}
-
-func newCA(t *testing.T, name string) (*ecdsa.PrivateKey, *x509.Certificate, []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, cert, der
-}
-
-func sign(t *testing.T, tmpl, ca *x509.Certificate, caKey *ecdsa.PrivateKey) (*ecdsa.PrivateKey, []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, der
-}
-
-func (p *testPKI) client(t *testing.T, cn string, ca *x509.Certificate, caKey *ecdsa.PrivateKey, name string) (string, string) {
-	t.Helper()
-	key, der := sign(t, &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, ca, caKey)
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p.writePEM(t, name+".pem", "CERTIFICATE", der), p.writePEM(t, name+"-key.pem", "EC PRIVATE KEY", keyDER)
-}
-
-func (p *testPKI) writePEM(t *testing.T, name, typ string, der []byte) string {
-	t.Helper()
-	file := filepath.Join(p.dir, name)
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
 }
 
 // mtlsCollector is a collector behind a gRPC server that requires a client
@@ -146,8 +63,8 @@ func startMTLSCollector(t *testing.T, p *testPKI, c *mtlsCollector) string {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer(grpc.Creds(credentials.NewTLS(&tls.Config{
-		MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{p.serverCert},
-		ClientCAs: p.caPool, ClientAuth: tls.RequireAndVerifyClientCert,
+		MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{p.server.Certificate},
+		ClientCAs: p.Pool, ClientAuth: tls.RequireAndVerifyClientCert,
 	})))
 	ingestv1.RegisterIngestServiceServer(srv, c)
 	go func() { _ = srv.Serve(lis) }()
@@ -156,23 +73,29 @@ func startMTLSCollector(t *testing.T, p *testPKI, c *mtlsCollector) string {
 }
 
 func TestTLSToCollector(t *testing.T) {
-	withIP := newTestPKI(t, true)
-	dnsOnly := newTestPKI(t, false)
+	withIP := newTestPKI(t, "collector.test", "127.0.0.1")
+	dnsOnly := newTestPKI(t, "collector.test")
 	tests := []struct {
 		name      string
 		pki       *testPKI
 		mutate    func(c *Config, p *testPKI)
 		delivered bool
 	}{
-		{"mutual TLS on loopback", withIP, func(c *Config, p *testPKI) { c.TLSCA, c.TLSCert, c.TLSKey = p.caFile, p.certFile, p.keyFile }, true},
-		{"server name override", dnsOnly, func(c *Config, p *testPKI) {
-			c.TLSCA, c.TLSCert, c.TLSKey, c.TLSServerName = p.caFile, p.certFile, p.keyFile, "collector.test"
+		{"mutual TLS on loopback", withIP, func(c *Config, p *testPKI) {
+			c.TLSCA, c.TLSCert, c.TLSKey = p.CAFile, p.client.CertFile, p.client.KeyFile
 		}, true},
-		{"name mismatch", dnsOnly, func(c *Config, p *testPKI) { c.TLSCA, c.TLSCert, c.TLSKey = p.caFile, p.certFile, p.keyFile }, false},
-		{"no client certificate", withIP, func(c *Config, p *testPKI) { c.TLSCA = p.caFile }, false},
-		{"client certificate of another CA", withIP, func(c *Config, p *testPKI) { c.TLSCA, c.TLSCert, c.TLSKey = p.caFile, p.otherCert, p.otherKey }, false},
+		{"server name override", dnsOnly, func(c *Config, p *testPKI) {
+			c.TLSCA, c.TLSCert, c.TLSKey, c.TLSServerName = p.CAFile, p.client.CertFile, p.client.KeyFile, "collector.test"
+		}, true},
+		{"name mismatch", dnsOnly, func(c *Config, p *testPKI) {
+			c.TLSCA, c.TLSCert, c.TLSKey = p.CAFile, p.client.CertFile, p.client.KeyFile
+		}, false},
+		{"no client certificate", withIP, func(c *Config, p *testPKI) { c.TLSCA = p.CAFile }, false},
+		{"client certificate of another CA", withIP, func(c *Config, p *testPKI) {
+			c.TLSCA, c.TLSCert, c.TLSKey = p.CAFile, p.intruder.CertFile, p.intruder.KeyFile
+		}, false},
 		{"plaintext to a TLS collector", withIP, func(*Config, *testPKI) {}, false},
-		{"system roots do not know the test CA", withIP, func(c *Config, p *testPKI) { c.TLSCert, c.TLSKey = p.certFile, p.keyFile }, false},
+		{"system roots do not know the test CA", withIP, func(c *Config, p *testPKI) { c.TLSCert, c.TLSKey = p.client.CertFile, p.client.KeyFile }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,21 +131,20 @@ func TestTLSToCollector(t *testing.T) {
 }
 
 func TestTLSConfigErrors(t *testing.T) {
-	p := newTestPKI(t, true)
-	notPEM := filepath.Join(t.TempDir(), "ca.txt")
-	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	p := newTestPKI(t, "127.0.0.1")
+	notPEM := tlsconftest.NotPEM(t)
 	tests := []struct {
 		name   string
 		mutate func(c *Config)
 		want   string
 	}{
-		{"key without cert", func(c *Config) { c.TLSKey = p.keyFile }, "tls_cert: "},
-		{"insecure with TLS files", func(c *Config) { c.Insecure, c.TLSCA = true, p.caFile }, "insecure: "},
+		{"key without cert", func(c *Config) { c.TLSKey = p.client.KeyFile }, "tls_cert: required when tls_key is set"},
+		{"cert without key", func(c *Config) { c.TLSCert = p.client.CertFile }, "tls_key: required when tls_cert is set"},
+		{"insecure with TLS files", func(c *Config) { c.Insecure, c.TLSCA = true, p.CAFile }, "insecure: "},
 		{"missing CA file", func(c *Config) { c.TLSCA = filepath.Join(t.TempDir(), "nope.pem") }, "tls_ca: "},
-		{"CA file without certificate", func(c *Config) { c.TLSCA = notPEM }, "tls_ca: no PEM certificate"},
-		{"key that does not match", func(c *Config) { c.TLSCert, c.TLSKey = p.certFile, p.otherKey }, "tls_cert: "},
+		{"CA file without certificate", func(c *Config) { c.TLSCA = notPEM }, "tls_ca: " + notPEM + ": no PEM CERTIFICATE block"},
+		{"missing cert file", func(c *Config) { c.TLSCert, c.TLSKey = filepath.Join(t.TempDir(), "nope.pem"), p.client.KeyFile }, "tls_cert: "},
+		{"key that does not match", func(c *Config) { c.TLSCert, c.TLSKey = p.client.CertFile, p.intruder.KeyFile }, "tls_key: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -491,6 +491,96 @@ func sessionsOf(senders int) []string {
 	return out
 }
 
+// outageSenders is the number of load generator senders of an outage test.
+const outageSenders = 2
+
+// underLoad is the store, ingest and query roles of an outage test, each a
+// process of its own, with a /readyz poller on each and a load generator
+// sending to ingest. startUnderLoad starts it; the test stops the load with
+// stopLoad and the rest with shutdown.
+type underLoad struct {
+	storeP, ingestP, queryP             *upProcess
+	storeReady, ingestReady, queryReady readyzPoller
+	gen                                 *loadGen
+	start                               time.Time // when the senders started
+	stop                                chan struct{}
+	senders                             sync.WaitGroup
+	stopPolls                           context.CancelFunc
+}
+
+// startUnderLoad starts the store, ingest and query roles of bin with
+// configFile on free ports, waits (90 s each) until they are ready, starts
+// polling their /readyz and sending load to ingest from outageSenders
+// senders, and returns after 3 s of load, failing t if a role exited.
+// The processes, pollers and senders stop when ctx is done at the latest.
+func startUnderLoad(t *testing.T, ctx context.Context, bin, configFile string) *underLoad {
+	t.Helper()
+	common := []string{"--config", configFile, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}
+	u := &underLoad{
+		storeP:  startProcess(t, ctx, bin, append([]string{"store"}, common...)...),
+		ingestP: startProcess(t, ctx, bin, append([]string{"ingest"}, common...)...),
+		queryP:  startProcess(t, ctx, bin, append([]string{"query"}, common...)...),
+		stop:    make(chan struct{}),
+	}
+	for _, p := range u.procs() {
+		waitReady(t, ctx, p.httpAddr, 90*time.Second)
+	}
+
+	pollCtx, stopPolls := context.WithCancel(ctx)
+	u.stopPolls = stopPolls
+	t.Cleanup(stopPolls)
+	go u.storeReady.run(pollCtx, u.storeP.httpAddr)
+	go u.ingestReady.run(pollCtx, u.ingestP.httpAddr)
+	go u.queryReady.run(pollCtx, u.queryP.httpAddr)
+
+	u.gen = newLoadGen(t, u.ingestP.grpcAddr)
+	u.start = time.Now()
+	for s := range outageSenders {
+		u.senders.Go(func() { u.gen.run(ctx, s, u.stop) })
+	}
+	time.Sleep(3 * time.Second)
+	u.requireRunning(t)
+	return u
+}
+
+// procs lists the roles' processes.
+func (u *underLoad) procs() []*upProcess { return []*upProcess{u.storeP, u.ingestP, u.queryP} }
+
+// requireRunning fails the test when one of the roles has exited.
+func (u *underLoad) requireRunning(t *testing.T) {
+	t.Helper()
+	requireRunning(t, u.procs()...)
+}
+
+// stopLoad keeps sending for 3 s more, then stops the senders and waits
+// until every batch in flight is acknowledged, failing t if a role exited.
+func (u *underLoad) stopLoad(t *testing.T) {
+	t.Helper()
+	time.Sleep(3 * time.Second)
+	close(u.stop)
+	u.senders.Wait()
+	u.requireRunning(t)
+}
+
+// checkStored runs checkStoredExactlyOnce on the query role for the
+// senders' sessions and fails t if a role exited; it returns the number
+// of events stored.
+func (u *underLoad) checkStored(t *testing.T, ctx context.Context, acked map[string]bool) int {
+	t.Helper()
+	stored := checkStoredExactlyOnce(t, ctx, u.queryP.httpAddr, acked, sessionsOf(outageSenders), u.start)
+	u.requireRunning(t)
+	return stored
+}
+
+// shutdown stops the pollers and the roles.
+func (u *underLoad) shutdown(t *testing.T) {
+	t.Helper()
+	u.stopPolls()
+	for _, p := range u.procs() {
+		p.stop(t)
+	}
+}
+
 // TestKafkaOutageUnderLoad kills an external Kafka-protocol broker (kfake
 // in a process of its own, SASL/SCRAM-SHA-256) while a load generator sends
 // Export calls to the ingest role, keeps it down for MCPAUDIT_TEST_OUTAGE,
@@ -535,35 +625,11 @@ store:
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), outage+6*time.Minute)
 	defer cancel()
-	common := []string{"--config", configFile, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}
-	storeP := startProcess(t, ctx, bin, append([]string{"store"}, common...)...)
-	ingestP := startProcess(t, ctx, bin, append([]string{"ingest"}, common...)...)
-	queryP := startProcess(t, ctx, bin, append([]string{"query"}, common...)...)
-	procs := []*upProcess{storeP, ingestP, queryP}
-	for _, p := range procs {
-		waitReady(t, ctx, p.httpAddr, 90*time.Second)
-	}
-
-	pollCtx, stopPolls := context.WithCancel(ctx)
-	defer stopPolls()
-	var ingestReady, storeReady readyzPoller
-	go ingestReady.run(pollCtx, ingestP.httpAddr)
-	go storeReady.run(pollCtx, storeP.httpAddr)
-
-	gen := newLoadGen(t, ingestP.grpcAddr)
-	const senders = 2
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	start := time.Now()
-	for s := range senders {
-		wg.Go(func() { gen.run(ctx, s, stop) })
-	}
-	time.Sleep(3 * time.Second)
-	requireRunning(t, procs...)
+	u := startUnderLoad(t, ctx, bin, configFile)
 
 	downAt := time.Now()
 	broker.kill(t)
-	hc := newHealthClient(t, ingestP.grpcAddr)
+	hc := newHealthClient(t, u.ingestP.grpcAddr)
 	ingestService := ingestv1.IngestService_ServiceDesc.ServiceName
 	sawNotServing := false
 	for time.Since(downAt) < outage {
@@ -578,11 +644,11 @@ store:
 	if !sawNotServing {
 		t.Errorf("gRPC health never said %s NOT_SERVING during the Kafka outage", ingestService)
 	}
-	requireRunning(t, procs...)
+	u.requireRunning(t)
 	upAt := time.Now()
 	broker.start(t)
-	recovery := waitReady(t, ctx, ingestP.httpAddr, 2*time.Minute)
-	waitReady(t, ctx, storeP.httpAddr, 2*time.Minute)
+	recovery := waitReady(t, ctx, u.ingestP.httpAddr, 2*time.Minute)
+	waitReady(t, ctx, u.storeP.httpAddr, 2*time.Minute)
 	for i := 0; grpcHealth(ctx, hc, ingestService) != healthpb.HealthCheckResponse_SERVING; i++ {
 		if i > 100 {
 			t.Fatalf("gRPC health of %s not SERVING after the recovery", ingestService)
@@ -591,14 +657,12 @@ store:
 	}
 	// Keep sending a little after the recovery, then stop and let every
 	// batch in flight be acknowledged.
-	time.Sleep(3 * time.Second)
-	close(stop)
-	wg.Wait()
-	requireRunning(t, procs...)
+	u.stopLoad(t)
 
+	gen := u.gen
 	gen.mu.Lock()
 	acked := gen.acked
-	before := countBetween(gen.ackedAt, start, downAt)
+	before := countBetween(gen.ackedAt, u.start, downAt)
 	during := countBetween(gen.ackedAt, downAt, upAt)
 	after := countBetween(gen.ackedAt, upAt, time.Now())
 	unavailDuring := countBetween(gen.unavailable, downAt, upAt)
@@ -613,24 +677,20 @@ store:
 	if after == 0 {
 		t.Errorf("no batch acknowledged after Kafka came back")
 	}
-	if e, ok := ingestReady.sawDown("kafka", downAt, upAt); !ok {
+	if e, ok := u.ingestReady.sawDown("kafka", downAt, upAt); !ok {
 		t.Errorf("ingest /readyz never answered 503 naming kafka during the outage")
 	} else {
 		t.Logf("ingest /readyz during the outage: kafka down: %s", e)
 	}
-	if _, ok := storeReady.sawDown("kafka", downAt, upAt); !ok {
+	if _, ok := u.storeReady.sawDown("kafka", downAt, upAt); !ok {
 		t.Errorf("store /readyz never answered 503 naming kafka during the outage")
 	}
-	stored := checkStoredExactlyOnce(t, ctx, queryP.httpAddr, acked, sessionsOf(senders), start)
-	requireRunning(t, procs...)
+	stored := u.checkStored(t, ctx, acked)
 	t.Logf("Kafka outage %s (broker SIGKILLed, restarted on the same port and data); ingest ready %s after the restart", upAt.Sub(downAt).Round(time.Millisecond), recovery.Round(time.Millisecond))
 	t.Logf("batches acknowledged: %d before, %d during, %d after the outage; UNAVAILABLE with retry advice during it: %d; other errors: %v",
 		before, during, after, unavailDuring, others)
 	t.Logf("events acknowledged %d, in ClickHouse through the query API %d (distinct, each once), lost %d", len(acked), stored, len(acked)-stored)
-	stopPolls()
-	for _, p := range procs {
-		p.stop(t)
-	}
+	u.shutdown(t)
 }
 
 // TestClickHouseOutageUnderLoad stops an external ClickHouse server (a
@@ -677,50 +737,24 @@ store:
 	ctx, cancel := context.WithTimeout(t.Context(), outage+6*time.Minute)
 	defer cancel()
 	t.Setenv("MCPAUDIT_CLICKHOUSE_PASSWORD", chcfg.Password) // inherited by the roles
-	common := []string{"--config", configFile, "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"}
-	storeP := startProcess(t, ctx, bin, append([]string{"store"}, common...)...)
-	ingestP := startProcess(t, ctx, bin, append([]string{"ingest"}, common...)...)
-	queryP := startProcess(t, ctx, bin, append([]string{"query"}, common...)...)
-	procs := []*upProcess{storeP, ingestP, queryP}
-	for _, p := range procs {
-		waitReady(t, ctx, p.httpAddr, 90*time.Second)
-	}
-
-	pollCtx, stopPolls := context.WithCancel(ctx)
-	defer stopPolls()
-	var storeReady, queryReady readyzPoller
-	go storeReady.run(pollCtx, storeP.httpAddr)
-	go queryReady.run(pollCtx, queryP.httpAddr)
-
-	gen := newLoadGen(t, ingestP.grpcAddr)
-	const senders = 2
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	start := time.Now()
-	for s := range senders {
-		wg.Go(func() { gen.run(ctx, s, stop) })
-	}
-	time.Sleep(3 * time.Second)
-	requireRunning(t, procs...)
+	u := startUnderLoad(t, ctx, bin, configFile)
 
 	downAt := time.Now()
 	if err := ch.Close(ctx); err != nil {
 		t.Logf("clickhouse close: %v", err)
 	}
 	time.Sleep(outage)
-	requireRunning(t, procs...)
+	u.requireRunning(t)
 	upAt := time.Now()
 	ch, err = localch.Start(ctx, chcfg)
 	if err != nil {
 		t.Fatalf("restart clickhouse on the same dir and port: %v", err)
 	}
-	recovery := waitReady(t, ctx, storeP.httpAddr, 2*time.Minute)
-	waitReady(t, ctx, queryP.httpAddr, 2*time.Minute)
-	time.Sleep(3 * time.Second)
-	close(stop)
-	wg.Wait()
-	requireRunning(t, procs...)
+	recovery := waitReady(t, ctx, u.storeP.httpAddr, 2*time.Minute)
+	waitReady(t, ctx, u.queryP.httpAddr, 2*time.Minute)
+	u.stopLoad(t)
 
+	gen := u.gen
 	gen.mu.Lock()
 	acked := gen.acked
 	during := countBetween(gen.ackedAt, downAt, upAt)
@@ -734,22 +768,18 @@ store:
 	if rejected != 0 {
 		t.Errorf("%d events rejected", rejected)
 	}
-	for name, p := range map[string]*readyzPoller{"store": &storeReady, "query": &queryReady} {
+	for name, p := range map[string]*readyzPoller{"store": &u.storeReady, "query": &u.queryReady} {
 		if e, ok := p.sawDown("clickhouse", downAt, upAt); !ok {
 			t.Errorf("%s /readyz never answered 503 naming clickhouse during the outage", name)
 		} else {
 			t.Logf("%s /readyz during the outage: clickhouse down: %s", name, e)
 		}
 	}
-	stored := checkStoredExactlyOnce(t, ctx, queryP.httpAddr, acked, sessionsOf(senders), start)
-	requireRunning(t, procs...)
+	stored := u.checkStored(t, ctx, acked)
 	t.Logf("ClickHouse outage %s (server SIGTERMed, restarted on the same dir and port); store ready %s after the restart", upAt.Sub(downAt).Round(time.Millisecond), recovery.Round(time.Millisecond))
 	t.Logf("batches acknowledged: %d in all, %d during the outage; UNAVAILABLE answers %d; other errors: %v", total, during, unavail, others)
 	t.Logf("events acknowledged %d, in ClickHouse through the query API %d (distinct, each once), lost %d", len(acked), stored, len(acked)-stored)
-	stopPolls()
-	for _, p := range procs {
-		p.stop(t)
-	}
+	u.shutdown(t)
 	if err := ch.Close(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
 		t.Logf("clickhouse close: %v", err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/mcpaudit/mcpaudit/internal/health"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
 	"github.com/mcpaudit/mcpaudit/internal/localch"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 	queryv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/query/v1"
 	"github.com/mcpaudit/mcpaudit/query"
@@ -338,7 +339,7 @@ func externalKafkaAuth(kc KafkaConfig) (kafka.ClientAuth, error) {
 			return a, fmt.Errorf("kafka.sasl: %w", err)
 		}
 	}
-	tc, err := kc.TLS.Load("kafka.tls")
+	tc, err := kc.TLS.Load(tlsconf.Under("kafka.tls"))
 	if err != nil {
 		return a, err
 	}

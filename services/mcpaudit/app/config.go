@@ -16,8 +16,8 @@ import (
 	"github.com/mcpaudit/mcpaudit/detect"
 	"github.com/mcpaudit/mcpaudit/ingest"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
-	"github.com/mcpaudit/mcpaudit/internal/clienttls"
 	"github.com/mcpaudit/mcpaudit/internal/kafka"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 	"github.com/mcpaudit/mcpaudit/query"
 	"github.com/mcpaudit/mcpaudit/store"
 )
@@ -80,7 +80,7 @@ type KafkaConfig struct {
 	// credentials `up` generates instead.
 	SASL kafka.SASLConfig `yaml:"sasl"`
 	// TLS protects the connections to external brokers.
-	TLS clienttls.Config `yaml:"tls"`
+	TLS tlsconf.Client `yaml:"tls"`
 }
 
 // Environment variables that override secrets of the configuration (they
@@ -180,7 +180,7 @@ func (c Config) problems(r Roles) []error {
 			add(errors.New("kafka.sasl, kafka.tls: only for external brokers (kafka.brokers); the embedded broker uses the credentials up generates"))
 		} else {
 			add(c.Kafka.SASL.Validate("kafka.sasl"))
-			add(c.Kafka.TLS.Validate("kafka.tls"))
+			add(c.Kafka.TLS.Validate(tlsconf.Under("kafka.tls")))
 		}
 	}
 	if r.usesClickHouse() {

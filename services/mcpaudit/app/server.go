@@ -101,7 +101,7 @@ func newAPIServer(ctx context.Context, cfg Config, apis []api, reg *prometheus.R
 		logger = slog.New(slog.DiscardHandler)
 	}
 	sc := cfg.Server
-	tlsCfg, err := sc.TLS.Load()
+	tlsCfg, err := sc.TLS.Load("server.tls")
 	if err != nil {
 		return nil, err
 	}

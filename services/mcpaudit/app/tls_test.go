@@ -2,18 +2,8 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,109 +13,28 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/mcpaudit/mcpaudit/internal/auth"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf/tlsconftest"
 )
-
-// testPKI is a CA with a server certificate for 127.0.0.1 and a client
-// certificate, written as PEM files.
-type testPKI struct {
-	caFile, certFile, keyFile string
-	pool                      *x509.CertPool
-	client                    tls.Certificate
-}
-
-func newTestPKI(t *testing.T) *testPKI {
-	t.Helper()
-	dir := t.TempDir()
-	caKey, caCert := newCert(t, nil, nil, &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "mcpaudit test CA"},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	})
-	srvKey, srvCert := newCert(t, caKey, caCert, &x509.Certificate{
-		Subject:     pkix.Name{CommonName: "mcpaudit"},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-	})
-	cliKey, cliCert := newCert(t, caKey, caCert, &x509.Certificate{
-		Subject:     pkix.Name{CommonName: "tap-1"},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-	})
-	p := &testPKI{
-		caFile:   writePEM(t, dir, "ca.pem", "CERTIFICATE", caCert.Raw),
-		certFile: writePEM(t, dir, "server.pem", "CERTIFICATE", srvCert.Raw),
-		keyFile:  writePEM(t, dir, "server-key.pem", "PRIVATE KEY", marshalKey(t, srvKey)),
-		pool:     x509.NewCertPool(),
-	}
-	p.pool.AddCert(caCert)
-	p.client = tls.Certificate{Certificate: [][]byte{cliCert.Raw}, PrivateKey: cliKey}
-	return p
-}
-
-func newCert(t *testing.T, parentKey *ecdsa.PrivateKey, parent, tmpl *x509.Certificate) (*ecdsa.PrivateKey, *x509.Certificate) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl.SerialNumber = serial
-	tmpl.NotBefore = time.Now().Add(-time.Hour)
-	tmpl.NotAfter = time.Now().Add(time.Hour)
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key, cert
-}
-
-func marshalKey(t *testing.T, k *ecdsa.PrivateKey) []byte {
-	t.Helper()
-	b, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func writePEM(t *testing.T, dir, name, typ string, der []byte) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // TestMutualTLS runs both listeners with server.tls and client_auth
 // require: a client without a client certificate is refused on HTTP and
 // gRPC, one with a certificate from the CA is served, and a plaintext
 // client gets nowhere.
 func TestMutualTLS(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := tlsconftest.New(t)
+	server, client := pki.Server(t, "127.0.0.1"), pki.Client(t, "tap-1")
 	cfg := testConfig()
-	cfg.Server.TLS = TLSConfig{CertFile: pki.certFile, KeyFile: pki.keyFile, ClientCAFile: pki.caFile, ClientAuth: ClientAuthRequire}
+	cfg.Server.TLS = tlsconf.Server{CertFile: server.CertFile, KeyFile: server.KeyFile, ClientCAFile: pki.CAFile, ClientAuth: tlsconf.ClientAuthRequire}
 	srv := startServer(t, cfg, newIngest(t, auth.Config{}))
 
 	httpClient := func(certs ...tls.Certificate) *http.Client {
 		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-			TLSClientConfig: &tls.Config{RootCAs: pki.pool, Certificates: certs},
+			TLSClientConfig: &tls.Config{RootCAs: pki.Pool, Certificates: certs},
 		}}
 	}
 	grpcCheck := func(certs ...tls.Certificate) error {
-		cc, err := grpc.NewClient(srv.GRPCAddr(), grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pki.pool, Certificates: certs})))
+		cc, err := grpc.NewClient(srv.GRPCAddr(), grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pki.Pool, Certificates: certs})))
 		if err != nil {
 			return err
 		}
@@ -137,7 +46,7 @@ func TestMutualTLS(t *testing.T) {
 	}
 
 	t.Run("client certificate accepted", func(t *testing.T) {
-		resp, err := httpClient(pki.client).Get("https://" + srv.HTTPAddr() + "/healthz")
+		resp, err := httpClient(client.Certificate).Get("https://" + srv.HTTPAddr() + "/healthz")
 		if err != nil {
 			t.Fatalf("https with a client certificate: %v", err)
 		}
@@ -145,7 +54,7 @@ func TestMutualTLS(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("https with a client certificate: status %d", resp.StatusCode)
 		}
-		if err := grpcCheck(pki.client); err != nil {
+		if err := grpcCheck(client.Certificate); err != nil {
 			t.Fatalf("grpc with a client certificate: %v", err)
 		}
 	})
@@ -170,45 +79,6 @@ func TestMutualTLS(t *testing.T) {
 	})
 }
 
-// TestTLSLoadNamesKey checks that every file problem names its config key.
-func TestTLSLoadNamesKey(t *testing.T) {
-	pki := newTestPKI(t)
-	dir := t.TempDir()
-	garbage := filepath.Join(dir, "garbage.pem")
-	if err := os.WriteFile(garbage, []byte("not pem"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name string
-		cfg  TLSConfig
-		want string
-	}{
-		{"missing cert", TLSConfig{CertFile: filepath.Join(dir, "nope.pem"), KeyFile: pki.keyFile}, "server.tls.cert_file"},
-		{"cert not pem", TLSConfig{CertFile: garbage, KeyFile: pki.keyFile}, "server.tls.cert_file"},
-		{"missing key", TLSConfig{CertFile: pki.certFile, KeyFile: filepath.Join(dir, "nope.pem")}, "server.tls.key_file"},
-		{"key not matching", TLSConfig{CertFile: pki.certFile, KeyFile: garbage}, "server.tls.key_file"},
-		{"key without cert", TLSConfig{KeyFile: pki.keyFile}, "server.tls.cert_file"},
-		{"ca not pem", TLSConfig{CertFile: pki.certFile, KeyFile: pki.keyFile, ClientCAFile: garbage, ClientAuth: ClientAuthRequire}, "server.tls.client_ca_file"},
-		{"require without ca", TLSConfig{CertFile: pki.certFile, KeyFile: pki.keyFile, ClientAuth: ClientAuthRequire}, "server.tls.client_ca_file"},
-		{"bad client_auth", TLSConfig{CertFile: pki.certFile, KeyFile: pki.keyFile, ClientAuth: "always"}, "server.tls.client_auth"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := tt.cfg.Load()
-			if err == nil || !strings.HasPrefix(err.Error(), tt.want+":") {
-				t.Fatalf("Load() = %v, want an error starting with %s", err, tt.want)
-			}
-		})
-	}
-	if c, err := (TLSConfig{}).Load(); c != nil || err != nil {
-		t.Fatalf("Load() of an empty section = %v, %v; want plaintext (nil, nil)", c, err)
-	}
-	c, err := (TLSConfig{CertFile: pki.certFile, KeyFile: pki.keyFile, ClientCAFile: pki.caFile, ClientAuth: ClientAuthRequire}).Load()
-	if err != nil || c.ClientAuth != tls.RequireAndVerifyClientCert || c.MinVersion != tls.VersionTLS12 {
-		t.Fatalf("Load() = %+v, %v; want mutual TLS, TLS 1.2 or later", c, err)
-	}
-}
-
 // TestServerConfigNamesKey checks the listener settings' validation.
 func TestServerConfigNamesKey(t *testing.T) {
 	tests := []struct {
@@ -225,6 +95,7 @@ func TestServerConfigNamesKey(t *testing.T) {
 		{"write not above read", func(c *ServerConfig) { c.WriteTimeout = c.ReadTimeout }, 0, "server.write_timeout"},
 		{"write not above query", func(c *ServerConfig) {}, 5 * time.Minute, "server.write_timeout"},
 		{"streams", func(c *ServerConfig) { c.MaxConcurrentStreams = 0 }, 0, "server.max_concurrent_streams"},
+		{"tls", func(c *ServerConfig) { c.TLS.KeyFile = "server-key.pem" }, 0, "server.tls.cert_file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/mcpaudit/mcpaudit/internal/localch"
+	"github.com/mcpaudit/mcpaudit/internal/tlsconf"
 )
 
 // Verify checks everything a start of roles with cfg would check, without
@@ -50,7 +51,7 @@ func Verify(cfg Config, r Roles) error {
 		if _, err := cfg.ClickHouse.ResolvePassword(); err != nil {
 			add(err)
 		}
-		if _, err := cfg.ClickHouse.TLS.Load("clickhouse.tls"); err != nil {
+		if _, err := cfg.ClickHouse.TLS.Load(tlsconf.Under("clickhouse.tls")); err != nil {
 			add(err)
 		}
 	}
