@@ -70,15 +70,7 @@ func sessionRequest(t testing.TB) *ingestv1.ExportRequest {
 			dir = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT
 		}
 		at = at.Add(time.Millisecond)
-		for _, ev := range o.Observe(dir, line[2:], at) {
-			if ev.GetKind() == eventv1.MessageKind_MESSAGE_KIND_UNSPECIFIED {
-				// What the observer of issue 5 emits for such frames.
-				ev.Kind = eventv1.MessageKind_MESSAGE_KIND_INVALID
-				ev.InvalidFrame = &eventv1.InvalidFrame{Code: ev.GetError().GetCode(), Reason: ev.GetError().GetMessage(), Prefix: line[2:]}
-				ev.Error = nil
-			}
-			req.Events = append(req.Events, ev)
-		}
+		req.Events = append(req.Events, o.Observe(dir, line[2:], at)...)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
