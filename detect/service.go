@@ -194,9 +194,9 @@ func (s *Service) Engine() *Engine { return s.engine }
 
 // Run consumes events until ctx is done, then finishes the batch in hand
 // within the drain timeout and returns nil. Offsets are committed only after
-// the batch's alerts and dead letters were acknowledged by Kafka. It returns
-// an error only when fetching or committing fails for a reason other than
-// ctx.
+// the batch's alerts and dead letters were acknowledged by Kafka. A broker
+// outage does not end it: fetches, commits and writes are retried with
+// backoff (kafka.Consumer) until the broker is back or ctx is done.
 //
 // Rule state is in memory: it is lost on restart and when a partition moves
 // to another replica (see the package documentation).

@@ -73,9 +73,11 @@ func New(cfg Config, conn driver.Conn, events, alerts kafka.Fetcher, dlq Message
 }
 
 // Run consumes both topics until ctx is done, then finishes the batches in
-// hand within cfg.DrainTimeout and returns nil. It returns an error when a
-// consumer fails for a reason other than ctx (fetching or committing
-// offsets); the other consumer is then stopped too.
+// hand within cfg.DrainTimeout and returns nil. Kafka and ClickHouse
+// outages do not end it: fetches, commits and inserts are retried with
+// backoff (kafka.Consumer) until the dependency is back or ctx is done. Should
+// a consumer still return an error, the other is stopped too and the errors
+// are returned joined.
 func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
