@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -146,16 +147,27 @@ type ReaderConfig struct {
 // and rejoins the group by itself after a broker outage; its internal error
 // records go to logger at most once per logInterval per reader, with the
 // number of records left out.
+//
+// The reader joins its group at the first FetchMessage, not here: a
+// kafka-go reader joins as soon as it is built, and a member that joined
+// before its topic existed can wait long for partitions (kafka-go's
+// partition watcher only notices a change of a known topic), so a role
+// builds its readers at start and fetches once its topics exist.
 func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *Reader {
+	return &Reader{cfg: cfg, topic: topic, logger: logger}
+}
+
+func (r *Reader) newReader() *kafkago.Reader {
+	cfg := r.cfg
 	maxWait := cfg.MaxWait
 	if maxWait <= 0 {
 		maxWait = 250 * time.Millisecond
 	}
 	lim := newLogLimiter(logInterval)
-	r := kafkago.NewReader(kafkago.ReaderConfig{
+	return kafkago.NewReader(kafkago.ReaderConfig{
 		Brokers:               cfg.Brokers,
 		GroupID:               cfg.GroupID,
-		Topic:                 topic,
+		Topic:                 r.topic,
 		Dialer:                cfg.Auth.dialer(),
 		MinBytes:              1,
 		MaxBytes:              16 << 20,
@@ -172,30 +184,55 @@ func NewReader(cfg ReaderConfig, topic string, logger *slog.Logger) *Reader {
 		CommitInterval:        0, // synchronous commits
 		ErrorLogger: kafkago.LoggerFunc(func(msg string, args ...any) {
 			if skipped, ok := lim.allow(); ok {
-				logger.Warn("kafka reader", "topic", topic, "group", cfg.GroupID, "detail", fmt.Sprintf(msg, args...), "suppressed", skipped)
+				r.logger.Warn("kafka reader", "topic", r.topic, "group", cfg.GroupID, "detail", fmt.Sprintf(msg, args...), "suppressed", skipped)
 			}
 		}),
 	})
-	return &Reader{Reader: r, topic: topic, group: cfg.GroupID, metrics: cfg.Metrics}
 }
 
 // Reader is a consumer-group reader (kafka-go's *Reader, built by
-// NewReader) that counts its fetch and commit errors in
-// mcpaudit_kafka_consumer_errors_total. It satisfies Fetcher.
+// NewReader at the first fetch) that counts its fetch and commit errors in
+// mcpaudit_kafka_consumer_errors_total. It satisfies Fetcher. Its methods
+// are safe for concurrent use.
 type Reader struct {
-	*kafkago.Reader
-	topic, group string
-	metrics      *Metrics
+	cfg    ReaderConfig
+	topic  string
+	logger *slog.Logger
+
+	mu     sync.Mutex
+	r      *kafkago.Reader // nil until the first fetch
+	closed bool
 }
 
 var _ Fetcher = (*Reader)(nil)
 
+// errReaderClosed is returned by a Reader used after Close.
+var errReaderClosed = errors.New("kafka reader closed")
+
+// reader returns the kafka-go reader, building it (and so joining the group)
+// on the first call.
+func (r *Reader) reader() (*kafkago.Reader, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, errReaderClosed
+	}
+	if r.r == nil {
+		r.r = r.newReader()
+	}
+	return r.r, nil
+}
+
 // FetchMessage returns the next message (kafka-go's Reader.FetchMessage),
 // counting errors other than ctx's.
 func (r *Reader) FetchMessage(ctx context.Context) (kafkago.Message, error) {
-	m, err := r.Reader.FetchMessage(ctx)
+	kr, err := r.reader()
+	if err != nil {
+		return kafkago.Message{}, err
+	}
+	m, err := kr.FetchMessage(ctx)
 	if err != nil && ctx.Err() == nil {
-		r.metrics.consumerError(r.topic, r.group, "fetch")
+		r.cfg.Metrics.consumerError(r.topic, r.cfg.GroupID, "fetch")
 	}
 	return m, err
 }
@@ -203,11 +240,29 @@ func (r *Reader) FetchMessage(ctx context.Context) (kafkago.Message, error) {
 // CommitMessages commits the offsets after msgs (kafka-go's
 // Reader.CommitMessages), counting errors other than ctx's.
 func (r *Reader) CommitMessages(ctx context.Context, msgs ...kafkago.Message) error {
-	err := r.Reader.CommitMessages(ctx, msgs...)
+	kr, err := r.reader()
+	if err != nil {
+		return err
+	}
+	err = kr.CommitMessages(ctx, msgs...)
 	if err != nil && ctx.Err() == nil {
-		r.metrics.consumerError(r.topic, r.group, "commit")
+		r.cfg.Metrics.consumerError(r.topic, r.cfg.GroupID, "commit")
 	}
 	return err
+}
+
+// Close leaves the group and closes the connections of a reader that
+// fetched; it is safe to call twice, and on a reader that never fetched.
+func (r *Reader) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	if r.r == nil {
+		return nil
+	}
+	kr := r.r
+	r.r = nil
+	return kr.Close()
 }
 
 // EnsureTopics creates the topics that do not exist yet, each with partitions

@@ -91,3 +91,36 @@ func consume(t *testing.T, brokers []string, group string, want int, logger *slo
 	defer mu.Unlock()
 	return got
 }
+
+// TestReaderBuiltBeforeItsTopic checks that readers built while their
+// topic is still being created (as the roles of one process build theirs at
+// start, while the topics are created in the background) receive what is
+// produced once the topic is there: a reader joins its group at the first
+// fetch, not when it is built. Readers that joined while the topic was being
+// created waited over a minute for partitions, in about half the runs.
+func TestReaderBuiltBeforeItsTopic(t *testing.T) {
+	b, err := StartEmbedded("", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	logger := slog.New(slog.DiscardHandler)
+	var readers []*Reader
+	for i := range 4 {
+		r := NewReader(ReaderConfig{Brokers: b.Brokers(), GroupID: fmt.Sprint("early-", i)}, TopicEvents, logger)
+		defer r.Close()
+		readers = append(readers, r)
+	}
+	if err := EnsureTopics(t.Context(), b.Brokers(), 6, 1, TopicEvents, TopicAlerts, TopicDeadletter); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, b.Brokers(), 0, 1)
+	for i, r := range readers {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		m, err := r.FetchMessage(ctx)
+		cancel()
+		if err != nil || string(m.Value) != "v0" {
+			t.Fatalf("reader %d: %q, %v; want v0 within 20s of its topic's creation", i, m.Value, err)
+		}
+	}
+}
