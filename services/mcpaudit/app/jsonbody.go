@@ -8,15 +8,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/mcpaudit/mcpaudit/internal/fieldpath"
 )
@@ -359,36 +358,32 @@ func (w *jsonWalker) scalar(path string, fd protoreflect.FieldDescriptor) *field
 	return nil
 }
 
-// durationRe is the JSON form of google.protobuf.Duration.
-var durationRe = regexp.MustCompile(`^-?[0-9]+(\.[0-9]{1,9})?s$`)
-
 // wellKnownString walks a Timestamp, Duration or FieldMask, which JSON
-// spells as a string.
+// spells as a string. Whether the string is valid is protojson's to say (it
+// is the decoder the gateway uses): the walker asks it rather than keep a
+// grammar of its own that could disagree ("0.s" is a Duration protojson
+// accepts, for one).
 func (w *jsonWalker) wellKnownString(path string, md protoreflect.MessageDescriptor) *fieldProblem {
 	tok, _, p := w.token(path)
 	if p != nil || tok == nil {
 		return p
 	}
 	s, ok := tok.(string)
+	if ok {
+		js, _ := json.Marshal(s) // a string always marshals
+		ok = protojson.Unmarshal(js, dynamicpb.NewMessage(md)) == nil
+	}
+	if ok {
+		return nil
+	}
 	switch md.FullName() {
 	case "google.protobuf.Timestamp":
-		if !ok {
-			return &fieldProblem{Path: path, Desc: wantTimestamp}
-		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil || t.Year() < 1 || t.Year() > 9999 {
-			return &fieldProblem{Path: path, Desc: wantTimestamp}
-		}
+		return &fieldProblem{Path: path, Desc: wantTimestamp}
 	case "google.protobuf.Duration":
-		if !ok || !durationRe.MatchString(s) {
-			return &fieldProblem{Path: path, Desc: wantJSONSeconds}
-		}
+		return &fieldProblem{Path: path, Desc: wantJSONSeconds}
 	default:
-		if !ok {
-			return &fieldProblem{Path: path, Desc: "want a string of comma-separated field paths"}
-		}
+		return &fieldProblem{Path: path, Desc: "want a string of comma-separated field paths"}
 	}
-	return nil
 }
 
 // integer parses s as protojson reads integers: decimal digits, or a number
