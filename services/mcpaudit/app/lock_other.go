@@ -12,4 +12,5 @@ func lockDataDir(string) (*dataDirLock, error) { return nil, errNoLock }
 
 func probeDataDirLock(string) error { return errNoLock }
 
+// Close releases nothing: there is no lock on this platform.
 func (*dataDirLock) Close() error { return nil }
