@@ -9,7 +9,6 @@
 package queryv1
 
 import (
-	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	v1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -688,7 +687,7 @@ var File_mcpaudit_query_v1_query_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_query_v1_query_proto_rawDesc = "" +
 	"\n" +
-	"\x1dmcpaudit/query/v1/query.proto\x12\x11mcpaudit.query.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmcpaudit/event/v1/event.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xcb\x02\n" +
+	"\x1dmcpaudit/query/v1/query.proto\x12\x11mcpaudit.query.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmcpaudit/event/v1/event.proto\"\xcb\x02\n" +
 	"\x11ListAlertsRequest\x129\n" +
 	"\n" +
 	"start_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
@@ -752,15 +751,7 @@ const file_mcpaudit_query_v1_query_proto_rawDesc = "" +
 	"/v1/alerts\x12r\n" +
 	"\bGetAlert\x12\".mcpaudit.query.v1.GetAlertRequest\x1a#.mcpaudit.query.v1.GetAlertResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/v1/alerts/{alert_id}\x12u\n" +
 	"\fListSessions\x12&.mcpaudit.query.v1.ListSessionsRequest\x1a'.mcpaudit.query.v1.ListSessionsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/sessions\x12\x98\x01\n" +
-	"\x11ListSessionEvents\x12+.mcpaudit.query.v1.ListSessionEventsRequest\x1a,.mcpaudit.query.v1.ListSessionEventsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/sessions/{session_id}/eventsB\xc5\a\x92A\x83\a\x12\x8e\x02\n" +
-	"\fmcpaudit API\x12\xf9\x01Audit and threat-detection pipeline for MCP traffic: IngestService receives events, QueryService reads alerts, sessions and events. Every call is scoped to the caller's tenant. Errors are RFC 9457 application/problem+json naming the offending field.2\x02v1*\x02\x01\x022\x10application/json:\x10application/jsonR\xfa\x02\n" +
-	"\adefault\x12\xee\x02\n" +
-	"\xeb\x02An error, as RFC 9457 application/problem+json: {type, title, status, detail, code (the gRPC code name), errors: [{field, detail}]}. 400 names the offending field (events[0].session.transport) or query parameter; 401 carries WWW-Authenticate: Bearer realm=\"mcpaudit\"; 405 carries Allow; 413 body too large; 415 not application/json; 503 and 429 carry Retry-After.Z\xbc\x01\n" +
-	"\xb9\x01\n" +
-	"\x06bearer\x12\xae\x01\b\x02\x12\x98\x01A bearer token (RFC 6750): `Authorization: Bearer TOKEN`. Tokens map to tenants (auth.tokens); with none configured the API is open as tenant `default`.\x1a\rAuthorization \x02b\f\n" +
-	"\n" +
-	"\n" +
-	"\x06bearer\x12\x00Z<github.com/mcpaudit/mcpaudit/proto/mcpaudit/query/v1;queryv1b\x06proto3"
+	"\x11ListSessionEvents\x12+.mcpaudit.query.v1.ListSessionEventsRequest\x1a,.mcpaudit.query.v1.ListSessionEventsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/sessions/{session_id}/eventsB>Z<github.com/mcpaudit/mcpaudit/proto/mcpaudit/query/v1;queryv1b\x06proto3"
 
 var (
 	file_mcpaudit_query_v1_query_proto_rawDescOnce sync.Once
