@@ -346,17 +346,13 @@ func rejectionSummary(n int, rejected []*FieldError) string {
 
 // invalidArgument returns INVALID_ARGUMENT with msg and a
 // google.rpc.BadRequest detail listing the first maxViolations violations.
-// (apierr.InvalidArgument builds one with a single violation.)
+// (apierr.InvalidArguments builds it.)
 func invalidArgument(msg string, violations []*FieldError) error {
-	br := &errdetails.BadRequest{}
+	fvs := make([]*errdetails.BadRequest_FieldViolation, 0, min(len(violations), maxViolations))
 	for _, fe := range violations[:min(len(violations), maxViolations)] {
-		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: fe.Field, Description: fe.Reason})
+		fvs = append(fvs, &errdetails.BadRequest_FieldViolation{Field: fe.Field, Description: fe.Reason})
 	}
-	st := status.New(codes.InvalidArgument, msg)
-	if d, err := st.WithDetails(br); err == nil {
-		return d.Err()
-	}
-	return st.Err()
+	return apierr.InvalidArguments(msg, fvs...)
 }
 
 // prepared is one accepted event, ready to be written.

@@ -36,8 +36,23 @@ func InvalidArgument(field, description string) error {
 	if field == "" {
 		return status.Error(codes.InvalidArgument, description)
 	}
-	st := status.New(codes.InvalidArgument, fmt.Sprintf("%s: %s", field, description))
-	if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field, Description: description}}}); err == nil {
+	return InvalidArguments(fmt.Sprintf("%s: %s", field, description), &errdetails.BadRequest_FieldViolation{Field: field, Description: description})
+}
+
+// InvalidArguments returns an INVALID_ARGUMENT status with message msg and
+// a google.rpc.BadRequest detail listing violations, for a request refused
+// for several fields at once (every event of an Export batch, say). Every
+// string is made valid UTF-8, as in InvalidArgument.
+func InvalidArguments(msg string, violations ...*errdetails.BadRequest_FieldViolation) error {
+	br := &errdetails.BadRequest{FieldViolations: make([]*errdetails.BadRequest_FieldViolation, len(violations))}
+	for i, v := range violations {
+		br.FieldViolations[i] = &errdetails.BadRequest_FieldViolation{
+			Field:       strings.ToValidUTF8(v.GetField(), "\uFFFD"),
+			Description: strings.ToValidUTF8(v.GetDescription(), "\uFFFD"),
+		}
+	}
+	st := status.New(codes.InvalidArgument, strings.ToValidUTF8(msg, "\uFFFD"))
+	if d, err := st.WithDetails(br); err == nil {
 		return d.Err()
 	}
 	return st.Err()
