@@ -40,8 +40,10 @@
 //     tenant whatever the payload said; received_time is set to the
 //     collector's clock. Event.raw is dropped unless Config.CaptureRaw.
 //  5. Redaction (Config.Redact, on by default), then shortening. Secrets in
-//     tool arguments, tool result text and structured content, the raw
-//     message and an invalid frame's prefix are replaced by
+//     tool arguments, tool result text and structured content, resource and
+//     prompt text, prompt arguments, sampling prompts and text, elicitation
+//     messages, server instructions, the raw message and an invalid frame's
+//     prefix are replaced by
 //     `[REDACTED:<kind>]` (see secrets.Redactor), so detection still sees
 //     that a secret of that kind was there; a JSON field that already holds
 //     the truncation marker is redacted inside the marker's prefix. Then

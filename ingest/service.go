@@ -440,8 +440,10 @@ func (s *Service) encode(p *prepared, budget int) error {
 }
 
 // redactEvent masks secrets in the fields that carry tool and message
-// payloads: tool arguments, tool result text and structured content, the
-// raw message and the prefix of an invalid frame. JSON fields that hold the
+// payloads: tool arguments, tool result text and structured content,
+// resource and prompt text, prompt arguments, sampling prompts and text,
+// elicitation messages, server instructions, the raw message and the
+// prefix of an invalid frame. JSON fields that hold the
 // truncation marker are redacted inside its prefix.
 func (s *Service) redactEvent(ev *eventv1.Event, found func(string)) {
 	if tc := ev.GetToolCall(); tc != nil {
@@ -451,6 +453,23 @@ func (s *Service) redactEvent(ev *eventv1.Event, found func(string)) {
 			res.StructuredContentJson = s.redactJSON(res.GetStructuredContentJson(), found)
 		}
 	}
+	if r := ev.GetResource(); r != nil {
+		r.Text = s.redactor.Redact(r.GetText(), found)
+	}
+	if p := ev.GetPrompt(); p != nil {
+		for k, v := range p.GetArguments() {
+			p.Arguments[k] = s.redactor.Redact(v, found)
+		}
+		p.Text = s.redactor.Redact(p.GetText(), found)
+	}
+	if sm := ev.GetSampling(); sm != nil {
+		sm.SystemPrompt = s.redactor.Redact(sm.GetSystemPrompt(), found)
+		sm.Text = s.redactor.Redact(sm.GetText(), found)
+	}
+	if el := ev.GetElicitation(); el != nil {
+		el.Message = s.redactor.Redact(el.GetMessage(), found)
+	}
+	ev.Instructions = s.redactor.Redact(ev.GetInstructions(), found)
 	ev.Raw = s.redactBytes(ev.GetRaw(), found)
 	if f := ev.GetInvalidFrame(); f != nil {
 		f.Prefix = s.redactBytes(f.GetPrefix(), found)

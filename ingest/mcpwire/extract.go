@@ -117,26 +117,14 @@ func (o *Observer) toolResult(ev *eventv1.Event, result json.RawMessage) *eventv
 	if out.StructuredContentJson == "null" {
 		out.StructuredContentJson = ""
 	}
-	var text strings.Builder
+	var text []string
 	for _, c := range r.Content {
 		out.ContentTypes = append(out.ContentTypes, c.Type)
-		if c.Type != "text" || o.cfg.MaxResultText < 0 {
-			continue
-		}
-		if text.Len() > 0 {
-			text.WriteByte('\n')
-		}
-		text.WriteString(c.Text)
-		if text.Len() >= o.cfg.MaxResultText {
-			break
+		if c.Type == "text" {
+			text = append(text, c.Text)
 		}
 	}
-	if o.cfg.MaxResultText > 0 {
-		out.Text = TruncateText(text.String(), o.cfg.MaxResultText)
-		if out.Text != text.String() {
-			MarkTruncated(ev, "tool_call.result.text", "tool_call.result.text")
-		}
-	}
+	out.Text = o.capText(ev, "tool_call.result.text", text)
 	return out
 }
 
@@ -174,6 +162,7 @@ func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
 		InputSchema  json.RawMessage `json:"inputSchema"`
 		OutputSchema json.RawMessage `json:"outputSchema"`
 		Annotations  json.RawMessage `json:"annotations"`
+		Meta         json.RawMessage `json:"_meta"`
 	}
 	_ = json.Unmarshal(raw, &t)
 	def := &eventv1.ToolDefinition{
@@ -182,6 +171,10 @@ func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
 		Description:      stringOf(t.Description),
 		InputSchemaJson:  compact(t.InputSchema),
 		OutputSchemaJson: compact(t.OutputSchema),
+		MetaJson:         compact(t.Meta),
+	}
+	if def.MetaJson == "null" {
+		def.MetaJson = ""
 	}
 	if len(t.Annotations) > 0 {
 		var a map[string]json.RawMessage
@@ -191,9 +184,10 @@ func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
 				DestructiveHint: boolOf(a["destructiveHint"]),
 				IdempotentHint:  boolOf(a["idempotentHint"]),
 				OpenWorldHint:   boolOf(a["openWorldHint"]),
+				Title:           stringOf(a["title"]),
 			}
 			if def.Title == "" {
-				def.Title = stringOf(a["title"]) // annotations.title, revision 2025-03-26
+				def.Title = def.Annotations.Title // annotations.title, revision 2025-03-26
 			}
 		}
 	}
@@ -223,7 +217,7 @@ func boolOf(raw json.RawMessage) *bool {
 
 // fillResourceResult adds the mime type of the first content item and the
 // size of all contents (text bytes plus decoded blob bytes) to res.
-func fillResourceResult(res *eventv1.Resource, result json.RawMessage) {
+func (o *Observer) fillResourceResult(ev *eventv1.Event, res *eventv1.Resource, result json.RawMessage) {
 	var r struct {
 		Contents []struct {
 			MimeType string `json:"mimeType"`
@@ -232,13 +226,117 @@ func fillResourceResult(res *eventv1.Resource, result json.RawMessage) {
 		} `json:"contents"`
 	}
 	_ = json.Unmarshal(result, &r)
+	var text []string
 	for i, c := range r.Contents {
 		if i == 0 {
 			res.MimeType = c.MimeType
 		}
 		res.SizeBytes += int64(len(c.Text))
+		if c.Text != "" {
+			text = append(text, c.Text)
+		}
 		if c.Blob != "" {
 			res.SizeBytes += int64(base64.RawStdEncoding.DecodedLen(len(strings.TrimRight(c.Blob, "="))))
 		}
 	}
+	res.Text = o.capText(ev, "resource.text", text)
+}
+
+// capText joins the model-visible texts parts with newlines, capped at
+// Config.MaxResultText bytes (TruncateText) and recording path in
+// ev.truncated_fields when it was cut; "" when text capture is off
+// (MaxResultText <= 0).
+func (o *Observer) capText(ev *eventv1.Event, path string, parts []string) string {
+	if o.cfg.MaxResultText <= 0 || len(parts) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p)
+		if b.Len() >= o.cfg.MaxResultText {
+			break
+		}
+	}
+	out := TruncateText(b.String(), o.cfg.MaxResultText)
+	if len(out) != b.Len() {
+		MarkTruncated(ev, path, path)
+	}
+	return out
+}
+
+// promptText returns the description and message texts of a
+// GetPromptResult.
+func promptText(result json.RawMessage) []string {
+	var r struct {
+		Description string            `json:"description"`
+		Messages    []json.RawMessage `json:"messages"`
+	}
+	_ = json.Unmarshal(result, &r)
+	parts := messageTexts(r.Messages)
+	if r.Description != "" {
+		parts = append([]string{r.Description}, parts...)
+	}
+	return parts
+}
+
+// messageTexts returns the text of PromptMessage / SamplingMessage values:
+// a text content item, a list of content items (revision 2025-11-25), or
+// an embedded text resource.
+func messageTexts(msgs []json.RawMessage) []string {
+	type item struct {
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		Resource struct {
+			Text string `json:"text"`
+		} `json:"resource"`
+	}
+	var out []string
+	add := func(it item) {
+		switch {
+		case it.Text != "":
+			out = append(out, it.Text)
+		case it.Resource.Text != "":
+			out = append(out, it.Resource.Text)
+		}
+	}
+	for _, m := range msgs {
+		var msg struct {
+			Content json.RawMessage `json:"content"`
+		}
+		if json.Unmarshal(m, &msg) != nil {
+			continue
+		}
+		var one item
+		if json.Unmarshal(msg.Content, &one) == nil {
+			add(one)
+			continue
+		}
+		var many []item
+		if json.Unmarshal(msg.Content, &many) == nil {
+			for _, it := range many {
+				add(it)
+			}
+		}
+	}
+	return out
+}
+
+// rootURIs returns the uri of every Root of a ListRootsResult.
+func rootURIs(result json.RawMessage) []string {
+	var r struct {
+		Roots []struct {
+			URI string `json:"uri"`
+		} `json:"roots"`
+	}
+	_ = json.Unmarshal(result, &r)
+	var out []string
+	for _, root := range r.Roots {
+		if root.URI != "" && len(out) < 256 {
+			out = append(out, root.URI)
+		}
+	}
+	return out
 }

@@ -513,6 +513,7 @@ func (o *Observer) request(ev *eventv1.Event, dir eventv1.Direction, id, method 
 			MaxTokens:      maxTokens,
 			SystemPrompt:   sp.SystemPrompt,
 			MessageCount:   int32(min(len(sp.Messages), 1<<31-1)),
+			Text:           o.capText(ev, "sampling.text", messageTexts(sp.Messages)),
 		}
 	case "elicitation/create":
 		var ep struct {
@@ -580,6 +581,7 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 		var ir struct {
 			ProtocolVersion string          `json:"protocolVersion"`
 			ServerInfo      *implementation `json:"serverInfo"`
+			Instructions    string          `json:"instructions"`
 		}
 		if json.Unmarshal(result, &ir) == nil {
 			if ir.ProtocolVersion != "" {
@@ -588,13 +590,23 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 			if ir.ServerInfo != nil {
 				o.server = &eventv1.Implementation{Name: ir.ServerInfo.Name, Version: ir.ServerInfo.Version, Identity: o.cfg.ServerIdentity}
 			}
+			if ir.Instructions != "" {
+				ev.Instructions = o.capText(ev, "instructions", []string{ir.Instructions})
+			}
 		}
 	case "tools/call":
 		ev.ToolCall.Result = o.toolResult(ev, result)
 	case "tools/list":
 		ev.ToolList = toolList(result)
 	case "resources/read":
-		fillResourceResult(ev.Resource, result)
+		o.fillResourceResult(ev, ev.Resource, result)
+	case "prompts/get":
+		if ev.Prompt == nil {
+			ev.Prompt = &eventv1.Prompt{}
+		}
+		ev.Prompt.Text = o.capText(ev, "prompt.text", promptText(result))
+	case "roots/list":
+		ev.RootUris = rootURIs(result)
 	}
 }
 

@@ -483,8 +483,15 @@ type Event struct {
 	// object {"mcpaudit.truncated":true,"size_bytes":N,"prefix":"..."}; a
 	// shortened text or bytes field is cut (text at a UTF-8 boundary).
 	TruncatedFields []string `protobuf:"bytes,29,rep,name=truncated_fields,json=truncatedFields,proto3" json:"truncated_fields,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The root URIs a client listed in its roots/list result (MCP roots: the
+	// directories a server may work in), on that response event.
+	RootUris []string `protobuf:"bytes,30,rep,name=root_uris,json=rootUris,proto3" json:"root_uris,omitempty"`
+	// InitializeResult.instructions: the server's instructions to the model,
+	// on the initialize response event (model-visible text, capped like a
+	// tool result's text).
+	Instructions  string `protobuf:"bytes,31,opt,name=instructions,proto3" json:"instructions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Event) Reset() {
@@ -718,6 +725,20 @@ func (x *Event) GetTruncatedFields() []string {
 		return x.TruncatedFields
 	}
 	return nil
+}
+
+func (x *Event) GetRootUris() []string {
+	if x != nil {
+		return x.RootUris
+	}
+	return nil
+}
+
+func (x *Event) GetInstructions() string {
+	if x != nil {
+		return x.Instructions
+	}
+	return ""
 }
 
 // Source names the component that observed the message.
@@ -1457,8 +1478,11 @@ type ToolDefinition struct {
 	// Lowercase hex SHA-256 of the canonical JSON (RFC 8785 style: sorted keys,
 	// no insignificant white space) of the whole Tool object.
 	DefinitionHash string `protobuf:"bytes,7,opt,name=definition_hash,json=definitionHash,proto3" json:"definition_hash,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The tool's `_meta` object as JSON text ("" when absent). Model-visible
+	// in some clients, and covered by definition_hash.
+	MetaJson      string `protobuf:"bytes,8,opt,name=meta_json,json=metaJson,proto3" json:"meta_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ToolDefinition) Reset() {
@@ -1540,6 +1564,13 @@ func (x *ToolDefinition) GetDefinitionHash() string {
 	return ""
 }
 
+func (x *ToolDefinition) GetMetaJson() string {
+	if x != nil {
+		return x.MetaJson
+	}
+	return ""
+}
+
 // ToolAnnotations are the MCP ToolAnnotations hints. Unset means the server
 // did not send the hint; the MCP defaults then apply (readOnlyHint false,
 // destructiveHint true, idempotentHint false, openWorldHint true).
@@ -1553,6 +1584,8 @@ type ToolAnnotations struct {
 	IdempotentHint *bool `protobuf:"varint,3,opt,name=idempotent_hint,json=idempotentHint,proto3,oneof" json:"idempotent_hint,omitempty"`
 	// openWorldHint.
 	OpenWorldHint *bool `protobuf:"varint,4,opt,name=open_world_hint,json=openWorldHint,proto3,oneof" json:"open_world_hint,omitempty"`
+	// annotations.title (revision 2025-03-26), "" when absent.
+	Title         string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1615,6 +1648,13 @@ func (x *ToolAnnotations) GetOpenWorldHint() bool {
 	return false
 }
 
+func (x *ToolAnnotations) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
 // Resource describes a resources/read request or result.
 type Resource struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1623,7 +1663,10 @@ type Resource struct {
 	// MIME type of the first content item.
 	MimeType string `protobuf:"bytes,2,opt,name=mime_type,json=mimeType,proto3" json:"mime_type,omitempty"`
 	// Size of the contents in bytes.
-	SizeBytes     int64 `protobuf:"varint,3,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
+	SizeBytes int64 `protobuf:"varint,3,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
+	// The text contents of a resources/read result, joined by newlines and
+	// capped like a tool result's text (model-visible).
+	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1679,13 +1722,23 @@ func (x *Resource) GetSizeBytes() int64 {
 	return 0
 }
 
-// Prompt describes a prompts/get request.
+func (x *Resource) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// Prompt describes a prompts/get request and its result.
 type Prompt struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Prompt name. OpenTelemetry: gen_ai.prompt.name.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Prompt arguments.
-	Arguments     map[string]string `protobuf:"bytes,2,rep,name=arguments,proto3" json:"arguments,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Arguments map[string]string `protobuf:"bytes,2,rep,name=arguments,proto3" json:"arguments,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// GetPromptResult: the description and the text of every message, joined
+	// by newlines and capped like a tool result's text (model-visible).
+	Text          string `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1734,6 +1787,13 @@ func (x *Prompt) GetArguments() map[string]string {
 	return nil
 }
 
+func (x *Prompt) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
 // Sampling describes a sampling/createMessage request.
 type Sampling struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1744,7 +1804,10 @@ type Sampling struct {
 	// systemPrompt.
 	SystemPrompt string `protobuf:"bytes,3,opt,name=system_prompt,json=systemPrompt,proto3" json:"system_prompt,omitempty"`
 	// Number of messages in the request.
-	MessageCount  int32 `protobuf:"varint,4,opt,name=message_count,json=messageCount,proto3" json:"message_count,omitempty"`
+	MessageCount int32 `protobuf:"varint,4,opt,name=message_count,json=messageCount,proto3" json:"message_count,omitempty"`
+	// The text of the request's messages, joined by newlines and capped like
+	// a tool result's text.
+	Text          string `protobuf:"bytes,5,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1805,6 +1868,13 @@ func (x *Sampling) GetMessageCount() int32 {
 		return x.MessageCount
 	}
 	return 0
+}
+
+func (x *Sampling) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
 }
 
 // Elicitation describes an elicitation/create request.
@@ -1956,7 +2026,11 @@ type Alert struct {
 	// Name of the MCP server of the last matching event.
 	ServerName string `protobuf:"bytes,15,opt,name=server_name,json=serverName,proto3" json:"server_name,omitempty"`
 	// Tool name of the last matching event, when it was a tool call.
-	ToolName      string `protobuf:"bytes,16,opt,name=tool_name,json=toolName,proto3" json:"tool_name,omitempty"`
+	ToolName string `protobuf:"bytes,16,opt,name=tool_name,json=toolName,proto3" json:"tool_name,omitempty"`
+	// Why the rule fired: the analyser findings its `reasons` expression
+	// gave, at most 32, most weighty first. Spans are clipped to 120 bytes and
+	// secrets in them are redacted.
+	Reasons       []*AlertReason `protobuf:"bytes,17,rep,name=reasons,proto3" json:"reasons,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2103,11 +2177,103 @@ func (x *Alert) GetToolName() string {
 	return ""
 }
 
+func (x *Alert) GetReasons() []*AlertReason {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
+// AlertReason is one finding behind an alert (detect/signal.Finding).
+type AlertReason struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The signal that fired, dotted lowercase words
+	// (`instruction.secrecy`, `ssrf.metadata_host`, `secret.aws_access_key`).
+	Signal string `protobuf:"bytes,1,opt,name=signal,proto3" json:"signal,omitempty"`
+	// Where: the field of the event the signal fired on
+	// (`tools[vault_lookup].inputSchema.properties.notes.description`,
+	// `arguments.url`).
+	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
+	// The matched text, clipped and redacted.
+	Span string `protobuf:"bytes,3,opt,name=span,proto3" json:"span,omitempty"`
+	// What the finding added to the analyser's score.
+	Weight float64 `protobuf:"fixed64,4,opt,name=weight,proto3" json:"weight,omitempty"`
+	// The event the finding belongs to (one of the alert's event_ids).
+	EventId       string `protobuf:"bytes,5,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlertReason) Reset() {
+	*x = AlertReason{}
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlertReason) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlertReason) ProtoMessage() {}
+
+func (x *AlertReason) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlertReason.ProtoReflect.Descriptor instead.
+func (*AlertReason) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *AlertReason) GetSignal() string {
+	if x != nil {
+		return x.Signal
+	}
+	return ""
+}
+
+func (x *AlertReason) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *AlertReason) GetSpan() string {
+	if x != nil {
+		return x.Span
+	}
+	return ""
+}
+
+func (x *AlertReason) GetWeight() float64 {
+	if x != nil {
+		return x.Weight
+	}
+	return 0
+}
+
+func (x *AlertReason) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
 var File_mcpaudit_event_v1_event_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x1dmcpaudit/event/v1/event.proto\x12\x11mcpaudit.event.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfc\v\n" +
+	"\x1dmcpaudit/event/v1/event.proto\x12\x11mcpaudit.event.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbd\f\n" +
 	"\x05Event\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12.\n" +
@@ -2140,7 +2306,9 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\rinvalid_frame\x18\x1a \x01(\v2\x1f.mcpaudit.event.v1.InvalidFrameR\finvalidFrame\x12J\n" +
 	"\x0fobservation_gap\x18\x1b \x01(\v2!.mcpaudit.event.v1.ObservationGapR\x0eobservationGap\x12!\n" +
 	"\finvalid_utf8\x18\x1c \x01(\bR\vinvalidUtf8\x12)\n" +
-	"\x10truncated_fields\x18\x1d \x03(\tR\x0ftruncatedFields\x1a9\n" +
+	"\x10truncated_fields\x18\x1d \x03(\tR\x0ftruncatedFields\x12\x1b\n" +
+	"\troot_uris\x18\x1e \x03(\tR\brootUris\x12\"\n" +
+	"\finstructions\x18\x1f \x01(\tR\finstructions\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x99\x01\n" +
@@ -2194,7 +2362,7 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\x04text\x18\x04 \x01(\tR\x04text\x126\n" +
 	"\x17structured_content_json\x18\x05 \x01(\tR\x15structuredContentJson\"C\n" +
 	"\bToolList\x127\n" +
-	"\x05tools\x18\x01 \x03(\v2!.mcpaudit.event.v1.ToolDefinitionR\x05tools\"\xa5\x02\n" +
+	"\x05tools\x18\x01 \x03(\v2!.mcpaudit.event.v1.ToolDefinitionR\x05tools\"\xc2\x02\n" +
 	"\x0eToolDefinition\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
@@ -2202,39 +2370,44 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\x11input_schema_json\x18\x04 \x01(\tR\x0finputSchemaJson\x12,\n" +
 	"\x12output_schema_json\x18\x05 \x01(\tR\x10outputSchemaJson\x12D\n" +
 	"\vannotations\x18\x06 \x01(\v2\".mcpaudit.event.v1.ToolAnnotationsR\vannotations\x12'\n" +
-	"\x0fdefinition_hash\x18\a \x01(\tR\x0edefinitionHash\"\x97\x02\n" +
+	"\x0fdefinition_hash\x18\a \x01(\tR\x0edefinitionHash\x12\x1b\n" +
+	"\tmeta_json\x18\b \x01(\tR\bmetaJson\"\xad\x02\n" +
 	"\x0fToolAnnotations\x12)\n" +
 	"\x0eread_only_hint\x18\x01 \x01(\bH\x00R\freadOnlyHint\x88\x01\x01\x12.\n" +
 	"\x10destructive_hint\x18\x02 \x01(\bH\x01R\x0fdestructiveHint\x88\x01\x01\x12,\n" +
 	"\x0fidempotent_hint\x18\x03 \x01(\bH\x02R\x0eidempotentHint\x88\x01\x01\x12+\n" +
-	"\x0fopen_world_hint\x18\x04 \x01(\bH\x03R\ropenWorldHint\x88\x01\x01B\x11\n" +
+	"\x0fopen_world_hint\x18\x04 \x01(\bH\x03R\ropenWorldHint\x88\x01\x01\x12\x14\n" +
+	"\x05title\x18\x05 \x01(\tR\x05titleB\x11\n" +
 	"\x0f_read_only_hintB\x13\n" +
 	"\x11_destructive_hintB\x12\n" +
 	"\x10_idempotent_hintB\x12\n" +
-	"\x10_open_world_hint\"X\n" +
+	"\x10_open_world_hint\"l\n" +
 	"\bResource\x12\x10\n" +
 	"\x03uri\x18\x01 \x01(\tR\x03uri\x12\x1b\n" +
 	"\tmime_type\x18\x02 \x01(\tR\bmimeType\x12\x1d\n" +
 	"\n" +
-	"size_bytes\x18\x03 \x01(\x03R\tsizeBytes\"\xa2\x01\n" +
+	"size_bytes\x18\x03 \x01(\x03R\tsizeBytes\x12\x12\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"\xb6\x01\n" +
 	"\x06Prompt\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12F\n" +
-	"\targuments\x18\x02 \x03(\v2(.mcpaudit.event.v1.Prompt.ArgumentsEntryR\targuments\x1a<\n" +
+	"\targuments\x18\x02 \x03(\v2(.mcpaudit.event.v1.Prompt.ArgumentsEntryR\targuments\x12\x12\n" +
+	"\x04text\x18\x03 \x01(\tR\x04text\x1a<\n" +
 	"\x0eArgumentsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x9c\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb0\x01\n" +
 	"\bSampling\x12'\n" +
 	"\x0finclude_context\x18\x01 \x01(\tR\x0eincludeContext\x12\x1d\n" +
 	"\n" +
 	"max_tokens\x18\x02 \x01(\x03R\tmaxTokens\x12#\n" +
 	"\rsystem_prompt\x18\x03 \x01(\tR\fsystemPrompt\x12#\n" +
-	"\rmessage_count\x18\x04 \x01(\x05R\fmessageCount\"[\n" +
+	"\rmessage_count\x18\x04 \x01(\x05R\fmessageCount\x12\x12\n" +
+	"\x04text\x18\x05 \x01(\tR\x04text\"[\n" +
 	"\vElicitation\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x122\n" +
 	"\x15requested_schema_json\x18\x02 \x01(\tR\x13requestedSchemaJson\"<\n" +
 	"\fJsonRpcError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xcb\x04\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x85\x05\n" +
 	"\x05Alert\x12\x19\n" +
 	"\balert_id\x18\x01 \x01(\tR\aalertId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x17\n" +
@@ -2254,7 +2427,14 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\trule_kind\x18\x0e \x01(\tR\bruleKind\x12\x1f\n" +
 	"\vserver_name\x18\x0f \x01(\tR\n" +
 	"serverName\x12\x1b\n" +
-	"\ttool_name\x18\x10 \x01(\tR\btoolName*\xb5\x01\n" +
+	"\ttool_name\x18\x10 \x01(\tR\btoolName\x128\n" +
+	"\areasons\x18\x11 \x03(\v2\x1e.mcpaudit.event.v1.AlertReasonR\areasons\"\x82\x01\n" +
+	"\vAlertReason\x12\x16\n" +
+	"\x06signal\x18\x01 \x01(\tR\x06signal\x12\x14\n" +
+	"\x05field\x18\x02 \x01(\tR\x05field\x12\x12\n" +
+	"\x04span\x18\x03 \x01(\tR\x04span\x12\x16\n" +
+	"\x06weight\x18\x04 \x01(\x01R\x06weight\x12\x19\n" +
+	"\bevent_id\x18\x05 \x01(\tR\aeventId*\xb5\x01\n" +
 	"\n" +
 	"SourceKind\x12\x1b\n" +
 	"\x17SOURCE_KIND_UNSPECIFIED\x10\x00\x12\x13\n" +
@@ -2307,7 +2487,7 @@ func file_mcpaudit_event_v1_event_proto_rawDescGZIP() []byte {
 }
 
 var file_mcpaudit_event_v1_event_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_mcpaudit_event_v1_event_proto_goTypes = []any{
 	(SourceKind)(0),               // 0: mcpaudit.event.v1.SourceKind
 	(Transport)(0),                // 1: mcpaudit.event.v1.Transport
@@ -2334,14 +2514,15 @@ var file_mcpaudit_event_v1_event_proto_goTypes = []any{
 	(*Elicitation)(nil),           // 22: mcpaudit.event.v1.Elicitation
 	(*JsonRpcError)(nil),          // 23: mcpaudit.event.v1.JsonRpcError
 	(*Alert)(nil),                 // 24: mcpaudit.event.v1.Alert
-	nil,                           // 25: mcpaudit.event.v1.Event.LabelsEntry
-	nil,                           // 26: mcpaudit.event.v1.Prompt.ArgumentsEntry
-	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 28: google.protobuf.Duration
+	(*AlertReason)(nil),           // 25: mcpaudit.event.v1.AlertReason
+	nil,                           // 26: mcpaudit.event.v1.Event.LabelsEntry
+	nil,                           // 27: mcpaudit.event.v1.Prompt.ArgumentsEntry
+	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 29: google.protobuf.Duration
 }
 var file_mcpaudit_event_v1_event_proto_depIdxs = []int32{
-	27, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
-	27, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
+	28, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
+	28, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
 	7,  // 2: mcpaudit.event.v1.Event.source:type_name -> mcpaudit.event.v1.Source
 	8,  // 3: mcpaudit.event.v1.Event.session:type_name -> mcpaudit.event.v1.Session
 	9,  // 4: mcpaudit.event.v1.Event.client:type_name -> mcpaudit.event.v1.Implementation
@@ -2357,28 +2538,29 @@ var file_mcpaudit_event_v1_event_proto_depIdxs = []int32{
 	21, // 14: mcpaudit.event.v1.Event.sampling:type_name -> mcpaudit.event.v1.Sampling
 	22, // 15: mcpaudit.event.v1.Event.elicitation:type_name -> mcpaudit.event.v1.Elicitation
 	23, // 16: mcpaudit.event.v1.Event.error:type_name -> mcpaudit.event.v1.JsonRpcError
-	28, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
-	25, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
+	29, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
+	26, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
 	12, // 19: mcpaudit.event.v1.Event.invalid_frame:type_name -> mcpaudit.event.v1.InvalidFrame
 	13, // 20: mcpaudit.event.v1.Event.observation_gap:type_name -> mcpaudit.event.v1.ObservationGap
 	0,  // 21: mcpaudit.event.v1.Source.kind:type_name -> mcpaudit.event.v1.SourceKind
 	1,  // 22: mcpaudit.event.v1.Session.transport:type_name -> mcpaudit.event.v1.Transport
 	4,  // 23: mcpaudit.event.v1.ObservationGap.reason:type_name -> mcpaudit.event.v1.GapReason
-	27, // 24: mcpaudit.event.v1.ObservationGap.start_time:type_name -> google.protobuf.Timestamp
-	27, // 25: mcpaudit.event.v1.ObservationGap.end_time:type_name -> google.protobuf.Timestamp
+	28, // 24: mcpaudit.event.v1.ObservationGap.start_time:type_name -> google.protobuf.Timestamp
+	28, // 25: mcpaudit.event.v1.ObservationGap.end_time:type_name -> google.protobuf.Timestamp
 	15, // 26: mcpaudit.event.v1.ToolCall.result:type_name -> mcpaudit.event.v1.ToolResult
 	17, // 27: mcpaudit.event.v1.ToolList.tools:type_name -> mcpaudit.event.v1.ToolDefinition
 	18, // 28: mcpaudit.event.v1.ToolDefinition.annotations:type_name -> mcpaudit.event.v1.ToolAnnotations
-	26, // 29: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
+	27, // 29: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
 	5,  // 30: mcpaudit.event.v1.Alert.severity:type_name -> mcpaudit.event.v1.Severity
-	27, // 31: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
-	27, // 32: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
-	27, // 33: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
-	34, // [34:34] is the sub-list for method output_type
-	34, // [34:34] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	28, // 31: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
+	28, // 32: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
+	28, // 33: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
+	25, // 34: mcpaudit.event.v1.Alert.reasons:type_name -> mcpaudit.event.v1.AlertReason
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_mcpaudit_event_v1_event_proto_init() }
@@ -2393,7 +2575,7 @@ func file_mcpaudit_event_v1_event_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mcpaudit_event_v1_event_proto_rawDesc), len(file_mcpaudit_event_v1_event_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
