@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -420,5 +421,58 @@ func ptr(b *bool) string {
 		return "true"
 	default:
 		return "false"
+	}
+}
+
+// TestObserveModelVisibleText checks that the text a model reads besides
+// tool results is captured for detection: server instructions, a tool's
+// _meta and annotations.title, resource contents, prompt messages,
+// sampling messages, and the client's roots.
+func TestObserveModelVisibleText(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxResultText = 40
+	o := NewObserver(cfg)
+	lines := []struct {
+		dir  eventv1.Direction
+		line string
+	}{
+		{c2s, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"c","version":"1"}}}`},
+		{s2c, `{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","serverInfo":{"name":"s","version":"1"},"instructions":"Use search before fetch."}}`},
+		{c2s, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`},
+		{s2c, `{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"t","inputSchema":{"type":"object"},"annotations":{"title":"Tee","readOnlyHint":true},"_meta":{"hint":"call me first"}}]}}`},
+		{c2s, `{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"file:///a"}}`},
+		{s2c, `{"jsonrpc":"2.0","id":3,"result":{"contents":[{"uri":"file:///a","text":"first"},{"uri":"file:///b","blob":"AAAA"},{"uri":"file:///c","text":"second part that is long enough to be cut"}]}}`},
+		{c2s, `{"jsonrpc":"2.0","id":4,"method":"prompts/get","params":{"name":"p"}}`},
+		{s2c, `{"jsonrpc":"2.0","id":4,"result":{"description":"A prompt","messages":[{"role":"user","content":{"type":"text","text":"hello"}},{"role":"assistant","content":[{"type":"text","text":"list form"}]}]}}`},
+		{s2c, `{"jsonrpc":"2.0","id":9,"method":"sampling/createMessage","params":{"messages":[{"role":"user","content":{"type":"text","text":"summarise"}}],"includeContext":"allServers","maxTokens":10}}`},
+		{s2c, `{"jsonrpc":"2.0","id":10,"method":"roots/list"}`},
+		{c2s, `{"jsonrpc":"2.0","id":10,"result":{"roots":[{"uri":"file:///home/u/app","name":"app"},{"uri":"file:///tmp"}]}}`},
+	}
+	var evs []*eventv1.Event
+	for i, l := range lines {
+		evs = append(evs, o.Observe(l.dir, []byte(l.line), t0.Add(time.Duration(i)*time.Millisecond))...)
+	}
+	if len(evs) != len(lines) {
+		t.Fatalf("got %d events, want %d", len(evs), len(lines))
+	}
+	if got := evs[1].GetInstructions(); got != "Use search before fetch." {
+		t.Errorf("instructions = %q", got)
+	}
+	td := evs[3].GetToolList().GetTools()[0]
+	if td.GetMetaJson() != `{"hint":"call me first"}` || td.GetAnnotations().GetTitle() != "Tee" || td.GetTitle() != "Tee" {
+		t.Errorf("tool: meta_json %q, annotations.title %q, title %q", td.GetMetaJson(), td.GetAnnotations().GetTitle(), td.GetTitle())
+	}
+	res := evs[5].GetResource()
+	if !strings.HasPrefix(res.GetText(), "first\nsecond part") || len(res.GetText()) > 40 || !slices.Contains(evs[5].GetTruncatedFields(), "resource.text") {
+		t.Errorf("resource text %q (%d bytes), truncated %v", res.GetText(), len(res.GetText()), evs[5].GetTruncatedFields())
+	}
+	if got := evs[7].GetPrompt().GetText(); got != "A prompt\nhello\nlist form" || evs[7].GetPrompt().GetName() != "p" {
+		t.Errorf("prompt = %+v", evs[7].GetPrompt())
+	}
+	if s := evs[8].GetSampling(); s.GetText() != "summarise" || s.GetIncludeContext() != "allServers" {
+		t.Errorf("sampling = %+v", s)
+	}
+	if got := evs[10].GetRootUris(); len(got) != 2 || got[0] != "file:///home/u/app" || got[1] != "file:///tmp" {
+		t.Errorf("root_uris = %v", got)
 	}
 }
