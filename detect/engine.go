@@ -32,9 +32,28 @@ const sweepPerEvent = 16
 type Option func(*engineConfig)
 
 type engineConfig struct {
-	clock     func() time.Time
-	maxGroups int
-	reg       prometheus.Registerer
+	clock       func() time.Time
+	maxGroups   int
+	maxSessions int
+	baseline    Baseline
+	reg         prometheus.Registerer
+}
+
+// WithBaseline sets the fleet-wide baseline of tool definitions the engine
+// compares every tools/list with (default: a NewMemoryBaseline of its own).
+// Engines of several replicas share one by giving each a baseline backed
+// by the same store.
+func WithBaseline(b Baseline) Option { return func(c *engineConfig) { c.baseline = b } }
+
+// WithMaxSessions caps the sessions whose catalogue, capabilities and
+// fingerprints the engine keeps (default DefaultMaxSessions); the least
+// recently seen is forgotten beyond it. n <= 0 keeps the default.
+func WithMaxSessions(n int) Option {
+	return func(c *engineConfig) {
+		if n > 0 {
+			c.maxSessions = n
+		}
+	}
 }
 
 // WithClock sets the wall clock that stamps Alert.time (default time.Now).
@@ -76,6 +95,7 @@ type Engine struct {
 	logger    *slog.Logger
 	vm        vm.VM
 	watermark time.Time // newest event time seen
+	st        *state
 
 	evalErrors *prometheus.CounterVec
 	evicted    *prometheus.CounterVec
@@ -132,7 +152,7 @@ type RuleStats struct {
 // NewEngine returns an engine for rules. logger may be nil (logs are then
 // discarded).
 func NewEngine(rules []*Rule, logger *slog.Logger, opts ...Option) *Engine {
-	cfg := engineConfig{clock: time.Now, maxGroups: DefaultMaxGroups}
+	cfg := engineConfig{clock: time.Now, maxGroups: DefaultMaxGroups, maxSessions: DefaultMaxSessions}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -140,7 +160,7 @@ func NewEngine(rules []*Rule, logger *slog.Logger, opts ...Option) *Engine {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{
-		clock: cfg.clock, maxGroups: cfg.maxGroups, logger: logger,
+		clock: cfg.clock, maxGroups: cfg.maxGroups, logger: logger, st: newState(cfg.maxSessions, cfg.baseline),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mcpaudit_detect_rule_eval_errors_total",
 			Help: "Rule expression evaluations that failed at run time; the event was treated as not matching.",
@@ -191,6 +211,7 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 	if env.Time.After(e.watermark) {
 		e.watermark = env.Time
 	}
+	e.st.apply(env, ev)
 	m := matched{id: ev.GetEventId(), time: env.Time, session: env.SessionID, server: env.ServerName, tool: env.ToolName}
 	var out []*eventv1.Alert
 	for _, rs := range e.rules {
@@ -208,6 +229,7 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 		}
 		e.sweep(rs)
 	}
+	e.st.sweep(e.watermark)
 	return out
 }
 

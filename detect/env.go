@@ -89,8 +89,37 @@ type Env struct {
 	// TruncatedFields is truncated_fields: the fields an emitter or the
 	// collector shortened to fit a size limit.
 	TruncatedFields []string `expr:"truncated_fields"`
+	// RootURIs are the roots of a roots/list response (root_uris).
+	RootURIs []string `expr:"root_uris"`
+	// Instructions is InitializeResult.instructions on the initialize
+	// response.
+	Instructions string `expr:"instructions"`
 	// Time is the event time (see EventTime).
 	Time time.Time `expr:"time"`
+
+	// State views, filled by the engine from what it knew before this
+	// event (see state.go); zero when the event is evaluated without an
+	// engine.
+
+	// CalledTool is the definition of the tool a tools/call request or
+	// response names, from the session's last tools/list (tool.known is
+	// false, and only tool.name is set, when the session never listed it).
+	CalledTool Tool `expr:"tool"`
+	// Session is the event's session so far.
+	Session SessionView `expr:"session"`
+	// DefinitionChanges are, on a tools/list response, the tools whose
+	// definition differs from the session's previous list or from the
+	// tenant's baseline for the server, and tools added or removed.
+	DefinitionChanges []DefinitionChange `expr:"definition_changes"`
+	// Collisions are, on a tools/list response, the tools (and the server
+	// name) that collide with what other servers offered the same client.
+	Collisions []Collision `expr:"collisions"`
+	// ForeignTools are, on a tools/list response, the tool names other
+	// servers offered the same client in the last 24 hours.
+	ForeignTools []string `expr:"foreign_tools"`
+	// Flows are, on a tools/call request, the argument values that an
+	// earlier result of the same client disclosed.
+	Flows []Flow `expr:"flows"`
 	// Event is the raw proto, for fields without a convenience name
 	// (event.Labels, event.Sampling.IncludeContext, ...; Go field names).
 	Event *eventv1.Event `expr:"event"`
@@ -112,11 +141,23 @@ type Tool struct {
 	Annotations Annotations `expr:"annotations"`
 	// DefinitionHash is the canonical definition hash.
 	DefinitionHash string `expr:"definition_hash"`
+	// MetaJSON is the tool's _meta object as JSON text.
+	MetaJSON string `expr:"meta_json"`
 	// Text is all model-visible text of the tool joined by newlines: name,
-	// title, description and every property name and string value of the
-	// input and output schemas, JSON escapes decoded (so \u200b in a schema is
-	// the code point U+200B here).
+	// title, description, annotations.title, every property name and
+	// string value of the input and output schemas and every string of
+	// _meta, JSON escapes decoded (so \u200b in a schema is the code point
+	// U+200B here).
 	Text string `expr:"text"`
+	// Capabilities are the tool's capability labels (detect/catalog:
+	// executes, reads_private, reads_untrusted, sends_outside,
+	// writes_files, writes_memory, destructive), sorted.
+	Capabilities []string `expr:"capabilities"`
+	// Known is set on Env.CalledTool when the session's catalogue holds
+	// the tool's definition.
+	Known bool `expr:"known"`
+	// Definition is the raw proto.
+	Definition *eventv1.ToolDefinition `expr:"definition"`
 }
 
 // Annotations are the MCP tool annotations with the MCP defaults applied
@@ -157,6 +198,8 @@ func NewEnv(ev *eventv1.Event) *Env {
 		SourceIP:     ev.GetPrincipal().GetSourceIp(),
 		ErrorCode:    int(ev.GetError().GetCode()),
 		ErrorMessage: ev.GetError().GetMessage(),
+		RootURIs:     ev.GetRootUris(),
+		Instructions: ev.GetInstructions(),
 		ResourceURI:  ev.GetResource().GetUri(),
 		SizeBytes:    int(ev.GetSizeBytes()),
 		Time:         EventTime(ev),
@@ -210,6 +253,9 @@ func newTool(td *eventv1.ToolDefinition) Tool {
 		InputSchemaJSON:  td.GetInputSchemaJson(),
 		OutputSchemaJSON: td.GetOutputSchemaJson(),
 		DefinitionHash:   td.GetDefinitionHash(),
+		MetaJSON:         td.GetMetaJson(),
+		Capabilities:     capabilitiesOf(td),
+		Definition:       td,
 		Annotations: Annotations{
 			ReadOnlyHint:    a.GetReadOnlyHint(),
 			DestructiveHint: a == nil || a.DestructiveHint == nil || a.GetDestructiveHint(),
@@ -223,7 +269,11 @@ func newTool(td *eventv1.ToolDefinition) Tool {
 	b.WriteString(t.Title)
 	b.WriteByte('\n')
 	b.WriteString(t.Description)
-	for _, schema := range []string{t.InputSchemaJSON, t.OutputSchemaJSON} {
+	if at := a.GetTitle(); at != "" && at != t.Title {
+		b.WriteByte('\n')
+		b.WriteString(at)
+	}
+	for _, schema := range []string{t.InputSchemaJSON, t.OutputSchemaJSON, t.MetaJSON} {
 		if schema == "" {
 			continue
 		}

@@ -607,6 +607,12 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 		ev.Prompt.Text = o.capText(ev, "prompt.text", promptText(result))
 	case "roots/list":
 		ev.RootUris = rootURIs(result)
+	case "elicitation/create":
+		var er struct {
+			Action string `json:"action"`
+		}
+		_ = json.Unmarshal(result, &er)
+		ev.Elicitation = &eventv1.Elicitation{Action: er.Action}
 	}
 }
 

@@ -1884,8 +1884,11 @@ type Elicitation struct {
 	Message string `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
 	// requestedSchema as JSON text.
 	RequestedSchemaJson string `protobuf:"bytes,2,opt,name=requested_schema_json,json=requestedSchemaJson,proto3" json:"requested_schema_json,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// On the response event: ElicitResult.action, `accept`, `decline` or
+	// `cancel` (the user's answer; its content is not kept).
+	Action        string `protobuf:"bytes,3,opt,name=action,proto3" json:"action,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Elicitation) Reset() {
@@ -1928,6 +1931,13 @@ func (x *Elicitation) GetMessage() string {
 func (x *Elicitation) GetRequestedSchemaJson() string {
 	if x != nil {
 		return x.RequestedSchemaJson
+	}
+	return ""
+}
+
+func (x *Elicitation) GetAction() string {
+	if x != nil {
+		return x.Action
 	}
 	return ""
 }
@@ -2401,10 +2411,11 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"max_tokens\x18\x02 \x01(\x03R\tmaxTokens\x12#\n" +
 	"\rsystem_prompt\x18\x03 \x01(\tR\fsystemPrompt\x12#\n" +
 	"\rmessage_count\x18\x04 \x01(\x05R\fmessageCount\x12\x12\n" +
-	"\x04text\x18\x05 \x01(\tR\x04text\"[\n" +
+	"\x04text\x18\x05 \x01(\tR\x04text\"s\n" +
 	"\vElicitation\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x122\n" +
-	"\x15requested_schema_json\x18\x02 \x01(\tR\x13requestedSchemaJson\"<\n" +
+	"\x15requested_schema_json\x18\x02 \x01(\tR\x13requestedSchemaJson\x12\x16\n" +
+	"\x06action\x18\x03 \x01(\tR\x06action\"<\n" +
 	"\fJsonRpcError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\"\x85\x05\n" +

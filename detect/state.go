@@ -1,0 +1,703 @@
+package detect
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mcpaudit/mcpaudit/detect/catalog"
+	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+)
+
+// This file holds the state the engine keeps besides rule state and shows
+// rules through Env: per session, the tool catalogue of the last
+// tools/list, the capabilities the session's calls used, the values its
+// results disclosed (as fingerprints only), consent given through
+// elicitation and the client's roots; per tenant and server, the baseline
+// of tool definitions (Baseline, shared by replicas); per client, the
+// servers and tools it was offered (the cross-server view).
+
+// Bounds of the engine's session and client state.
+const (
+	// DefaultMaxSessions caps the sessions whose state is kept; the least
+	// recently seen is forgotten beyond it.
+	DefaultMaxSessions = 100_000
+	// maxCatalogTools caps the tools remembered per session.
+	maxCatalogTools = 1024
+	// maxTaints caps the fingerprints remembered per session.
+	maxTaints = 512
+	// clientWindow is how long a client's view of a server lasts without
+	// a new tools/list from it.
+	clientWindow = 24 * time.Hour
+	// sessionIdle is how long an idle session's state is kept.
+	sessionIdle = 24 * time.Hour
+	// consentWindow is how long an accepted elicitation counts as consent
+	// for the calls after it.
+	consentWindow = 10 * time.Minute
+)
+
+// SessionView is what rules see of the event's session, before the event
+// itself is applied (expr: session).
+type SessionView struct {
+	// Listed reports whether the session has had a tools/list response.
+	Listed bool `expr:"listed"`
+	// ListChanged reports a notifications/tools/list_changed since the
+	// last tools/list response.
+	ListChanged bool `expr:"list_changed"`
+	// Used are the capability labels (catalog) of the tools the session
+	// called so far, sorted.
+	Used []string `expr:"used"`
+	// Calls is the number of tools/call requests so far.
+	Calls int `expr:"calls"`
+	// Consented reports an elicitation the user accepted within the last
+	// 10 minutes of event time.
+	Consented bool `expr:"consented"`
+	// Roots are the root URIs the client listed (roots/list).
+	Roots []string `expr:"roots"`
+}
+
+// DefinitionChange is one difference between a tool definition in a
+// tools/list response and what was known before (expr:
+// definition_changes).
+type DefinitionChange struct {
+	// Tool is the tool name.
+	Tool string `expr:"tool"`
+	// Kind is changed (the definition differs), added (a new tool on a
+	// server already known) or removed (a known tool missing from a later
+	// list of the same session).
+	Kind string `expr:"kind"`
+	// Scope is session (against an earlier tools/list of the same
+	// session) or fleet (against the tenant's baseline for the server,
+	// from earlier sessions).
+	Scope string `expr:"scope"`
+	// Fields name what changed: title, description, input_schema,
+	// output_schema, annotations, meta.
+	Fields []string `expr:"fields"`
+	// ReadOnlyFlip: readOnlyHint was true and is not any more.
+	ReadOnlyFlip bool `expr:"read_only_flip"`
+	// DestructiveFlip: destructiveHint was explicitly false and is not any
+	// more.
+	DestructiveFlip bool `expr:"destructive_flip"`
+	// AfterListChanged: the server sent notifications/tools/list_changed
+	// before this list.
+	AfterListChanged bool `expr:"after_list_changed"`
+	// PreviousHash and Hash are the definition hashes before and now.
+	PreviousHash string `expr:"previous_hash"`
+	Hash         string `expr:"hash"`
+}
+
+// Collision is a tool or server of a tools/list response that collides
+// with one another server offered the same client (expr: collisions).
+type Collision struct {
+	// Tool is the tool of this response ("" for a server-name collision).
+	Tool string `expr:"tool"`
+	// Kind is same_name (the other server offers the same tool name),
+	// lookalike_tool (same skeleton or within edit distance 1 of a longer
+	// name), or lookalike_server (the server's name looks like another
+	// server's).
+	Kind string `expr:"kind"`
+	// OtherServer is the other server's name.
+	OtherServer string `expr:"other_server"`
+	// OtherTool is the other server's tool name ("" for lookalike_server).
+	OtherTool string `expr:"other_tool"`
+}
+
+// Flow is a value an earlier result of the client disclosed that this
+// request's arguments send again (expr: flows). Values are matched by
+// fingerprint; the state never holds them.
+type Flow struct {
+	// Field is the argument path that carries the value.
+	Field string `expr:"field"`
+	// Kind is the secret kind (internal/secrets) or token for a
+	// high-entropy string.
+	Kind string `expr:"kind"`
+	// SourceTool and SourceServer name the call whose result held it.
+	SourceTool   string `expr:"source_tool"`
+	SourceServer string `expr:"source_server"`
+	// SameSession reports the result came from this session.
+	SameSession bool `expr:"same_session"`
+}
+
+// BaselineEntry is what the fleet baseline holds for one tool of one
+// server of one tenant.
+type BaselineEntry struct {
+	Hash        string
+	Title       string
+	Description string
+	InputSchema string
+	OutSchema   string
+	Meta        string
+	Annotations string // canonical JSON of the hints
+	ReadOnly    bool
+	NotDestroy  bool // destructiveHint explicitly false
+	FirstSeen   time.Time
+	LastSeen    time.Time
+}
+
+// Baseline is the fleet-wide record of tool definitions, keyed by tenant,
+// server and tool name. Swap records e for the key and returns what was
+// recorded before; Tools returns the tool names known for a server. The
+// engine calls it from Process, serialised; implementations shared by
+// replicas (a compacted Kafka topic) publish Swap's writes.
+type Baseline interface {
+	Swap(tenant, server, tool string, e BaselineEntry) (prev BaselineEntry, ok bool)
+	Known(tenant, server string) bool
+}
+
+// MemoryBaseline is a Baseline in process memory (lost at restart); the
+// zero value is not usable, use NewMemoryBaseline.
+type MemoryBaseline struct {
+	m       map[string]BaselineEntry
+	servers map[string]int
+}
+
+// NewMemoryBaseline returns an empty in-memory Baseline.
+func NewMemoryBaseline() *MemoryBaseline {
+	return &MemoryBaseline{m: map[string]BaselineEntry{}, servers: map[string]int{}}
+}
+
+// Swap implements Baseline.
+func (b *MemoryBaseline) Swap(tenant, server, tool string, e BaselineEntry) (BaselineEntry, bool) {
+	k := tenant + "\x00" + server + "\x00" + tool
+	prev, ok := b.m[k]
+	if ok && !prev.FirstSeen.IsZero() && (e.FirstSeen.IsZero() || prev.FirstSeen.Before(e.FirstSeen)) {
+		e.FirstSeen = prev.FirstSeen
+	}
+	b.m[k] = e
+	if !ok {
+		b.servers[tenant+"\x00"+server]++
+	}
+	return prev, ok
+}
+
+// Known implements Baseline.
+func (b *MemoryBaseline) Known(tenant, server string) bool {
+	return b.servers[tenant+"\x00"+server] > 0
+}
+
+var _ Baseline = (*MemoryBaseline)(nil)
+
+type catalogTool struct {
+	tool Tool
+	base BaselineEntry
+}
+
+type taint struct {
+	kind, tool, server string
+	at                 time.Time
+}
+
+type sessionState struct {
+	key         string
+	tenant      string
+	session     string
+	client      string // client view key
+	server      string
+	last        time.Time
+	tools       map[string]*catalogTool
+	listed      bool
+	listChanged bool
+	used        []string
+	calls       int
+	consentAt   time.Time
+	roots       []string
+	taints      map[uint64]taint
+}
+
+type clientServer struct {
+	tools map[string]bool
+	last  time.Time
+}
+
+type clientState struct {
+	servers map[string]*clientServer
+	taints  map[uint64]taint
+	last    time.Time
+}
+
+// state is the engine's non-rule state. It is used under Engine.mu.
+type state struct {
+	maxSessions int
+	sessions    map[string]*list.Element // tenant NUL session -> *sessionState
+	lru         *list.List
+	clients     map[string]*clientState
+	baseline    Baseline
+}
+
+func newState(maxSessions int, b Baseline) *state {
+	if b == nil {
+		b = NewMemoryBaseline()
+	}
+	return &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b}
+}
+
+// clientKey identifies the agent side across its sessions: tenant,
+// principal, client implementation and host.
+func clientKey(ev *eventv1.Event) string {
+	return ev.GetTenantId() + "\x00" + ev.GetPrincipal().GetSubject() + "\x00" + ev.GetClient().GetName() + "\x00" + ev.GetSource().GetHost()
+}
+
+func (s *state) session(env *Env) *sessionState {
+	k := env.TenantID + "\x00" + env.SessionID
+	if el, ok := s.sessions[k]; ok {
+		s.lru.MoveToFront(el)
+		ss := el.Value.(*sessionState)
+		if env.Time.After(ss.last) {
+			ss.last = env.Time
+		}
+		return ss
+	}
+	for len(s.sessions) >= s.maxSessions {
+		back := s.lru.Back()
+		delete(s.sessions, s.lru.Remove(back).(*sessionState).key)
+	}
+	ss := &sessionState{key: k, tenant: env.TenantID, session: env.SessionID, client: clientKey(env.Event), last: env.Time,
+		tools: map[string]*catalogTool{}, taints: map[uint64]taint{}}
+	s.sessions[k] = s.lru.PushFront(ss)
+	return ss
+}
+
+func (s *state) clientOf(ss *sessionState, t time.Time) *clientState {
+	c, ok := s.clients[ss.client]
+	if !ok {
+		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}}
+		s.clients[ss.client] = c
+	}
+	if t.After(c.last) {
+		c.last = t
+	}
+	return c
+}
+
+// sweep forgets sessions and clients idle for longer than their windows
+// relative to the watermark, a few per event.
+func (s *state) sweep(watermark time.Time) {
+	for range sweepPerEvent {
+		back := s.lru.Back()
+		if back == nil {
+			break
+		}
+		ss := back.Value.(*sessionState)
+		if !ss.last.Add(sessionIdle).Before(watermark) {
+			break
+		}
+		s.lru.Remove(back)
+		delete(s.sessions, ss.key)
+	}
+	n := 0
+	for k, c := range s.clients {
+		if n++; n > sweepPerEvent {
+			break
+		}
+		if c.last.Add(clientWindow).Before(watermark) {
+			delete(s.clients, k)
+		}
+	}
+}
+
+// apply fills env's state views from what was known before ev, then
+// records ev. It runs once per event, before any rule.
+func (s *state) apply(env *Env, ev *eventv1.Event) {
+	ss := s.session(env)
+	if env.ServerName != "" {
+		ss.server = env.ServerName
+	}
+	env.Session = SessionView{
+		Listed: ss.listed, ListChanged: ss.listChanged, Used: slices.Clone(ss.used), Calls: ss.calls,
+		Consented: !ss.consentAt.IsZero() && env.Time.Sub(ss.consentAt) <= consentWindow, Roots: ss.roots,
+	}
+	if env.ToolName != "" {
+		if ct, ok := ss.tools[env.ToolName]; ok {
+			env.CalledTool = ct.tool
+			env.CalledTool.Known = true
+		} else {
+			env.CalledTool = Tool{Name: env.ToolName}
+		}
+	}
+	switch {
+	case env.Method == "notifications/tools/list_changed" && env.Direction == "server_to_client":
+		ss.listChanged = true
+	case env.Method == "tools/list" && env.Kind == "response":
+		s.applyToolList(env, ss)
+	case env.Method == "tools/call" && env.Kind == "request":
+		ss.calls++
+		for _, c := range env.CalledTool.Capabilities {
+			if !slices.Contains(ss.used, c) {
+				ss.used = append(ss.used, c)
+				sort.Strings(ss.used)
+			}
+		}
+		env.Flows = s.flows(env, ss)
+	case env.Method == "tools/call" && env.Direction == "server_to_client":
+		s.recordTaints(env, ss, env.ResultText)
+	case env.Method == "resources/read" && env.Direction == "server_to_client":
+		s.recordTaints(env, ss, ev.GetResource().GetText())
+	case env.Method == "elicitation/create" && env.Kind == "response":
+		if ev.GetElicitation().GetAction() == "accept" {
+			ss.consentAt = env.Time
+		}
+	case env.Method == "roots/list" && env.Kind == "response":
+		ss.roots = slices.Clone(ev.GetRootUris())
+	}
+}
+
+func (s *state) applyToolList(env *Env, ss *sessionState) {
+	client := s.clientOf(ss, env.Time)
+	server := env.ServerName
+	afterChanged := ss.listChanged
+	fleetKnown := s.baseline.Known(env.TenantID, server)
+	seen := make(map[string]bool, len(env.Tools))
+	for i := range env.Tools {
+		t := &env.Tools[i]
+		seen[t.Name] = true
+		entry := baselineEntry(t, env.Time)
+		if prev, ok := ss.tools[t.Name]; ok {
+			if c, changed := diffEntry(prev.base, entry); changed {
+				c.Tool, c.Kind, c.Scope, c.AfterListChanged = t.Name, "changed", "session", afterChanged
+				env.DefinitionChanges = append(env.DefinitionChanges, c)
+			}
+		} else if ss.listed {
+			env.DefinitionChanges = append(env.DefinitionChanges, DefinitionChange{Tool: t.Name, Kind: "added", Scope: "session", AfterListChanged: afterChanged, Hash: entry.Hash})
+		}
+		if server != "" {
+			prev, ok := s.baseline.Swap(env.TenantID, server, t.Name, entry)
+			switch {
+			case ok:
+				if c, changed := diffEntry(prev, entry); changed && !sessionReported(env.DefinitionChanges, t.Name) {
+					c.Tool, c.Kind, c.Scope, c.AfterListChanged = t.Name, "changed", "fleet", afterChanged
+					env.DefinitionChanges = append(env.DefinitionChanges, c)
+				}
+			case fleetKnown && !ss.listed:
+				env.DefinitionChanges = append(env.DefinitionChanges, DefinitionChange{Tool: t.Name, Kind: "added", Scope: "fleet", AfterListChanged: afterChanged, Hash: entry.Hash})
+			}
+		}
+		if len(ss.tools) < maxCatalogTools || ss.tools[t.Name] != nil {
+			ss.tools[t.Name] = &catalogTool{tool: *t, base: entry}
+		}
+	}
+	if ss.listed {
+		for name := range ss.tools {
+			if !seen[name] {
+				env.DefinitionChanges = append(env.DefinitionChanges, DefinitionChange{Tool: name, Kind: "removed", Scope: "session", AfterListChanged: afterChanged})
+				delete(ss.tools, name)
+			}
+		}
+		sort.SliceStable(env.DefinitionChanges, func(i, j int) bool { return env.DefinitionChanges[i].Tool < env.DefinitionChanges[j].Tool })
+	}
+	ss.listed, ss.listChanged = true, false
+	if server == "" {
+		return
+	}
+	env.Collisions = collisions(client, server, env.Tools, env.Time)
+	cs := client.servers[server]
+	if cs == nil {
+		cs = &clientServer{tools: map[string]bool{}}
+		client.servers[server] = cs
+	}
+	cs.last = env.Time
+	for _, t := range env.Tools {
+		if len(cs.tools) < maxCatalogTools {
+			cs.tools[t.Name] = true
+		}
+	}
+	env.ForeignTools = foreignTools(client, server, env.Time)
+}
+
+func sessionReported(cs []DefinitionChange, tool string) bool {
+	return slices.ContainsFunc(cs, func(c DefinitionChange) bool { return c.Tool == tool })
+}
+
+// foreignTools returns the tool names other servers offered the client
+// within the client window, sorted.
+func foreignTools(c *clientState, server string, now time.Time) []string {
+	var out []string
+	for name, cs := range c.servers {
+		if name == server || now.Sub(cs.last) > clientWindow {
+			continue
+		}
+		for t := range cs.tools {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// collisions compares a server's tools with those other servers offered
+// the same client.
+func collisions(c *clientState, server string, tools []Tool, now time.Time) []Collision {
+	var out []Collision
+	others := make([]string, 0, len(c.servers))
+	for name := range c.servers {
+		if name != server && now.Sub(c.servers[name].last) <= clientWindow {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	for _, o := range others {
+		if lookalike(server, o) {
+			out = append(out, Collision{Kind: "lookalike_server", OtherServer: o})
+		}
+		for _, t := range tools {
+			if c.servers[o].tools[t.Name] {
+				out = append(out, Collision{Tool: t.Name, Kind: "same_name", OtherServer: o, OtherTool: t.Name})
+				continue
+			}
+			for ot := range c.servers[o].tools {
+				if lookalike(t.Name, ot) {
+					out = append(out, Collision{Tool: t.Name, Kind: "lookalike_tool", OtherServer: o, OtherTool: ot})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// lookalike reports whether two different names would be confused: the
+// same after case folding and removing separators, or within one edit of a
+// name of at least 6 characters. (canon.Skeleton refines this with
+// confusable characters once wired in.)
+func lookalike(a, b string) bool {
+	if a == b {
+		return false
+	}
+	fa, fb := foldName(a), foldName(b)
+	if fa == fb {
+		return true
+	}
+	if min(len(fa), len(fb)) >= 6 && EditDistance(fa, fb) <= 1 {
+		return true
+	}
+	return false
+}
+
+func foldName(s string) string {
+	s = strings.ToLower(s)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '-', '_', '.', ' ':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func baselineEntry(t *Tool, at time.Time) BaselineEntry {
+	a := t.Definition.GetAnnotations()
+	if a == nil {
+		a = &eventv1.ToolAnnotations{}
+	}
+	ann, _ := json.Marshal(map[string]any{
+		"readOnlyHint": a.ReadOnlyHint, "destructiveHint": a.DestructiveHint,
+		"idempotentHint": a.IdempotentHint, "openWorldHint": a.OpenWorldHint, "title": a.GetTitle(),
+	})
+	return BaselineEntry{
+		Hash: t.DefinitionHash, Title: t.Title, Description: t.Description,
+		InputSchema: t.InputSchemaJSON, OutSchema: t.OutputSchemaJSON, Meta: t.MetaJSON,
+		Annotations: string(ann), ReadOnly: a.GetReadOnlyHint(),
+		NotDestroy: a.DestructiveHint != nil && !a.GetDestructiveHint(),
+		FirstSeen:  at, LastSeen: at,
+	}
+}
+
+// diffEntry compares two recorded definitions field by field. A differing
+// hash with no differing field (a key this record does not keep) counts
+// as a change of meta.
+func diffEntry(prev, cur BaselineEntry) (DefinitionChange, bool) {
+	if prev.Hash == cur.Hash && prev.Hash != "" {
+		return DefinitionChange{}, false
+	}
+	c := DefinitionChange{PreviousHash: prev.Hash, Hash: cur.Hash}
+	add := func(field string, changed bool) {
+		if changed {
+			c.Fields = append(c.Fields, field)
+		}
+	}
+	add("title", prev.Title != cur.Title)
+	add("description", prev.Description != cur.Description)
+	add("input_schema", prev.InputSchema != cur.InputSchema)
+	add("output_schema", prev.OutSchema != cur.OutSchema)
+	add("annotations", prev.Annotations != cur.Annotations)
+	add("meta", prev.Meta != cur.Meta)
+	if len(c.Fields) == 0 {
+		if prev.Hash == cur.Hash {
+			return DefinitionChange{}, false
+		}
+		c.Fields = []string{"meta"}
+	}
+	c.ReadOnlyFlip = prev.ReadOnly && !cur.ReadOnly
+	c.DestructiveFlip = prev.NotDestroy && !cur.NotDestroy
+	return c, true
+}
+
+// Fingerprints. A disclosed value is remembered as the first 8 bytes of
+// its SHA-256, never as text.
+
+func fingerprint(s string) uint64 {
+	h := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(h[:8])
+}
+
+// tokenCandidates returns the substrings of text that look like secrets
+// or tokens worth tracking: the collector's [REDACTED:kind:fp] markers,
+// clear-text secrets of a known kind, and high-entropy words of 20 to 512
+// characters.
+func tokenCandidates(text string, fn func(value, kind string)) {
+	n := 0
+	for _, w := range strings.FieldsFunc(text, tokenSep) {
+		if n >= 4096 {
+			return
+		}
+		n++
+		if strings.HasPrefix(w, "[REDACTED:") {
+			fn(w, "redacted")
+			continue
+		}
+		if len(w) < 20 || len(w) > 512 {
+			continue
+		}
+		if kinds := Secrets(w); len(kinds) > 0 {
+			fn(w, kinds[0])
+			continue
+		}
+		if looksLikeToken(w) {
+			fn(w, "token")
+		}
+	}
+}
+
+func tokenSep(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\':
+		return true
+	}
+	return false
+}
+
+// looksLikeToken reports a random-looking word: mixed letters and digits,
+// entropy of at least 3.5 bits per character, not a path, URL or UUID.
+func looksLikeToken(w string) bool {
+	if strings.ContainsAny(w, "/:@") || len(w) == 36 && strings.Count(w, "-") == 4 {
+		return false
+	}
+	var lower, upper, digit bool
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case c == '-' || c == '_' || c == '.' || c == '=' || c == '+':
+		default:
+			return false
+		}
+	}
+	if !digit || !(lower || upper) {
+		return false
+	}
+	return Entropy(w) >= 3.5
+}
+
+func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
+	if text == "" {
+		return
+	}
+	client := s.clientOf(ss, env.Time)
+	tool := env.ToolName
+	if tool == "" {
+		tool = env.ResourceURI
+	}
+	tokenCandidates(text, func(v, kind string) {
+		fp := fingerprint(v)
+		t := taint{kind: kind, tool: tool, server: env.ServerName, at: env.Time}
+		if len(ss.taints) < maxTaints {
+			ss.taints[fp] = t
+		}
+		if len(client.taints) < maxTaints*4 {
+			client.taints[fp] = t
+		}
+	})
+}
+
+// flows finds argument values an earlier result disclosed.
+func (s *state) flows(env *Env, ss *sessionState) []Flow {
+	if env.ArgumentsJSON == "" {
+		return nil
+	}
+	client := s.clients[ss.client]
+	if len(ss.taints) == 0 && (client == nil || len(client.taints) == 0) {
+		return nil
+	}
+	var out []Flow
+	walkStrings(env.Arguments, "arguments", func(path, v string) {
+		tokenCandidates(v, func(w, _ string) {
+			fp := fingerprint(w)
+			t, same := ss.taints[fp]
+			if !same && client != nil {
+				t, same = client.taints[fp], false
+				if t.kind == "" {
+					return
+				}
+			} else if !same {
+				return
+			}
+			out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same})
+		})
+	})
+	return out
+}
+
+// walkStrings calls fn with the path and value of every string leaf of v,
+// at most maxArgStrings.
+func walkStrings(v any, path string, fn func(path, s string)) {
+	n := 0
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		if n >= maxArgStrings {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			n++
+			fn(path, x)
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				walk(x[k], path+"."+k)
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, path+"["+itoa(i)+"]")
+			}
+		}
+	}
+	walk(v, path)
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// capabilitiesOf labels a tool definition (catalog.Capabilities).
+func capabilitiesOf(td *eventv1.ToolDefinition) []string {
+	a := td.GetAnnotations()
+	var ann catalog.Annotations
+	if a != nil {
+		ann = catalog.Annotations{ReadOnlyHint: a.ReadOnlyHint, DestructiveHint: a.DestructiveHint, OpenWorldHint: a.OpenWorldHint}
+	}
+	return catalog.Capabilities(catalog.Definition{
+		Name: td.GetName(), Title: td.GetTitle(), Description: td.GetDescription(),
+		InputSchemaJSON: td.GetInputSchemaJson(), Annotations: ann,
+	})
+}
