@@ -9,11 +9,14 @@ import (
 	"sync"
 	"time"
 
+	"reflect"
+
 	"github.com/expr-lang/expr/vm"
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/mcpaudit/mcpaudit/detect/signal"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
@@ -108,6 +111,20 @@ type ruleState struct {
 	lru    *list.List               // front: most recently seen
 	keep   time.Duration            // how long an idle group is worth keeping
 	stats  RuleStats
+	absent int // partial matches awaiting an absent step, all groups
+	// nextDeadline is the earliest deadline of those partial matches (a
+	// lower bound after some of them were broken), so the scan for expired
+	// ones runs only when event time has passed it.
+	nextDeadline time.Time
+}
+
+// await records that p waits for an absent step until deadline.
+func (rs *ruleState) await(p *partial, deadline time.Time) {
+	p.deadline = deadline
+	rs.absent++
+	if rs.nextDeadline.IsZero() || deadline.Before(rs.nextDeadline) {
+		rs.nextDeadline = deadline
+	}
 }
 
 type group struct {
@@ -115,14 +132,16 @@ type group struct {
 	tenant   string
 	key      string
 	last     time.Time
-	partials []*partial // sequence progress, oldest first
-	entries  []matched  // threshold window, arrival order
-	quietTil time.Time  // suppression: no alert before this event time
+	partials []*partial           // sequence progress, oldest first
+	entries  []matched            // threshold window, arrival order
+	values   map[string]time.Time // new_value: value -> last seen
+	quietTil time.Time            // suppression: no alert before this event time
 }
 
 type partial struct {
-	next   int
-	events []matched
+	next     int
+	events   []matched
+	deadline time.Time // awaiting an absent step: complete when event time passes it
 }
 
 type matched struct {
@@ -132,7 +151,12 @@ type matched struct {
 	server   string
 	tool     string
 	distinct string
+	reasons  []*eventv1.AlertReason
 }
+
+// maxValuesPerGroup caps the values a new_value group remembers; the
+// oldest is forgotten beyond it.
+const maxValuesPerGroup = 10_000
 
 // RuleStats are one rule's counters since the engine started.
 type RuleStats struct {
@@ -179,6 +203,9 @@ func NewEngine(rules []*Rule, logger *slog.Logger, opts ...Option) *Engine {
 	}
 	for _, r := range rules {
 		keep := max(r.MaxSpan, r.Window, r.Suppress)
+		if n := len(r.Steps); n > 0 && r.Steps[n-1].Absent {
+			keep = max(keep, r.MaxSpan+r.Steps[n-1].Within)
+		}
 		e.rules = append(e.rules, &ruleState{rule: r, groups: map[string]*list.Element{}, lru: list.New(), keep: keep})
 	}
 	return e
@@ -223,9 +250,14 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 			a = e.processSequence(rs, env, m)
 		case KindThreshold:
 			a = e.processThreshold(rs, env, m)
+		case KindNewValue:
+			a = e.processNewValue(rs, env, m)
 		}
 		if a != nil {
 			out = append(out, a)
+		}
+		if rs.absent > 0 {
+			out = append(out, e.expireAbsent(rs)...)
 		}
 		e.sweep(rs)
 	}
@@ -247,17 +279,13 @@ func (e *Engine) processMatch(rs *ruleState, env *Env, m matched) *eventv1.Alert
 			return nil
 		}
 	}
+	m.reasons = e.reasons(rs, env)
 	return e.alert(rs, env.TenantID, key, []matched{m})
 }
 
 func (e *Engine) processSequence(rs *ruleState, env *Env, m matched) *eventv1.Alert {
 	r := rs.rule
-	key, ok := e.groupKey(rs, env)
-	if !ok {
-		return nil
-	}
-	g := e.lookup(rs, env.TenantID, key)
-	// Each step's condition is evaluated at most once per event.
+	// Each step's condition and key are evaluated at most once per event.
 	var memo [16]int8 // 0 unknown, 1 true, -1 false
 	step := func(i int) bool {
 		if i < len(memo) && memo[i] != 0 {
@@ -272,45 +300,196 @@ func (e *Engine) processSequence(rs *ruleState, env *Env, m matched) *eventv1.Al
 		}
 		return v
 	}
-	if g == nil {
-		if !step(0) {
-			return nil
+	keys := map[int]string{}
+	stepKey := func(i int) (string, bool) {
+		if k, ok := keys[i]; ok {
+			return k, true
 		}
-		g = e.group(rs, env.TenantID, key, env.Time)
-	} else {
+		var k string
+		var ok bool
+		if p := r.Steps[i].by; p != nil {
+			v, err := e.vm.Run(p, env)
+			if err != nil {
+				e.evalError(rs, env, fmt.Sprintf("steps[%d].by", i), err)
+				return "", false
+			}
+			k, ok = stringify(v), true
+		} else {
+			k, ok = e.groupKey(rs, env)
+		}
+		if ok {
+			keys[i] = k
+		}
+		return k, ok
+	}
+	last := len(r.Steps) - 1
+	absent := r.Steps[last].Absent
+	// The groups this event may advance, in step order: one per distinct
+	// step key (one group when no step has its own by).
+	var tried []string
+	for k := 1; k <= last; k++ {
+		key, ok := stepKey(k)
+		if !ok || slices.Contains(tried, key) {
+			continue
+		}
+		tried = append(tried, key)
+		g := e.lookup(rs, env.TenantID, key)
+		if g == nil {
+			continue
+		}
 		e.touch(rs, g, env.Time)
 		// Drop partial matches that can no longer finish within maxspan.
 		g.partials = slices.DeleteFunc(g.partials, func(p *partial) bool {
-			return env.Time.Sub(p.events[0].time) > r.MaxSpan
+			drop := p.deadline.IsZero() && env.Time.Sub(p.events[0].time) > r.MaxSpan
+			if drop && p.next == last && absent {
+				rs.absent--
+			}
+			return drop
 		})
 		if r.until != nil && len(g.partials) > 0 && e.evalBool(rs, r.until, env) {
-			g.partials = g.partials[:0]
+			e.dropPartials(rs, g)
 			return nil
 		}
-		for _, p := range g.partials {
+		for i, p := range g.partials {
 			if !step(p.next) {
 				continue
 			}
+			if pk, ok := stepKey(p.next); !ok || pk != key {
+				continue
+			}
+			if p.next == last && absent {
+				// The awaited event came: the sequence is broken.
+				g.partials = slices.Delete(g.partials, i, i+1)
+				rs.absent--
+				return nil
+			}
+			m.reasons = e.reasons(rs, env)
 			p.events = append(p.events, m)
 			p.next++
+			if p.next == last && absent {
+				rs.await(p, env.Time.Add(r.Steps[last].Within))
+				return nil
+			}
 			if p.next < len(r.Steps) {
 				return nil // the event is consumed by one partial match
 			}
-			g.partials = g.partials[:0]
+			e.dropPartials(rs, g)
 			if e.suppress(rs, g, env.Time) {
 				return nil
 			}
 			return e.alert(rs, env.TenantID, key, p.events)
 		}
-		if !step(0) {
-			return nil
-		}
 	}
+	if !step(0) {
+		return nil
+	}
+	key, ok := stepKey(0)
+	if !ok {
+		return nil
+	}
+	g := e.group(rs, env.TenantID, key, env.Time)
 	if len(g.partials) >= maxPartials {
+		if g.partials[0].next == last && absent {
+			rs.absent--
+		}
 		g.partials = slices.Delete(g.partials, 0, 1)
 	}
-	g.partials = append(g.partials, &partial{next: 1, events: []matched{m}})
+	m.reasons = e.reasons(rs, env)
+	p := &partial{next: 1, events: []matched{m}}
+	if last == 1 && absent {
+		rs.await(p, env.Time.Add(r.Steps[last].Within))
+	}
+	g.partials = append(g.partials, p)
 	return nil
+}
+
+// dropPartials clears a group's partial matches, keeping the count of
+// those awaiting an absent step right.
+func (e *Engine) dropPartials(rs *ruleState, g *group) {
+	for _, p := range g.partials {
+		if !p.deadline.IsZero() {
+			rs.absent--
+		}
+	}
+	g.partials = g.partials[:0]
+}
+
+// expireAbsent raises the alerts of sequences whose absent step's window
+// has passed in event time (the engine's watermark): nothing arrived.
+func (e *Engine) expireAbsent(rs *ruleState) []*eventv1.Alert {
+	if !e.watermark.After(rs.nextDeadline) {
+		return nil
+	}
+	var out []*eventv1.Alert
+	var next time.Time
+	// The scan visits every group (bounded by the group cap), but only
+	// when event time passes the earliest deadline.
+	for el := rs.lru.Back(); el != nil; el = el.Prev() {
+		g := el.Value.(*group)
+		for i := 0; i < len(g.partials); i++ {
+			p := g.partials[i]
+			if p.deadline.IsZero() {
+				continue
+			}
+			if !e.watermark.After(p.deadline) {
+				if next.IsZero() || p.deadline.Before(next) {
+					next = p.deadline
+				}
+				continue
+			}
+			g.partials = slices.Delete(g.partials, i, i+1)
+			i--
+			rs.absent--
+			if e.suppress(rs, g, p.deadline) {
+				continue
+			}
+			out = append(out, e.alert(rs, g.tenant, g.key, p.events))
+		}
+	}
+	rs.nextDeadline = next
+	return out
+}
+
+func (e *Engine) processNewValue(rs *ruleState, env *Env, m matched) *eventv1.Alert {
+	r := rs.rule
+	if !e.evalBool(rs, r.cond, env) {
+		return nil
+	}
+	key, ok := e.groupKey(rs, env)
+	if !ok {
+		return nil
+	}
+	v, err := e.vm.Run(r.value, env)
+	if err != nil {
+		e.evalError(rs, env, "value", err)
+		return nil
+	}
+	val := stringify(v)
+	g := e.group(rs, env.TenantID, key, env.Time)
+	if g.values == nil {
+		g.values = map[string]time.Time{}
+	}
+	seen, known := g.values[val]
+	learnt := len(g.values) > 0
+	g.values[val] = env.Time
+	if len(g.values) > maxValuesPerGroup {
+		oldest, ot := "", env.Time
+		for k, t := range g.values {
+			if t.Before(ot) {
+				oldest, ot = k, t
+			}
+		}
+		delete(g.values, oldest)
+	}
+	if !learnt || known && env.Time.Sub(seen) < r.Window {
+		return nil
+	}
+	if e.suppress(rs, g, env.Time) {
+		return nil
+	}
+	m.distinct = val
+	m.reasons = e.reasons(rs, env)
+	return e.alert(rs, env.TenantID, key, []matched{m})
 }
 
 func (e *Engine) processThreshold(rs *ruleState, env *Env, m matched) *eventv1.Alert {
@@ -330,6 +509,7 @@ func (e *Engine) processThreshold(rs *ruleState, env *Env, m matched) *eventv1.A
 		}
 		m.distinct = stringify(v)
 	}
+	m.reasons = e.reasons(rs, env)
 	g := e.group(rs, env.TenantID, key, env.Time)
 	g.entries = slices.DeleteFunc(g.entries, func(x matched) bool {
 		return env.Time.Sub(x.time) >= r.Window || (r.distinct != nil && x.distinct == m.distinct)
@@ -422,6 +602,7 @@ func (e *Engine) group(rs *ruleState, tenant, key string, t time.Time) *group {
 	for len(rs.groups) >= e.maxGroups {
 		back := rs.lru.Back()
 		old := back.Value.(*group)
+		e.dropPartials(rs, old)
 		rs.lru.Remove(back)
 		delete(rs.groups, old.mapKey)
 		rs.stats.Evicted++
@@ -451,17 +632,97 @@ func (e *Engine) sweep(rs *ruleState) {
 		if !g.last.Add(rs.keep).Before(e.watermark) {
 			return
 		}
+		e.dropPartials(rs, g)
 		rs.lru.Remove(back)
 		delete(rs.groups, g.mapKey)
 	}
+}
+
+// maxReasons caps Alert.reasons.
+const maxReasons = 32
+
+// reasons evaluates the rule's reasons expression on env: a list of
+// findings (signal.Finding values, maps with their fields, or strings), a
+// signal.Verdict (its findings), or a list of those. Spans are clipped and
+// redacted.
+func (e *Engine) reasons(rs *ruleState, env *Env) []*eventv1.AlertReason {
+	if rs.rule.reasons == nil {
+		return nil
+	}
+	v, err := e.vm.Run(rs.rule.reasons, env)
+	if err != nil {
+		e.evalError(rs, env, "reasons", err)
+		return nil
+	}
+	var out []*eventv1.AlertReason
+	var add func(v any)
+	add = func(v any) {
+		if len(out) >= maxReasons {
+			return
+		}
+		switch x := v.(type) {
+		case nil:
+		case signal.Finding:
+			out = append(out, &eventv1.AlertReason{Signal: x.Signal, Field: x.Field, Span: cleanSpan(x.Span), Weight: x.Weight, EventId: env.Event.GetEventId()})
+		case signal.Verdict:
+			for _, f := range x.Findings {
+				add(f)
+			}
+		case []signal.Finding:
+			for _, f := range x {
+				add(f)
+			}
+		case string:
+			out = append(out, &eventv1.AlertReason{Signal: x, EventId: env.Event.GetEventId()})
+		case map[string]any:
+			r := &eventv1.AlertReason{EventId: env.Event.GetEventId()}
+			r.Signal, _ = x["signal"].(string)
+			r.Field, _ = x["field"].(string)
+			sp, _ := x["span"].(string)
+			r.Span = cleanSpan(sp)
+			r.Weight, _ = x["weight"].(float64)
+			out = append(out, r)
+		case []any:
+			for _, y := range x {
+				add(y)
+			}
+		case []string:
+			for _, y := range x {
+				add(y)
+			}
+		default:
+			rv := reflect.ValueOf(v)
+			if rv.Kind() == reflect.Slice {
+				for i := range rv.Len() {
+					add(rv.Index(i).Interface())
+				}
+				return
+			}
+			out = append(out, &eventv1.AlertReason{Signal: stringify(v), EventId: env.Event.GetEventId()})
+		}
+	}
+	add(v)
+	return out
+}
+
+// cleanSpan clips a span and masks any secret in it, so an alert never
+// carries one in clear.
+func cleanSpan(s string) string {
+	return signal.Clip(secretCatalogue.Redact(s, nil))
 }
 
 func (e *Engine) alert(rs *ruleState, tenant, key string, evs []matched) *eventv1.Alert {
 	r := rs.rule
 	rs.stats.Alerts++
 	ids := make([]string, len(evs))
+	var reasons []*eventv1.AlertReason
 	for i, m := range evs {
 		ids[i] = m.id
+		for _, rr := range m.reasons {
+			if len(reasons) < maxReasons {
+				reasons = append(reasons, rr)
+			}
+		}
 	}
 	first, last := evs[0], evs[len(evs)-1]
 	return &eventv1.Alert{
@@ -481,6 +742,7 @@ func (e *Engine) alert(rs *ruleState, tenant, key string, evs []matched) *eventv
 		RuleKind:       string(r.Kind),
 		ServerName:     last.server,
 		ToolName:       last.tool,
+		Reasons:        reasons,
 	}
 }
 

@@ -41,6 +41,11 @@ const (
 	// distinct values of `distinct`) of one group satisfy its condition
 	// within window of event time.
 	KindThreshold Kind = "threshold"
+	// KindNewValue raises an alert when an event its condition selects
+	// carries a value (the `value` expression) its group has not had
+	// within window of event time: the first-seen or new-terms rule. The
+	// first value of a group is learnt silently.
+	KindNewValue Kind = "new_value"
 )
 
 // Rule is a compiled detection rule. Rules are built only by the loaders
@@ -93,7 +98,14 @@ type Rule struct {
 	// built-in pack).
 	Source string
 
-	cond, by, until, distinct *vm.Program
+	// Value is a new_value rule's value expression.
+	Value string
+	// Reasons, when set, is evaluated on each event of an alert and gives
+	// the alert's reasons: a list of signal findings (signal.Finding or
+	// their fields), or of strings.
+	Reasons string
+
+	cond, by, until, distinct, value, reasons *vm.Program
 }
 
 // Step is one step of a sequence rule.
@@ -102,8 +114,20 @@ type Step struct {
 	Name string
 	// Condition selects the events that satisfy the step.
 	Condition string
+	// By, when set, is this step's group-key expression: a sequence joins
+	// the events whose step keys are equal (EQL's per-step `by`). Steps
+	// without it use the rule's `by`.
+	By string
+	// Absent marks the last step of a sequence as an absence: the
+	// sequence completes when no event satisfying Condition arrives in
+	// the group within Within of the previous step (EQL's missing event,
+	// "not followed by ... within"). The alert is raised when a later
+	// event, of any group, moves event time past the deadline.
+	Absent bool
+	// Within is an absent step's window (default: the rule's maxspan).
+	Within time.Duration
 
-	prog *vm.Program
+	prog, by *vm.Program
 }
 
 // ruleFile is the YAML shape of one rule (see doc.go).
@@ -125,6 +149,8 @@ type ruleFile struct {
 	Window         string     `yaml:"window"`
 	Count          int        `yaml:"count"`
 	Distinct       string     `yaml:"distinct"`
+	Value          string     `yaml:"value"`
+	Reasons        string     `yaml:"reasons"`
 	Suppress       string     `yaml:"suppress"`
 	Author         string     `yaml:"author"`
 	Date           string     `yaml:"date"`
@@ -134,6 +160,9 @@ type ruleFile struct {
 type stepFile struct {
 	Name      string `yaml:"name"`
 	Condition string `yaml:"condition"`
+	By        string `yaml:"by"`
+	Absent    bool   `yaml:"absent"`
+	Within    string `yaml:"within"`
 }
 
 // RuleError is a problem with one rule: File, the rule's ID (may be empty
@@ -404,7 +433,7 @@ func compileRule(source string, rf *ruleFile) (*Rule, error) {
 		ID: rf.ID, Title: rf.Title, Description: strings.TrimSpace(rf.Description), Status: rf.Status,
 		Tags: rf.Tags, References: rf.References, FalsePositives: rf.FalsePositives,
 		Kind: Kind(rf.Kind), By: rf.By, Condition: rf.Condition, Until: rf.Until,
-		Count: rf.Count, Distinct: rf.Distinct, Source: source,
+		Count: rf.Count, Distinct: rf.Distinct, Value: rf.Value, Reasons: rf.Reasons, Source: source,
 	}
 	if !ruleIDRe.MatchString(rf.ID) {
 		bad("id", "%q must be lowercase words of [a-z0-9] joined by '-'", rf.ID)
@@ -485,11 +514,28 @@ func compileRule(source string, rf *ruleFile) (*Rule, error) {
 				name = fmt.Sprintf("step%d", i+1)
 			}
 			field := fmt.Sprintf("steps[%d].condition", i)
-			st := Step{Name: name, Condition: s.Condition}
+			st := Step{Name: name, Condition: s.Condition, By: s.By, Absent: s.Absent}
 			if s.Condition == "" {
 				bad(field, "required")
 			} else {
 				st.prog = compile(field, s.Condition, true)
+			}
+			if s.By != "" {
+				st.by = compile(fmt.Sprintf("steps[%d].by", i), s.By, false)
+			}
+			if s.Absent && i != len(rf.Steps)-1 {
+				bad(fmt.Sprintf("steps[%d].absent", i), "only the last step of a sequence may be absent")
+			}
+			if s.Absent && i == 0 {
+				bad(fmt.Sprintf("steps[%d].absent", i), "a sequence must start with a present step")
+			}
+			if s.Within != "" {
+				if !s.Absent {
+					bad(fmt.Sprintf("steps[%d].within", i), "only allowed on an absent step")
+				}
+				st.Within = dur(fmt.Sprintf("steps[%d].within", i), s.Within, false)
+			} else if s.Absent {
+				st.Within = r.MaxSpan
 			}
 			r.Steps = append(r.Steps, st)
 		}
@@ -498,6 +544,24 @@ func compileRule(source string, rf *ruleFile) (*Rule, error) {
 		}
 		notFor("condition", rf.Condition != "")
 		notFor("window", rf.Window != "")
+		notFor("count", rf.Count != 0)
+		notFor("distinct", rf.Distinct != "")
+		notFor("value", rf.Value != "")
+	case KindNewValue:
+		r.Window = dur("window", rf.Window, true)
+		if rf.Condition == "" {
+			bad("condition", "required for kind new_value")
+		} else {
+			r.cond = compile("condition", rf.Condition, true)
+		}
+		if rf.Value == "" {
+			bad("value", "required for kind new_value")
+		} else {
+			r.value = compile("value", rf.Value, false)
+		}
+		notFor("steps", len(rf.Steps) > 0)
+		notFor("maxspan", rf.MaxSpan != "")
+		notFor("until", rf.Until != "")
 		notFor("count", rf.Count != 0)
 		notFor("distinct", rf.Distinct != "")
 	case KindThreshold:
@@ -517,8 +581,15 @@ func compileRule(source string, rf *ruleFile) (*Rule, error) {
 		notFor("steps", len(rf.Steps) > 0)
 		notFor("maxspan", rf.MaxSpan != "")
 		notFor("until", rf.Until != "")
+		notFor("value", rf.Value != "")
 	default:
-		bad("kind", "%q is not one of match, sequence, threshold", rf.Kind)
+		bad("kind", "%q is not one of match, sequence, threshold, new_value", rf.Kind)
+	}
+	if r.Kind == KindMatch {
+		notFor("value", rf.Value != "")
+	}
+	if rf.Reasons != "" {
+		r.reasons = compile("reasons", rf.Reasons, false)
 	}
 	if rf.By != "" {
 		r.by = compile("by", rf.By, false)
