@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -190,52 +191,90 @@ func (c *Case) Validate() error {
 }
 
 // LoadCases reads every *.json file under each of roots (directories,
-// walked in lexical order, or single files), skipping README and
-// floors.json. All problems are reported together.
+// walked in lexical order, or single files), skipping floors.json. All
+// problems are reported together.
 func LoadCases(roots ...string) ([]*Case, error) {
-	var out []*Case
-	var errs []error
-	seen := map[string]string{}
+	l := loader{seen: map[string]string{}}
 	for _, root := range roots {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || filepath.Ext(p) != ".json" || filepath.Base(p) == FloorsFile {
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			c := &Case{File: p}
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(c); err != nil {
-				errs = append(errs, &CaseError{File: p, Err: fmt.Errorf("decode: %w", err)})
-				return nil
-			}
-			c.File = p
-			if err := c.Validate(); err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if prev, ok := seen[c.ID]; ok {
-				errs = append(errs, &CaseError{File: p, Field: "id", Err: fmt.Errorf("%q also used by %s", c.ID, prev)})
-				return nil
-			}
-			seen[c.ID] = p
-			out = append(out, c)
-			return nil
-		})
+		fi, err := os.Stat(root)
 		if err != nil {
 			return nil, fmt.Errorf("load cases: %w", err)
 		}
+		if !fi.IsDir() {
+			dir, file := filepath.Split(root)
+			l.file(os.DirFS(filepath.Join(dir, ".")), file, root)
+			continue
+		}
+		if err := l.walk(os.DirFS(root), ".", func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }); err != nil {
+			return nil, err
+		}
 	}
-	if err := errors.Join(errs...); err != nil {
+	return l.done()
+}
+
+// LoadCasesFS reads every *.json file under root in fsys, like LoadCases.
+func LoadCasesFS(fsys fs.FS, root string) ([]*Case, error) {
+	l := loader{seen: map[string]string{}}
+	if err := l.walk(fsys, root, func(p string) string { return p }); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return l.done()
+}
+
+type loader struct {
+	out  []*Case
+	errs []error
+	seen map[string]string
+}
+
+func (l *loader) walk(fsys fs.FS, root string, name func(string) string) error {
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".json" || path.Base(p) == FloorsFile {
+			return nil
+		}
+		l.file(fsys, p, name(p))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load cases: %w", err)
+	}
+	return nil
+}
+
+func (l *loader) file(fsys fs.FS, p, name string) {
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		l.errs = append(l.errs, &CaseError{File: name, Err: err})
+		return
+	}
+	c := &Case{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		l.errs = append(l.errs, &CaseError{File: name, Err: fmt.Errorf("decode: %w", err)})
+		return
+	}
+	c.File = name
+	if err := c.Validate(); err != nil {
+		l.errs = append(l.errs, err)
+		return
+	}
+	if prev, ok := l.seen[c.ID]; ok {
+		l.errs = append(l.errs, &CaseError{File: name, Field: "id", Err: fmt.Errorf("%q also used by %s", c.ID, prev)})
+		return
+	}
+	l.seen[c.ID] = name
+	l.out = append(l.out, c)
+}
+
+func (l *loader) done() ([]*Case, error) {
+	if err := errors.Join(l.errs...); err != nil {
+		return nil, err
+	}
+	return l.out, nil
 }
 
 // Result is what one case raised.

@@ -16,7 +16,16 @@ import (
 // runRules lists the rules detection would load, after compiling every
 // condition, so it doubles as a checker for a rule directory: a rule that
 // does not compile fails the command with the file, rule id and field.
-func runRules(_ context.Context, args []string, stdout, stderr io.Writer) error {
+// `rules eval` and `rules test` measure the rules (rules_eval.go).
+func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "eval":
+			return runRulesEval(ctx, args[1:], stdout, stderr)
+		case "test":
+			return runRulesTest(ctx, args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var dirs multiFlag
