@@ -35,8 +35,8 @@ import (
 	"github.com/mcpaudit/mcpaudit/ingest"
 	"github.com/mcpaudit/mcpaudit/ingest/mcpwire"
 	"github.com/mcpaudit/mcpaudit/internal/auth"
-	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+	ingestv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/ingest/v1"
 )
 
 // Labels of a case.
