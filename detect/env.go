@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 
+	"github.com/mcpaudit/mcpaudit/detect/signal"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
@@ -35,6 +36,10 @@ type Env struct {
 	ClientName string `expr:"client_name"`
 	// Subject is principal.subject.
 	Subject string `expr:"subject"`
+	// ClientKey identifies the agent side across its sessions (one per
+	// server): tenant, principal.subject, client.name and source.host
+	// joined by NUL. Group by it to follow a client across servers.
+	ClientKey string `expr:"client_key"`
 	// SourceIP is principal.source_ip.
 	SourceIP string `expr:"source_ip"`
 	// ToolName is tool_call.name.
@@ -94,6 +99,16 @@ type Env struct {
 	// Instructions is InitializeResult.instructions on the initialize
 	// response.
 	Instructions string `expr:"instructions"`
+	// Text is the model-visible text a server sent in this event, one
+	// surface per event: a tool result's text (and structured content), a
+	// resource's contents, a prompt's messages, a sampling request's
+	// system prompt and messages, an elicitation's message, or the
+	// server's instructions; "" for other events (tool definitions are in
+	// tools[].text).
+	Text string `expr:"text"`
+	// TextSurface names Text's source: tool_result, resource, prompt,
+	// sampling, elicitation, instructions, or "".
+	TextSurface string `expr:"text_surface"`
 	// Time is the event time (see EventTime).
 	Time time.Time `expr:"time"`
 
@@ -195,6 +210,7 @@ func NewEnv(ev *eventv1.Event) *Env {
 		ServerName:   ev.GetServer().GetName(),
 		ClientName:   ev.GetClient().GetName(),
 		Subject:      ev.GetPrincipal().GetSubject(),
+		ClientKey:    clientKey(ev),
 		SourceIP:     ev.GetPrincipal().GetSourceIp(),
 		ErrorCode:    int(ev.GetError().GetCode()),
 		ErrorMessage: ev.GetError().GetMessage(),
@@ -235,6 +251,7 @@ func NewEnv(ev *eventv1.Event) *Env {
 		e.ResultText = tc.GetResult().GetText()
 		e.IsError = tc.GetResult().GetIsError()
 	}
+	e.Text, e.TextSurface = serverText(ev)
 	if tl := ev.GetToolList(); tl != nil {
 		e.Tools = make([]Tool, 0, len(tl.GetTools()))
 		for _, td := range tl.GetTools() {
@@ -242,6 +259,43 @@ func NewEnv(ev *eventv1.Event) *Env {
 		}
 	}
 	return e
+}
+
+// serverText returns the model-visible text of a server-to-client event
+// and its surface.
+func serverText(ev *eventv1.Event) (string, string) {
+	if ev.GetDirection() != eventv1.Direction_DIRECTION_SERVER_TO_CLIENT {
+		return "", ""
+	}
+	switch {
+	case ev.GetToolCall().GetResult() != nil:
+		r := ev.GetToolCall().GetResult()
+		if sc := r.GetStructuredContentJson(); sc != "" && !strings.Contains(r.GetText(), sc) {
+			return joinText(r.GetText(), sc), "tool_result"
+		}
+		return r.GetText(), "tool_result"
+	case ev.GetResource().GetText() != "":
+		return ev.GetResource().GetText(), "resource"
+	case ev.GetPrompt().GetText() != "":
+		return ev.GetPrompt().GetText(), "prompt"
+	case ev.GetSampling() != nil:
+		return joinText(ev.GetSampling().GetSystemPrompt(), ev.GetSampling().GetText()), "sampling"
+	case ev.GetElicitation().GetMessage() != "":
+		return joinText(ev.GetElicitation().GetMessage(), ev.GetElicitation().GetRequestedSchemaJson()), "elicitation"
+	case ev.GetInstructions() != "":
+		return ev.GetInstructions(), "instructions"
+	}
+	return "", ""
+}
+
+func joinText(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
 }
 
 func newTool(td *eventv1.ToolDefinition) Tool {
@@ -377,6 +431,13 @@ func exprOptions() []expr.Option {
 		expr.Function("urlish", func(p ...any) (any, error) { return URLish(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("argStrings", func(p ...any) (any, error) { return ArgStrings(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
 		expr.Function("pathArgs", func(p ...any) (any, error) { return PathArgs(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
+		expr.Function("finding", func(p ...any) (any, error) {
+			w, _ := p[3].(float64)
+			if i, ok := p[3].(int); ok {
+				w = float64(i)
+			}
+			return signal.Finding{Signal: str(p, 0), Field: str(p, 1), Span: signal.Clip(str(p, 2)), Weight: w}, nil
+		}, new(func(string, string, string, float64) signal.Finding), new(func(string, string, string, int) signal.Finding)),
 		expr.Function("egressTool", func(p ...any) (any, error) {
 			args, _ := p[1].(map[string]any)
 			return EgressTool(str(p, 0), args), nil

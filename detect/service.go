@@ -138,8 +138,11 @@ type batchID struct {
 // New returns a detect Service. r reads mcpaudit.events.v1 in consumer group
 // GroupID (kafka.NewReader); alerts writes to mcpaudit.alerts.v1 and dlq to
 // mcpaudit.deadletter.v1 (kafka.NewWriter). reg may be nil: metrics are then
-// not registered. It fails on an invalid config or when no rule is given.
-func New(cfg Config, rules []*Rule, r kafka.Fetcher, alerts, dlq MessageWriter, logger *slog.Logger, reg prometheus.Registerer) (*Service, error) {
+// not registered. opts configure the engine (WithBaseline to share the
+// tool-definition baseline between replicas); WithMaxGroups and
+// WithRegisterer come from cfg and reg. It fails on an invalid config or
+// when no rule is given.
+func New(cfg Config, rules []*Rule, r kafka.Fetcher, alerts, dlq MessageWriter, logger *slog.Logger, reg prometheus.Registerer, opts ...Option) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -157,7 +160,7 @@ func New(cfg Config, rules []*Rule, r kafka.Fetcher, alerts, dlq MessageWriter, 
 	}
 	s := &Service{
 		cfg: cfg, reader: r, alerts: alerts, dlq: dlq, logger: logger,
-		engine: NewEngine(rules, logger, WithMaxGroups(cfg.MaxGroupsPerRule), WithRegisterer(reg)),
+		engine: NewEngine(rules, logger, append([]Option{WithMaxGroups(cfg.MaxGroupsPerRule), WithRegisterer(reg)}, opts...)...),
 		events: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mcpaudit_detect_events_total",
 			Help: "Events decoded and evaluated by the detection engine.",

@@ -86,6 +86,10 @@ type DefinitionChange struct {
 	// AfterListChanged: the server sent notifications/tools/list_changed
 	// before this list.
 	AfterListChanged bool `expr:"after_list_changed"`
+	// VersionChanged: the server reported a different serverInfo.version
+	// than when the previous definition was recorded (an upgrade, for
+	// fleet-scope changes).
+	VersionChanged bool `expr:"version_changed"`
 	// PreviousHash and Hash are the definition hashes before and now.
 	PreviousHash string `expr:"previous_hash"`
 	Hash         string `expr:"hash"`
@@ -135,6 +139,9 @@ type BaselineEntry struct {
 	Annotations string // canonical JSON of the hints
 	ReadOnly    bool
 	NotDestroy  bool // destructiveHint explicitly false
+	Version     string
+
+	annotations *eventv1.ToolAnnotations // as sent, for the baseline record
 	FirstSeen   time.Time
 	LastSeen    time.Time
 }
@@ -356,6 +363,7 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 		t := &env.Tools[i]
 		seen[t.Name] = true
 		entry := baselineEntry(t, env.Time)
+		entry.Version = env.Event.GetServer().GetVersion()
 		if prev, ok := ss.tools[t.Name]; ok {
 			if c, changed := diffEntry(prev.base, entry); changed {
 				c.Tool, c.Kind, c.Scope, c.AfterListChanged = t.Name, "changed", "session", afterChanged
@@ -501,8 +509,9 @@ func baselineEntry(t *Tool, at time.Time) BaselineEntry {
 		Hash: t.DefinitionHash, Title: t.Title, Description: t.Description,
 		InputSchema: t.InputSchemaJSON, OutSchema: t.OutputSchemaJSON, Meta: t.MetaJSON,
 		Annotations: string(ann), ReadOnly: a.GetReadOnlyHint(),
-		NotDestroy: a.DestructiveHint != nil && !a.GetDestructiveHint(),
-		FirstSeen:  at, LastSeen: at,
+		NotDestroy:  a.DestructiveHint != nil && !a.GetDestructiveHint(),
+		annotations: t.Definition.GetAnnotations(),
+		FirstSeen:   at, LastSeen: at,
 	}
 }
 
@@ -532,6 +541,7 @@ func diffEntry(prev, cur BaselineEntry) (DefinitionChange, bool) {
 		c.Fields = []string{"meta"}
 	}
 	c.ReadOnlyFlip = prev.ReadOnly && !cur.ReadOnly
+	c.VersionChanged = prev.Version != cur.Version
 	c.DestructiveFlip = prev.NotDestroy && !cur.NotDestroy
 	return c, true
 }

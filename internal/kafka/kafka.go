@@ -38,7 +38,18 @@ const (
 	// TopicDeadletter carries messages a consumer could not decode, with the
 	// original topic, partition, offset and reason in headers.
 	TopicDeadletter = "mcpaudit.deadletter.v1"
+	// TopicDefinitions is the fleet's tool-definition baseline: one
+	// protobuf mcpaudit.event.v1.ToolBaseline per message, keyed by tenant,
+	// server and tool joined by NUL. It is compacted (cleanup.policy
+	// compact, see Compacted) so it keeps the last definition of every
+	// tool for ever, and has one partition, so a reader sees it in order.
+	TopicDefinitions = "mcpaudit.definitions.v1"
 )
+
+// Compacted reports whether topic is created with cleanup.policy=compact
+// (and a single partition): the topics that hold state rather than a
+// stream.
+func Compacted(topic string) bool { return topic == TopicDefinitions }
 
 // Message header names. Event messages carry their event_id and alert
 // messages their alert_id, so consumers and operators can see the idempotency
@@ -266,7 +277,8 @@ func (r *Reader) Close() error {
 }
 
 // EnsureTopics creates the topics that do not exist yet, each with partitions
-// partitions and replicationFactor replicas, connecting without SASL or TLS
+// partitions (one for Compacted topics, which are also created with
+// cleanup.policy=compact) and replicationFactor replicas, connecting without SASL or TLS
 // (EnsureTopicsWith takes a ClientAuth). Topics that already exist are left
 // as they are. It retries until ctx is done while the brokers are
 // unreachable, so a role can start before its broker.
@@ -286,7 +298,12 @@ func EnsureTopicsWith(ctx context.Context, brokers []string, auth ClientAuth, pa
 	defer client.Transport.(*kafkago.Transport).CloseIdleConnections()
 	req := &kafkago.CreateTopicsRequest{}
 	for _, t := range topics {
-		req.Topics = append(req.Topics, kafkago.TopicConfig{Topic: t, NumPartitions: partitions, ReplicationFactor: replicationFactor})
+		tc := kafkago.TopicConfig{Topic: t, NumPartitions: partitions, ReplicationFactor: replicationFactor}
+		if Compacted(t) {
+			tc.NumPartitions = 1
+			tc.ConfigEntries = []kafkago.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}}
+		}
+		req.Topics = append(req.Topics, tc)
 	}
 	backoff := 100 * time.Millisecond
 	for {

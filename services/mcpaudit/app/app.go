@@ -119,7 +119,7 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		runners = append(runners, runner{"kafka topics", func(ctx context.Context) error {
 			retryUntilDone(ctx, logger, "kafka topics", topicsReady, func(ctx context.Context) error {
 				return kafka.EnsureTopicsWith(ctx, brokers, kafkaAuth, cfg.Kafka.Partitions, cfg.Kafka.ReplicationFactor,
-					kafka.TopicEvents, kafka.TopicAlerts, kafka.TopicDeadletter)
+					kafka.TopicEvents, kafka.TopicAlerts, kafka.TopicDeadletter, kafka.TopicDefinitions)
 			})
 			return nil
 		}})
@@ -242,15 +242,44 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 				return fmt.Errorf("detect.rule_dirs: %w", err)
 			}
 		}
+		dlog := logger.With("role", "detect")
+		baseline := detect.NewKafkaBaseline(dlog, reg)
 		svc, err := detect.New(cfg.Detect, rules, newReader(kafka.TopicEvents, detect.GroupID),
-			newWriter(kafka.TopicAlerts), newWriter(kafka.TopicDeadletter), logger.With("role", "detect"), reg)
+			newWriter(kafka.TopicAlerts), newWriter(kafka.TopicDeadletter), dlog, reg, detect.WithBaseline(baseline))
 		if err != nil {
 			return err
 		}
 		logger.Info("detection rules loaded", "rules", len(rules))
+		// The fleet's tool-definition baseline is read in full before the
+		// first event is evaluated, then followed (detect.KafkaBaseline).
+		baselineReady := newReadiness("loading the tool-definition baseline")
+		baselineWriter := newWriter(kafka.TopicDefinitions)
+		runners = append(runners, runner{"detect baseline", after(func(ctx context.Context) error {
+			var end int64
+			endKnown := newReadiness("reading the end of " + kafka.TopicDefinitions)
+			retryUntilDone(ctx, logger, "tool-definition baseline", endKnown, func(ctx context.Context) error {
+				var err error
+				end, err = kafka.EndOffset(ctx, brokers, kafkaAuth, kafka.TopicDefinitions)
+				return err
+			})
+			if endKnown.err() != nil {
+				return nil // ctx ended
+			}
+			r := kafka.NewLogReader(kafka.ReaderConfig{Brokers: brokers, Auth: kafkaAuth}, kafka.TopicDefinitions)
+			defer r.Close()
+			go func() {
+				select {
+				case <-baseline.Loaded():
+					baselineReady.succeed()
+				case <-ctx.Done():
+				}
+			}()
+			return baseline.Run(ctx, r, baselineWriter, end)
+		}, topicsReady)})
+		checker.Add(depBaseline, func(context.Context) error { return baselineReady.err() })
 		// A consumer group joined before its topic exists may wait long for
 		// the assignment: consume once the topics are there.
-		runners = append(runners, runner{"detect", after(svc.Run, topicsReady)})
+		runners = append(runners, runner{"detect", after(svc.Run, topicsReady, baselineReady)})
 	}
 	if roles.Store {
 		svc, err := store.New(cfg.Store, conn, newReader(kafka.TopicEvents, cfg.Store.EventsGroup),
@@ -325,6 +354,7 @@ const (
 	depKafka           = "kafka"
 	depClickHouse      = "clickhouse"
 	depLocalClickHouse = "local_clickhouse"
+	depBaseline        = "detect_baseline"
 )
 
 // externalKafkaAuth builds the client auth of kafka.sasl and kafka.tls.

@@ -2279,6 +2279,101 @@ func (x *AlertReason) GetEventId() string {
 	return ""
 }
 
+// ToolBaseline is one record of the fleet's tool-definition baseline, the
+// value of topic mcpaudit.definitions.v1 (compacted; key: tenant, server
+// name and tool name joined by NUL). Every detector replica reads the topic
+// in full at start and follows it, so all replicas compare tools/list
+// responses with the same baseline and the baseline survives restarts.
+type ToolBaseline struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Tenant of the server.
+	TenantId string `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	// serverInfo.name.
+	ServerName string `protobuf:"bytes,2,opt,name=server_name,json=serverName,proto3" json:"server_name,omitempty"`
+	// serverInfo.version when the definition was recorded.
+	ServerVersion string `protobuf:"bytes,3,opt,name=server_version,json=serverVersion,proto3" json:"server_version,omitempty"`
+	// The tool definition as last seen.
+	Definition *ToolDefinition `protobuf:"bytes,4,opt,name=definition,proto3" json:"definition,omitempty"`
+	// When the tool was first seen on this server (event time).
+	FirstSeen *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=first_seen,json=firstSeen,proto3" json:"first_seen,omitempty"`
+	// When this definition was recorded (event time).
+	LastSeen      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=last_seen,json=lastSeen,proto3" json:"last_seen,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ToolBaseline) Reset() {
+	*x = ToolBaseline{}
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ToolBaseline) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ToolBaseline) ProtoMessage() {}
+
+func (x *ToolBaseline) ProtoReflect() protoreflect.Message {
+	mi := &file_mcpaudit_event_v1_event_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ToolBaseline.ProtoReflect.Descriptor instead.
+func (*ToolBaseline) Descriptor() ([]byte, []int) {
+	return file_mcpaudit_event_v1_event_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ToolBaseline) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *ToolBaseline) GetServerName() string {
+	if x != nil {
+		return x.ServerName
+	}
+	return ""
+}
+
+func (x *ToolBaseline) GetServerVersion() string {
+	if x != nil {
+		return x.ServerVersion
+	}
+	return ""
+}
+
+func (x *ToolBaseline) GetDefinition() *ToolDefinition {
+	if x != nil {
+		return x.Definition
+	}
+	return nil
+}
+
+func (x *ToolBaseline) GetFirstSeen() *timestamppb.Timestamp {
+	if x != nil {
+		return x.FirstSeen
+	}
+	return nil
+}
+
+func (x *ToolBaseline) GetLastSeen() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSeen
+	}
+	return nil
+}
+
 var File_mcpaudit_event_v1_event_proto protoreflect.FileDescriptor
 
 const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
@@ -2445,7 +2540,18 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\x05field\x18\x02 \x01(\tR\x05field\x12\x12\n" +
 	"\x04span\x18\x03 \x01(\tR\x04span\x12\x16\n" +
 	"\x06weight\x18\x04 \x01(\x01R\x06weight\x12\x19\n" +
-	"\bevent_id\x18\x05 \x01(\tR\aeventId*\xb5\x01\n" +
+	"\bevent_id\x18\x05 \x01(\tR\aeventId\"\xaa\x02\n" +
+	"\fToolBaseline\x12\x1b\n" +
+	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x1f\n" +
+	"\vserver_name\x18\x02 \x01(\tR\n" +
+	"serverName\x12%\n" +
+	"\x0eserver_version\x18\x03 \x01(\tR\rserverVersion\x12A\n" +
+	"\n" +
+	"definition\x18\x04 \x01(\v2!.mcpaudit.event.v1.ToolDefinitionR\n" +
+	"definition\x129\n" +
+	"\n" +
+	"first_seen\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tfirstSeen\x127\n" +
+	"\tlast_seen\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\blastSeen*\xb5\x01\n" +
 	"\n" +
 	"SourceKind\x12\x1b\n" +
 	"\x17SOURCE_KIND_UNSPECIFIED\x10\x00\x12\x13\n" +
@@ -2498,7 +2604,7 @@ func file_mcpaudit_event_v1_event_proto_rawDescGZIP() []byte {
 }
 
 var file_mcpaudit_event_v1_event_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_mcpaudit_event_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_mcpaudit_event_v1_event_proto_goTypes = []any{
 	(SourceKind)(0),               // 0: mcpaudit.event.v1.SourceKind
 	(Transport)(0),                // 1: mcpaudit.event.v1.Transport
@@ -2526,14 +2632,15 @@ var file_mcpaudit_event_v1_event_proto_goTypes = []any{
 	(*JsonRpcError)(nil),          // 23: mcpaudit.event.v1.JsonRpcError
 	(*Alert)(nil),                 // 24: mcpaudit.event.v1.Alert
 	(*AlertReason)(nil),           // 25: mcpaudit.event.v1.AlertReason
-	nil,                           // 26: mcpaudit.event.v1.Event.LabelsEntry
-	nil,                           // 27: mcpaudit.event.v1.Prompt.ArgumentsEntry
-	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 29: google.protobuf.Duration
+	(*ToolBaseline)(nil),          // 26: mcpaudit.event.v1.ToolBaseline
+	nil,                           // 27: mcpaudit.event.v1.Event.LabelsEntry
+	nil,                           // 28: mcpaudit.event.v1.Prompt.ArgumentsEntry
+	(*timestamppb.Timestamp)(nil), // 29: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 30: google.protobuf.Duration
 }
 var file_mcpaudit_event_v1_event_proto_depIdxs = []int32{
-	28, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
-	28, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
+	29, // 0: mcpaudit.event.v1.Event.time:type_name -> google.protobuf.Timestamp
+	29, // 1: mcpaudit.event.v1.Event.received_time:type_name -> google.protobuf.Timestamp
 	7,  // 2: mcpaudit.event.v1.Event.source:type_name -> mcpaudit.event.v1.Source
 	8,  // 3: mcpaudit.event.v1.Event.session:type_name -> mcpaudit.event.v1.Session
 	9,  // 4: mcpaudit.event.v1.Event.client:type_name -> mcpaudit.event.v1.Implementation
@@ -2549,29 +2656,32 @@ var file_mcpaudit_event_v1_event_proto_depIdxs = []int32{
 	21, // 14: mcpaudit.event.v1.Event.sampling:type_name -> mcpaudit.event.v1.Sampling
 	22, // 15: mcpaudit.event.v1.Event.elicitation:type_name -> mcpaudit.event.v1.Elicitation
 	23, // 16: mcpaudit.event.v1.Event.error:type_name -> mcpaudit.event.v1.JsonRpcError
-	29, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
-	26, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
+	30, // 17: mcpaudit.event.v1.Event.duration:type_name -> google.protobuf.Duration
+	27, // 18: mcpaudit.event.v1.Event.labels:type_name -> mcpaudit.event.v1.Event.LabelsEntry
 	12, // 19: mcpaudit.event.v1.Event.invalid_frame:type_name -> mcpaudit.event.v1.InvalidFrame
 	13, // 20: mcpaudit.event.v1.Event.observation_gap:type_name -> mcpaudit.event.v1.ObservationGap
 	0,  // 21: mcpaudit.event.v1.Source.kind:type_name -> mcpaudit.event.v1.SourceKind
 	1,  // 22: mcpaudit.event.v1.Session.transport:type_name -> mcpaudit.event.v1.Transport
 	4,  // 23: mcpaudit.event.v1.ObservationGap.reason:type_name -> mcpaudit.event.v1.GapReason
-	28, // 24: mcpaudit.event.v1.ObservationGap.start_time:type_name -> google.protobuf.Timestamp
-	28, // 25: mcpaudit.event.v1.ObservationGap.end_time:type_name -> google.protobuf.Timestamp
+	29, // 24: mcpaudit.event.v1.ObservationGap.start_time:type_name -> google.protobuf.Timestamp
+	29, // 25: mcpaudit.event.v1.ObservationGap.end_time:type_name -> google.protobuf.Timestamp
 	15, // 26: mcpaudit.event.v1.ToolCall.result:type_name -> mcpaudit.event.v1.ToolResult
 	17, // 27: mcpaudit.event.v1.ToolList.tools:type_name -> mcpaudit.event.v1.ToolDefinition
 	18, // 28: mcpaudit.event.v1.ToolDefinition.annotations:type_name -> mcpaudit.event.v1.ToolAnnotations
-	27, // 29: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
+	28, // 29: mcpaudit.event.v1.Prompt.arguments:type_name -> mcpaudit.event.v1.Prompt.ArgumentsEntry
 	5,  // 30: mcpaudit.event.v1.Alert.severity:type_name -> mcpaudit.event.v1.Severity
-	28, // 31: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
-	28, // 32: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
-	28, // 33: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
+	29, // 31: mcpaudit.event.v1.Alert.time:type_name -> google.protobuf.Timestamp
+	29, // 32: mcpaudit.event.v1.Alert.first_event_time:type_name -> google.protobuf.Timestamp
+	29, // 33: mcpaudit.event.v1.Alert.last_event_time:type_name -> google.protobuf.Timestamp
 	25, // 34: mcpaudit.event.v1.Alert.reasons:type_name -> mcpaudit.event.v1.AlertReason
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	17, // 35: mcpaudit.event.v1.ToolBaseline.definition:type_name -> mcpaudit.event.v1.ToolDefinition
+	29, // 36: mcpaudit.event.v1.ToolBaseline.first_seen:type_name -> google.protobuf.Timestamp
+	29, // 37: mcpaudit.event.v1.ToolBaseline.last_seen:type_name -> google.protobuf.Timestamp
+	38, // [38:38] is the sub-list for method output_type
+	38, // [38:38] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_mcpaudit_event_v1_event_proto_init() }
@@ -2586,7 +2696,7 @@ func file_mcpaudit_event_v1_event_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mcpaudit_event_v1_event_proto_rawDesc), len(file_mcpaudit_event_v1_event_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
