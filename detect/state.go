@@ -566,7 +566,11 @@ func tokenCandidates(text string, fn func(value, kind string)) {
 		}
 		n++
 		if strings.HasPrefix(w, "[REDACTED:") {
-			fn(w, "redacted")
+			// Only a marker that carries the value's fingerprint
+			// ([REDACTED:kind:fp]) tells one secret from another.
+			if kind, fp, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(w, "[REDACTED:"), "]"), ":"); ok && fp != "" {
+				fn(w, kind)
+			}
 			continue
 		}
 		if len(w) < 20 || len(w) > 512 {
