@@ -47,9 +47,9 @@ func fold(s string, depth int) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	space := byte(0) // pending white space: 0, ' ' or '\n'
-	var prev rune    // last rune written (0 at start)
-	removed := false // a character was dropped: marks may now need reordering
+	space := byte(0)  // pending white space: 0, ' ' or '\n'
+	var prev rune     // last rune written (0 at start)
+	removed := false  // a character was dropped: marks may now need reordering
 	latinOut := false // the last rune written was ASCII or Latin
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
