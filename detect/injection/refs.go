@@ -45,6 +45,9 @@ var paramWords = map[string]bool{
 // input_required status").
 var notIntro = map[string]bool{"trigger": true, "launch": true, "exec": true, "switch": true}
 
+// toolVerbs start tool names ("get_user", "create_issue").
+var toolVerbs = map[string]bool{"get": true, "list": true, "create": true, "update": true, "delete": true, "set": true, "send": true, "fetch": true, "search": true, "find": true, "run": true, "query": true, "read": true, "write": true, "upload": true, "download": true, "sync": true, "export": true, "import": true, "grant": true, "verify": true, "validate": true, "check": true, "refresh": true, "rotate": true, "collect": true, "dump": true}
+
 // classify says what a mentioned name refers to.
 func (a *analysis) classify(s *scanned, k int) (refKind, string) {
 	t := s.toks[k]
@@ -102,7 +105,8 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 	}
 	switch {
 	case strings.Contains(n, "_"):
-		if t.r != 0 && t.r&(rCred|rConv) != 0 {
+		first, _, _ := strings.Cut(n, "_")
+		if t.r&(rCred|rConv) != 0 && lexicon[first]&actionRoles == 0 && !toolVerbs[first] {
 			return false // api_key, chat_history: a parameter-ish noun
 		}
 		return !strings.HasPrefix(n, "_") && !strings.HasSuffix(n, "_")

@@ -136,8 +136,24 @@ func (s *scanned) addWord(i, j, sent int) {
 	if a > 0 && (f[a-1] == '`' || f[a-1] == '"' || f[a-1] == '\'') || b < len(f) && f[b] == '`' {
 		t.quoted = true
 	}
+	if n := len(s.toks); n > 0 {
+		pw := s.toks[n-1].w
+		switch {
+		case (w == "key" || w == "keys") && keyModifiers[pw]:
+			t.r |= rCred
+		case w == "passe" && n > 1 && s.toks[n-2].w == "mot":
+			t.r |= rCred
+		case (w == "phrase" || w == "words") && (pw == "seed" || pw == "recovery"):
+			t.r |= rCred
+		case w == "prompt" && pw == "system":
+			t.r |= rConv
+		}
+	}
 	s.toks = append(s.toks, t)
 }
+
+// keyModifiers make "key" a credential: "API key", "private key".
+var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}
 
 // addHan matches the Chinese lexicon greedily inside a Han run starting at
 // i and returns the index after what it consumed.
@@ -206,6 +222,20 @@ func (s *scanned) negated(a, j int) bool {
 	}
 	return false
 }
+
+// negatedAfter reports a negation among the three words after token j
+// ("tell nobody", German "erwähne das niemals").
+func (s *scanned) negatedAfter(j, hi int) bool {
+	for k := j + 1; k < min(hi, j+4); k++ {
+		if postNeg[s.toks[k].w] {
+			return true
+		}
+	}
+	return false
+}
+
+// postNeg are negations that follow the verb they negate.
+var postNeg = map[string]bool{"nobody": true, "nothing": true, "never": true, "nicht": true, "nie": true, "niemals": true, "nichts": true, "niemandem": true, "niemand": true, "nada": true, "nadie": true, "rien": true, "jamais": true, "pas": true}
 
 // span returns the folded text from token a to token b-1 (inclusive), or
 // the whole sentence text around them when short.

@@ -73,7 +73,7 @@ const (
 	wNoConsent           = 0.2
 	wForeignTool         = 0.35
 	wForeignToolInstr    = 0.6
-	wUnknownTool         = 0.32
+	wUnknownTool         = 0.37
 	wDeprecation         = 0.05
 	wRedirectForeign     = 0.6
 	wRedirectUnknown     = 0.35
@@ -204,9 +204,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// secrecy toward the user
-	if m&rDisclose != 0 && m&(rNeg) != 0 {
+	if m&rDisclose != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rDisclose == 0 || !s.negated(lo, j) {
+			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
 				continue
 			}
 			user := false
