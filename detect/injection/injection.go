@@ -2,9 +2,11 @@ package injection
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/signal"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 )
 
 // Surface says where model-visible text came from; it changes how some
@@ -168,7 +170,7 @@ func nameSet(ns []string) map[string]bool {
 // add records a finding; weak findings only explain and add at most
 // weakCap to the score together.
 func (a *analysis) add(sig, field string, w float64, span string) {
-	f := signal.Finding{Signal: sig, Field: field, Weight: w, Span: canon.SafeSpan(span)}
+	f := signal.Finding{Signal: sig, Field: field, Weight: w, Span: clipSpan(span)}
 	if w <= weakMax {
 		a.weak = append(a.weak, f)
 		return
@@ -181,6 +183,8 @@ func (a *analysis) text(raw, field string, depth int) {
 	if raw == "" {
 		return
 	}
+	// secrets are masked before anything else, so no span can carry one
+	raw = redactor.Redact(raw, nil)
 	h := canon.Hidden(raw)
 	for _, f := range h.Findings {
 		f.Field = field
@@ -206,6 +210,28 @@ func (a *analysis) text(raw, field string, depth int) {
 	a.markup(f, s, field)
 	a.commands(f, s, field)
 	a.roleLines(f, field)
+}
+
+var redactor = secrets.NewRedactor()
+
+// clipSpan shortens a span of folded, already redacted text to
+// signal.MaxSpan and restores the case of the redaction markers that
+// folding lowered.
+func clipSpan(s string) string {
+	if len(s) > 2*signal.MaxSpan {
+		n := 2 * signal.MaxSpan
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	if strings.Contains(s, "[redacted:") {
+		s = strings.ReplaceAll(s, "[redacted:", "[REDACTED:")
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return signal.Clip(s)
 }
 
 // mayMatter is a cheap filter: text shorter than a short instruction with

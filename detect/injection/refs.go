@@ -77,6 +77,9 @@ func (a *analysis) classify(s *scanned, k int) (refKind, string) {
 func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 	t := s.toks[k]
 	n := t.ext
+	if !t.quoted && strings.IndexByte(n, '_') < 0 && strings.IndexByte(n, '-') < 0 && strings.IndexByte(n, '.') < 0 {
+		return false // a plain word is a tool name only when quoted
+	}
 	if n == "" || strings.ContainsAny(n, "/~") || strings.HasPrefix(n, ".") || t.path || t.url {
 		return false
 	}

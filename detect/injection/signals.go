@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -129,28 +130,34 @@ type hit struct {
 // sentences runs the sentence-level combinations on every sentence, and on
 // every pair of adjacent sentences for combinations not found in either.
 func (a *analysis) sentences(s *scanned, field string) {
-	fired := make([]map[string]bool, len(s.sents))
+	fired := make([][]string, len(s.sents))
+	masks := make([]role, len(s.sents))
 	for k, r := range s.sents {
-		hs := a.combos(s, r[0], r[1])
-		fired[k] = map[string]bool{}
-		for _, h := range hs {
-			fired[k][h.sig] = true
+		masks[k] = s.mask(r[0], r[1])
+		for _, h := range a.combos(s, r[0], r[1]) {
+			fired[k] = append(fired[k], h.sig)
 			a.add(h.sig, field, h.w, s.span(h.a, h.b))
 		}
 	}
 	for k := 0; k+1 < len(s.sents); k++ {
 		r := [2]int{s.sents[k][0], s.sents[k+1][1]}
-		if r[1]-r[0] > 80 {
+		m := masks[k] | masks[k+1]
+		// a pair can only add a strong combination when its parts are there
+		if r[1]-r[0] > 80 || m&pairRoles == 0 && !a.hasPath(s, r[0], r[1]) {
 			continue
 		}
 		for _, h := range a.combos(s, r[0], r[1]) {
-			if fired[k][h.sig] || fired[k+1][h.sig] || h.w <= weakMax {
+			if h.w <= weakMax || slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig) {
 				continue
 			}
 			a.add(h.sig, field, h.w*pairFactor, s.span(h.a, h.b))
 		}
 	}
 }
+
+// pairRoles are the roles of the objects and framings a combination over
+// two sentences can complete.
+const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic
 
 // combos evaluates every combination on tokens [a, b).
 func (a *analysis) combos(s *scanned, lo, hi int) []hit {
