@@ -1,17 +1,31 @@
 // Package secrets is mcpaudit's one catalogue of secret patterns. The
 // collector masks what it finds (Redactor.Redact) before events reach Kafka,
-// and detection asks which kinds of secret a text holds (Kinds), counting the
-// `[REDACTED:kind]` markers the collector left as well, so that both sides
-// always agree on what a secret is.
+// and detection asks which kinds of secret a text holds (Kinds) or where they
+// are (Find), counting the `[REDACTED:kind]` markers the collector left as
+// well, so that both sides always agree on what a secret is.
+//
+// Every rule is a prefix or a context word (a cheap substring hint), a
+// regular expression fixing length and character set, and, where the format
+// defines one, a validation: GitHub's CRC32 checksum, a JWT header that
+// decodes to a JSON object naming "alg", a Discord token whose first part
+// decodes to a numeric user id, enough entropy for values of password= style
+// assignments. A validation is either required (the match is not a secret
+// without it) or only raises confidence (Match.Verified), so made-up tokens
+// of the right shape still count.
 //
 // Written here rather than taken from a secret scanner library: the scanners
 // available (gitleaks, trufflehog) are whole applications with hundreds of
-// rules and network verification, far heavier than the handful of
+// rules and network verification, far heavier than the few dozen
 // high-confidence patterns a hot ingest path can afford.
 package secrets
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"hash/crc32"
+	"math"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -22,24 +36,80 @@ const (
 	// temporary, ABIA/ACCA).
 	KindAWSAccessKey = "aws_access_key"
 	// KindAWSSecretKey is the 40-character value of an
-	// aws_secret_access_key assignment.
+	// aws_secret_access_key (or secretAccessKey) assignment.
 	KindAWSSecretKey = "aws_secret_access_key"
-	// KindPrivateKey is a PEM private key block (RSA, EC, OPENSSH, PKCS#8,
-	// encrypted), with or without its END line.
+	// KindPrivateKey is a PEM private key block (RSA, EC, DSA, OPENSSH,
+	// PKCS#8, encrypted) or an armored PGP private key block, with or
+	// without its END line.
 	KindPrivateKey = "private_key"
 	// KindGitHubToken is a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_,
-	// github_pat_).
+	// github_pat_). Verified when the last six characters are the base62
+	// CRC32 checksum GitHub's 2021 format defines.
 	KindGitHubToken = "github_token"
+	// KindGitLabToken is a GitLab token (glpat-, and the glptt-, gldt-,
+	// glrt-, gloas- families).
+	KindGitLabToken = "gitlab_token"
 	// KindSlackToken is a Slack token (xoxb-, xoxa-, xoxp-, xoxr-, xoxs-,
 	// xoxo-).
 	KindSlackToken = "slack_token"
 	// KindSlackWebhook is a Slack incoming-webhook URL.
 	KindSlackWebhook = "slack_webhook"
-	// KindJWT is a JSON Web Token in compact serialisation (eyJ....eyJ....sig).
+	// KindDiscordToken is a Discord bot or user token (base64 user id, a
+	// timestamp part and an HMAC part separated by dots). Verified when
+	// the first part decodes to a numeric id.
+	KindDiscordToken = "discord_token"
+	// KindDiscordWebhook is a Discord webhook URL
+	// (discord.com/api/webhooks/<id>/<token>).
+	KindDiscordWebhook = "discord_webhook"
+	// KindTelegramBotToken is a Telegram Bot API token (<bot id>:AA...).
+	KindTelegramBotToken = "telegram_bot_token"
+	// KindStripeKey is a Stripe secret or restricted key (sk_live_,
+	// sk_test_, rk_live_, rk_test_); publishable pk_ keys are public and
+	// not matched.
+	KindStripeKey = "stripe_key"
+	// KindTwilioKey is a Twilio API key SID (SK followed by 32 hex digits).
+	KindTwilioKey = "twilio_api_key"
+	// KindSendGridKey is a SendGrid API key (SG.<22>.<43>).
+	KindSendGridKey = "sendgrid_api_key"
+	// KindMailgunKey is a Mailgun API key (key- followed by 32 hex digits).
+	KindMailgunKey = "mailgun_api_key"
+	// KindNPMToken is an npm access token (npm_ followed by 36 base62
+	// characters).
+	KindNPMToken = "npm_token"
+	// KindPyPIToken is a PyPI API token (pypi-AgEI..., a macaroon).
+	KindPyPIToken = "pypi_token"
+	// KindDockerHubToken is a Docker Hub personal access token (dckr_pat_).
+	KindDockerHubToken = "dockerhub_token"
+	// KindAnthropicKey is an Anthropic API key (sk-ant-).
+	KindAnthropicKey = "anthropic_api_key"
+	// KindOpenAIKey is an OpenAI API key (sk-proj-, sk-svcacct-,
+	// sk-admin-, or legacy sk- with 20 or more base62 characters).
+	KindOpenAIKey = "openai_api_key"
+	// KindHuggingFaceToken is a Hugging Face access token (hf_).
+	KindHuggingFaceToken = "huggingface_token"
+	// KindGoogleAPIKey is a Google API key (AIza followed by 35
+	// characters).
+	KindGoogleAPIKey = "google_api_key"
+	// KindGCPServiceAccount is the private_key_id of a Google Cloud
+	// service-account key file (its private_key is a KindPrivateKey).
+	KindGCPServiceAccount = "gcp_service_account"
+	// KindAzureStorageKey is the AccountKey (or SharedAccessKey) of an
+	// Azure storage or Service Bus connection string.
+	KindAzureStorageKey = "azure_storage_key"
+	// KindJWT is a JSON Web Token in compact serialisation (RFC 7519,
+	// eyJ....eyJ....sig). Verified when the header decodes to a JSON
+	// object naming "alg".
 	KindJWT = "jwt"
+	// KindURLCredentials is the password of a URL's userinfo
+	// (RFC 3986 section 3.2.1, https://user:password@host/).
+	KindURLCredentials = "url_credentials"
 	// KindJSONSecret is the string value of a JSON member whose name says it
 	// holds a secret (password, passwd, secret, token, api_key, ...).
 	KindJSONSecret = "json_secret"
+	// KindSecretAssignment is the value of a free-text assignment whose
+	// name says it holds a secret (password=..., api_key: ..., token=...),
+	// kept only when the value looks random (see Randomish).
+	KindSecretAssignment = "secret_assignment"
 )
 
 // redactMarkerPrefix starts every replacement, so detection rules and
@@ -64,6 +134,13 @@ type redactRule struct {
 	// exempt lists JSON member names (whole match's leading quoted name)
 	// the rule leaves alone, such as MCP's own progressToken.
 	exempt []string
+	// scan, when set, replaces hints as the pre-filter.
+	scan func(string) bool
+	// valid, when set, must accept the replaced text for it to count.
+	valid func(string) bool
+	// verify, when set, tells a verified secret (a checksum or structure
+	// that holds) from one of the right shape only.
+	verify func(string) bool
 }
 
 // Redactor masks secrets in free text and JSON text, replacing each with
@@ -75,21 +152,38 @@ type Redactor struct {
 
 // AllKinds returns every kind, in the order the rules apply.
 func AllKinds() []string {
-	return []string{KindPrivateKey, KindAWSAccessKey, KindAWSSecretKey, KindGitHubToken, KindSlackToken, KindSlackWebhook, KindJWT, KindJSONSecret}
+	return []string{
+		KindPrivateKey, KindGCPServiceAccount, KindAWSAccessKey, KindAWSSecretKey,
+		KindGitHubToken, KindGitLabToken, KindSlackToken, KindSlackWebhook,
+		KindDiscordWebhook, KindDiscordToken, KindTelegramBotToken, KindStripeKey,
+		KindTwilioKey, KindSendGridKey, KindMailgunKey, KindNPMToken, KindPyPIToken,
+		KindDockerHubToken, KindAnthropicKey, KindOpenAIKey, KindHuggingFaceToken,
+		KindGoogleAPIKey, KindAzureStorageKey, KindJWT, KindURLCredentials,
+		KindJSONSecret, KindSecretAssignment,
+	}
 }
 
-// NewRedactor returns a Redactor with the built-in rules, applied in this
-// order: private keys, AWS access keys and secret keys, GitHub tokens, Slack
-// tokens and webhooks, JWTs, then JSON members named like secrets (password, passwd, secret, token,
-// api_key, apikey, credential, in any case, as part of the member name).
+// NewRedactor returns a Redactor with the built-in rules, applied in the
+// order of AllKinds: the specific formats first (private keys, cloud keys,
+// Git hosting, chat, payment, mail, package registries, AI providers), then
+// JWTs, URL passwords, JSON members named like secrets (password, passwd,
+// secret, token, api_key, apikey, credential, in any case, as part of the
+// member name) and last free-text assignments of random-looking values.
+// A later rule leaves text an earlier one masked alone.
 func NewRedactor() *Redactor {
 	return &Redactor{rules: []redactRule{
 		{
 			kind:  KindPrivateKey,
-			hints: []string{"PRIVATE KEY-----"},
+			hints: []string{"PRIVATE KEY"},
 			// The body never contains "--" or a quote, so an unterminated
 			// block stops at the end of its JSON string.
-			re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[^"-]|-[^"-])*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----)?`),
+			re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[^"-]|-[^"-])*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?`),
+		},
+		{
+			kind:  KindGCPServiceAccount,
+			hints: []string{"private_key_id"},
+			re:    regexp.MustCompile(`"private_key_id"\s*:\s*"([0-9a-f]{40})"`),
+			group: 1,
 		},
 		{
 			kind:  KindAWSAccessKey,
@@ -98,15 +192,22 @@ func NewRedactor() *Redactor {
 		},
 		{
 			kind:  KindAWSSecretKey,
-			hints: []string{"aws_secret_access_key"},
+			hints: []string{"secret_access_key", "secretaccesskey", "secret-access-key"},
 			fold:  true,
-			re:    regexp.MustCompile(`(?i)aws_secret_access_key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})`),
+			re:    regexp.MustCompile(`(?i)(?:aws_?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group: 1,
 		},
 		{
-			kind:  KindGitHubToken,
-			hints: []string{"gh", "github_pat_"},
-			re:    regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
+			kind:   KindGitHubToken,
+			hints:  []string{"gh", "github_pat_"},
+			re:     regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
+			verify: githubChecksum,
+		},
+		{
+			kind:  KindGitLabToken,
+			hints: []string{"glpat-", "glptt-", "gldt-", "glrt-", "gloas-"},
+			re:    regexp.MustCompile(`\b(?:glpat|glptt|gldt|glrt|gloas)-[A-Za-z0-9_.-]{20,80}`),
+			valid: Randomish,
 		},
 		{
 			kind:  KindSlackToken,
@@ -116,12 +217,109 @@ func NewRedactor() *Redactor {
 		{
 			kind:  KindSlackWebhook,
 			hints: []string{"hooks.slack.com"},
-			re:    regexp.MustCompile(`https://hooks\.slack\.com/services/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
+			re:    regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
 		},
 		{
-			kind:  KindJWT,
-			hints: []string{"eyJ"},
-			re:    regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`),
+			kind:  KindDiscordWebhook,
+			hints: []string{"/api/webhooks/"},
+			re:    regexp.MustCompile(`https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,20}/[A-Za-z0-9_-]{20,100}`),
+		},
+		{
+			kind: KindDiscordToken,
+			// Every match has two dots; the first part is a base64 user id
+			// (which starts M, N or O for today's ids).
+			scan:   discordShape,
+			re:     regexp.MustCompile(`\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}\b`),
+			valid:  Randomish,
+			verify: discordID,
+		},
+		{
+			kind:  KindTelegramBotToken,
+			hints: []string{":AA"},
+			// The Bot API puts the token right after "bot" in its URLs.
+			re:    regexp.MustCompile(`(?:^|[^0-9A-Za-z]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{30,36})\b`),
+			group: 1,
+		},
+		{
+			kind:  KindStripeKey,
+			hints: []string{"k_live_", "k_test_"},
+			re:    regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}\b`),
+		},
+		{
+			kind:  KindTwilioKey,
+			hints: []string{"SK"},
+			re:    regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
+			valid: Randomish,
+		},
+		{
+			kind:  KindSendGridKey,
+			hints: []string{"SG."},
+			re:    regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,50}\b`),
+		},
+		{
+			kind:  KindMailgunKey,
+			hints: []string{"key-"},
+			re:    regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`),
+			valid: Randomish,
+		},
+		{
+			kind:  KindNPMToken,
+			hints: []string{"npm_"},
+			re:    regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`),
+			valid: Randomish,
+		},
+		{
+			kind:  KindPyPIToken,
+			hints: []string{"pypi-"},
+			re:    regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{50,}`),
+		},
+		{
+			kind:  KindDockerHubToken,
+			hints: []string{"dckr_pat_"},
+			re:    regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{20,100}`),
+		},
+		{
+			kind:  KindAnthropicKey,
+			hints: []string{"sk-ant-"},
+			re:    regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,200}`),
+		},
+		{
+			kind:  KindOpenAIKey,
+			hints: []string{"sk-"},
+			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20,200})\b`),
+			valid: Randomish,
+		},
+		{
+			kind:  KindHuggingFaceToken,
+			hints: []string{"hf_"},
+			re:    regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,40}\b`),
+			valid: Randomish,
+		},
+		{
+			kind:  KindGoogleAPIKey,
+			hints: []string{"AIza"},
+			re:    regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
+		},
+		{
+			kind:  KindAzureStorageKey,
+			hints: []string{"accountkey=", "sharedaccesskey="},
+			fold:  true,
+			re:    regexp.MustCompile(`(?i)(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,100}={0,2})`),
+			group: 1,
+		},
+		{
+			kind:   KindJWT,
+			hints:  []string{"eyJ"},
+			re:     regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`),
+			verify: jwtHeader,
+		},
+		{
+			kind:  KindURLCredentials,
+			hints: []string{"@"},
+			// scheme://user:password@host: group 1 is the password.
+			re:    regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@"'<>\\]{1,64}:([^\s/@"'<>\\]{1,128})@[A-Za-z0-9\[]`),
+			group: 1,
+			valid: notPlaceholder,
 		},
 		{
 			kind: KindJSONSecret,
@@ -132,6 +330,14 @@ func NewRedactor() *Redactor {
 			re:     regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
 			group:  1,
 			exempt: []string{"progressToken"},
+		},
+		{
+			kind:  KindSecretAssignment,
+			hints: []string{"pass", "pwd", "secret", "token", "key"},
+			fold:  true,
+			re:    regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
+			group: 1,
+			valid: Randomish,
 		},
 	}}
 }
@@ -159,24 +365,96 @@ func (r *Redactor) Redact(s string, found func(kind string)) string {
 // AllKinds: both secrets still in clear text and `[REDACTED:kind]` markers
 // (the collector redacts before detection sees an event). It returns nil when
 // there is none.
+//
+// Kinds agrees with Find: text that two rules match counts once, as the
+// kind earlier in AllKinds (a GitHub token in a "token" JSON member is a
+// github_token, not also a json_secret).
 func (r *Redactor) Kinds(s string) []string {
+	ms := r.Find(s)
+	if len(ms) == 0 {
+		return nil
+	}
 	var out []string
-	h := hintText{s: s}
 	for i := range r.rules {
-		rule := &r.rules[i]
-		if (h.has(rule) && rule.present(s)) || strings.Contains(s, Marker(rule.kind)) {
-			out = append(out, rule.kind)
+		kind := r.rules[i].kind
+		for _, m := range ms {
+			if m.Kind == kind {
+				out = append(out, kind)
+				break
+			}
 		}
 	}
 	return out
 }
 
-// present reports whether s holds a secret of the rule's kind in clear text.
-// The caller has checked the rule's hints.
-func (rule *redactRule) present(s string) bool {
-	for _, loc := range rule.re.FindAllStringSubmatchIndex(s, -1) {
-		start, end := loc[2*rule.group], loc[2*rule.group+1]
-		if start >= 0 && !rule.isExempt(s[loc[0]:loc[1]]) && !isMarker(s[start:end]) {
+// Match is one secret Find located.
+type Match struct {
+	// Kind is the secret's kind (one of AllKinds).
+	Kind string
+	// Start and End are the byte offsets of the secret in the text
+	// searched (the part Redact would replace): text[Start:End].
+	Start, End int
+	// Verified reports that a checksum or structure the format defines
+	// holds (GitHub checksum, JWT header, Discord id); false for kinds
+	// without one and for markers.
+	Verified bool
+	// Marker reports that the text at Start:End is a `[REDACTED:kind]`
+	// marker the collector left, not a secret in clear.
+	Marker bool
+}
+
+// Find returns the secrets in s and the redaction markers already there,
+// ordered by Start, without overlaps: where two rules match overlapping
+// text, the one earlier in AllKinds wins, as it does in Redact. It returns
+// nil when there is none.
+func (r *Redactor) Find(s string) []Match {
+	var out []Match
+	if strings.Contains(s, redactMarkerPrefix) {
+		for i := 0; ; {
+			j := strings.Index(s[i:], redactMarkerPrefix)
+			if j < 0 {
+				break
+			}
+			j += i
+			k := strings.IndexByte(s[j:], ']')
+			if k < 0 {
+				break
+			}
+			kind := s[j+len(redactMarkerPrefix) : j+k]
+			if kind != "" && !strings.ContainsAny(kind, " \t\n[") {
+				out = append(out, Match{Kind: kind, Start: j, End: j + k + 1, Marker: true})
+			}
+			i = j + k + 1
+		}
+	}
+	h := hintText{s: s}
+	for i := range r.rules {
+		rule := &r.rules[i]
+		if !h.has(rule) {
+			continue
+		}
+		for _, loc := range rule.re.FindAllStringSubmatchIndex(s, -1) {
+			start, end := loc[2*rule.group], loc[2*rule.group+1]
+			if start < 0 || rule.isExempt(s[loc[0]:loc[1]]) || isMarker(s[start:end]) {
+				continue
+			}
+			v := s[start:end]
+			if rule.valid != nil && !rule.valid(v) {
+				continue
+			}
+			if overlaps(out, start, end) {
+				continue
+			}
+			out = append(out, Match{Kind: rule.kind, Start: start, End: end, Verified: rule.verify != nil && rule.verify(v)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func overlaps(ms []Match, start, end int) bool {
+	for _, m := range ms {
+		if start < m.End && m.Start < end {
 			return true
 		}
 	}
@@ -195,7 +473,6 @@ func (rule *redactRule) apply(s string, found func(string)) string {
 	}
 	marker := Marker(rule.kind)
 	var b strings.Builder
-	b.Grow(len(s))
 	last := 0
 	for _, loc := range locs {
 		start, end := loc[2*rule.group], loc[2*rule.group+1]
@@ -205,6 +482,12 @@ func (rule *redactRule) apply(s string, found func(string)) string {
 		// A value an earlier rule already masked keeps its specific kind.
 		if isMarker(s[start:end]) {
 			continue
+		}
+		if rule.valid != nil && !rule.valid(s[start:end]) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(marker)
@@ -237,8 +520,11 @@ type hintText struct {
 }
 
 // has reports whether the text contains one of rule's hints (any text does
-// when the rule has none).
+// when the rule has none), or passes the rule's scan.
 func (h *hintText) has(rule *redactRule) bool {
+	if rule.scan != nil {
+		return rule.scan(h.s)
+	}
 	if len(rule.hints) == 0 {
 		return true
 	}
@@ -255,4 +541,161 @@ func (h *hintText) has(rule *redactRule) bool {
 		}
 	}
 	return false
+}
+
+// Entropy returns the Shannon entropy of s's bytes in bits per byte: 0 for
+// "" and for one repeated byte, about 5.9 for random base64, 4 for random
+// hex.
+func Entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	h := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// Randomish reports whether v looks like generated secret material rather
+// than a word, a placeholder or a reference: at least 8 bytes, no
+// placeholder shape (notPlaceholder), at least two character classes among
+// lower case, upper case, digits and symbols, and a byte entropy of at least
+// 3 bits per byte.
+func Randomish(v string) bool {
+	if len(v) < 8 || !notPlaceholder(v) {
+		return false
+	}
+	var lower, upper, digit, other bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		default:
+			other = true
+		}
+	}
+	classes := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	if classes < 2 {
+		return false
+	}
+	return Entropy(v) >= 3
+}
+
+// placeholderWords are values documentation and templates use in place of
+// a real secret.
+var placeholderWords = []string{"xxxx", "****", "....", "example", "your_", "your-", "yourpass", "changeme",
+	"placeholder", "redacted", "<", "${", "{{", "$(", "%(", "process.env", "os.environ", "env:", "secrets."}
+
+// notPlaceholder reports whether v is not a template or documentation
+// placeholder (<token>, ${TOKEN}, {{ secret }}, xxxx, your_api_key, ...)
+// nor the literal words password or secret.
+func notPlaceholder(v string) bool {
+	l := strings.ToLower(v)
+	switch l {
+	case "password", "pass", "secret", "token", "passwd", "pwd":
+		return false
+	}
+	if strings.HasPrefix(l, "$") {
+		return false
+	}
+	for _, w := range placeholderWords {
+		if strings.Contains(l, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// base62 is the alphabet GitHub encodes its token checksum in.
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// githubChecksum reports whether a gh?_ token's last six characters are the
+// base62 CRC32 (IEEE) of the thirty random characters before them, as
+// "Behind GitHub's new authentication token formats" (GitHub blog,
+// 2021-04-05) describes; the variant that checksums the prefix too is
+// accepted as well.
+func githubChecksum(tok string) bool {
+	if len(tok) != 40 || tok[3] != '_' {
+		return false
+	}
+	body, sum := tok[4:34], tok[34:]
+	return encode62(crc32.ChecksumIEEE([]byte(body))) == sum || encode62(crc32.ChecksumIEEE([]byte(tok[:34]))) == sum
+}
+
+// encode62 writes v in base62, left-padded with '0' to six characters.
+func encode62(v uint32) string {
+	var b [6]byte
+	for i := 5; i >= 0; i-- {
+		b[i] = base62[v%62]
+		v /= 62
+	}
+	return string(b[:])
+}
+
+// jwtHeader reports whether a JWT's first part decodes (base64url, RFC 7515)
+// to a JSON object with an "alg" member.
+func jwtHeader(tok string) bool {
+	head, _, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
+	if err != nil {
+		return false
+	}
+	var h map[string]any
+	if json.Unmarshal(raw, &h) != nil {
+		return false
+	}
+	_, ok := h["alg"]
+	return ok
+}
+
+// discordShape is the Discord rule's pre-filter: two dots seven bytes
+// apart (the six-character middle part), the first at least 24 bytes in.
+func discordShape(s string) bool {
+	for i := 24; i+7 < len(s); i++ {
+		if s[i] == '.' && s[i+7] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+// discordID reports whether a Discord token's first part decodes (base64)
+// to a decimal user id.
+func discordID(tok string) bool {
+	head, _, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(head, "="))
+	if err != nil {
+		raw, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
+		if err != nil {
+			return false
+		}
+	}
+	if len(raw) < 15 {
+		return false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

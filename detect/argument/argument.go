@@ -1,0 +1,393 @@
+package argument
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mcpaudit/mcpaudit/detect/signal"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
+)
+
+// Bounds on the work one Analyze call does, whatever the arguments hold.
+const (
+	// MaxStrings is the most string leaves and object keys Analyze
+	// examines; the rest are skipped (see Report.Truncated).
+	MaxStrings = 2048
+	// MaxBytes is the most bytes of strings Analyze examines in total.
+	MaxBytes = 1 << 20
+	// MaxStringBytes is the most bytes of one string examined (its first
+	// MaxStringBytes, cut on a UTF-8 boundary).
+	MaxStringBytes = 64 << 10
+	// MaxDepth is the deepest nesting of objects and arrays visited.
+	MaxDepth = 32
+	// maxFindings bounds the findings one analyser keeps (the weightiest).
+	maxFindings = 24
+)
+
+// Context is what Analyze knows about the call besides its arguments.
+type Context struct {
+	// ToolName is the called tool's name (tools/call params.name).
+	ToolName string
+	// ToolDescription is the tool's description from the session's
+	// tools/list, when known.
+	ToolDescription string
+	// ExecLike is set by the caller when the tool's catalogue capabilities
+	// say it runs commands (shell, exec, terminal, run_command, code
+	// execution). When false, Analyze still infers it with ExecLikeTool.
+	ExecLike bool
+	// Roots are the client's advertised roots (roots/list), as file://
+	// URIs or paths; empty when unknown.
+	Roots []string
+}
+
+// Report holds one verdict per analyser for one tools/call's arguments.
+// Each Finding's Field is the argument path ("arguments.command",
+// "arguments.options.headers[0]"). Scores run from 0 to 1; every analyser
+// uses the same level thresholds (see doc.go).
+type Report struct {
+	// CommandInjection: shell commands that chain or pipe into network
+	// tools and interpreters, reverse shells, download-and-run, encoded
+	// PowerShell, and shell metacharacters injected into ordinary values.
+	CommandInjection signal.Verdict `expr:"command_injection" json:"command_injection"`
+	// PrivilegedCommand: privilege escalation and persistence (sudo, setuid,
+	// sudoers, cron, privileged containers, kernel modules, disabling
+	// security tools, SSH authorized_keys).
+	PrivilegedCommand signal.Verdict `expr:"privileged_command" json:"privileged_command"`
+	// Destructive: commands and statements that destroy data or systems
+	// (rm -rf /, mkfs, dd to a disk, DROP TABLE, DELETE without WHERE,
+	// force-push to main, terraform destroy, ...).
+	Destructive signal.Verdict `expr:"destructive" json:"destructive"`
+	// SSRF: URLs and hosts that point inside (metadata services, loopback,
+	// private and link-local ranges in any spelling) or use dangerous
+	// schemes (file:, gopher:, dict:, ...).
+	SSRF signal.Verdict `expr:"ssrf" json:"ssrf"`
+	// Traversal: paths that climb out of their start or the advertised
+	// roots, in any encoding, NUL bytes, UNC and /proc/self/root paths.
+	Traversal signal.Verdict `expr:"traversal" json:"traversal"`
+	// SensitivePath: paths to files that hold credentials or client
+	// configuration.
+	SensitivePath signal.Verdict `expr:"sensitive_path" json:"sensitive_path"`
+	// Listing: listing, globbing or searching a sensitive directory.
+	Listing signal.Verdict `expr:"listing" json:"listing"`
+	// Secrets: secrets of any kind the shared catalogue knows
+	// (internal/secrets), clear or already redacted by the collector.
+	Secrets signal.Verdict `expr:"secrets" json:"secrets"`
+	// Covert: encoded or high-entropy blobs in URLs and fields, DNS
+	// labels, data: URIs and whitespace or invisible-character
+	// steganography.
+	Covert signal.Verdict `expr:"covert" json:"covert"`
+	// Truncated reports that the arguments were larger than the bounds
+	// (MaxStrings, MaxBytes, MaxStringBytes, MaxDepth) and only a part was
+	// examined.
+	Truncated bool `expr:"truncated" json:"truncated,omitempty"`
+}
+
+// All merges every analyser's verdict: all findings (weightiest first), the
+// highest score and the most severe level.
+func (r Report) All() signal.Verdict {
+	return signal.Merge(r.CommandInjection, r.PrivilegedCommand, r.Destructive, r.SSRF,
+		r.Traversal, r.SensitivePath, r.Listing, r.Secrets, r.Covert)
+}
+
+// Level thresholds every analyser applies to its score.
+const (
+	thresholdLow      = 0.15
+	thresholdMedium   = 0.35
+	thresholdHigh     = 0.6
+	thresholdCritical = 0.85
+)
+
+// levelOf maps a score to a level with the thresholds above.
+func levelOf(score float64) signal.Level {
+	switch {
+	case score >= thresholdCritical:
+		return signal.LevelCritical
+	case score >= thresholdHigh:
+		return signal.LevelHigh
+	case score >= thresholdMedium:
+		return signal.LevelMedium
+	case score >= thresholdLow:
+		return signal.LevelLow
+	}
+	return signal.LevelNone
+}
+
+// collector accumulates one analyser's findings.
+type collector struct {
+	findings []signal.Finding
+}
+
+// add records a finding; the same signal on the same field keeps only its
+// weightiest instance.
+func (c *collector) add(sig, field, span string, w float64) {
+	w = math.Round(min(max(w, 0), 1)*1000) / 1000
+	for i := range c.findings {
+		f := &c.findings[i]
+		if f.Signal == sig && f.Field == field {
+			if w > f.Weight {
+				f.Weight, f.Span = w, span
+			}
+			return
+		}
+	}
+	c.findings = append(c.findings, signal.Finding{Signal: sig, Field: field, Span: span, Weight: w})
+}
+
+// verdict combines the findings: per signal its highest weight, then the
+// noisy-or of those, 1-Π(1-w), so independent signals reinforce each other
+// and the same signal on many fields counts once.
+func (c *collector) verdict() signal.Verdict {
+	if len(c.findings) == 0 {
+		return signal.Verdict{}
+	}
+	best := map[string]float64{}
+	for _, f := range c.findings {
+		best[f.Signal] = max(best[f.Signal], f.Weight)
+	}
+	keep := 1.0
+	for _, w := range best {
+		keep *= 1 - w
+	}
+	score := math.Round((1-keep)*1000) / 1000
+	signal.Sort(c.findings)
+	fs := c.findings
+	if len(fs) > maxFindings {
+		fs = fs[:maxFindings]
+	}
+	return signal.Verdict{Score: score, Level: levelOf(score), Findings: slices.Clip(fs)}
+}
+
+// item is one string Analyze examines.
+type item struct {
+	field string // argument path
+	key   string // lowercased name of the nearest object key ("" at top or in arrays of arrays)
+	s     string
+	isKey bool // s is an object key, not a value
+	isNum bool // s is a number's text
+}
+
+// analysis is the state of one Analyze call.
+type analysis struct {
+	ctx      Context
+	exec     bool
+	tool     toolKind
+	roots    []string
+	items    []item
+	bytes    int
+	trunc    bool
+	cmd      collector
+	priv     collector
+	destr    collector
+	ssrf     collector
+	trav     collector
+	sens     collector
+	list     collector
+	secret   collector
+	covert   collector
+	matchMem map[string][]secrets.Match
+}
+
+// Analyze runs every argument analyser over args (a tools/call's decoded
+// arguments) in one pass over its string leaves and object keys, in sorted
+// key order, within the bounds MaxStrings, MaxBytes, MaxStringBytes and
+// MaxDepth. It never fails; nil or empty args give an empty Report. It is
+// safe for concurrent use.
+func Analyze(args map[string]any, ctx Context) Report {
+	a := &analysis{ctx: ctx}
+	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
+	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
+	a.roots = normalizeRoots(ctx.Roots)
+	a.walk(args, "arguments", "", 0)
+	for i := range a.items {
+		a.analyzeItem(&a.items[i])
+	}
+	a.analyzeObjects(args)
+	return Report{
+		CommandInjection:  a.cmd.verdict(),
+		PrivilegedCommand: a.priv.verdict(),
+		Destructive:       a.destr.verdict(),
+		SSRF:              a.ssrf.verdict(),
+		Traversal:         a.trav.verdict(),
+		SensitivePath:     a.sens.verdict(),
+		Listing:           a.list.verdict(),
+		Secrets:           a.secret.verdict(),
+		Covert:            a.covert.verdict(),
+		Truncated:         a.trunc,
+	}
+}
+
+// walk collects the strings of v in sorted key order.
+func (a *analysis) walk(v any, field, key string, depth int) {
+	if depth > MaxDepth {
+		a.trunc = true
+		return
+	}
+	switch x := v.(type) {
+	case string:
+		a.addItem(item{field: field, key: key, s: x})
+	case json.Number:
+		a.addItem(item{field: field, key: key, s: x.String(), isNum: true})
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			a.addItem(item{field: field, key: key, s: strconv.FormatInt(int64(x), 10), isNum: true})
+		}
+	case int:
+		a.addItem(item{field: field, key: key, s: strconv.Itoa(x), isNum: true})
+	case int64:
+		a.addItem(item{field: field, key: key, s: strconv.FormatInt(x, 10), isNum: true})
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			f := fieldPath(field, k)
+			a.addItem(item{field: f, key: strings.ToLower(k), s: k, isKey: true})
+			a.walk(x[k], f, strings.ToLower(k), depth+1)
+		}
+	case []any:
+		for i, e := range x {
+			a.walk(e, field+"["+strconv.Itoa(i)+"]", key, depth+1)
+		}
+	}
+}
+
+// addItem records s for analysis if the bounds allow.
+func (a *analysis) addItem(it item) {
+	if it.s == "" {
+		return
+	}
+	if len(a.items) >= MaxStrings || a.bytes >= MaxBytes {
+		a.trunc = true
+		return
+	}
+	limit := min(MaxStringBytes, MaxBytes-a.bytes)
+	if len(it.s) > limit {
+		it.s = cutUTF8(it.s, limit)
+		a.trunc = true
+	}
+	a.bytes += len(it.s)
+	a.items = append(a.items, it)
+}
+
+// cutUTF8 returns s's first n bytes or fewer, on a rune boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// fieldPath appends key k to path p: ".k" for identifier-like keys,
+// `["k"]` otherwise.
+func fieldPath(p, k string) string {
+	plain := k != ""
+	for i := 0; i < len(k) && plain; i++ {
+		c := k[i]
+		plain = c == '_' || c == '-' || c == '$' || c == '@' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	}
+	if plain {
+		return p + "." + k
+	}
+	return p + "[" + strconv.Quote(k) + "]"
+}
+
+// analyzeItem runs the per-string analysers on it.
+func (a *analysis) analyzeItem(it *item) {
+	if it.isNum {
+		a.ssrfNumber(it)
+		return
+	}
+	a.secretsItem(it)
+	a.commandItem(it)
+	a.ssrfItem(it)
+	a.pathItem(it)
+	if !it.isKey {
+		a.covertItem(it)
+	}
+}
+
+// matches returns the secrets in s, computed once per distinct string.
+func (a *analysis) matches(s string) []secrets.Match {
+	if m, ok := a.matchMem[s]; ok {
+		return m
+	}
+	if a.matchMem == nil {
+		a.matchMem = map[string][]secrets.Match{}
+	}
+	m := catalogue.Find(s)
+	a.matchMem[s] = m
+	return m
+}
+
+// catalogue is the shared secret catalogue (the collector redacts with the
+// same rules).
+var catalogue = secrets.NewRedactor()
+
+// span returns the text of s around [start, end) that a Finding may carry:
+// a little context either side, every secret in it replaced by its marker,
+// clipped to signal.MaxSpan.
+func (a *analysis) span(s string, start, end int) string {
+	start, end = max(0, min(start, len(s))), max(0, min(end, len(s)))
+	if end < start {
+		start, end = end, start
+	}
+	const ctxBytes = 16
+	ws, we := max(0, start-ctxBytes), min(len(s), max(end, start+signal.MaxSpan-2*ctxBytes)+ctxBytes)
+	for ws > 0 && !utf8.RuneStart(s[ws]) {
+		ws--
+	}
+	for we < len(s) && !utf8.RuneStart(s[we]) {
+		we++
+	}
+	var b strings.Builder
+	last := ws
+	for _, m := range a.matches(s) {
+		if m.End <= ws || m.Start >= we {
+			continue
+		}
+		if m.Start > last {
+			b.WriteString(s[last:m.Start])
+		}
+		b.WriteString(secrets.Marker(m.Kind))
+		last = max(last, m.End)
+	}
+	if last < we {
+		b.WriteString(s[last:we])
+	}
+	return safeText(b.String())
+}
+
+// safeText clips t and makes sure no secret the catalogue knows survives
+// in it (cutting can make a fragment match).
+func safeText(t string) string {
+	t = strings.ToValidUTF8(t, "\uFFFD")
+	for range 3 {
+		t = signal.Clip(catalogue.Redact(signal.Clip(t), nil))
+		if len(t) <= signal.MaxSpan && !hasClearSecret(t) {
+			return t
+		}
+	}
+	return "[REDACTED:span]"
+}
+
+// hasClearSecret reports whether t holds a secret in clear.
+func hasClearSecret(t string) bool {
+	for _, m := range catalogue.Find(t) {
+		if !m.Marker {
+			return true
+		}
+	}
+	return false
+}
+
+// spanAll is span over the whole of s.
+func (a *analysis) spanAll(s string) string { return a.span(s, 0, len(s)) }

@@ -1,0 +1,736 @@
+package argument
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// How a string argument reaches a shell, and the factor that scales the
+// weights of what the command analysers find in it.
+type execMode int
+
+const (
+	// modeExec: the argument of an exec-like tool that it runs.
+	modeExec execMode = iota
+	// modeValue: an ordinary value (a name, a path, a host) of a tool that
+	// does not run commands, where a shell command can only be injected.
+	modeValue
+	// modeData: free text or file content (a file to write, a message, a
+	// note): written or shown, not run.
+	modeData
+)
+
+// Weight factors per mode for the always-suspicious patterns (reverse
+// shells, download-and-run) and for command findings in injected values.
+const (
+	factorExec  = 1.0
+	factorValue = 0.85
+	factorData  = 0.5
+)
+
+// Command-name sets.
+var (
+	netCmds = set("curl", "wget", "nc", "socat", "telnet", "ssh", "scp", "sftp", "ftp", "tftp", "rsync", "nslookup", "dig",
+		"host", "openssl", "iwr", "invoke-webrequest", "irm", "invoke-restmethod", "certutil", "bitsadmin", "aria2c",
+		"lwp-download", "fetch", "http", "https", "xh", "start-bitstransfer", "ncat", "cryptcat", "smbclient", "finger", "whois")
+	fetchCmds = set("curl", "wget", "iwr", "invoke-webrequest", "irm", "invoke-restmethod", "fetch", "lwp-download", "aria2c",
+		"http", "https", "xh", "lwp-request", "certutil", "bitsadmin", "start-bitstransfer")
+	shellCmds  = set("sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "mksh", "cmd", "powershell", "busybox")
+	interpCmds = set("python", "perl", "ruby", "php", "node", "lua", "osascript", "tclsh", "deno", "bun", "iex",
+		"invoke-expression", "jshell", "groovy", "rscript", "julia", "wscript", "cscript", "mshta")
+	knownCmds = set("cat", "ls", "id", "whoami", "uname", "hostname", "ifconfig", "ip", "ipconfig", "netstat", "ss", "ps",
+		"env", "printenv", "pwd", "echo", "printf", "touch", "rm", "mv", "cp", "chmod", "chown", "mkdir", "rmdir", "ln", "find",
+		"grep", "egrep", "awk", "sed", "head", "tail", "less", "more", "sort", "tee", "dd", "tar", "zip", "unzip", "gzip",
+		"base64", "xxd", "od", "strings", "curl", "wget", "nc", "socat", "telnet", "ssh", "scp", "sftp", "ftp", "tftp", "rsync",
+		"ping", "nslookup", "dig", "host", "traceroute", "nmap", "sh", "bash", "zsh", "dash", "ksh", "csh", "fish", "python",
+		"perl", "ruby", "php", "node", "lua", "powershell", "cmd", "certutil", "bitsadmin", "mshta", "rundll32", "regsvr32",
+		"wmic", "net", "reg", "schtasks", "sc", "tasklist", "taskkill", "systeminfo", "kill", "killall", "pkill", "sleep",
+		"crontab", "systemctl", "service", "sudo", "su", "chattr", "useradd", "usermod", "passwd", "shutdown", "reboot",
+		"halt", "mkfifo", "mknod", "openssl", "gcc", "make", "git", "docker", "kubectl", "eval", "exec", "source", "nohup",
+		"history", "export", "which", "apt", "apt-get", "yum", "dnf", "apk", "pip", "npm", "npx", "iex", "invoke-expression",
+		"invoke-webrequest", "iwr", "irm", "start-process", "mount", "insmod", "modprobe", "mkfs", "shred", "wipe", "xargs",
+		"busybox", "timeout", "getent", "sysctl", "setsid", "nsenter", "chroot", "tr", "cut", "wc", "uniq", "file", "stat",
+		"lsof", "who", "w", "last", "crontab", "at", "visudo", "setcap", "gpasswd", "adduser", "deluser", "userdel", "osascript")
+	// noArgRecon are commands an injection runs without arguments.
+	noArgRecon = set("id", "whoami", "uname", "hostname", "ifconfig", "ipconfig", "netstat", "ps", "env", "printenv", "pwd",
+		"systeminfo", "tasklist", "ls", "who", "w", "reboot", "shutdown", "halt", "history")
+)
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// commandItem runs the command analysers (command injection, privileged,
+// destructive) on one string.
+func (a *analysis) commandItem(it *item) {
+	if it.isKey {
+		// A key is never run; only an injection shaped like a value counts.
+		if hasChainMeta(it.s) && len(it.s) <= 512 {
+			a.valueInjection(it, parseShell(it.s))
+		}
+		return
+	}
+	s := it.s
+	mode := a.modeOf(it)
+	a.textSignals(it, mode)
+	a.sqlItem(it)
+	switch mode {
+	case modeExec:
+		sc := parseShell(s)
+		a.scriptSignals(it, sc, factorExec, 0)
+	case modeValue:
+		if hasChainMeta(s) {
+			sc := parseShell(s)
+			if a.valueInjection(it, sc) {
+				a.scriptSignals(it, sc, factorValue, 0)
+			}
+		}
+	case modeData:
+		if dataGate(s) {
+			a.scriptSignals(it, parseShell(s), factorData, 0)
+		}
+	}
+	a.writeTargetItem(it)
+}
+
+// modeOf tells how the string reaches a shell.
+func (a *analysis) modeOf(it *item) execMode {
+	k := classifyKey(it.key)
+	if a.exec {
+		switch k {
+		case keyCommand, keyOther:
+			return modeExec
+		}
+		switch it.key {
+		case "code", "input", "source", "stdin", "args", "arguments", "argv", "line", "lines", "program", "expression",
+			"expr", "statement", "query", "text", "body", "content", "value", "":
+			return modeExec
+		}
+	}
+	if k == keyData || strings.Count(it.s, "\n") > 3 || len(it.s) > 1024 {
+		return modeData
+	}
+	return modeValue
+}
+
+// dataGate reports whether free text holds a word that the script
+// signals look for; other text is not tokenized.
+func dataGate(s string) bool {
+	l := s
+	if len(l) > maxShellBytes {
+		l = l[:maxShellBytes]
+	}
+	l = strings.ToLower(l)
+	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", "nc ", "ncat", "socat", "mkfifo", "bash", "sh -",
+		"| sh", "|sh", "python", "perl", "powershell", "pwsh", "iex", "base64", "certutil", "bitsadmin", "eval", "sudo",
+		"chmod", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "dd ", "shred", "nsenter", "docker", "kubectl",
+		"terraform", "git push", "format ", "vssadmin"} {
+		if strings.Contains(l, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasChainMeta reports whether s holds a shell metacharacter that chains
+// or substitutes commands: ; & | ` $( ${IFS} $IFS or a newline.
+func hasChainMeta(s string) bool {
+	return strings.ContainsAny(s, ";&|`\n") || strings.Contains(s, "$(") || strings.Contains(s, "${IFS") || strings.Contains(s, "$IFS")
+}
+
+// isMarkdownTable reports whether s has a line shaped like a Markdown
+// table row (| a | b |).
+func isMarkdownTable(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(line)
+		if len(t) >= 3 && t[0] == '|' && t[len(t)-1] == '|' {
+			return true
+		}
+	}
+	return false
+}
+
+// valueInjection reports (and records) a shell command injected into an
+// ordinary value: a short head (at most three words, the value) joined by
+// a chaining operator or substitution to a known command that is either a
+// network tool, shell or interpreter, has command-like arguments (flags,
+// paths, URLs, redirections), or is a reconnaissance command run bare.
+func (a *analysis) valueInjection(it *item, sc *shScript) bool {
+	if len(sc.cmds) == 0 || isMarkdownTable(it.s) {
+		return false
+	}
+	head := &sc.cmds[0]
+	if head.op == "" && len(head.words) > 3 {
+		return false
+	}
+	lines := strings.Count(it.s, "\n")
+	fired := false
+	for i := range sc.cmds {
+		c := &sc.cmds[i]
+		if i == 0 && c.depth == 0 && c.op == "" {
+			continue
+		}
+		if c.op == "\n" && (lines > 3 || len(head.words) > 2) {
+			continue
+		}
+		r := resolve(c)
+		if r.name == "" || !knownCmds[r.name] {
+			continue
+		}
+		strong := netCmds[r.name] || shellCmds[r.name] || interpCmds[r.name] || r.name == "eval" || r.name == "exec"
+		bare := noArgRecon[r.name] && len(r.args) == 0
+		if !strong && !bare && !commandish(r.args) && len(c.redirs) == 0 {
+			continue
+		}
+		w := 0.55
+		if strong {
+			w = 0.7
+		}
+		a.cmd.add("command_injection.shell_metachar", it.field, a.spanAll(it.s), w)
+		fired = true
+	}
+	if sc.ifs {
+		a.cmd.add("command_injection.ifs_evasion", it.field, a.spanAll(it.s), 0.55)
+		fired = true
+	}
+	return fired
+}
+
+// commandish reports whether a command's arguments look like a command's
+// rather than prose: a flag, a path, a URL, an assignment, a file name
+// with an extension, a substitution.
+func commandish(args []string) bool {
+	for _, w := range args {
+		switch {
+		case len(w) >= 2 && w[0] == '-' && w[1] != ' ':
+			return true
+		case strings.ContainsAny(w, `/\=`):
+			return true
+		case strings.Contains(w, "$()") || strings.HasPrefix(w, "$"):
+			return true
+		case strings.Count(w, ".") >= 1 && !strings.HasSuffix(w, ".") && len(w) > 2:
+			return true
+		case w == "*" || w == "~":
+			return true
+		}
+	}
+	return false
+}
+
+// scriptSignals reads a tokenized command line: reverse shells,
+// download-and-run, pipes into interpreters, chained network tools,
+// encoded PowerShell, inline interpreter code, and the privileged and
+// destructive commands. f scales the weights; depth bounds recursion into
+// inline scripts.
+func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
+	if depth > 2 || len(sc.cmds) == 0 {
+		return
+	}
+	field := it.field
+	sp := func() string { return a.spanAll(it.s) }
+	hasMkfifo, hasNetPipe := false, false
+	pipeStart := 0
+	res := make([]resolved, len(sc.cmds))
+	for i := range sc.cmds {
+		res[i] = resolve(&sc.cmds[i])
+	}
+	for i := range sc.cmds {
+		c := &sc.cmds[i]
+		r := res[i]
+		if c.op != "|" {
+			pipeStart = i
+		}
+		chained := c.depth > 0 || (c.op != "" && c.op != "$(" && c.op != "`") || i+1 < len(sc.cmds) && sc.cmds[i+1].op != "" && sc.cmds[i+1].depth == c.depth
+		// Reverse shells: /dev/tcp redirections and arguments.
+		for _, rd := range c.redirs {
+			if isDevNet(rd.target) {
+				a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
+			}
+		}
+		for _, w := range c.words {
+			if isDevNet(w) {
+				a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
+			}
+		}
+		if r.name == "" {
+			continue
+		}
+		if r.name == "mkfifo" || r.name == "mknod" {
+			hasMkfifo = true
+		}
+		switch r.name {
+		case "nc", "telnet", "socat", "openssl", "cryptcat":
+			hasNetPipe = hasNetPipe || c.op == "|" || i+1 < len(sc.cmds) && sc.cmds[i+1].op == "|"
+		}
+		if r.name == "nc" && hasAnyFlag(r.args, "-e", "-c", "--exec", "--sh-exec", "--lua-exec") {
+			a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
+		}
+		if r.name == "socat" {
+			for _, w := range r.args {
+				lw := strings.ToLower(w)
+				if strings.Contains(lw, "exec:") || strings.Contains(lw, "system:") {
+					a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
+				}
+			}
+		}
+		// Pipes into a shell or an interpreter.
+		if c.op == "|" && (shellCmds[r.name] || interpCmds[r.name]) && readsStdin(r) {
+			w := 0.55
+			sig := "command_injection.pipe_to_interpreter"
+			for j := pipeStart; j < i; j++ {
+				switch {
+				case fetchCmds[res[j].name] || res[j].name == "nc" && !hasNetPipe:
+					sig, w = "command_injection.download_and_run", 0.92
+				case isDecoder(res[j]):
+					if sig != "command_injection.download_and_run" {
+						sig, w = "command_injection.decode_and_run", 0.85
+					}
+					a.decodeEchoed(it, sc, res, pipeStart, j, f, depth)
+				}
+			}
+			a.cmd.add(sig, field, sp(), w*f)
+		}
+		// Interpreters and eval fed from a fetch: bash -c "$(curl ...)",
+		// bash <(curl ...), eval "$(wget -qO- ...)", source <(curl ...).
+		if shellCmds[r.name] || interpCmds[r.name] || r.name == "eval" || r.name == "source" || r.name == "." {
+			for _, first := range c.subst {
+				if substFetches(sc, res, first) {
+					a.cmd.add("command_injection.download_and_run", field, sp(), 0.92*f)
+				}
+			}
+			if r.name == "eval" && len(c.subst) == 0 && anyHasPrefix(r.args, "$") {
+				a.cmd.add("command_injection.eval", field, sp(), 0.4*f)
+			}
+		}
+		// Network tools: chained to other commands, fed substitutions
+		// (exfiltration through the URL or a DNS name), uploading files.
+		if netCmds[r.name] {
+			switch {
+			case len(c.subst) > 0 || anyContains(r.args, "$()"):
+				a.cmd.add("command_injection.exfil_substitution", field, sp(), 0.7*f)
+			case chained:
+				a.cmd.add("command_injection.chained_network", field, sp(), 0.45*f)
+			default:
+				a.cmd.add("command_injection.network_tool", field, sp(), 0.1*f)
+			}
+			if uploadsFile(r) {
+				a.cmd.add("command_injection.upload_file", field, sp(), 0.5*f)
+			}
+		}
+		// Inline code: sh -c '...', python -c '...', powershell -enc ...
+		a.inlineCode(it, r, chained, f, depth)
+		a.listingCmd(it, r)
+		a.privilegedCmd(it, c, r, f)
+		a.destructiveCmd(it, c, r, f)
+	}
+	if hasMkfifo && hasNetPipe {
+		a.cmd.add("command_injection.reverse_shell", field, sp(), 0.88*f)
+	}
+	if sc.ifs {
+		a.cmd.add("command_injection.ifs_evasion", field, sp(), 0.55*f)
+	}
+}
+
+// isDevNet reports a bash network pseudo-file (/dev/tcp/host/port).
+func isDevNet(w string) bool {
+	return strings.Contains(w, "/dev/tcp/") || strings.Contains(w, "/dev/udp/")
+}
+
+// readsStdin reports whether an interpreter at the end of a pipe runs what
+// it reads (no script file argument, or "-").
+func readsStdin(r resolved) bool {
+	for _, w := range r.args {
+		if w == "-" || w == "-s" || w == "-i" {
+			return true
+		}
+		if strings.HasPrefix(w, "-") {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// isDecoder reports a base64 (or hex) decoding stage.
+func isDecoder(r resolved) bool {
+	switch r.name {
+	case "base64", "base32", "basenc":
+		return hasAnyFlag(r.args, "-d", "--decode", "-D", "-di", "-id")
+	case "openssl":
+		return anyEq(r.args, "base64", "enc") && hasAnyFlag(r.args, "-d", "-base64", "-a")
+	case "xxd":
+		return hasAnyFlag(r.args, "-r", "-rp", "-r -p", "-p")
+	}
+	return false
+}
+
+// decodeEchoed decodes the base64 literal that an echo or printf before a
+// decoding stage writes, and analyses the decoded script.
+func (a *analysis) decodeEchoed(it *item, sc *shScript, res []resolved, from, to int, f float64, depth int) {
+	for j := from; j < to; j++ {
+		if res[j].name != "echo" && res[j].name != "printf" {
+			continue
+		}
+		for _, w := range res[j].args {
+			if dec, ok := decodeBase64(w); ok && utf8.ValidString(dec) {
+				a.scriptSignals(it, parseShell(dec), f, depth+1)
+				a.textSignalsOn(it, dec, f)
+			}
+		}
+	}
+}
+
+// substFetches reports whether the substitution starting at sc.cmds[first]
+// runs a fetching command.
+func substFetches(sc *shScript, res []resolved, first int) bool {
+	d := sc.cmds[first].depth
+	for j := first; j < len(sc.cmds) && sc.cmds[j].depth >= d; j++ {
+		if j > first && sc.cmds[j].depth == d && (sc.cmds[j].op == "$(" || sc.cmds[j].op == "`" || sc.cmds[j].op == "<(") {
+			break
+		}
+		if fetchCmds[res[j].name] || res[j].name == "nc" {
+			return true
+		}
+	}
+	return false
+}
+
+// uploadsFile reports curl/wget options that send a local file.
+func uploadsFile(r resolved) bool {
+	for i, w := range r.args {
+		switch {
+		case (w == "-d" || w == "--data" || w == "--data-binary" || w == "--data-raw" || w == "--data-urlencode" || w == "-F" || w == "--form") &&
+			i+1 < len(r.args) && strings.Contains(r.args[i+1], "@"):
+			return true
+		case strings.HasPrefix(w, "-d@") || strings.HasPrefix(w, "--data-binary=@") || strings.HasPrefix(w, "--data=@"):
+			return true
+		case w == "-T" || w == "--upload-file" || strings.HasPrefix(w, "--post-file") || strings.HasPrefix(w, "--body-file"):
+			return true
+		}
+	}
+	return false
+}
+
+// inlineCode analyses the code an interpreter runs from its arguments.
+func (a *analysis) inlineCode(it *item, r resolved, chained bool, f float64, depth int) {
+	code, isShell := "", false
+	switch {
+	case shellCmds[r.name] && r.name != "powershell" && r.name != "cmd":
+		code, isShell = flagValue(r.args, func(w string) bool { return len(w) >= 2 && w[0] == '-' && w[1] != '-' && strings.ContainsRune(w, 'c') }), true
+	case r.name == "cmd":
+		code, isShell = flagValue(r.args, func(w string) bool { l := strings.ToLower(w); return l == "/c" || l == "/k" || l == "/r" }), true
+	case r.name == "powershell":
+		a.powershell(it, r, f, depth)
+		return
+	case r.name == "python":
+		code = flagValue(r.args, func(w string) bool {
+			return w == "-c" || strings.HasPrefix(w, "-") && strings.HasSuffix(w, "c") && !strings.HasPrefix(w, "--")
+		})
+	case r.name == "perl" || r.name == "ruby" || r.name == "lua" || r.name == "osascript":
+		code = flagValue(r.args, func(w string) bool {
+			return w == "-e" || w == "-E" || strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") && strings.HasSuffix(w, "e")
+		})
+	case r.name == "node" || r.name == "deno" || r.name == "bun":
+		code = flagValue(r.args, func(w string) bool { return w == "-e" || w == "--eval" || w == "-p" || w == "--print" || w == "eval" })
+	case r.name == "php":
+		code = flagValue(r.args, func(w string) bool { return w == "-r" })
+	}
+	if code == "" {
+		return
+	}
+	w := 0.2
+	if chained {
+		w = 0.45
+	}
+	a.cmd.add("command_injection.inline_interpreter", it.field, a.spanAll(it.s), w*f)
+	if isShell {
+		a.scriptSignals(it, parseShell(code), f, depth+1)
+		a.textSignalsOn(it, code, f)
+		return
+	}
+	a.interpreterCode(it, code, f)
+}
+
+// flagValue returns the word after the first flag isFlag accepts.
+func flagValue(args []string, isFlag func(string) bool) string {
+	for i, w := range args {
+		if isFlag(w) && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// interpreterCode reads inline Python, Perl, Ruby, PHP or JavaScript.
+func (a *analysis) interpreterCode(it *item, code string, f float64) {
+	l := strings.ToLower(code)
+	sp := a.spanAll(it.s)
+	sock := strings.Contains(l, "socket") || strings.Contains(l, "fsockopen") || strings.Contains(l, "tcpsocket") ||
+		strings.Contains(l, "net.connect") || strings.Contains(l, "net.socket") || strings.Contains(l, "createconnection")
+	spawn := containsAny(l, "pty.spawn", "subprocess", "dup2", "/bin/sh", "/bin/bash", "cmd.exe", "exec(", "spawn(",
+		"proc_open", "shell_exec", "system(", "popen", "child_process", "exec ", "`")
+	fetch := containsAny(l, "urllib", "urlopen", "requests.get", "http.get", "fetch(", "lwp::", "net::http", "open-uri",
+		"file_get_contents(\"http", "file_get_contents('http", "httpclient", "wget", "curl")
+	run := containsAny(l, "exec(", "eval(", "system(", "popen", "subprocess", "os.system", "child_process", "shell_exec", "`")
+	switch {
+	case sock && spawn:
+		a.cmd.add("command_injection.reverse_shell", it.field, sp, 0.9*f)
+	case fetch && run:
+		a.cmd.add("command_injection.download_and_run", it.field, sp, 0.85*f)
+	case containsAny(l, "b64decode", "base64_decode", "base64.decode", "atob(", "unpack('m", "unpack(\"m", "decode64") && run:
+		a.cmd.add("command_injection.decode_and_run", it.field, sp, 0.75*f)
+	case run:
+		a.cmd.add("command_injection.interpreter_shell", it.field, sp, 0.35*f)
+	}
+}
+
+// powershell reads a PowerShell command line: encoded commands
+// (-EncodedCommand and its abbreviations, base64 of UTF-16LE, decoded and
+// analysed), evasion options and the script of -Command.
+func (a *analysis) powershell(it *item, r resolved, f float64, depth int) {
+	sp := a.spanAll(it.s)
+	evasion := 0
+	for i, w := range r.args {
+		l := strings.ToLower(w)
+		if len(l) < 2 || l[0] != '-' && l[0] != '/' {
+			continue
+		}
+		opt := l[1:]
+		next := ""
+		if i+1 < len(r.args) {
+			next = r.args[i+1]
+		}
+		switch {
+		case opt == "e" || opt == "ec" || len(opt) >= 2 && strings.HasPrefix("encodedcommand", opt) && opt != "ex":
+			a.cmd.add("command_injection.encoded_powershell", it.field, sp, 0.6*f)
+			if dec, ok := decodePowerShell(next); ok {
+				a.cmd.add("command_injection.encoded_powershell", it.field, safeText("decoded: "+dec), 0.6*f)
+				a.textSignalsOn(it, dec, f)
+				if depth < 2 {
+					a.scriptSignals(it, parseShell(dec), f, depth+1)
+				}
+			}
+		case opt == "c" || len(opt) >= 3 && strings.HasPrefix("command", opt):
+			script := strings.Join(r.args[i+1:], " ")
+			a.textSignalsOn(it, script, f)
+			if depth < 2 {
+				a.scriptSignals(it, parseShell(script), f, depth+1)
+			}
+		case opt == "w" || strings.HasPrefix(opt, "win"):
+			if strings.EqualFold(next, "hidden") || next == "1" {
+				evasion++
+			}
+		case opt == "nop" || opt == "noprofile" || opt == "noni" || opt == "noninteractive":
+			evasion++
+		case opt == "ep" || opt == "ex" || strings.HasPrefix(opt, "exec"):
+			if strings.EqualFold(next, "bypass") || strings.EqualFold(next, "unrestricted") {
+				evasion++
+			}
+		}
+	}
+	if evasion >= 2 {
+		a.cmd.add("command_injection.powershell_evasion", it.field, sp, 0.35*f)
+	}
+}
+
+// decodePowerShell decodes an -EncodedCommand value: base64 of UTF-16LE
+// text.
+func decodePowerShell(v string) (string, bool) {
+	raw, ok := decodeBase64Bytes(strings.Trim(v, `'"`))
+	if !ok || len(raw) < 2 {
+		return "", false
+	}
+	if len(raw)%2 == 1 {
+		raw = raw[:len(raw)-1]
+	}
+	u := make([]uint16, len(raw)/2)
+	for i := range u {
+		u[i] = uint16(raw[2*i]) | uint16(raw[2*i+1])<<8
+	}
+	s := string(utf16.Decode(u))
+	if !printable(s) {
+		return "", false
+	}
+	return s, true
+}
+
+// decodeBase64Bytes decodes standard or URL-safe base64, padded or not.
+func decodeBase64Bytes(v string) ([]byte, bool) {
+	v = strings.TrimSpace(v)
+	if len(v) < 4 || len(v) > MaxStringBytes {
+		return nil, false
+	}
+	t := strings.TrimRight(v, "=")
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// decodeBase64 decodes v and returns the text when it is printable.
+func decodeBase64(v string) (string, bool) {
+	b, ok := decodeBase64Bytes(strings.Trim(v, `'"`))
+	if !ok || len(b) < 4 {
+		return "", false
+	}
+	s := string(b)
+	return s, printable(s)
+}
+
+// printable reports whether s is valid UTF-8 text with few control
+// characters (tab, newline and carriage return are text).
+func printable(s string) bool {
+	if !utf8.ValidString(s) || s == "" {
+		return false
+	}
+	bad := 0
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r == utf8.RuneError {
+			bad++
+		}
+	}
+	return bad*20 <= len(s)
+}
+
+// textSignals applies the pattern checks that hold whatever the shell
+// syntax (reverse shells in any language, PowerShell download cradles,
+// LOLBins) to a string, with the weight factor of its mode.
+func (a *analysis) textSignals(it *item, mode execMode) {
+	f := factorExec
+	switch mode {
+	case modeValue:
+		f = factorValue
+	case modeData:
+		f = factorData
+	}
+	a.textSignalsOn(it, it.s, f)
+}
+
+// textSignalsOn is textSignals over text t found in it.
+func (a *analysis) textSignalsOn(it *item, t string, f float64) {
+	if len(t) < 6 {
+		return
+	}
+	if len(t) > maxShellBytes {
+		t = t[:maxShellBytes]
+	}
+	l := strings.ToLower(t)
+	sp := func() string { return a.spanAll(it.s) }
+	if strings.Contains(l, "/dev/tcp/") || strings.Contains(l, "/dev/udp/") {
+		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
+	}
+	if strings.Contains(l, "net.sockets.tcpclient") && containsAny(l, "getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
+		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
+	}
+	if strings.Contains(l, "socket") && containsAny(l, "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe") &&
+		containsAny(l, "connect(", "tcpsocket", "fsockopen", "socket(") {
+		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.85*f)
+	}
+	if strings.Contains(l, "fsockopen(") && containsAny(l, "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
+		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
+	}
+	if (strings.Contains(l, "iex") || strings.Contains(l, "invoke-expression")) &&
+		containsAny(l, "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
+		a.cmd.add("command_injection.download_and_run", it.field, sp(), 0.9*f)
+	}
+	if strings.Contains(l, "frombase64string") && containsAny(l, "iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
+		a.cmd.add("command_injection.decode_and_run", it.field, sp(), 0.75*f)
+	}
+	if strings.Contains(l, "certutil") && containsAny(l, "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://") {
+		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.75*f)
+	}
+	if strings.Contains(l, "bitsadmin") && strings.Contains(l, "/transfer") {
+		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.7*f)
+	}
+	if strings.Contains(l, "mshta") && containsAny(l, "http://", "https://", "vbscript:", "javascript:") ||
+		strings.Contains(l, "regsvr32") && strings.Contains(l, "/i:http") ||
+		strings.Contains(l, "rundll32") && strings.Contains(l, "javascript:") {
+		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.85*f)
+	}
+	if strings.Contains(l, ":(){") || strings.Contains(strings.ReplaceAll(l, " ", ""), ":(){:|:&};:") {
+		a.destr.add("destructive.fork_bomb", it.field, sp(), 0.85*f)
+	}
+	if strings.Contains(l, "nopasswd") && strings.Contains(l, "all") {
+		a.priv.add("privileged.sudoers_nopasswd", it.field, sp(), 0.65*max(f, 0.8))
+	}
+	if strings.Contains(l, "set-mppreference") && strings.Contains(l, "-disable") ||
+		strings.Contains(l, "add-mppreference") && strings.Contains(l, "exclusion") ||
+		strings.Contains(l, "advfirewall") && strings.Contains(l, "state off") {
+		a.priv.add("privileged.disable_security", it.field, sp(), 0.75*f)
+	}
+	if strings.Contains(l, "vssadmin") && strings.Contains(l, "delete shadows") || strings.Contains(l, "shadowcopy delete") ||
+		strings.Contains(l, "wbadmin") && strings.Contains(l, "delete") || strings.Contains(l, "recoveryenabled no") {
+		a.destr.add("destructive.backup_deletion", it.field, sp(), 0.9*f)
+	}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAnyFlag reports whether args hold one of flags, alone or as the last
+// letter of a short-option cluster (-nve for -e).
+func hasAnyFlag(args []string, flags ...string) bool {
+	for _, w := range args {
+		for _, f := range flags {
+			if w == f || strings.HasPrefix(f, "--") && strings.HasPrefix(w, f+"=") {
+				return true
+			}
+			if len(f) == 2 && f[0] == '-' && len(w) > 2 && w[0] == '-' && w[1] != '-' && w[len(w)-1] == f[1] && isLetters(w[1:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !('a' <= s[i] && s[i] <= 'z' || 'A' <= s[i] && s[i] <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func anyEq(args []string, vals ...string) bool {
+	for _, w := range args {
+		for _, v := range vals {
+			if w == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func anyHasPrefix(args []string, p string) bool {
+	for _, w := range args {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyContains(args []string, sub string) bool {
+	for _, w := range args {
+		if strings.Contains(w, sub) {
+			return true
+		}
+	}
+	return false
+}

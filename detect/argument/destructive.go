@@ -1,0 +1,386 @@
+package argument
+
+import (
+	"strings"
+)
+
+// rootTargets are rm targets whose recursive removal destroys a system or
+// a home.
+var rootTargets = set("/", "/*", "~", "~/", "~/*", "*", ".", "./", "./*", "..", "../", "$home", "${home}", "$home/", "$home/*",
+	"/home", "/home/", "/home/*", "/etc", "/usr", "/var", "/bin", "/sbin", "/boot", "/lib", "/lib64", "/opt", "/root", "/srv",
+	"/users", "/system", "/data", "/var/lib", "/var/www", "c:\\", "c:/", "c:\\*", "c:", "/mnt", "/dev", "/proc", "/sys", "/.*", "/*/*")
+
+// diskDevice reports a block-device path (/dev/sda, /dev/nvme0n1,
+// /dev/disk2, \\.\PhysicalDrive0).
+func diskDevice(p string) bool {
+	p = strings.ToLower(strings.Trim(p, `'"`))
+	if strings.HasPrefix(p, `\\.\physicaldrive`) {
+		return true
+	}
+	if !strings.HasPrefix(p, "/dev/") {
+		return false
+	}
+	d := p[5:]
+	for _, pre := range []string{"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/", "rdisk", "root", "nbd"} {
+		if strings.HasPrefix(d, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// destructiveCmd reads one simple command for data and system
+// destruction.
+func (a *analysis) destructiveCmd(it *item, c *shCmd, r resolved, f float64) {
+	sp := func() string { return a.spanAll(it.s) }
+	add := func(sig string, w float64) { a.destr.add("destructive."+sig, it.field, sp(), w*f) }
+	args := r.args
+	la := strings.ToLower(strings.Join(args, " "))
+	for _, rd := range c.redirs {
+		if strings.HasPrefix(rd.op, ">") && diskDevice(rd.target) {
+			add("overwrite_disk", 0.9)
+		}
+	}
+	switch r.name {
+	case "rm", "rmdir", "remove-item", "ri", "del", "erase", "rd":
+		recursive, force := false, false
+		var targets []string
+		for _, w := range args {
+			lw := strings.ToLower(w)
+			switch {
+			case lw == "--recursive" || lw == "-recurse" || lw == "/s":
+				recursive = true
+			case lw == "--force" || lw == "-force" || lw == "/q" || lw == "/f":
+				force = true
+			case lw == "--no-preserve-root":
+				recursive, force = true, true
+				add("rm_recursive_root", 0.95)
+			case len(lw) > 1 && lw[0] == '-' && lw[1] != '-' && isLetters(lw[1:]):
+				recursive = recursive || strings.ContainsAny(lw, "rR")
+				force = force || strings.ContainsRune(lw, 'f')
+			default:
+				targets = append(targets, lw)
+			}
+		}
+		if r.name == "rd" || r.name == "rmdir" {
+			recursive = recursive || anyEq(args, "/s", "/S")
+		}
+		for _, t := range targets {
+			t = strings.Trim(t, `'"`)
+			switch {
+			case recursive && (rootTargets[t] || len(t) > 1 && rootTargets[strings.TrimRight(t, "/")]):
+				w := 0.8
+				if force {
+					w = 0.88
+				}
+				add("rm_recursive_root", w)
+			case recursive && (t == ".git" || strings.HasSuffix(t, "/.git")):
+				add("rm_repository", 0.45)
+			case recursive && force && (strings.HasPrefix(t, "/var/lib/") || strings.HasPrefix(t, "/var/log")):
+				add("rm_system_data", 0.55)
+			}
+		}
+	case "mkfs", "mke2fs", "mkswap", "wipefs", "sgdisk", "mkntfs", "newfs":
+		add("format_disk", 0.85)
+	case "fdisk", "parted", "sfdisk", "gdisk":
+		if anyContains(args, "/dev/") && (c.heredoc != "" || anyEq(args, "rm", "mklabel", "--delete", "-z")) {
+			add("format_disk", 0.7)
+		}
+	case "dd":
+		for _, w := range args {
+			if strings.HasPrefix(w, "of=") && diskDevice(w[3:]) {
+				add("overwrite_disk", 0.9)
+			}
+		}
+	case "shred", "wipe", "srm":
+		w := 0.55
+		if anyContains(args, "/dev/") {
+			w = 0.9
+		}
+		add("shred", w)
+	case "find":
+		if anyEq(args, "-delete") || anyEq(args, "-exec") && (anyEq(args, "rm") || anyEq(args, "shred")) {
+			w := 0.3
+			if len(args) > 0 && rootTargets[strings.ToLower(args[0])] && args[0] != "." {
+				w = 0.7
+			}
+			add("find_delete", w)
+		}
+	case "chmod", "chown":
+		if anyEq(args, "-R", "--recursive") && (anyEq(args, "/", "/*", "~")) {
+			add("permissions_wipe", 0.6)
+		}
+	case "git":
+		a.gitDestructive(it, args, f)
+	case "kubectl", "oc":
+		if len(args) > 0 && strings.ToLower(args[0]) == "delete" {
+			switch {
+			case anyEq(args, "ns", "namespace", "namespaces") || anyHasPrefix(args, "namespace/") || anyHasPrefix(args, "ns/"):
+				add("kubectl_delete_namespace", 0.75)
+			case anyEq(args, "--all", "-A", "--all-namespaces", "all"):
+				add("kubectl_delete_all", 0.7)
+			case anyEq(args, "pv", "pvc", "persistentvolume", "persistentvolumeclaim", "crd", "node", "nodes"):
+				add("kubectl_delete", 0.45)
+			}
+		}
+	case "terraform", "tofu", "pulumi", "cdk", "terragrunt":
+		if anyEq(args, "destroy") || anyEq(args, "apply") && anyEq(args, "-destroy") {
+			w := 0.75
+			if anyContains(args, "auto-approve") || anyEq(args, "--yes", "-y", "--force") {
+				w = 0.85
+			}
+			add("infrastructure_destroy", w)
+		}
+	case "aws":
+		switch {
+		case strings.Contains(la, "s3 rb") && strings.Contains(la, "--force"), strings.Contains(la, "s3 rm") && strings.Contains(la, "--recursive"):
+			add("cloud_delete", 0.7)
+		case containsAny(la, "terminate-instances", "delete-db-instance", "delete-db-cluster", "delete-table", "delete-stack",
+			"delete-bucket", "delete-cluster", "delete-file-system", "delete-log-group", "delete-secret", "delete-hosted-zone", "delete-snapshot"):
+			add("cloud_delete", 0.65)
+		}
+	case "gcloud", "az", "gsutil", "doctl":
+		switch {
+		case strings.Contains(la, "projects delete") || strings.HasPrefix(la, "group delete"):
+			add("cloud_delete", 0.8)
+		case r.name == "gsutil" && (strings.HasPrefix(la, "rm -r") || strings.HasPrefix(la, "-m rm -r") || strings.HasPrefix(la, "rb")):
+			add("cloud_delete", 0.6)
+		case strings.Contains(la, " delete") && containsAny(la, "instances", "clusters", "databases", "sql", "storage", "vm ", "disks", "buckets"):
+			add("cloud_delete", 0.6)
+		}
+	case "docker", "podman":
+		if strings.Contains(la, "system prune") && (strings.Contains(la, "-a") || strings.Contains(la, "--volumes")) || strings.Contains(la, "volume prune") ||
+			strings.HasPrefix(la, "volume rm") {
+			add("container_data_delete", 0.4)
+		}
+	case "format":
+		if len(args) > 0 && len(args[0]) >= 2 && args[0][1] == ':' {
+			add("format_disk", 0.9)
+		}
+	case "cipher":
+		if anyHasPrefix(strings.Fields(la), "/w") {
+			add("shred", 0.6)
+		}
+	case "redis-cli":
+		if strings.Contains(la, "flushall") || strings.Contains(la, "flushdb") {
+			add("database_flush", 0.65)
+		}
+	case "dropdb", "dropuser":
+		add("sql_drop", 0.7)
+	}
+}
+
+// protectedBranches are branches whose history a force push destroys for
+// everyone.
+var protectedBranches = set("main", "master", "trunk", "prod", "production", "release", "develop", "stable", "live")
+
+// gitDestructive reads git push --force to a shared branch, remote branch
+// deletion and history rewriting.
+func (a *analysis) gitDestructive(it *item, args []string, f float64) {
+	if len(args) == 0 {
+		return
+	}
+	sp := a.spanAll(it.s)
+	sub := ""
+	rest := args
+	for i, w := range args {
+		if !strings.HasPrefix(w, "-") {
+			sub, rest = strings.ToLower(w), args[i+1:]
+			break
+		}
+		if w == "-C" || w == "-c" {
+			// git -C dir / -c key=value: skip the value.
+			if i+1 < len(args) {
+				args[i+1] = "-" + args[i+1]
+			}
+		}
+	}
+	switch sub {
+	case "push":
+		force, del, mirror := false, false, false
+		branch := ""
+		for _, w := range rest {
+			lw := strings.ToLower(w)
+			switch {
+			case lw == "-f" || lw == "--force" || strings.HasPrefix(lw, "--force-with-lease") || strings.HasPrefix(lw, "--force-if-includes"):
+				force = true
+			case lw == "-d" || lw == "--delete":
+				del = true
+			case lw == "--mirror":
+				mirror = true
+			case len(lw) > 1 && lw[0] == '-' && lw[1] != '-' && isLetters(lw[1:]) && strings.ContainsRune(lw, 'f'):
+				force = true
+			case !strings.HasPrefix(lw, "-"):
+				ref := lw
+				if strings.HasPrefix(ref, "+") {
+					force = true
+					ref = ref[1:]
+				}
+				if strings.HasPrefix(ref, ":") {
+					del = true
+					ref = ref[1:]
+				}
+				if _, dst, ok := strings.Cut(ref, ":"); ok {
+					ref = dst
+				}
+				ref = strings.TrimPrefix(ref, "refs/heads/")
+				if protectedBranches[ref] || branch == "" {
+					branch = ref
+				}
+			}
+		}
+		switch {
+		case (force || del) && protectedBranches[branch]:
+			a.destr.add("destructive.force_push", it.field, sp, 0.65*f)
+		case mirror:
+			a.destr.add("destructive.force_push", it.field, sp, 0.5*f)
+		case force || del:
+			a.destr.add("destructive.force_push", it.field, sp, 0.3*f)
+		}
+	case "filter-branch", "filter-repo":
+		a.destr.add("destructive.history_rewrite", it.field, sp, 0.35*f)
+	case "branch":
+		if (anyEq(rest, "-D") || anyEq(rest, "-d") && anyEq(rest, "-f")) && anyEqFold(rest, "main", "master") {
+			a.destr.add("destructive.branch_delete", it.field, sp, 0.4*f)
+		}
+	}
+}
+
+func anyEqFold(args []string, vals ...string) bool {
+	for _, w := range args {
+		for _, v := range vals {
+			if strings.EqualFold(w, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sqlItem reads SQL and NoSQL statements in a string: DROP, TRUNCATE,
+// DELETE or UPDATE without WHERE, FLUSHALL, dropDatabase. The statement
+// counts as SQL when the tool or the key says so, or when its keywords are
+// written in capitals; a migration written to a file counts less.
+func (a *analysis) sqlItem(it *item) {
+	s := it.s
+	if len(s) < 8 {
+		return
+	}
+	k := classifyKey(it.key)
+	sqlCtx := a.tool.sql || it.key == "sql" || it.key == "query" || it.key == "statement" || it.key == "statements" || k == keyCommand
+	f := 1.0
+	switch {
+	case sqlCtx:
+	case a.tool.write && k == keyData:
+		f = 0.4
+	default:
+		f = 0.7
+	}
+	l := strings.ToLower(s)
+	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", ".drop(", "remove({})") {
+		return
+	}
+	sp := func(i int) string { return a.span(s, i, i+60) }
+	if i := strings.Index(l, "dropdatabase("); i >= 0 {
+		a.destr.add("destructive.sql_drop", it.field, sp(i), 0.7*f)
+	}
+	if i := strings.Index(l, "deletemany({})"); i >= 0 {
+		a.destr.add("destructive.sql_delete_all", it.field, sp(i), 0.6*f)
+	}
+	if i := strings.Index(l, "flushall"); i >= 0 && (sqlCtx || strings.Contains(s, "FLUSHALL")) {
+		a.destr.add("destructive.database_flush", it.field, sp(i), 0.65*f)
+	}
+	for _, st := range sqlStatements(s) {
+		if !sqlCtx && !upperKeyword(st.text) {
+			continue
+		}
+		w := strings.Fields(strings.ToLower(st.text))
+		if len(w) < 2 {
+			continue
+		}
+		switch {
+		case w[0] == "drop" && (w[1] == "database" || w[1] == "schema"):
+			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.8*f)
+		case w[0] == "drop" && (w[1] == "table" || w[1] == "collection" || w[1] == "keyspace" || w[1] == "user"):
+			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.7*f)
+		case w[0] == "truncate":
+			a.destr.add("destructive.sql_truncate", it.field, sp(st.at), 0.65*f)
+		case w[0] == "delete" && len(w) >= 3 && w[1] == "from" && !hasWord(w, "where"):
+			a.destr.add("destructive.sql_delete_all", it.field, sp(st.at), 0.65*f)
+		case w[0] == "delete" && len(w) >= 2 && w[1] != "from" && !hasWord(w, "where") && sqlCtx && len(w) <= 3:
+			a.destr.add("destructive.sql_delete_all", it.field, sp(st.at), 0.6*f)
+		case w[0] == "update" && len(w) >= 4 && hasWord(w, "set") && !hasWord(w, "where"):
+			a.destr.add("destructive.sql_update_all", it.field, sp(st.at), 0.4*f)
+		case w[0] == "alter" && len(w) >= 4 && w[1] == "table" && hasWord(w, "drop"):
+			a.destr.add("destructive.sql_alter_drop", it.field, sp(st.at), 0.35*f)
+		}
+	}
+}
+
+// sqlStatement is one statement and its byte offset.
+type sqlStatement struct {
+	text string
+	at   int
+}
+
+// sqlStatements splits SQL text on semicolons outside string literals and
+// comments, at most 64 statements.
+func sqlStatements(s string) []sqlStatement {
+	var out []sqlStatement
+	start := 0
+	var b strings.Builder
+	flush := func(end int) {
+		t := strings.TrimSpace(b.String())
+		b.Reset()
+		if t != "" && len(out) < 64 {
+			out = append(out, sqlStatement{text: t, at: start})
+		}
+		start = end + 1
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '"' || c == '`':
+			j := strings.IndexByte(s[i+1:], c)
+			if j < 0 {
+				i = len(s)
+				continue
+			}
+			b.WriteString(" x ")
+			i += j + 1
+		case c == '-' && i+1 < len(s) && s[i+1] == '-', c == '#':
+			j := strings.IndexByte(s[i:], '\n')
+			if j < 0 {
+				i = len(s)
+				continue
+			}
+			i += j
+			b.WriteByte(' ')
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			j := strings.Index(s[i+2:], "*/")
+			if j < 0 {
+				i = len(s)
+				continue
+			}
+			i += j + 3
+			b.WriteByte(' ')
+		case c == ';':
+			flush(i)
+		default:
+			if b.Len() == 0 && (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+				start = i + 1
+				continue
+			}
+			b.WriteByte(c)
+		}
+	}
+	flush(len(s))
+	return out
+}
+
+// upperKeyword reports whether the statement's first word is written in
+// capitals (DELETE, DROP), as SQL usually is and prose is not.
+func upperKeyword(t string) bool {
+	w, _, _ := strings.Cut(t, " ")
+	return len(w) >= 4 && isLetters(w) && strings.ToUpper(w) == w
+}

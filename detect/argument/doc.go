@@ -1,0 +1,198 @@
+// Package argument analyses the arguments of an MCP tools/call request for
+// attacks carried in them: command injection, privileged and destructive
+// commands, SSRF targets, path traversal, sensitive paths, listing of
+// sensitive directories, secrets and covert channels.
+//
+// Analyze makes one pass over every string leaf and object key of the
+// decoded arguments (in sorted key order; numbers under host-like keys
+// too) and returns a Report with one signal.Verdict per analyser, so the
+// detection engine calls it once per request and every rule shares the
+// result. Work is bounded: at most MaxStrings (2048) strings and keys,
+// MaxBytes (1 MiB) in total, the first MaxStringBytes (64 KiB) of each
+// string, MaxDepth (32) levels of nesting; shell tokenizing stops at 16 KiB,
+// 256 commands and 4 levels of substitution. Report.Truncated says when a
+// bound was hit.
+//
+// # Scores and levels
+//
+// Each finding has a weight in [0, 1]. An analyser keeps, per signal, its
+// highest weight, and combines the signals by noisy-or: score =
+// 1 − Π(1 − w). Independent evidence reinforces (an internal address
+// written in hex: loopback 0.4 + obfuscated_host 0.35 → 0.61, high), while
+// the same signal on many fields counts once. Every analyser maps its score
+// to a level with the same thresholds: low ≥ 0.15, medium ≥ 0.35, high ≥
+// 0.6, critical ≥ 0.85. Findings that only explain carry small weights
+// (command_injection.network_tool 0.1: a lone curl in a terminal tool).
+// Finding.Field is the argument path ("arguments.command",
+// "arguments.options.headers[0]"); Finding.Span is at most signal.MaxSpan
+// bytes with every secret replaced by [REDACTED:kind].
+//
+// # Context
+//
+// Context.ExecLike (or ExecLikeTool on the tool's name and description)
+// decides how a string reaches a shell. In an exec-like tool the command
+// arguments are commands (factor 1). In other tools an ordinary value (a
+// name, a host, a path) is checked for an injected command (factor 0.85
+// when it is), and free text or file content (content, body, message,
+// code, and strings of more than 3 lines or 1 KiB) is data that is written,
+// not run (factor 0.5 for the always-suspicious patterns; nothing for
+// ordinary code, SQL, Markdown or prose).
+//
+// # CommandInjection (command_injection)
+//
+// A small lenient shell tokenizer (shell.go; why not mvdan.cc/sh is said
+// there) yields simple commands with the operator joining each, its
+// redirections, substitutions and here-documents; wrappers (sudo, env,
+// nohup, timeout, xargs, ...) and assignments are looked through and
+// command names normalised (/usr/bin/python3.11 → python). Signals:
+// reverse_shell 0.92 (/dev/tcp, nc -e, socat exec:, mkfifo with a network
+// pipe 0.88, socket+pty/dup2 code 0.85–0.9, PowerShell TCPClient);
+// download_and_run 0.92 (curl|sh, wget -O-|bash, bash -c "$(curl …)",
+// bash <(curl …), iwr|iex, IEX (New-Object Net.WebClient).DownloadString
+// 0.9); decode_and_run 0.85 (base64 -d | sh, the echoed literal is decoded
+// and analysed; FromBase64String+IEX 0.75); lolbin_download 0.7–0.85
+// (certutil -urlcache, bitsadmin /transfer, mshta, regsvr32 /i:http,
+// rundll32 javascript:); encoded_powershell 0.6 (-e/-ec/-enc/…/
+// -EncodedCommand: base64 of UTF-16LE, decoded and analysed);
+// powershell_evasion 0.35 (two of -nop, -w hidden, -ep bypass);
+// exfil_substitution 0.7 (a network tool fed $(…): curl x/$(whoami),
+// nslookup $(…).evil); pipe_to_interpreter 0.55; chained_network 0.45 (a
+// network tool chained to other commands); upload_file 0.5 (curl -d @file,
+// -F x=@file, -T); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
+// python -c, perl -e, node -e, php -r, ruby -e); interpreter_shell 0.35
+// (inline code calling os.system/subprocess/exec); eval 0.4;
+// network_tool 0.1. In a non-exec tool, shell_metachar 0.7 (0.55 for a
+// command that is not a network tool, shell or interpreter) fires only when
+// the value's head is at most three words and a chaining operator (; && ||
+// | & newline) or a substitution ($(…), backticks) introduces a known
+// command (from a list of common binaries) that has command-like
+// arguments (a flag, a path, a URL, a file name, a redirection) or is a
+// reconnaissance command run bare (id, whoami, uname, ...); Markdown
+// tables never count. ifs_evasion 0.55 (${IFS} as a separator).
+//
+// # PrivilegedCommand (privileged_command)
+//
+// sudo/doas/pkexec 0.4–0.45, su 0.45, setuid (chmod u+s, 4755) 0.7,
+// chmod_world_writable 0.4, chown_root 0.45, capabilities 0.6,
+// admin_group (usermod -aG sudo/wheel/docker, net localgroup
+// administrators /add) 0.75, uid0_user 0.8, root_password 0.6,
+// sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
+// service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
+// account_file_write 0.85, shell_profile 0.4, auth_config_write 0.7,
+// container_escape 0.5–0.75 (docker run --privileged, --cap-add ALL, -v
+// /:/host, the Docker socket, --pid=host), nsenter 0.75, mount 0.45, chroot
+// 0.5, kernel_module 0.6, sysctl 0.35, disable_security 0.6–0.75
+// (setenforce 0, stopping firewalld/ufw/auditd/falco/Defender, iptables -F,
+// Set-MpPreference -Disable…), ssh_authorized_keys 0.8, add_user 0.5,
+// registry_persistence 0.6, scheduled_task 0.45–0.65, anti_forensics 0.45.
+// Writes are read from redirections, tee, cp/mv/install/ln, dd of= and
+// sed -i, and from the path arguments of write tools (factor 0.9).
+//
+// # Destructive (destructive)
+//
+// rm_recursive_root 0.8–0.95 (rm -r[f] on /, ~, *, ., $HOME, system
+// directories, --no-preserve-root), rm_repository 0.45, rm_system_data
+// 0.55, format_disk 0.7–0.9 (mkfs, wipefs, format C:), overwrite_disk 0.9
+// (dd of=/dev/sdX, > /dev/sdX), shred 0.55 (0.9 on a device),
+// find_delete 0.3–0.7, permissions_wipe 0.6, fork_bomb 0.85,
+// force_push 0.65 to main/master/production (0.3 elsewhere, --mirror 0.5),
+// history_rewrite 0.35, branch_delete 0.4, kubectl_delete_namespace 0.75,
+// kubectl_delete_all 0.7, infrastructure_destroy 0.75–0.85 (terraform,
+// pulumi, cdk destroy), cloud_delete 0.6–0.8 (aws s3 rb --force, gcloud
+// projects delete, az group delete, ...), backup_deletion 0.9 (vssadmin
+// delete shadows, wbadmin, bcdedit recoveryenabled no), container_data_delete
+// 0.4, database_flush 0.65 (FLUSHALL), and SQL: sql_drop 0.7–0.8,
+// sql_truncate 0.65, sql_delete_all 0.65 (DELETE without WHERE),
+// sql_update_all 0.4, sql_alter_drop 0.35. SQL counts when the tool or key
+// says SQL, or when the keyword is in capitals; a migration written by a
+// file tool counts 0.4 of that, prose ("delete from my calendar") never.
+//
+// # SSRF (ssrf)
+//
+// URLs are found anywhere in a string (a curl command, JSON text); hosts
+// without a scheme in host-like keys, host:port or host/path tokens, and
+// bare addresses in commands. Hosts are canonicalised: percent-decoding,
+// NFKC, ideographic dots, IPv6 zones; IPv4 in every inet_aton spelling
+// (2852039166, 0xa9fea9fe, 0251.0376.0251.0376, 169.254.43518, 127.1,
+// 0), IPv6 with embedded IPv4 (::ffff:…, ::a.b.c.d, NAT64, 6to4); the
+// address inside wildcard DNS names (127.0.0.1.nip.io, 10-0-0-1.sslip.io,
+// 7f000001.nip.io; localtest.me and lvh.me are loopback). Userinfo tricks
+// are read both ways (RFC 3986 and a naive last-@ parser). Signals:
+// metadata 0.85 (169.254.169.254, fd00:ec2::254, 169.254.170.2,
+// 100.100.100.200, metadata.google.internal, ...), credential_path 0.8
+// on such a host (/latest/meta-data/iam, /computeMetadata/v1/…/token,
+// /metadata/identity/oauth2/token; 0.45 on any host), loopback 0.4,
+// private 0.4, link_local 0.5, shared (100.64/10) 0.3, rebinding 0.45,
+// obfuscated_host 0.35 (an internal address not written canonically),
+// userinfo_confusion 0.4, internal_admin_path 0.3, metadata_header 0.5,
+// and schemes: gopher 0.8, dict 0.75, file 0.7 (0.35 outside fetch tools
+// and URL keys), tftp 0.7, netdoc 0.7, jar 0.6, ldap 0.6, jndi 0.85, php
+// and phar 0.7, expect 0.8, smb 0.55. So http://localhost:3000 is medium
+// (0.4), http://169.254.169.254/latest/meta-data/iam/... critical.
+//
+// # Traversal (traversal)
+//
+// Any string that is a path, holds a path, or holds "..": decoded first
+// (percent-encoding up to three rounds, overlong UTF-8 %c0%ae %c0%af
+// %c1%9c, %u escapes, look-alike slashes, NFKC), then resolved. dotdot:
+// a relative path climbing 1 level 0.45, 2–3 levels 0.6, 4+ 0.7; an
+// absolute path or URL path climbing above its root 0.6; an absolute path
+// that lands in a system directory it did not start in 0.55. A path that
+// stays inside (a/b/../c) is benign. encoded 0.55, double_encoded 0.7,
+// overlong_encoding 0.7, nul_byte 0.6 (raw, %00, %2500), outside_root
+// 0.55 (0.65 in a system directory) for absolute paths outside
+// Context.Roots, compared by whole segments (CVE-2025-53110: /data/app-x is
+// outside /data/app), proc_root 0.6 (/proc/self/root, cwd, fd), unc_path
+// and device_path 0.5. The span shows the path and its resolution.
+//
+// # SensitivePath (sensitive_path)
+//
+// SensitiveFile's catalogue (SSH keys 0.8, cloud credentials 0.5–0.8,
+// /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
+// browser credential stores 0.7, ...). Factor 1 for path arguments,
+// commands and whole-string paths, 0.75 for other values, 0.35 for text in
+// data fields and write tools (a README naming .env is not a read).
+//
+// # Listing (listing)
+//
+// In listing tools (list, ls, tree, glob, find, search, grep, ...) and
+// listing commands (ls, find, tree, dir, Get-ChildItem, grep -r, rg):
+// sensitive_dir 0.35–0.75 (/ 0.5, /etc 0.5, /root 0.65, ~/.ssh 0.75,
+// ~/.aws 0.7, /var/run/secrets 0.75, C:\Windows\System32 0.5, /proc 0.5,
+// .git 0.4, ...), home_dir 0.45 (another user's home outside the roots),
+// sensitive_glob 0.6 (**/*.pem, **/.env*, *secret*; +0.1 for **),
+// sensitive_search 0.6 (find -name id_rsa).
+//
+// # Secrets (secrets)
+//
+// internal/secrets.Redactor.Find: clear secrets and the collector's
+// [REDACTED:kind] markers count alike. Base weights per kind (private
+// keys, cloud and payment keys 0.8–0.85; Git hosting, registry, chat and AI
+// tokens 0.6–0.75; JWT 0.5; URL passwords 0.55; secret assignments 0.45;
+// JSON members named like secrets 0.4), +0.1 when verified (GitHub
+// checksum, JWT header, Discord id). A secret in a field named for it
+// counts 0.65 of that, 0.35 when the tool is an authentication tool; one
+// in an unrelated named field (a message, URL, query, city) adds
+// unexpected_field 0.3.
+//
+// # Covert (covert)
+//
+// Encoded blobs (asBlob: base64 of 24+ characters with enough entropy,
+// hex of 32+, base32 of 32+, all decode-checked): url_blob 0.45 in query
+// values and fragments, 0.4 in path segments (+0.1 from 64, +0.2 from 200
+// characters; hex digests 0.25), dns_label 0.6–0.7 (random labels of 20+
+// characters below the registered domain), oversized_field 0.6 (a blob of
+// 40+ in a field that should be short: city, name, query, ...),
+// encoded_blob 0.4–0.5, embedded_blob 0.35 (100+ inside text),
+// entropy_outlier 0.35 (one random value among plain-text siblings),
+// encoded_secret 0.85 (the decoded blob holds a secret or sensitive file
+// content), data_uri 0.3–0.55 (scriptable types highest),
+// encoded_file 0.15, tag_characters 0.7, variation_selectors 0.65 (runs,
+// not one after an emoji), zero_width 0.6 (runs of 3+, not a ZWJ in an
+// emoji or a ZWNJ in Persian), whitespace 0.5 (mixed space/tab runs,
+// mixed trailing white space on 3+ lines, mixed Unicode spaces). Benign by
+// construction: blobs in upload fields (data, content, image, file, ...),
+// digests and ids in fields named so (hash, sha, checksum, commit, id,
+// token, cursor, state, signature, ...), UUIDs, presigned-URL parameters,
+// and anything the secrets analyser already claims.
+package argument

@@ -1,0 +1,58 @@
+package argument
+
+import (
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
+)
+
+// secretWeights are the base weights per secret kind: keys that open
+// clouds, payment, and private keys weigh most; tokens of hosting, chat,
+// registries and AI providers next; JWTs (often short-lived) and
+// name-based matches (a "password" member, password=...) least.
+var secretWeights = map[string]float64{
+	secrets.KindPrivateKey: 0.85, secrets.KindGCPServiceAccount: 0.85, secrets.KindAWSAccessKey: 0.8,
+	secrets.KindAWSSecretKey: 0.85, secrets.KindAzureStorageKey: 0.8, secrets.KindStripeKey: 0.8,
+	secrets.KindGitHubToken: 0.75, secrets.KindGitLabToken: 0.75, secrets.KindSlackToken: 0.7, secrets.KindSlackWebhook: 0.6,
+	secrets.KindDiscordToken: 0.7, secrets.KindDiscordWebhook: 0.6, secrets.KindTelegramBotToken: 0.7,
+	secrets.KindTwilioKey: 0.7, secrets.KindSendGridKey: 0.7, secrets.KindMailgunKey: 0.65, secrets.KindNPMToken: 0.75,
+	secrets.KindPyPIToken: 0.75, secrets.KindDockerHubToken: 0.7, secrets.KindAnthropicKey: 0.75, secrets.KindOpenAIKey: 0.75,
+	secrets.KindHuggingFaceToken: 0.7, secrets.KindGoogleAPIKey: 0.6, secrets.KindJWT: 0.5, secrets.KindURLCredentials: 0.55,
+	secrets.KindJSONSecret: 0.4, secrets.KindSecretAssignment: 0.45,
+}
+
+// secretsItem finds the secrets in one string (clear, or markers the
+// collector left) and scores them by kind and by where they are: a
+// secret in a field named for it, sent to a tool whose job is
+// authentication, is expected and counts a third; one in a field named
+// for a credential counts half of its weight more than that; a secret
+// anywhere else (a message, a URL, a query, a city) is what parameter
+// exfiltration looks like and counts fully.
+func (a *analysis) secretsItem(it *item) {
+	ms := a.matches(it.s)
+	if len(ms) == 0 {
+		return
+	}
+	k := classifyKey(it.key)
+	for _, m := range ms {
+		w, ok := secretWeights[m.Kind]
+		if !ok {
+			w = 0.5 // a marker of a kind this build does not know
+		}
+		if m.Verified {
+			w = min(1, w+0.1)
+		}
+		expected := k == keySecret || m.Kind == secrets.KindJSONSecret
+		switch {
+		case expected && a.tool.auth:
+			w *= 0.35
+		case expected:
+			w *= 0.65
+		case it.isKey:
+			// A secret used as an object key is hiding in plain sight.
+		}
+		sig := "secret." + m.Kind
+		if !expected && !it.isKey && k != keyOther {
+			a.secret.add("secret.unexpected_field", it.field, a.span(it.s, m.Start, m.End), 0.3)
+		}
+		a.secret.add(sig, it.field, a.span(it.s, m.Start, m.End), w)
+	}
+}

@@ -1,0 +1,348 @@
+package argument
+
+import (
+	"strings"
+)
+
+// sensitiveHit is a sensitive file a path names.
+type sensitiveHit struct {
+	kind   string  // signal suffix: ssh_key, cloud_credentials, ...
+	weight float64 // before the context factor
+}
+
+// SensitiveFile reports what kind of credential or configuration file path
+// p names, and how sensitive it is (0 to 1): SSH keys and ~/.ssh, cloud
+// credentials (~/.aws/credentials and config, gcloud, Azure, ~/.kube/config,
+// ~/.docker/config.json, terraform state and tfvars, Vault tokens), .env
+// files (not .env.example/.sample/.template/.dist), .netrc, .pgpass, .my.cnf,
+// .git-credentials, .npmrc, .pypirc, cargo and gem credentials, gh
+// hosts.yml, shell histories, private key and keystore files (.pem, .key,
+// .p12, .pfx, .jks, .ppk), /etc/shadow, /etc/passwd, /etc/sudoers, SSH host
+// keys, /proc/*/environ, Kubernetes and Docker secrets (/var/run/secrets),
+// Windows SAM/SYSTEM hives, NTDS.dit and credential stores, browser profiles
+// (Login Data, Cookies, key4.db, logins.json), keychains, GnuPG and
+// password-store, cryptocurrency wallets, and MCP client configurations
+// (claude_desktop_config.json, mcp.json, .cursor/mcp.json, .claude.json,
+// cline and windsurf settings). Matching is case-insensitive, takes / or \
+// and works on any path or path-like text; kind is "" when nothing matches.
+func SensitiveFile(p string) (kind string, weight float64) {
+	h := sensitiveFile(strings.ToLower(p))
+	return h.kind, h.weight
+}
+
+func sensitiveFile(lp string) sensitiveHit {
+	if len(lp) < 4 {
+		return sensitiveHit{}
+	}
+	parts := strings.FieldsFunc(lp, func(r rune) bool {
+		switch r {
+		case '/', '\\', ' ', '\t', '\n', '\r', '"', '\'', '`', '=', ',', ';', ':', '|', '&', '<', '>', '(', ')', '[', ']', '{', '}', '$', '@':
+			return true
+		}
+		return false
+	})
+	best := sensitiveHit{}
+	take := func(kind string, w float64) {
+		if w > best.weight {
+			best = sensitiveHit{kind: kind, weight: w}
+		}
+	}
+	for i, p := range parts {
+		prev, next := "", ""
+		if i > 0 {
+			prev = parts[i-1]
+		}
+		if i+1 < len(parts) {
+			next = parts[i+1]
+		}
+		switch p {
+		case ".ssh":
+			switch {
+			case strings.HasPrefix(next, "id_") && !strings.HasSuffix(next, ".pub"):
+				take("ssh_key", 0.8)
+			case next == "authorized_keys" || next == "known_hosts" || next == "config" || strings.HasSuffix(next, ".pub"):
+				take("ssh_dir", 0.45)
+			default:
+				take("ssh_dir", 0.6)
+			}
+		case ".aws":
+			if next == "credentials" || next == "config" || next == "sso" || next == "cli" {
+				take("cloud_credentials", 0.8)
+			} else {
+				take("cloud_credentials", 0.5)
+			}
+		case ".azure":
+			take("cloud_credentials", 0.65)
+		case "gcloud":
+			if prev == ".config" || strings.Contains(next, "credentials") || strings.Contains(next, "token") {
+				take("cloud_credentials", 0.75)
+			}
+		case "application_default_credentials.json", "credentials.db", "access_tokens.db", "legacy_credentials":
+			take("cloud_credentials", 0.75)
+		case ".kube":
+			if next == "config" || next == "" {
+				take("cloud_credentials", 0.7)
+			}
+		case ".docker":
+			if next == "config.json" {
+				take("registry_credentials", 0.65)
+			}
+		case ".git-credentials", ".netrc", "_netrc", ".pgpass", ".my.cnf", ".npmrc", ".pypirc", ".vault-token", ".s3cfg",
+			".boto", ".dockercfg", ".htpasswd", "credentials.json", "client_secret.json", "service-account.json", "serviceaccount.json":
+			take("credential_file", 0.7)
+		case "hosts.yml":
+			if prev == "gh" {
+				take("credential_file", 0.7)
+			}
+		case "credentials", "credentials.toml":
+			if prev == ".cargo" || prev == ".gem" || prev == ".aws" {
+				take("credential_file", 0.7)
+			}
+		case "terraform.tfstate", "terraform.tfstate.backup":
+			take("cloud_credentials", 0.6)
+		case ".bash_history", ".zsh_history", ".history", ".psql_history", ".mysql_history", ".python_history", "consolehost_history.txt":
+			take("shell_history", 0.5)
+		case "shadow", "gshadow", "master.passwd":
+			if prev == "etc" {
+				take("system_credentials", 0.85)
+			}
+		case "passwd":
+			if prev == "etc" {
+				take("system_accounts", 0.55)
+			}
+		case "sudoers":
+			if prev == "etc" {
+				take("system_accounts", 0.5)
+			}
+		case "environ":
+			if i >= 2 && parts[i-2] == "proc" {
+				take("process_environment", 0.75)
+			}
+		case "secrets":
+			if prev == "run" && (i < 2 || parts[i-2] == "var" || i == 1) {
+				take("orchestrator_secrets", 0.75)
+			}
+		case "kubernetes.io":
+			if prev == "secrets" {
+				take("orchestrator_secrets", 0.8)
+			}
+		case "sam", "system", "security":
+			if prev == "config" && i >= 2 && parts[i-2] == "system32" {
+				take("system_credentials", 0.85)
+			}
+		case "ntds.dit":
+			take("system_credentials", 0.85)
+		case "unattend.xml", "sysprep.xml", "groups.xml":
+			take("credential_file", 0.6)
+		case "login data", "cookies", "web data", "local state", "key4.db", "key3.db", "logins.json", "cookies.sqlite",
+			"login keychain", "login.keychain", "login.keychain-db", "signons.sqlite":
+			take("browser_credentials", 0.7)
+		case "keychains":
+			take("keychain", 0.75)
+		case ".gnupg":
+			take("private_key_file", 0.7)
+		case ".password-store":
+			take("credential_file", 0.7)
+		case "wallet.dat", "wallets", ".electrum", ".ethereum", ".bitcoin", "exodus", "keystore":
+			if p != "keystore" || prev == ".ethereum" || prev == "" {
+				take("wallet", 0.7)
+			}
+		case "claude_desktop_config.json", "mcp.json", ".claude.json", "cline_mcp_settings.json", "mcp_config.json", "mcp_settings.json":
+			take("mcp_client_config", 0.6)
+		}
+		if p == ".env" || p == ".envrc" || strings.HasPrefix(p, ".env.") && !envTemplate(p) || strings.HasSuffix(p, ".env") && len(p) > 4 && !strings.HasSuffix(p, "example.env") {
+			take("env_file", 0.65)
+		}
+		if strings.HasPrefix(p, "id_rsa") || strings.HasPrefix(p, "id_ed25519") || strings.HasPrefix(p, "id_ecdsa") || strings.HasPrefix(p, "id_dsa") {
+			if !strings.HasSuffix(p, ".pub") {
+				take("ssh_key", 0.8)
+			}
+		}
+		if prev == "ssh" && strings.HasPrefix(p, "ssh_host_") && strings.HasSuffix(p, "_key") {
+			take("ssh_key", 0.8)
+		}
+		for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".jks", ".ppk", ".keystore", ".kdbx", ".asc", ".gpg"} {
+			if strings.HasSuffix(p, ext) && len(p) > len(ext) && !strings.HasSuffix(p, ".pub"+ext) {
+				w := 0.5
+				if ext == ".kdbx" || ext == ".ppk" {
+					w = 0.7
+				}
+				if ext == ".asc" || ext == ".gpg" {
+					w = 0.3
+				}
+				take("private_key_file", w)
+			}
+		}
+		if strings.HasSuffix(p, ".tfvars") || strings.HasSuffix(p, ".tfstate") {
+			take("cloud_credentials", 0.5)
+		}
+	}
+	return best
+}
+
+// envTemplate reports .env files that hold no values (.env.example, ...).
+func envTemplate(p string) bool {
+	for _, s := range []string{".example", ".sample", ".template", ".dist", ".defaults", ".default", ".tmpl", ".tpl", ".schema", ".d.ts"} {
+		if strings.HasSuffix(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitiveToken scores the file a path names, raw and resolved.
+func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyClass, whole bool) {
+	h := sensitiveFile(strings.ToLower(t.decoded))
+	if h2 := sensitiveFile(strings.ToLower(r.clean)); h2.weight > h.weight {
+		h = h2
+	}
+	if h.kind == "" {
+		return
+	}
+	f := 1.0
+	switch {
+	case k == keyPath || a.exec && k != keyData || whole && k != keyData:
+	case k == keyData || a.tool.write:
+		f = 0.35
+	default:
+		f = 0.75
+	}
+	a.sens.add("sensitive_path."+h.kind, it.field, safeText(a.span(it.s, t.at, t.at+len(t.raw))), h.weight*f)
+}
+
+// sensitiveDirs are directories whose listing or search is
+// reconnaissance, with weights.
+var sensitiveDirs = map[string]float64{
+	"/": 0.5, "/etc": 0.5, "/root": 0.65, "~/.ssh": 0.75, "~/.aws": 0.7, "~/.config": 0.45, "~/.gnupg": 0.7, "~/.kube": 0.6,
+	"~/.docker": 0.5, "~/.azure": 0.6, "~/.config/gcloud": 0.65, "/proc": 0.5, "/proc/self": 0.55, "/var/run/secrets": 0.75,
+	"/run/secrets": 0.7, "c:/windows/system32": 0.5, "c:/windows/system32/config": 0.75, "c:": 0.5, "c:/users": 0.5,
+	"/home": 0.5, "/users": 0.5, "~": 0.4, "/var/log": 0.35, "/sys": 0.35, "/etc/ssh": 0.65, "/var/lib/docker": 0.5,
+	"~/library/keychains": 0.75, "~/.password-store": 0.7, "~/.mozilla": 0.6, "~/library/application support/google/chrome": 0.65,
+	"~/.config/google-chrome": 0.65, "~/appdata/local/google/chrome/user data": 0.65, "~/appdata/roaming/microsoft/credentials": 0.75,
+	"/var/run": 0.4, "/run": 0.35, "/etc/kubernetes": 0.65, "/var/lib/kubelet": 0.6, "~/.local/share/keyrings": 0.7,
+	"~/.electrum": 0.7, "~/.ethereum": 0.7, "~/.bitcoin": 0.7, "/etc/ssl/private": 0.7,
+}
+
+// homeDir maps a path under a user's home (/home/bob/x, /Users/bob/x,
+// c:/users/bob/x, $HOME/x) to ~/x, returning the user ("" for ~ and
+// $HOME).
+func homeDir(p string) (string, string) {
+	for _, pre := range []string{"$home", "${home}", "%userprofile%", "$env:userprofile"} {
+		if p == pre || strings.HasPrefix(p, pre+"/") {
+			return "~" + p[len(pre):], ""
+		}
+	}
+	for _, pre := range []string{"/home/", "/users/", "c:/users/"} {
+		if strings.HasPrefix(p, pre) {
+			rest := p[len(pre):]
+			user, tail, _ := strings.Cut(rest, "/")
+			if user == "" || user == "*" {
+				return p, ""
+			}
+			if tail == "" {
+				return "~", user
+			}
+			return "~/" + tail, user
+		}
+	}
+	return p, ""
+}
+
+// listingToken scores a directory a listing tool is pointed at.
+func (a *analysis) listingToken(it *item, r resolvedPath, k keyClass) {
+	if !a.tool.list || k != keyPath && it.key != "" && classifyKey(it.key) != keyOther {
+		return
+	}
+	a.listDir(it, r.clean, it.s)
+}
+
+// listDir scores one listed or searched directory or glob.
+func (a *analysis) listDir(it *item, dir, raw string) {
+	p := strings.ToLower(strings.ReplaceAll(dir, `\`, "/"))
+	glob := strings.ContainsAny(p, "*?[")
+	// The directory part before any glob.
+	base := p
+	if glob {
+		if i := strings.IndexAny(p, "*?["); i >= 0 {
+			base = strings.TrimSuffix(p[:i], "/")
+			if base == "" && strings.HasPrefix(p, "/") {
+				base = "/"
+			}
+		}
+	}
+	if len(base) > 1 {
+		base = strings.TrimSuffix(base, "/")
+	}
+	if len(base) == 2 && base[1] == ':' {
+		base = base[:2]
+	}
+	home, user := homeDir(base)
+	w := 0.0
+	sig := "listing.sensitive_dir"
+	if v, ok := sensitiveDirs[home]; ok {
+		w = v
+	}
+	if v, ok := sensitiveDirs[base]; ok && v > w {
+		w = v
+	}
+	if user != "" && home == "~" && (len(a.roots) == 0 || !a.insideRoots(p)) {
+		// Someone's whole home directory.
+		w, sig = max(w, 0.45), "listing.home_dir"
+	}
+	if base == ".git" || strings.HasSuffix(base, "/.git") {
+		w = max(w, 0.4)
+	}
+	if glob {
+		if h := sensitiveFile(p); h.kind != "" || containsAny(p, "secret", "password", "passwd", "credential", "token", "id_rsa", ".pem", ".key", "wallet", ".env") {
+			w, sig = max(w, 0.6), "listing.sensitive_glob"
+		}
+		if strings.Contains(p, "**") && w > 0 {
+			w = min(1, w+0.1)
+		}
+	}
+	if w > 0 {
+		a.list.add(sig, it.field, safeText(raw), w)
+	}
+}
+
+// listingCmds are commands that list, walk or search directories.
+var listingCmds = set("ls", "dir", "tree", "find", "du", "get-childitem", "gci", "locate", "rg", "grep", "egrep", "fd", "ag",
+	"exa", "eza", "lsd", "stat", "file", "ll", "la")
+
+// listingCmd reads a listing command's directory arguments.
+func (a *analysis) listingCmd(it *item, r resolved) {
+	if !listingCmds[r.name] {
+		return
+	}
+	if (r.name == "grep" || r.name == "egrep") && !hasAnyFlag(r.args, "-r", "-R", "--recursive") {
+		return
+	}
+	dirs := 0
+	for i, w := range r.args {
+		if strings.HasPrefix(w, "-") && len(w) > 1 || w == "" {
+			continue
+		}
+		if (r.name == "grep" || r.name == "rg" || r.name == "ag" || r.name == "egrep") && dirs == 0 && i == firstNonFlag(r.args) {
+			dirs++ // the pattern
+			continue
+		}
+		if i > 0 && (r.args[i-1] == "-name" || r.args[i-1] == "-iname" || r.args[i-1] == "-path" || r.args[i-1] == "-type" || r.args[i-1] == "-maxdepth") {
+			// find's tests: the pattern says what is sought.
+			if h := sensitiveFile(strings.ToLower(w)); h.kind != "" || containsAny(strings.ToLower(w), "id_rsa", "*.pem", "*.key", ".env", "secret", "credential", "password", "wallet") {
+				a.list.add("listing.sensitive_search", it.field, a.spanAll(it.s), 0.6)
+			}
+			continue
+		}
+		dirs++
+		a.listDir(it, resolvePath(w).clean, it.s)
+	}
+}
+
+func firstNonFlag(args []string) int {
+	for i, w := range args {
+		if !strings.HasPrefix(w, "-") {
+			return i
+		}
+	}
+	return -1
+}

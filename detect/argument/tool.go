@@ -1,0 +1,182 @@
+package argument
+
+import (
+	"strings"
+	"unicode"
+)
+
+// toolKind is what the tool's name says it does.
+type toolKind struct {
+	write, list, sql, auth, fetch bool
+}
+
+// nameWords splits a tool name into lowercase words at _, -, ., /, spaces
+// and lower-to-upper case changes ("runShellCommand" → run shell command).
+func nameWords(name string) []string {
+	var words []string
+	var b strings.Builder
+	prevLower := false
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, strings.ToLower(b.String()))
+			b.Reset()
+		}
+	}
+	for _, r := range name {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == '/' || r == ':' || unicode.IsSpace(r):
+			flush()
+			prevLower = false
+			continue
+		case unicode.IsUpper(r) && prevLower:
+			flush()
+		}
+		b.WriteRune(r)
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+	}
+	flush()
+	return words
+}
+
+func hasWord(words []string, set ...string) bool {
+	for _, w := range words {
+		for _, s := range set {
+			if w == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// execNameWords are tool-name words that on their own mean the tool runs
+// commands or code.
+var execNameWords = []string{"shell", "exec", "terminal", "bash", "sh", "zsh", "cmd", "powershell", "pwsh",
+	"console", "subprocess", "spawn", "repl", "interpreter", "ssh"}
+
+// execObjects are the words that, after run/execute/eval, mean a command
+// or code ("run_command", "execute_python", "eval_js").
+var execObjects = []string{"command", "commands", "cmd", "script", "scripts", "code", "shell", "python", "py",
+	"bash", "js", "javascript", "node", "program", "process", "ruby", "perl", "php", "snippet", "line"}
+
+// execDescPhrases are description phrases that say the tool runs commands
+// or code.
+var execDescPhrases = []string{"shell command", "terminal command", "bash command", "system command",
+	"command line", "command-line", "in a shell", "in the shell", "in the terminal", "in a terminal",
+	"execute code", "executes code", "execute arbitrary", "run arbitrary", "runs arbitrary", "execute python",
+	"executes python", "run python", "runs python", "execute javascript", "execute a command", "executes a command",
+	"run a command", "runs a command", "execute commands", "executes commands", "run commands", "runs commands",
+	"execute shell", "executes shell", "run shell", "runs shell", "powershell"}
+
+// ExecLikeTool reports whether a tool's name or description says it runs
+// shell commands or code: a name word such as shell, exec, terminal, bash,
+// cmd, powershell, console, subprocess, repl, interpreter or ssh; run,
+// execute or eval followed by command, script, code, python, bash, js, ...
+// ("run_command", "executePython"); or a description that speaks of shell,
+// terminal or system commands, the command line, or executing code.
+func ExecLikeTool(name, description string) bool {
+	words := nameWords(name)
+	if hasWord(words, execNameWords...) {
+		return true
+	}
+	for i, w := range words {
+		if (w == "run" || w == "execute" || w == "eval" || w == "evaluate" || w == "invoke") && i+1 < len(words) && hasWord(words[i+1:], execObjects...) {
+			return true
+		}
+		if w == "code" && i+1 < len(words) && (words[i+1] == "interpreter" || words[i+1] == "execution" || words[i+1] == "runner") {
+			return true
+		}
+	}
+	if description == "" {
+		return false
+	}
+	d := strings.ToLower(description)
+	if len(d) > 4096 {
+		d = d[:4096]
+	}
+	for _, p := range execDescPhrases {
+		if strings.Contains(d, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// classifyTool reads what the tool does from its name (and, for SQL, its
+// description).
+func classifyTool(name, description string) toolKind {
+	w := nameWords(name)
+	k := toolKind{
+		write: hasWord(w, "write", "create", "edit", "save", "put", "upload", "append", "update", "patch", "insert",
+			"modify", "replace", "set", "add", "commit", "store", "remember", "note", "move", "copy", "rename"),
+		list: hasWord(w, "list", "ls", "dir", "directory", "directories", "tree", "glob", "find", "search", "grep",
+			"walk", "scan", "readdir", "browse", "explore", "enumerate", "files", "folder", "folders", "locate"),
+		sql: hasWord(w, "sql", "query", "db", "database", "postgres", "postgresql", "mysql", "sqlite", "mongo",
+			"mongodb", "redis", "bigquery", "snowflake", "supabase", "clickhouse", "statement", "duckdb", "mssql", "oracle"),
+		auth: hasWord(w, "auth", "login", "logon", "token", "tokens", "credential", "credentials", "secret", "secrets",
+			"vault", "keychain", "password", "passwords", "oauth", "signin", "authenticate", "verify", "jwt", "session", "apikey", "key", "keys"),
+		fetch: hasWord(w, "fetch", "http", "https", "request", "url", "web", "scrape", "crawl", "curl", "download",
+			"navigate", "browse", "webhook", "api", "get", "post", "open"),
+	}
+	if !k.sql && description != "" {
+		d := strings.ToLower(description)
+		if len(d) > 2048 {
+			d = d[:2048]
+		}
+		k.sql = strings.Contains(d, "sql") || strings.Contains(d, "database query")
+	}
+	return k
+}
+
+// keyClass is what an argument's key says its value is.
+type keyClass int
+
+const (
+	keyOther   keyClass = iota
+	keyPath             // a path, file, directory, URI
+	keyCommand          // a command line or script
+	keyData             // free text or file content
+	keyHost             // a host, address or URL
+	keyShort            // a short value (city, name, query)
+	keyHash             // a digest or id
+	keySecret           // a credential
+)
+
+// classifyKey reads an argument key (lowercase).
+func classifyKey(k string) keyClass {
+	if k == "" {
+		return keyOther
+	}
+	w := nameWords(k)
+	switch {
+	case hasWord(w, "command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run"):
+		return keyCommand
+	case hasWord(w, "password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key") && !hasWord(w, "path", "file", "name", "id"):
+		return keySecret
+	case hasWord(w, "url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
+		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote"):
+		if hasWord(w, "path", "file", "dir", "folder") {
+			return keyPath
+		}
+		return keyHost
+	case hasWord(w, "path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
+		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude"):
+		return keyPath
+	case hasWord(w, "sha", "sha1", "sha256", "sha512", "hash", "checksum", "digest", "commit", "etag", "md5", "oid", "revision", "rev", "uuid", "guid", "nonce", "cursor", "signature", "sig", "fingerprint"):
+		return keyHash
+	case hasWord(w, "content", "contents", "text", "body", "code", "data", "message", "msg", "description", "note", "notes",
+		"markdown", "html", "comment", "source", "input", "prompt", "value", "values", "diff", "patch", "template", "sql",
+		"image", "file", "blob", "bytes", "base64", "b64", "attachment", "photo", "picture", "audio", "video", "document", "screenshot", "icon", "avatar", "thumbnail", "payload", "new", "old", "str", "string", "line", "lines", "edits", "summary", "title", "subject"):
+		return keyData
+	case hasWord(w, "city", "name", "country", "zip", "zipcode", "postcode", "state", "region", "lang", "language", "locale",
+		"units", "unit", "username", "user", "email", "tag", "label", "q", "query", "search", "keyword", "keywords", "term", "id", "type", "kind", "format", "mode", "owner", "repo", "branch", "timezone", "currency", "symbol", "ticker", "category"):
+		return keyShort
+	}
+	return keyOther
+}
+
+// blobKeys are data keys that normally carry encoded file content.
+func isBlobKey(k string) bool {
+	return hasWord(nameWords(k), "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
+		"photo", "picture", "audio", "video", "document", "pdf", "screenshot", "icon", "avatar", "thumbnail", "body", "raw", "binary", "upload")
+}

@@ -1,0 +1,96 @@
+// Package injection scores model-visible text for instructions aimed at
+// the model: tool poisoning in tool definitions, indirect prompt injection
+// and line jumping in tool results, resources, prompts, sampling and
+// elicitation requests, and instructions written into memory.
+//
+// # How it works
+//
+// Text is canonicalised first (canon.Fold: NFKC, confusables, format
+// characters, case, white space) and checked for hidden characters
+// (canon.Hidden; text smuggled with tag characters or variation selectors
+// is decoded and analysed too). Secrets are masked before any span is
+// taken (internal/secrets), and spans are clipped to signal.MaxSpan.
+//
+// The folded text is cut into sentences and words, and every word gets
+// roles from small lexicons (lexicon.go): addressee (you, the assistant),
+// obligation (must, always, never), ordering (before, first, instead),
+// action verbs (read, send, include, call), disclosure verbs (tell,
+// mention, reveal), negation, the user, stealth adverbs (silently),
+// sensitive objects (credentials, API keys, conversation, system prompt;
+// sensitive paths are matched separately), authority words (system,
+// critical, compliance), override verbs and objects (ignore … previous …
+// instructions), deprecation, preference, error words. English, Spanish,
+// German, French and Chinese forms are listed. Signals are combinations of
+// roles within one sentence (or two adjacent sentences, at 0.8 of the
+// weight), never whole phrases, so other wordings of the same instruction
+// match too. Tool names are compared with the context: a sibling tool of
+// the same server is ordinary, a tool of another server is strong, an
+// identifier in tool position that is neither (after "call"/"use",
+// before "tool") counts when an obligation or ordering word goes with it.
+//
+// # Score
+//
+// Weak findings (weight ≤ 0.09) only explain: together they add at most
+// 0.15, so a 30 KB manual full of IMPORTANT/MUST/ALWAYS and URLs stays
+// low. Strong findings combine with diminishing returns:
+//
+//	score = 1 − (1 − min(0.15, weak)) × Π (1 − wᵢ / 2^kᵢ)
+//
+// where kᵢ counts earlier findings of the same signal (a repeated signal
+// adds half as much each time). Levels use the thresholds shared with
+// canon (canon.LevelFor): low ≥ 0.1, medium ≥ 0.4 (what rules alert on),
+// high ≥ 0.7, critical ≥ 0.9. One strong signal with its usual weak
+// context reaches medium; two independent ones reach high.
+//
+// # Signals and weights
+//
+//	signal                               weight  fires on
+//	override.ignore_previous             0.70    ignore/disregard/forget … previous/prior/all … instructions/rules/guidance
+//	override.ignore                      0.40    ignore … instructions addressed to the model, without "previous"
+//	override.new_instructions            0.40    new/updated/real instructions
+//	override.role_reassignment           0.40    "you are now", "from now on", "your new task"
+//	template.role_token                  0.60    <|im_start|>, <|system|>, [INST], <<SYS>>, <start_of_turn>, any <|name|>
+//	template.turn_forgery                0.45    Human:/User: and Assistant: lines in one text
+//	template.role_line                   0.40    a "SYSTEM:"/"Admin:"/"### Instruction" line holding an instruction (else role_label, 0.04)
+//	markup.control_tag                   0.35    <IMPORTANT>, <system>, <instructions>, <admin>, <secret>, … with an instruction inside (else markup.tag, 0.03)
+//	markup.comment_instruction           0.40    an HTML or Markdown comment holding an instruction (else markup.comment, 0.03)
+//	secrecy.user                         0.55    do not tell/mention/show … the user; the user must not know/see
+//	secrecy.conceal                      0.40    do not mention this; keep this hidden/secret; hide it from the user
+//	secrecy.stealth                      0.45    silently/secretly/quietly with an action
+//	secrecy.no_consent                   0.20    without asking/permission/confirmation (not "without notifying the organizer")
+//	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt, sensitive path
+//	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted
+//	exfil.include_sensitive              0.30    include/pass/put + sensitive object
+//	exfil.read_sensitive                 0.35    read/open/get + credential or sensitive path
+//	exfil.read_conversation              0.20    read/collect the whole conversation, addressed to the model
+//	tool_reference.foreign_instruction   0.60    a tool of another server named with an instruction
+//	tool_reference.foreign               0.35    a tool of another server named
+//	tool_reference.unknown               0.37    an unknown tool-like identifier after call/use with an obligation or ordering
+//	redirect.foreign_tool                0.60    deprecated/disabled/replaced … another server's tool
+//	redirect.unknown_tool                0.35    deprecated … use an unknown tool instead (a sibling replacement weighs nothing)
+//	redirect.route_all                   0.40    route/forward/send all requests/calls/data through/to …
+//	preference.unknown_tool              0.30    better/newer/official/verified + an unknown tool
+//	preference.exclusive                 0.35    do not use any other tools/servers
+//	command.download_exec                0.55    curl/wget/iwr … | sh/bash/python/iex; bash <(curl …); chmod +x && ./
+//	command.encoded                      0.55    powershell -enc; base64 -d | sh; FromBase64String
+//	command.reverse_shell                0.60    /dev/tcp/, nc -e, bash -i >&, mkfifo, socat exec
+//	command.with_instruction             0.20    one of the three above with an obligation/ordering to run it
+//	command.install_run                  0.25    npx/pip/npm install with "before/first … you must run"
+//	url.send                             0.20    a URL in a sentence that asks to send
+//	url.suspicious_host                  0.15    …to a raw IP, tunnel or request-collector host
+//	result.fake_error                    0.45    (results) an error that asks for another tool call
+//	result.addresses_model               0.35    (results) "the assistant/AI/model should/must …"
+//	result.directive                     0.15    (results) "you must" + action
+//	memory.persistent_instruction        0.25    (memory writes) always/whenever/every time + action
+//	elicitation.credential_request       0.45    (elicitation) a password, key or token asked for
+//	schema.unrelated_parameter           0.30/0.15  a conversation/credential/notes parameter unrelated to the tool's purpose
+//	authority.with_instruction           0.15    authority framing in a text with any strong signal
+//	steganography.*, terminal.*          canon.Hidden's weights
+//	weak: instruction.directive 0.06, instruction.ordering 0.05, authority.framing 0.08, redirect.deprecation 0.05,
+//	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02
+//
+// A sensitive object the tool is about (a password for a login tool, a
+// conversation for a summariser) weighs half. Negated actions ("never
+// include secrets") and protective disclosure rules ("never reveal the
+// API key to the user") do not count.
+package injection

@@ -1,0 +1,311 @@
+package injection
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mcpaudit/mcpaudit/detect/canon"
+	"github.com/mcpaudit/mcpaudit/detect/signal"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
+)
+
+// Surface says where model-visible text came from; it changes how some
+// signals weigh (a tool result that talks to the model is line jumping, a
+// tool description that does is ordinary).
+type Surface int
+
+// Surfaces, named after the MCP messages that carry the text.
+const (
+	// ToolDefinition is text of a tool in a tools/list result: name, title,
+	// description, schema text, annotations, _meta.
+	ToolDefinition Surface = iota
+	// ToolResult is the content of a tools/call result.
+	ToolResult
+	// ResourceContents is the text of a resources/read result.
+	ResourceContents
+	// PromptMessages is the text of a prompts/get result.
+	PromptMessages
+	// SamplingRequest is the text of a sampling/createMessage request
+	// (messages and systemPrompt) sent by a server to the client.
+	SamplingRequest
+	// ElicitationRequest is the message and requested schema of an
+	// elicitation/create request.
+	ElicitationRequest
+	// MemoryWrite is an argument being stored by a memory or note tool, to
+	// be read by a later model.
+	MemoryWrite
+)
+
+// String returns the surface's name in snake_case ("tool_definition").
+func (s Surface) String() string {
+	switch s {
+	case ToolDefinition:
+		return "tool_definition"
+	case ToolResult:
+		return "tool_result"
+	case ResourceContents:
+		return "resource_contents"
+	case PromptMessages:
+		return "prompt_messages"
+	case SamplingRequest:
+		return "sampling_request"
+	case ElicitationRequest:
+		return "elicitation_request"
+	case MemoryWrite:
+		return "memory_write"
+	}
+	return "unknown"
+}
+
+// serverToModel reports surfaces whose text is data the server hands to the
+// model (not the server's own documentation of a tool).
+func (s Surface) serverToModel() bool {
+	return s == ToolResult || s == ResourceContents || s == PromptMessages || s == SamplingRequest || s == ElicitationRequest
+}
+
+// Context is what the analyser knows about the text besides the text.
+// Tool and server names are compared after canon.Fold.
+type Context struct {
+	// Surface is where the text came from.
+	Surface Surface
+	// Field is copied into every finding's Field ("description",
+	// "result.content[0].text"); AnalyzeTool sets it per field.
+	Field string
+	// ToolName is the tool the text belongs to (the tool defined, called,
+	// or whose result this is); may be empty.
+	ToolName string
+	// ServerName is the MCP server's name (serverInfo.name); may be empty.
+	ServerName string
+	// SiblingTools are the other tool names of the same server: naming
+	// them is ordinary ("call list_projects first").
+	SiblingTools []string
+	// ForeignTools are tool names offered by other servers to the same
+	// client; naming one is a strong signal (cross-server shadowing). May
+	// be empty.
+	ForeignTools []string
+	// Params are the input property names of the tool (AnalyzeTool fills
+	// them in); referring to a parameter is not referring to a tool.
+	Params []string
+}
+
+// ToolDef is the model-visible part of one MCP tool definition. Schemas
+// and _meta are raw JSON (as in the tools/list result); invalid or empty
+// JSON is analysed as nothing.
+type ToolDef struct {
+	// Name is the tool's name.
+	Name string
+	// Title is the tool's title (may be empty).
+	Title string
+	// Description is the tool's description.
+	Description string
+	// InputSchemaJSON is the inputSchema object.
+	InputSchemaJSON []byte
+	// OutputSchemaJSON is the outputSchema object.
+	OutputSchemaJSON []byte
+	// MetaJSON is the _meta object.
+	MetaJSON []byte
+	// AnnotationsTitle is annotations.title.
+	AnnotationsTitle string
+}
+
+// Analyze scores one model-visible text for instructions aimed at the
+// model: see doc.go for the signals, weights, the score scale and the
+// level thresholds. Every finding has Field ctx.Field and a span that is
+// redacted and clipped. Hidden characters are reported (canon.Hidden) and
+// text smuggled by tag characters or variation selectors is decoded and
+// analysed as well.
+func Analyze(text string, ctx Context) signal.Verdict {
+	a := newAnalysis(&ctx)
+	a.text(text, ctx.Field, 0)
+	return a.verdict()
+}
+
+// names holds folded tool-name sets for one analysis.
+type names struct {
+	self     string
+	siblings map[string]bool
+	foreign  map[string]bool
+	params   map[string]bool
+}
+
+type analysis struct {
+	ctx    *Context
+	names  names
+	strong []signal.Finding
+	weak   []signal.Finding
+	// purpose is the folded name and description of the tool (AnalyzeTool)
+	purpose string
+}
+
+func newAnalysis(ctx *Context) *analysis {
+	a := &analysis{ctx: ctx}
+	a.names.self = foldName(ctx.ToolName)
+	a.names.siblings = nameSet(ctx.SiblingTools)
+	a.names.foreign = nameSet(ctx.ForeignTools)
+	a.names.params = nameSet(ctx.Params)
+	if a.names.self != "" {
+		delete(a.names.foreign, a.names.self)
+	}
+	for s := range a.names.siblings {
+		delete(a.names.foreign, s) // the same name on two servers is the engine's collision rule
+	}
+	return a
+}
+
+func foldName(s string) string { return strings.Trim(canon.Fold(s), " \n") }
+
+func nameSet(ns []string) map[string]bool {
+	if len(ns) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(ns))
+	for _, n := range ns {
+		if f := foldName(n); f != "" {
+			m[f] = true
+		}
+	}
+	return m
+}
+
+// add records a finding; weak findings only explain and add at most
+// weakCap to the score together.
+func (a *analysis) add(sig, field string, w float64, span string) {
+	f := signal.Finding{Signal: sig, Field: field, Weight: w, Span: clipSpan(span)}
+	if w <= weakMax {
+		a.weak = append(a.weak, f)
+		return
+	}
+	a.strong = append(a.strong, f)
+}
+
+// text analyses one field's text.
+func (a *analysis) text(raw, field string, depth int) {
+	if raw == "" {
+		return
+	}
+	// secrets are masked before anything else, so no span can carry one
+	raw = redactor.Redact(raw, nil)
+	h := canon.Hidden(raw)
+	for _, f := range h.Findings {
+		f.Field = field
+		if f.Weight <= weakMax {
+			a.weak = append(a.weak, f)
+		} else {
+			a.strong = append(a.strong, f)
+		}
+	}
+	if depth == 0 && h.Hit() {
+		if hidden := canon.HiddenText(raw); hidden != "" {
+			a.text(hidden, field, depth+1)
+		}
+	}
+	f := canon.Fold(raw)
+	if !mayMatter(f) {
+		return
+	}
+	s := scan(f)
+	a.markPaths(s, field)
+	a.markURLs(s, field)
+	a.sentences(s, field)
+	a.markup(f, s, field)
+	a.commands(f, s, field)
+	a.roleLines(f, field)
+}
+
+var redactor = secrets.NewRedactor()
+
+// clipSpan shortens a span of folded, already redacted text to
+// signal.MaxSpan and restores the case of the redaction markers that
+// folding lowered.
+func clipSpan(s string) string {
+	if len(s) > 2*signal.MaxSpan {
+		n := 2 * signal.MaxSpan
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	if strings.Contains(s, "[redacted:") {
+		s = strings.ReplaceAll(s, "[redacted:", "[REDACTED:")
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return signal.Clip(s)
+}
+
+// mayMatter is a cheap filter: text shorter than a short instruction with
+// no markup cannot carry any signal.
+func mayMatter(f string) bool {
+	return len(f) >= 6 || strings.ContainsAny(f, "<[|#")
+}
+
+// Score scale (see doc.go): weak findings (weight ≤ weakMax) together add
+// at most weakCap; strong findings combine with diminishing returns, a
+// repeated signal counting half as much each time.
+const (
+	weakMax = 0.09
+	weakCap = 0.15
+)
+
+func (a *analysis) verdict() signal.Verdict {
+	if len(a.strong) == 0 && len(a.weak) == 0 {
+		return signal.Verdict{}
+	}
+	// amplifier: authority framing or an instruction around a real attack signal
+	if len(a.strong) > 0 {
+		for _, f := range a.weak {
+			if f.Signal == sigAuthority {
+				a.strong = append(a.strong, signal.Finding{Signal: sigAuthorityWithAttack, Field: f.Field, Weight: wAuthorityWithAttack, Span: f.Span})
+				break
+			}
+		}
+	}
+	rest := 1.0
+	seen := map[string]float64{}
+	for _, f := range a.weak {
+		seen[f.Signal] = max(seen[f.Signal], f.Weight)
+	}
+	for _, w := range seen {
+		rest *= 1 - w
+	}
+	weak := min(weakCap, 1-rest)
+	signal.Sort(a.strong)
+	rest = 1 - weak
+	count := map[string]int{}
+	for _, f := range a.strong {
+		k := count[f.Signal]
+		count[f.Signal] = k + 1
+		w := min(max(f.Weight, 0), 1)
+		for range k {
+			w /= 2
+		}
+		rest *= 1 - w
+	}
+	score := min(max(1-rest, 0), 1)
+	fs := append(dedupe(a.strong), dedupe(a.weak)...)
+	signal.Sort(fs)
+	if len(fs) > maxFindings {
+		fs = fs[:maxFindings]
+	}
+	return signal.Verdict{Score: score, Level: canon.LevelFor(score), Findings: fs}
+}
+
+// maxFindings bounds a verdict's findings (a 30 KB manual could otherwise
+// list hundreds of weak ones).
+const maxFindings = 24
+
+// dedupe keeps the first finding of each (signal, field, span).
+func dedupe(fs []signal.Finding) []signal.Finding {
+	type key struct{ s, f, sp string }
+	seen := make(map[key]bool, len(fs))
+	out := fs[:0:0]
+	for _, f := range fs {
+		k := key{f.Signal, f.Field, f.Span}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,420 @@
+package injection
+
+import (
+	"strings"
+)
+
+// sensitivePaths are credential and client-configuration locations; a
+// match marks the words it covers as a sensitive object.
+var sensitivePaths = []string{
+	".ssh/", "~/.ssh", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "authorized_keys", "known_hosts",
+	"/etc/passwd", "/etc/shadow", "/etc/sudoers", ".aws/credentials", ".aws/config", ".netrc", ".npmrc", ".pypirc",
+	".git-credentials", ".gitconfig", ".docker/config.json", ".kube/config", "kubeconfig", ".gnupg", ".bash_history",
+	".zsh_history", "claude_desktop_config.json", "mcp.json", ".cursor/", "cline_mcp_settings", "mcp_settings.json",
+	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
+	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
+}
+
+// markPaths marks tokens inside sensitive paths and notes each path once.
+func (a *analysis) markPaths(s *scanned, field string) {
+	f := s.f
+	for _, p := range sensitivePaths {
+		off := 0
+		for {
+			i := strings.Index(f[off:], p)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(p)
+			if p == ".env" {
+				// ".env" as a file, not ".environment" or "process.env.X"
+				if off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1]) {
+					continue
+				}
+			}
+			if p == "mcp.json" && i > 0 && isWordByte(f[i-1]) && f[i-1] != '/' {
+				// "server-mcp.json"? still a client config name: keep
+			}
+			end := off
+			for end < len(f) && isIdentByte(f[end]) {
+				end++
+			}
+			start := i
+			for start > 0 && isIdentByte(f[start-1]) {
+				start--
+			}
+			for k := range s.toks {
+				if s.toks[k].end > start && s.toks[k].start < end {
+					s.toks[k].path = true
+				}
+			}
+			a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
+		}
+	}
+}
+
+// suspiciousHosts are out-of-band collection services and tunnels.
+var suspiciousHosts = []string{"ngrok", "webhook.site", "requestbin", "pipedream.net", "burpcollaborator", "interact.sh", "oast.", "trycloudflare.com", "serveo.net", "localtunnel", "beeceptor", "hookbin", "canarytokens", "pastebin.com", "transfer.sh"}
+
+// markURLs marks tokens inside URLs, notes URLs, and scores a URL in a
+// sentence that asks for something to be sent.
+func (a *analysis) markURLs(s *scanned, field string) {
+	f := s.f
+	off := 0
+	for n := 0; n < 64; n++ {
+		i := strings.Index(f[off:], "://")
+		if i < 0 {
+			return
+		}
+		i += off
+		start := i
+		for start > 0 && isWordByte(f[start-1]) {
+			start--
+		}
+		end := i + 3
+		for end < len(f) && f[end] > ' ' && f[end] != '"' && f[end] != '\'' && f[end] != '`' && f[end] != ')' && f[end] != '>' {
+			end++
+		}
+		off = end
+		scheme := f[start:i]
+		if scheme == "" {
+			continue
+		}
+		url := f[start:end]
+		for k := range s.toks {
+			if s.toks[k].end > start && s.toks[k].start < end {
+				s.toks[k].url = true
+			}
+		}
+		a.add(sigURL, field, wURL, url)
+		host := url[len(scheme)+3:]
+		if j := strings.IndexAny(host, "/?#"); j >= 0 {
+			host = host[:j]
+		}
+		suspicious := isIPHost(host)
+		for _, h := range suspiciousHosts {
+			if strings.Contains(host, h) {
+				suspicious = true
+			}
+		}
+		k := s.sentenceOf(start)
+		if k < 0 {
+			continue
+		}
+		lo, hi := s.sents[k][0], s.sents[k][1]
+		if a.unnegatedAction(s, lo, hi, rSend) {
+			a.add(sigURLSend, field, wURLSend, s.span(lo, hi))
+			if suspicious {
+				a.add(sigSuspiciousHost, field, wSuspiciousHost, url)
+			}
+		}
+	}
+}
+
+func isIPHost(h string) bool {
+	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.Contains(h, "]") {
+		h = h[:i]
+	}
+	dots, digits := 0, 0
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case c == '.':
+			dots++
+		case c >= '0' && c <= '9':
+			digits++
+		default:
+			return strings.HasPrefix(h, "[")
+		}
+	}
+	return dots == 3 && digits >= 4
+}
+
+// templateTokens are chat-template and role tokens of common model
+// families (ChatML, Llama 2/3, Gemma, Mistral).
+var templateTokens = []string{
+	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>", "<|eot_id|>",
+	"<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "[inst]", "[/inst]", "<<sys>>", "<</sys>>",
+	"<start_of_turn>", "<end_of_turn>", "<|channel|>", "<|message|>", "<|end|>",
+}
+
+// controlTags are XML-ish tag names used to dress an instruction as a
+// control message; they weigh only with an instruction inside.
+var controlTags = map[string]bool{
+	"important": true, "system": true, "instructions": true, "instruction": true, "admin": true, "secret": true,
+	"hidden": true, "system_prompt": true, "system-prompt": true, "override": true, "critical": true, "note_to_ai": true,
+	"ai": true, "assistant": true, "prompt": true, "rules": true, "policy": true, "urgent": true, "warning": true,
+	"sys": true, "developer": true, "admin_note": true, "system_message": true, "system-message": true, "note": true,
+	"priority": true, "mandatory": true, "security": true, "compliance": true, "context": true, "directive": true,
+}
+
+// instructionIn reports whether folded text holds an instruction: an
+// action with an obligation, ordering or addressee, an override, or
+// secrecy.
+func instructionIn(f string) bool {
+	s := scan(f)
+	for _, r := range s.sents {
+		m := s.mask(r[0], r[1])
+		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
+			return true
+		}
+		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// markup scores chat-template tokens, control tags and comments.
+func (a *analysis) markup(f string, s *scanned, field string) {
+	if !strings.ContainsAny(f, "<[") {
+		return
+	}
+	for _, tt := range templateTokens {
+		if i := strings.Index(f, tt); i >= 0 {
+			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+len(tt)+60)])
+			break
+		}
+	}
+	// generic <|name|> tokens
+	if i := strings.Index(f, "<|"); i >= 0 {
+		if j := strings.Index(f[i+2:], "|>"); j > 0 && j < 24 && isWordish(f[i+2:i+2+j]) {
+			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+4+j+60)])
+		}
+	}
+	// HTML comments and Markdown link-reference comments
+	for off, n := 0, 0; n < 32; n++ {
+		i := strings.Index(f[off:], "<!--")
+		if i < 0 {
+			break
+		}
+		i += off
+		j := strings.Index(f[i+4:], "-->")
+		end := len(f)
+		if j >= 0 {
+			end = i + 4 + j
+		}
+		body := f[i+4 : end]
+		if instructionIn(body) {
+			a.add(sigCommentInstr, field, wCommentInstr, body)
+		} else {
+			a.add(sigComment, field, wComment, body)
+		}
+		off = min(len(f), end+3)
+	}
+	for _, p := range []string{"[//]: #", "[comment]: #", "[//]: <>", "[comment]: <>"} {
+		if i := strings.Index(f, p); i >= 0 {
+			end := strings.IndexByte(f[i:], '\n')
+			if end < 0 {
+				end = len(f) - i
+			}
+			body := f[i+len(p) : i+end]
+			if instructionIn(body) {
+				a.add(sigCommentInstr, field, wCommentInstr, body)
+			} else {
+				a.add(sigComment, field, wComment, body)
+			}
+		}
+	}
+	// control tags
+	for off, n := 0, 0; n < 64; n++ {
+		i := strings.IndexByte(f[off:], '<')
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		for j < len(f) && (isWordByte(f[j]) || f[j] == '-') {
+			j++
+		}
+		if j == i+1 || j >= len(f) || (f[j] != '>' && f[j] != ' ') {
+			continue
+		}
+		name := f[i+1 : j]
+		if !controlTags[name] {
+			continue
+		}
+		gt := strings.IndexByte(f[j:], '>')
+		if gt < 0 {
+			continue
+		}
+		bodyStart := j + gt + 1
+		end := strings.Index(f[bodyStart:], "</"+name)
+		if end < 0 {
+			end = min(len(f)-bodyStart, 600)
+		}
+		body := f[bodyStart : bodyStart+end]
+		if instructionIn(body) {
+			a.add(sigControlTag, field, wControlTag, f[i:min(len(f), bodyStart+end)])
+		} else {
+			a.add(sigControlTagWeak, field, wControlTagWeak, f[i:bodyStart])
+		}
+		off = bodyStart
+	}
+}
+
+func isWordish(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// roleLines scores forged chat turns and role labels at line starts.
+func (a *analysis) roleLines(f, field string) {
+	human, assistant := -1, -1
+	start := 0
+	for n := 0; start < len(f) && n < 4096; n++ {
+		end := strings.IndexByte(f[start:], '\n')
+		if end < 0 {
+			end = len(f)
+		} else {
+			end += start
+		}
+		line := strings.TrimLeft(f[start:end], " #*>-[(_")
+		label, rest, ok := strings.Cut(line, ":")
+		if !ok {
+			label, rest, ok = strings.Cut(line, "]")
+		}
+		if ok && len(label) <= 24 {
+			label = strings.TrimRight(label, " *])_")
+			switch label {
+			case "human", "user":
+				if human < 0 {
+					human = start
+				}
+			case "assistant", "ai", "model", "chatbot":
+				if assistant < 0 {
+					assistant = start
+				}
+			case "system", "system message", "system prompt", "system note", "system override", "system notice", "sys",
+				"instruction", "instructions", "admin", "developer", "developer message", "admin note", "new instructions", "critical":
+				if instructionIn(rest) {
+					a.add(sigRoleLine, field, wRoleLine, f[start:end])
+				} else {
+					a.add(sigRoleLineWeak, field, wRoleLineWeak, f[start:end])
+				}
+			}
+		}
+		start = end + 1
+	}
+	if human >= 0 && assistant >= 0 {
+		at := min(human, assistant)
+		a.add(sigTurnForgery, field, wTurnForgery, f[at:min(len(f), at+100)])
+	}
+}
+
+// commands scores download-and-run, encoded PowerShell, reverse shells
+// and install-and-run instructions.
+func (a *analysis) commands(f string, s *scanned, field string) {
+	if !strings.ContainsAny(f, "|&;$`-/") {
+		return
+	}
+	add := func(sig string, w float64, at int) {
+		end := min(len(f), at+100)
+		if nl := strings.IndexByte(f[at:end], '\n'); nl >= 0 {
+			end = at + nl
+		}
+		a.add(sig, field, w, f[at:end])
+		if k := s.sentenceOf(at); k >= 0 {
+			m := s.mask(s.sents[k][0], s.sents[k][1])
+			if m&(rOblig|rOrder|rAddr) != 0 && m&rCall != 0 || m&rOrder != 0 && m&rOblig != 0 {
+				a.add(sigCommandInstruction, field, wCommandInstruction, s.span(s.sents[k][0], s.sents[k][1]))
+			}
+		}
+	}
+	for _, fetch := range []string{"curl ", "wget ", "iwr ", "irm ", "invoke-webrequest", "invoke-restmethod", "fetch("} {
+		for off, n := 0, 0; n < 16; n++ {
+			i := strings.Index(f[off:], fetch)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(fetch)
+			line := f[i:]
+			if nl := strings.IndexByte(line, '\n'); nl >= 0 {
+				line = line[:nl]
+			}
+			if p := strings.IndexByte(line, '|'); p >= 0 {
+				after := strings.TrimLeft(line[p+1:], " ")
+				after = strings.TrimPrefix(after, "sudo ")
+				for _, sh := range []string{"sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "iex", "invoke-expression", "powershell", "pwsh", "source"} {
+					if strings.HasPrefix(after, sh) && (len(after) == len(sh) || !isWordByte(after[len(sh)])) {
+						add(sigDownloadExec, wDownloadExec, i)
+						goto next
+					}
+				}
+			}
+		next:
+		}
+	}
+	for _, p := range []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl"} {
+		if i := strings.Index(f, p); i >= 0 {
+			add(sigDownloadExec, wDownloadExec, i)
+			break
+		}
+	}
+	if i := strings.Index(f, "chmod +x"); i >= 0 {
+		rest := f[i:min(len(f), i+200)]
+		if strings.Contains(rest, "&& ./") || strings.Contains(rest, "; ./") || strings.Contains(rest, "&&./") {
+			add(sigDownloadExec, wDownloadExec, i)
+		}
+	}
+	for _, p := range []string{"base64 -d", "base64 --decode", "base64 -di", "certutil -decode", "frombase64string"} {
+		if i := strings.Index(f, p); i >= 0 {
+			rest := f[i:min(len(f), i+120)]
+			if strings.Contains(rest, "| sh") || strings.Contains(rest, "| bash") || strings.Contains(rest, "|sh") || strings.Contains(rest, "|bash") || strings.Contains(rest, "iex") || strings.Contains(rest, "invoke-expression") || p == "frombase64string" {
+				add(sigEncodedCommand, wEncodedCommand, i)
+				break
+			}
+		}
+	}
+	for _, ps := range []string{"powershell", "pwsh"} {
+		for off, n := 0, 0; n < 8; n++ {
+			i := strings.Index(f[off:], ps)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(ps)
+			rest := f[off:min(len(f), off+60)]
+			for _, e := range []string{" -enc ", " -e ", " -encodedcommand ", " -ec ", " -en "} {
+				if j := strings.Index(rest, e); j >= 0 && j < 40 {
+					add(sigEncodedCommand, wEncodedCommand, i)
+					goto psDone
+				}
+			}
+			if strings.Contains(rest, "iex") || strings.Contains(rest, "downloadstring") {
+				add(sigDownloadExec, wDownloadExec, i)
+				goto psDone
+			}
+		}
+	}
+psDone:
+	for _, p := range []string{"/dev/tcp/", "/dev/udp/", "nc -e ", "ncat -e ", "nc -c ", "bash -i >&", "sh -i >&", "mkfifo /tmp/", "socat exec:", "socat tcp", "0<&196", "telnet ", "pty.spawn("} {
+		if i := strings.Index(f, p); i >= 0 {
+			if p == "telnet " && !strings.Contains(f[i:min(len(f), i+80)], "| /bin/") {
+				continue
+			}
+			add(sigReverseShell, wReverseShell, i)
+			break
+		}
+	}
+	for _, p := range []string{"npx ", "pip install ", "pip3 install ", "npm install ", "npm i ", "uvx ", "go install ", "pipx run ", "bunx ", "curl -o ", "wget -o "} {
+		i := strings.Index(f, p)
+		if i < 0 {
+			continue
+		}
+		a.add(sigInstallCommand, field, wInstallCommand, f[i:min(len(f), i+80)])
+		if k := s.sentenceOf(i); k >= 0 {
+			m := s.mask(s.sents[k][0], s.sents[k][1])
+			if m&rOrder != 0 && m&(rCall|rOblig) != 0 && m&(rAddr|rOblig) != 0 {
+				a.add(sigInstallRun, field, wInstallRun, s.span(s.sents[k][0], s.sents[k][1]))
+			}
+		}
+		break
+	}
+}

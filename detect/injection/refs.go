@@ -1,0 +1,226 @@
+package injection
+
+import "strings"
+
+// refKind classifies a name mentioned in text.
+type refKind int
+
+const (
+	refNone refKind = iota
+	refSelf
+	refSibling
+	refParam
+	refForeign
+	refUnknown
+)
+
+// identLike reports whether a name reads as an identifier rather than a
+// word: it holds '_', '-', '.' or a digit between letters.
+func identLike(n string) bool {
+	if len(n) < 3 {
+		return false
+	}
+	for i := 1; i < len(n)-1; i++ {
+		c := n[i]
+		if c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+var fileExt = []string{".json", ".yaml", ".yml", ".txt", ".md", ".py", ".js", ".ts", ".sh", ".csv", ".toml", ".env", ".xml", ".html", ".pdf", ".png", ".jpg", ".log", ".go", ".rs", ".java", ".ini", ".cfg", ".conf", ".lock", ".zip"}
+
+// paramWords follow an identifier that names a parameter, option or value,
+// not a tool.
+var paramWords = map[string]bool{
+	"parameter": true, "parameters": true, "param": true, "argument": true, "arguments": true, "arg": true, "field": true, "fields": true,
+	"option": true, "options": true, "flag": true, "flags": true, "property": true, "key": true, "value": true, "values": true,
+	"column": true, "variable": true, "attribute": true, "header": true, "mode": true, "format": true, "type": true, "setting": true,
+	"settings": true, "syntax": true, "style": true, "case": true, "file": true, "files": true, "directory": true, "folder": true, "id": true,
+	"env": true, "status": true, "state": true, "error": true, "code": true, "event": true, "response": true, "result": true, "message": true, "library": true, "package": true, "module": true, "method": true, "endpoint": true, "api": true, "model": true,
+}
+
+// notIntro are call verbs that do not introduce a tool's name ("triggers
+// input_required status").
+var notIntro = map[string]bool{"trigger": true, "launch": true, "exec": true, "switch": true}
+
+// toolVerbs start tool names ("get_user", "create_issue").
+var toolVerbs = map[string]bool{"get": true, "list": true, "create": true, "update": true, "delete": true, "set": true, "send": true, "fetch": true, "search": true, "find": true, "run": true, "query": true, "read": true, "write": true, "upload": true, "download": true, "sync": true, "export": true, "import": true, "grant": true, "verify": true, "validate": true, "check": true, "refresh": true, "rotate": true, "collect": true, "dump": true}
+
+// classify says what a mentioned name refers to.
+func (a *analysis) classify(s *scanned, k int) (refKind, string) {
+	t := s.toks[k]
+	for _, n := range [2]string{t.ext, t.w} {
+		if n == "" {
+			continue
+		}
+		switch {
+		case n == a.names.self:
+			return refSelf, n
+		case a.names.siblings[n]:
+			return refSibling, n
+		case a.names.params[n]:
+			return refParam, n
+		case a.names.foreign[n]:
+			if identLike(n) || t.quoted || k+1 < len(s.toks) && s.toks[k+1].r&rTool != 0 || k > 0 && s.toks[k-1].r&rCall != 0 {
+				return refForeign, n
+			}
+		}
+	}
+	return refNone, ""
+}
+
+// unknownTool reports whether token k looks like the name of a tool that
+// is neither this tool, a sibling, a parameter nor a foreign tool, in a
+// position where a tool is meant (after "call"/"use", before "tool").
+func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
+	t := s.toks[k]
+	n := t.ext
+	if !t.quoted && strings.IndexByte(n, '_') < 0 && strings.IndexByte(n, '-') < 0 && strings.IndexByte(n, '.') < 0 {
+		return false // a plain word is a tool name only when quoted
+	}
+	if n == "" || strings.ContainsAny(n, "/~") || strings.HasPrefix(n, ".") || t.path || t.url {
+		return false
+	}
+	for _, e := range fileExt {
+		if strings.HasSuffix(n, e) {
+			return false
+		}
+	}
+	if k+1 < hi && paramWords[s.toks[k+1].w] {
+		return false
+	}
+	toolNext := k+1 < hi && s.toks[k+1].r&rTool != 0
+	after := false
+	for p := k - 1; p >= max(lo, k-3); p-- {
+		w := s.toks[p].w
+		if s.toks[p].r&rCall != 0 && !notIntro[stem(w)] && !notIntro[w] {
+			after = true
+			break
+		}
+		if w != "the" && w != "a" && w != "an" && w != "tool" && w != "function" {
+			break
+		}
+	}
+	if !after && !toolNext && !(k+1 < hi && s.toks[k+1].r&rInstead != 0) {
+		return false
+	}
+	switch {
+	case strings.Contains(n, "_"):
+		first, _, _ := strings.Cut(n, "_")
+		if t.r&(rCred|rConv) != 0 && lexicon[first]&actionRoles == 0 && !toolVerbs[first] {
+			return false // api_key, chat_history: a parameter-ish noun
+		}
+		return !strings.HasPrefix(n, "_") && !strings.HasSuffix(n, "_")
+	case strings.Contains(n, "-") || strings.Contains(n, "."):
+		return (toolNext || t.quoted) && identLike(n)
+	case t.quoted && toolNext:
+		return t.r == 0 && len(n) >= 4
+	}
+	return false
+}
+
+// toolRefs finds references to tools, redirection, deprecation and
+// preference claims in [lo, hi).
+func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
+	var hs []hit
+	t := s.toks
+	instr := m&(rCall|rOrder|rOblig|rInstead|rPref|rDeprec|rSend|rInclude) != 0
+	var foreignAt, unknownAt, siblingAt = -1, -1, -1
+	lastExt := ""
+	for k := lo; k < hi; k++ {
+		if t[k].ext == lastExt && t[k].ext != t[k].w {
+			continue
+		}
+		lastExt = t[k].ext
+		kind, _ := a.classify(s, k)
+		switch kind {
+		case refForeign:
+			if foreignAt < 0 {
+				foreignAt = k
+			}
+		case refSibling, refSelf:
+			if siblingAt < 0 {
+				siblingAt = k
+			}
+		case refNone:
+			if unknownAt < 0 && a.unknownTool(s, lo, hi, k) {
+				unknownAt = k
+			}
+		}
+	}
+	if foreignAt >= 0 {
+		if instr {
+			hs = append(hs, hit{sigForeignToolInstr, wForeignToolInstr, lo, hi})
+		} else {
+			hs = append(hs, hit{sigForeignTool, wForeignTool, foreignAt, foreignAt + 1})
+		}
+	}
+	deprec := false
+	if m&rDeprec != 0 {
+		for k := lo; k < hi; k++ {
+			if t[k].r&rDeprec != 0 && !s.negated(lo, k) {
+				deprec = true
+			}
+		}
+		if hasAnyWord(s, lo, hi, "longer") && hasAnyWord(s, lo, hi, "no") {
+			deprec = true
+		}
+	}
+	if deprec {
+		switch {
+		case foreignAt >= 0:
+			hs = append(hs, hit{sigRedirectForeign, wRedirectForeign, lo, hi})
+		case unknownAt >= 0 && m&(rInstead|rCall) != 0:
+			hs = append(hs, hit{sigRedirectUnknown, wRedirectUnknown, lo, hi})
+		case siblingAt >= 0:
+			// "DEPRECATED: use read_text_file instead": the server's own
+			// migration note, weightless
+		default:
+			hs = append(hs, hit{sigDeprecation, wDeprecation, lo, hi})
+		}
+	}
+	if m&rPref != 0 {
+		switch {
+		case unknownAt >= 0 && foreignAt < 0:
+			hs = append(hs, hit{sigPreferenceUnknown, wPreferenceUnknown, lo, hi})
+		default:
+			hs = append(hs, hit{sigPreference, wPreference, lo, hi})
+		}
+	}
+	if unknownAt >= 0 && foreignAt < 0 && m&(rOblig|rOrder) != 0 && !deprec {
+		hs = append(hs, hit{sigUnknownTool, wUnknownTool, max(lo, unknownAt-3), unknownAt + 1})
+	}
+	// exclusivity: "do not use any other tools", "never call other servers"
+	if m&rNeg != 0 && m&rCall != 0 && m&rTool != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rCall == 0 || !s.negated(lo, j) {
+				continue
+			}
+			for k := j + 1; k < min(hi, j+5); k++ {
+				if (t[k].w == "other" || t[k].w == "another" || t[k].w == "alternative" || t[k].w == "otras" || t[k].w == "andere" || t[k].w == "anderen" || t[k].w == "autres" || t[k].w == "autre") && k+1 < hi && s.mask(k+1, min(hi, k+3))&rTool != 0 {
+					hs = append(hs, hit{sigPreferenceExclusive, wPreferenceExclusive, j, min(hi, k+3)})
+					j = hi
+					break
+				}
+			}
+		}
+	}
+	return hs
+}
+
+// anyToolLike reports a tool-like name in [lo, hi): a sibling, foreign or
+// unknown tool, or an identifier after a call verb.
+func (a *analysis) anyToolLike(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		kind, _ := a.classify(s, k)
+		if kind == refSibling || kind == refForeign || kind == refSelf {
+			return true
+		}
+		if a.unknownTool(s, lo, hi, k) {
+			return true
+		}
+	}
+	return false
+}

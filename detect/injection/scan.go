@@ -1,0 +1,247 @@
+package injection
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tok is one word of folded text.
+type tok struct {
+	w          string // the word: letters, digits, '_' (and an inner apostrophe)
+	ext        string // the identifier run around it (w plus - . / ~), trimmed
+	start, end int    // byte offsets of w in the folded text
+	sent       int    // sentence index
+	r          role
+	quoted     bool // directly inside `...`, "..." or '...'
+	path       bool // part of a sensitive path
+	url        bool // part of a URL
+	han        bool // a Chinese lexicon word
+}
+
+// scanned is folded text cut into words and sentences.
+type scanned struct {
+	f     string
+	toks  []tok
+	sents [][2]int // token index range [a, b) per sentence
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c >= 'A' && c <= 'Z'
+}
+
+func isIdentByte(c byte) bool { return isWordByte(c) || c == '-' || c == '.' || c == '/' || c == '~' }
+
+// scan cuts folded text into tokens and sentences in one pass.
+func scan(f string) *scanned {
+	s := &scanned{f: f, toks: make([]tok, 0, len(f)/6+1)}
+	sent, sentStart := 0, 0
+	endSentence := func() {
+		if len(s.toks) > sentStart {
+			s.sents = append(s.sents, [2]int{sentStart, len(s.toks)})
+			sent++
+			sentStart = len(s.toks)
+		}
+	}
+	for i := 0; i < len(f); {
+		c := f[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case isWordByte(c):
+				j := i + 1
+				for j < len(f) {
+					if isWordByte(f[j]) {
+						j++
+						continue
+					}
+					if f[j] == '\'' && j+1 < len(f) && isWordByte(f[j+1]) {
+						if j-i <= 2 { // French elision: l', d', n', qu'
+							j++
+							break
+						}
+						j++
+						continue
+					}
+					// a non-ASCII letter continues the word (ü, é folded away, but ñ/ç/etc.)
+					if f[j] >= utf8.RuneSelf {
+						r, n := utf8.DecodeRuneInString(f[j:])
+						if unicode.IsLetter(r) && !isHanRune(r) {
+							j += n
+							continue
+						}
+					}
+					break
+				}
+				s.addWord(i, j, sent)
+				i = j
+				continue
+			case c == '\n' || c == ';':
+				endSentence()
+			case c == '.' || c == '!' || c == '?':
+				if i+1 >= len(f) || f[i+1] == ' ' || f[i+1] == '\n' || f[i+1] == '"' || f[i+1] == '\'' || f[i+1] == ')' || f[i+1] == '*' {
+					endSentence()
+				}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(f[i:])
+		switch {
+		case r == '。' || r == '！' || r == '？' || r == '；':
+			endSentence()
+			i += n
+		case isHanRune(r):
+			i = s.addHan(i, sent)
+		case unicode.IsLetter(r):
+			j := i + n
+			for j < len(f) {
+				r2, n2 := utf8.DecodeRuneInString(f[j:])
+				if !(unicode.IsLetter(r2) || unicode.IsDigit(r2) || r2 == '_' || unicode.Is(unicode.Mn, r2) || unicode.Is(unicode.Mc, r2)) || isHanRune(r2) {
+					break
+				}
+				j += n2
+			}
+			s.addWord(i, j, sent)
+			i = j
+		default:
+			i += n
+		}
+	}
+	endSentence()
+	return s
+}
+
+func isHanRune(r rune) bool {
+	return r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF || r >= 0xF900 && r <= 0xFAFF
+}
+
+func (s *scanned) addWord(i, j, sent int) {
+	f := s.f
+	w := f[i:j]
+	t := tok{w: w, start: i, end: j, sent: sent}
+	t.r = rolesOf(w)
+	if t.r == 0 && strings.HasSuffix(w, "'s") {
+		t.r = rolesOf(w[:len(w)-2])
+	}
+	// identifier run around the word
+	a, b := i, j
+	for a > 0 && isIdentByte(f[a-1]) {
+		a--
+	}
+	for b < len(f) && isIdentByte(f[b]) {
+		b++
+	}
+	t.ext = strings.TrimRight(f[a:b], ".-/:")
+	t.ext = strings.TrimLeft(t.ext, ".-")
+	if a > 0 && (f[a-1] == '`' || f[a-1] == '"' || f[a-1] == '\'') || b < len(f) && f[b] == '`' {
+		t.quoted = true
+	}
+	if n := len(s.toks); n > 0 {
+		pw := s.toks[n-1].w
+		switch {
+		case (w == "key" || w == "keys") && keyModifiers[pw]:
+			t.r |= rCred
+		case w == "passe" && n > 1 && s.toks[n-2].w == "mot":
+			t.r |= rCred
+		case (w == "phrase" || w == "words") && (pw == "seed" || pw == "recovery"):
+			t.r |= rCred
+		case w == "prompt" && pw == "system":
+			t.r |= rConv
+		}
+	}
+	s.toks = append(s.toks, t)
+}
+
+// keyModifiers make "key" a credential: "API key", "private key".
+var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}
+
+// addHan matches the Chinese lexicon greedily inside a Han run starting at
+// i and returns the index after what it consumed.
+func (s *scanned) addHan(i, sent int) int {
+	f := s.f
+	// try the longest lexicon word first
+	ends := [hanMaxRunes + 1]int{}
+	k, j := 0, i
+	for k < hanMaxRunes && j < len(f) {
+		r, n := utf8.DecodeRuneInString(f[j:])
+		if !isHanRune(r) {
+			break
+		}
+		j += n
+		k++
+		ends[k] = j
+	}
+	for m := k; m >= 1; m-- {
+		if r, ok := hanLexicon[f[i:ends[m]]]; ok {
+			s.toks = append(s.toks, tok{w: f[i:ends[m]], ext: f[i:ends[m]], start: i, end: ends[m], sent: sent, r: r, han: true})
+			return ends[m]
+		}
+	}
+	if k == 0 {
+		_, n := utf8.DecodeRuneInString(f[i:])
+		return i + n
+	}
+	return ends[1]
+}
+
+// sentenceOf returns the sentence index holding byte offset off, or -1.
+func (s *scanned) sentenceOf(off int) int {
+	for k, r := range s.sents {
+		if r[1] > r[0] && s.toks[r[0]].start <= off && off <= s.toks[r[1]-1].end {
+			return k
+		}
+		if r[0] < len(s.toks) && s.toks[r[0]].start > off {
+			if k > 0 {
+				return k - 1
+			}
+			return k
+		}
+	}
+	if len(s.sents) > 0 {
+		return len(s.sents) - 1
+	}
+	return -1
+}
+
+// mask returns the OR of the roles of tokens [a, b).
+func (s *scanned) mask(a, b int) role {
+	var m role
+	for _, t := range s.toks[a:b] {
+		m |= t.r
+	}
+	return m
+}
+
+// negated reports whether token j of range [a, b) has a negation among the
+// three words before it.
+func (s *scanned) negated(a, j int) bool {
+	for k := max(a, j-3); k < j; k++ {
+		if s.toks[k].r&rNeg != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// negatedAfter reports a negation among the three words after token j
+// ("tell nobody", German "erwähne das niemals").
+func (s *scanned) negatedAfter(j, hi int) bool {
+	for k := j + 1; k < min(hi, j+4); k++ {
+		if postNeg[s.toks[k].w] {
+			return true
+		}
+	}
+	return false
+}
+
+// postNeg are negations that follow the verb they negate.
+var postNeg = map[string]bool{"nobody": true, "nothing": true, "never": true, "nicht": true, "nie": true, "niemals": true, "nichts": true, "niemandem": true, "niemand": true, "nada": true, "nadie": true, "rien": true, "jamais": true, "pas": true}
+
+// span returns the folded text from token a to token b-1 (inclusive), or
+// the whole sentence text around them when short.
+func (s *scanned) span(a, b int) string {
+	if a >= b || a < 0 || b > len(s.toks) {
+		return ""
+	}
+	return s.f[s.toks[a].start:s.toks[b-1].end]
+}

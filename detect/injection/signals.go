@@ -1,0 +1,658 @@
+package injection
+
+import (
+	"slices"
+	"strings"
+)
+
+// Signal names (Finding.Signal) of the injection analyser. Weights are in
+// doc.go; weights ≤ 0.09 are weak (they only explain and add at most 0.15
+// to the score together).
+const (
+	sigDirective           = "instruction.directive"
+	sigOrdering            = "instruction.ordering"
+	sigAuthority           = "authority.framing"
+	sigAuthorityWithAttack = "authority.with_instruction"
+	sigSecrecyUser         = "secrecy.user"
+	sigSecrecyConceal      = "secrecy.conceal"
+	sigStealth             = "secrecy.stealth"
+	sigNoConsent           = "secrecy.no_consent"
+	sigForeignTool         = "tool_reference.foreign"
+	sigForeignToolInstr    = "tool_reference.foreign_instruction"
+	sigUnknownTool         = "tool_reference.unknown"
+	sigDeprecation         = "redirect.deprecation"
+	sigRedirectForeign     = "redirect.foreign_tool"
+	sigRedirectUnknown     = "redirect.unknown_tool"
+	sigRoute               = "redirect.route_all"
+	sigPreference          = "preference.claim"
+	sigPreferenceUnknown   = "preference.unknown_tool"
+	sigPreferenceExclusive = "preference.exclusive"
+	sigOverride            = "override.ignore_previous"
+	sigOverrideWeak        = "override.ignore"
+	sigNewInstructions     = "override.new_instructions"
+	sigRoleReassign        = "override.role_reassignment"
+	sigExfilSend           = "exfil.send_sensitive"
+	sigExfilParam          = "exfil.sensitive_to_parameter"
+	sigExfilInclude        = "exfil.include_sensitive"
+	sigSensitiveRead       = "exfil.read_sensitive"
+	sigConvRead            = "exfil.read_conversation"
+	sigURL                 = "url.present"
+	sigURLSend             = "url.send"
+	sigSuspiciousHost      = "url.suspicious_host"
+	sigSensitivePath       = "sensitive.path"
+	sigFakeError           = "result.fake_error"
+	sigAddressedModel      = "result.addresses_model"
+	sigResultDirective     = "result.directive"
+	sigMemoryInstruction   = "memory.persistent_instruction"
+	sigCredentialRequest   = "elicitation.credential_request"
+	sigDownloadExec        = "command.download_exec"
+	sigEncodedCommand      = "command.encoded"
+	sigReverseShell        = "command.reverse_shell"
+	sigInstallRun          = "command.install_run"
+	sigInstallCommand      = "command.install"
+	sigCommandInstruction  = "command.with_instruction"
+	sigTemplateToken       = "template.role_token"
+	sigRoleLine            = "template.role_line"
+	sigRoleLineWeak        = "template.role_label"
+	sigTurnForgery         = "template.turn_forgery"
+	sigControlTag          = "markup.control_tag"
+	sigControlTagWeak      = "markup.tag"
+	sigCommentInstr        = "markup.comment_instruction"
+	sigComment             = "markup.comment"
+	sigUnrelatedParam      = "schema.unrelated_parameter"
+)
+
+// Weights (see doc.go for the scale).
+const (
+	wDirective           = 0.06
+	wOrdering            = 0.05
+	wAuthority           = 0.08
+	wAuthorityWithAttack = 0.15
+	wSecrecyUser         = 0.55
+	wSecrecyConceal      = 0.4
+	wStealth             = 0.45
+	wNoConsent           = 0.2
+	wForeignTool         = 0.35
+	wForeignToolInstr    = 0.6
+	wUnknownTool         = 0.37
+	wDeprecation         = 0.05
+	wRedirectForeign     = 0.6
+	wRedirectUnknown     = 0.35
+	wRoute               = 0.4
+	wPreference          = 0.05
+	wPreferenceUnknown   = 0.3
+	wPreferenceExclusive = 0.35
+	wOverride            = 0.7
+	wOverrideWeak        = 0.4
+	wNewInstructions     = 0.4
+	wRoleReassign        = 0.4
+	wExfilSend           = 0.5
+	wExfilParam          = 0.45
+	wExfilInclude        = 0.3
+	wSensitiveRead       = 0.35
+	wConvRead            = 0.2
+	wURL                 = 0.02
+	wURLSend             = 0.2
+	wSuspiciousHost      = 0.15
+	wSensitivePath       = 0.05
+	wFakeError           = 0.45
+	wAddressedModel      = 0.35
+	wResultDirective     = 0.15
+	wMemoryInstruction   = 0.25
+	wCredentialRequest   = 0.45
+	wDownloadExec        = 0.55
+	wEncodedCommand      = 0.55
+	wReverseShell        = 0.6
+	wInstallRun          = 0.25
+	wInstallCommand      = 0.05
+	wCommandInstruction  = 0.2
+	wTemplateToken       = 0.6
+	wRoleLine            = 0.4
+	wRoleLineWeak        = 0.04
+	wTurnForgery         = 0.45
+	wControlTag          = 0.35
+	wControlTagWeak      = 0.03
+	wCommentInstr        = 0.4
+	wComment             = 0.03
+	wUnrelatedParam      = 0.3
+	wUnrelatedParamWeak  = 0.15
+	pairFactor           = 0.8 // a combination spread over two adjacent sentences
+	relatedFactor        = 0.5 // the sensitive object is what the tool is about
+)
+
+// hit is a combination found on a token range.
+type hit struct {
+	sig  string
+	w    float64
+	a, b int // token range for the span
+}
+
+// sentences runs the sentence-level combinations on every sentence, and on
+// every pair of adjacent sentences for combinations not found in either.
+func (a *analysis) sentences(s *scanned, field string) {
+	fired := make([][]string, len(s.sents))
+	masks := make([]role, len(s.sents))
+	for k, r := range s.sents {
+		masks[k] = s.mask(r[0], r[1])
+		for _, h := range a.combos(s, r[0], r[1]) {
+			fired[k] = append(fired[k], h.sig)
+			a.add(h.sig, field, h.w, s.span(h.a, h.b))
+		}
+	}
+	for k := 0; k+1 < len(s.sents); k++ {
+		r := [2]int{s.sents[k][0], s.sents[k+1][1]}
+		m := masks[k] | masks[k+1]
+		// a pair can only add a strong combination when its parts are there
+		if r[1]-r[0] > 80 || m&pairRoles == 0 && !a.hasPath(s, r[0], r[1]) {
+			continue
+		}
+		for _, h := range a.combos(s, r[0], r[1]) {
+			if h.w <= weakMax || slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig) {
+				continue
+			}
+			a.add(h.sig, field, h.w*pairFactor, s.span(h.a, h.b))
+		}
+	}
+}
+
+// pairRoles are the roles of the objects and framings a combination over
+// two sentences can complete.
+const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic
+
+// combos evaluates every combination on tokens [a, b).
+func (a *analysis) combos(s *scanned, lo, hi int) []hit {
+	m := s.mask(lo, hi)
+	var hs []hit
+	t := s.toks
+	surf := a.ctx.Surface
+
+	// weak context: instructions and ordering aimed at the model
+	if m&(rAddr|rOblig) != 0 && m&actionRoles != 0 {
+		hs = append(hs, hit{sigDirective, wDirective, lo, hi})
+	}
+	if m&rOrder != 0 && m&actionRoles != 0 {
+		hs = append(hs, hit{sigOrdering, wOrdering, lo, hi})
+	}
+	if m&rAuth != 0 && a.authority(s, lo, hi) {
+		hs = append(hs, hit{sigAuthority, wAuthority, lo, min(hi, lo+8)})
+	}
+
+	// override of earlier instructions
+	if m&rIgnore != 0 && m&rInstr != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rIgnore == 0 || s.negated(lo, j) {
+				continue
+			}
+			for k := j + 1; k < min(hi, j+9); k++ {
+				if t[k].r&rInstr == 0 {
+					continue
+				}
+				prev := s.mask(j+1, k)&(rPrev|rAll) != 0 || k+1 < hi && t[k+1].r&rPrev != 0
+				if prev {
+					hs = append(hs, hit{sigOverride, wOverride, j, k + 1})
+				} else if m&(rAddr|rOblig) != 0 {
+					hs = append(hs, hit{sigOverrideWeak, wOverrideWeak, j, k + 1})
+				}
+				j = hi
+				break
+			}
+		}
+	}
+	if m&rNew != 0 && m&rInstr != 0 {
+		for j := lo; j+1 < hi; j++ {
+			if t[j].r&rNew != 0 && (t[j+1].r&rInstr != 0 || j+2 < hi && t[j+2].r&rInstr != 0) {
+				hs = append(hs, hit{sigNewInstructions, wNewInstructions, j, min(hi, j+3)})
+				break
+			}
+		}
+	}
+	if j := a.roleReassign(s, lo, hi); j >= 0 {
+		hs = append(hs, hit{sigRoleReassign, wRoleReassign, j, min(hi, j+5)})
+	}
+
+	// secrecy toward the user
+	if m&rDisclose != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
+				continue
+			}
+			user := false
+			for k := max(lo, j-2); k < min(hi, j+8); k++ {
+				if t[k].r&rUser != 0 {
+					user = true
+				}
+			}
+			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
+			switch {
+			case user && !protective:
+				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-3), min(hi, j+8)})
+			case !protective && j+1 < hi && (t[j+1].r&rThis != 0 || j+2 < hi && t[j+1].w == "about" && t[j+2].r&rThis != 0) && m&(rAddr|rOblig|rNeg) != 0 && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
+				hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
+			}
+			break
+		}
+	}
+	if m&rUser != 0 && m&rNeg != 0 && m&rPerceive != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rUser == 0 {
+				continue
+			}
+			for k := j + 1; k < min(hi, j+7); k++ {
+				if t[k].r&rNeg != 0 {
+					for p := k + 1; p < min(hi, k+5); p++ {
+						if t[p].r&rPerceive != 0 {
+							hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, j, p + 1})
+							j, k = hi, hi
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	if m&rStealth != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) {
+				if m&actionRoles != 0 {
+					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
+				}
+				break
+			}
+		}
+	}
+	if m&rConceal != 0 {
+		keep := false
+		for j := lo; j < hi; j++ {
+			w := t[j].w
+			if w == "keep" || w == "keeping" || w == "manten" || w == "mantener" || w == "halte" || w == "garde" || w == "gardez" {
+				keep = true
+			}
+		}
+		switch {
+		case m&rUser != 0 && m&(rAddr|rOblig|actionRoles) != 0 && a.concealFromUser(s, lo, hi):
+			hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, lo, hi})
+		case keep && m&rThis != 0 && a.keepSecret(s, lo, hi):
+			hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, lo, hi})
+		}
+	}
+	if m&rNeg != 0 && m&(rConsent|rDisclose) != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].w != "without" && t[j].w != "sin" && t[j].w != "ohne" && t[j].w != "sans" {
+				continue
+			}
+			end := min(hi, j+6)
+			mm := s.mask(j+1, end)
+			if mm&rConsent != 0 || mm&rDisclose != 0 && mm&rUser != 0 {
+				hs = append(hs, hit{sigNoConsent, wNoConsent, j, end})
+				break
+			}
+		}
+	}
+
+	// sensitive data read, included or sent
+	if m&(rCred|rConv) != 0 || a.hasPath(s, lo, hi) {
+		hs = append(hs, a.sensitive(s, lo, hi, m)...)
+	}
+
+	// tool references, redirection, preference
+	hs = append(hs, a.toolRefs(s, lo, hi, m)...)
+
+	// routing everything through somewhere
+	for j := lo; j+2 < hi; j++ {
+		switch t[j].w {
+		case "route", "redirect", "forward", "proxy", "tunnel", "send", "direct", "pipe", "reroute":
+		default:
+			continue
+		}
+		if s.negated(lo, j) {
+			continue
+		}
+		end := min(hi, j+6)
+		mm := s.mask(j+1, end)
+		if mm&rAll != 0 && mm&rTraffic != 0 && (mm&rThrough != 0 || hasWord(s, j+1, end, "to")) {
+			hs = append(hs, hit{sigRoute, wRoute, j, end})
+			break
+		}
+	}
+
+	// surfaces where the server hands text to the model
+	if surf.serverToModel() {
+		if m&rError != 0 && m&(rOblig|rOrder|rCall) != 0 && m&rCall != 0 && a.anyToolLike(s, lo, hi) {
+			hs = append(hs, hit{sigFakeError, wFakeError, lo, hi})
+		}
+		if m&rOblig != 0 && a.thirdPersonModel(s, lo, hi) {
+			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
+		} else if m&rAddr != 0 && m&rOblig != 0 && m&actionRoles != 0 && surf != ElicitationRequest {
+			hs = append(hs, hit{sigResultDirective, wResultDirective, lo, hi})
+		}
+	}
+	if surf == MemoryWrite && m&actionRoles != 0 && (m&rOrder != 0 && hasAnyWord(s, lo, hi, "always", "whenever", "every", "future", "henceforth", "siempre", "immer", "toujours") || m&rOblig != 0 && m&rAddr != 0) {
+		hs = append(hs, hit{sigMemoryInstruction, wMemoryInstruction, lo, hi})
+	}
+	if surf == ElicitationRequest && m&rCred != 0 && a.credentialObject(s, lo, hi) {
+		hs = append(hs, hit{sigCredentialRequest, wCredentialRequest, lo, hi})
+	}
+	return hs
+}
+
+func hasWord(s *scanned, a, b int, w string) bool {
+	for k := a; k < b; k++ {
+		if s.toks[k].w == w {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAnyWord(s *scanned, a, b int, ws ...string) bool {
+	for k := a; k < b; k++ {
+		for _, w := range ws {
+			if s.toks[k].w == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// authority reports framing: two authority words among the first six of a
+// sentence ("critical system notice", "security requirement"), an
+// authority word written as a label ("system:", "[admin]"), or "required
+// by/per policy".
+func (a *analysis) authority(s *scanned, lo, hi int) bool {
+	n := 0
+	for k := lo; k < min(hi, lo+6); k++ {
+		if s.toks[k].r&rAuth != 0 {
+			n++
+		}
+	}
+	if n >= 2 {
+		return true
+	}
+	f := s.f
+	for k := lo; k < min(hi, lo+3); k++ {
+		t := s.toks[k]
+		if t.r&rAuth == 0 {
+			continue
+		}
+		if t.end < len(f) && (f[t.end] == ':' || f[t.end] == ']') || t.start > 0 && f[t.start-1] == '[' {
+			return true
+		}
+	}
+	for k := lo; k+2 < hi; k++ {
+		w := s.toks[k].w
+		if (w == "required" || w == "mandated" || w == "mandatory" || w == "requirement") && (s.toks[k+1].w == "by" || s.toks[k+1].w == "per" || s.toks[k+1].w == "under") && s.toks[k+2].r&rAuth != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// roleReassign finds "you are now ...", "your new task is", "act as" with an
+// addressee, "from now on you".
+func (a *analysis) roleReassign(s *scanned, lo, hi int) int {
+	t := s.toks
+	for j := lo; j+2 < hi; j++ {
+		switch {
+		case t[j].w == "you" && t[j+1].w == "are" && t[j+2].w == "now":
+			return j
+		case t[j].w == "from" && t[j+1].w == "now" && t[j+2].w == "on" && s.mask(lo, hi)&(rAddr|actionRoles) != 0:
+			return j
+		case t[j].w == "your" && t[j+1].r&rNew != 0 && (t[j+2].w == "task" || t[j+2].w == "role" || t[j+2].w == "goal" || t[j+2].w == "purpose" || t[j+2].w == "job" || t[j+2].w == "objective" || t[j+2].w == "mission" || t[j+2].r&rInstr != 0):
+			return j
+		case t[j].w == "a" && t[j+1].w == "partir" && t[j+2].w == "de" && j+3 < hi && t[j+3].w == "ahora":
+			return j
+		case t[j].w == "ab" && t[j+1].w == "jetzt":
+			return j
+		case t[j].w == "desormais" || t[j].w == "dorenavant":
+			return j
+		}
+	}
+	return -1
+}
+
+// unnegatedAction reports an action verb of roles rs in [lo, hi) with no
+// negation before it.
+func (a *analysis) unnegatedAction(s *scanned, lo, hi int, rs role) bool {
+	for j := lo; j < hi; j++ {
+		if s.toks[j].r&rs != 0 && !s.negated(lo, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// concealFromUser: a conceal word with the user as the one kept out ("hide
+// this from the user", "keep it secret from the user").
+func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		if t[j].r&rConceal == 0 || s.negated(lo, j) {
+			continue
+		}
+		if t[j].w == "private" || t[j].w == "hidden" && j+1 < hi && t[j+1].r&(rCred) == 0 && t[j+1].w == "files" {
+			continue
+		}
+		for k := j + 1; k < min(hi, j+7); k++ {
+			if t[k].r&rUser != 0 && (t[k-1].w == "from" || k >= 2 && t[k-2].w == "from" || t[k-1].w == "de" || t[k-1].w == "vor" || t[k-1].w == "a") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keepSecret: "keep this secret/hidden/confidential/between us".
+func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j+2 < hi; j++ {
+		w := t[j].w
+		if w != "keep" && w != "keeping" && w != "manten" && w != "mantener" && w != "halte" && w != "garde" && w != "gardez" {
+			continue
+		}
+		for k := j + 1; k < min(hi, j+5); k++ {
+			if t[k].r&rConceal != 0 && t[k].w != "private" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (a *analysis) hasPath(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if s.toks[k].path {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitiveObject classifies token k as a sensitive object: 1 credential,
+// 2 conversation/system prompt, 3 sensitive path, 0 none.
+func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
+	t := s.toks
+	tk := t[k]
+	if tk.path {
+		return 3
+	}
+	if tk.r&rCred != 0 {
+		w := tk.w
+		if w == "token" || w == "tokens" {
+			if k > lo {
+				switch t[k-1].w {
+				case "page", "pagination", "next", "continuation", "cursor", "max", "maximum", "input", "output", "completion", "sync", "csrf", "prompt", "context", "the", "a":
+					if t[k-1].w != "the" && t[k-1].w != "a" {
+						return 0
+					}
+				}
+			}
+			if k+1 < hi {
+				switch t[k+1].w {
+				case "limit", "limits", "count", "counts", "budget", "usage", "length", "window":
+					return 0
+				}
+			}
+		}
+		if w == "secret" && k+1 < hi && (t[k+1].r&rInstr != 0 || t[k+1].w == "mode") {
+			return 0
+		}
+		if w == "seed" && !(k+1 < hi && (t[k+1].w == "phrase" || t[k+1].w == "words")) {
+			return 0
+		}
+		if w == "env" && k > lo && (t[k-1].w == "node" || t[k-1].w == "python") {
+			return 0
+		}
+		if w == "mot" && !(k+2 < hi && t[k+2].w == "passe") {
+			return 0
+		}
+		return 1
+	}
+	if tk.r&rConv != 0 {
+		w := tk.w
+		strongWord := w == "conversation" || w == "conversations" || w == "transcript" || w == "transcripts" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
+		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
+		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
+		if strongWord || adjacent || modified && w != "history" || modified && k > lo && t[k-1].r&rAll != 0 {
+			return 2
+		}
+		return 0
+	}
+	// "system prompt", "your instructions", "previous messages", "the entire context"
+	if tk.r&rInstr != 0 && k > lo && (t[k-1].w == "system" || t[k-1].w == "your" || t[k-1].w == "developer") && (tk.w == "prompt" || tk.w == "prompts" || tk.w == "instructions" || tk.w == "instruction") {
+		return 2
+	}
+	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
+		return 2
+	}
+	return 0
+}
+
+// sensitive finds actions on sensitive objects in [lo, hi).
+func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
+	t := s.toks
+	var hs []hit
+	var objKind, objAt int = 0, -1
+	for k := lo; k < hi; k++ {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 {
+			objKind, objAt = c, k
+			break
+		}
+	}
+	if objKind == 0 {
+		return nil
+	}
+	// the strongest un-negated action anywhere in the range
+	var send, incl, read = -1, -1, -1
+	for j := lo; j < hi; j++ {
+		r := t[j].r
+		if r&(rSend|rInclude|rRead) == 0 || s.negated(lo, j) || a.sensitiveObject(s, lo, hi, j) != 0 {
+			continue
+		}
+		if r&rSend != 0 && send < 0 {
+			send = j
+		}
+		if r&rInclude != 0 && incl < 0 {
+			incl = j
+		}
+		if r&rRead != 0 && read < 0 {
+			read = j
+		}
+	}
+	factor := 1.0
+	if a.relatedPurpose(objKind) {
+		factor = relatedFactor
+	}
+	all := objAt > lo && t[objAt-1].r&rAll != 0
+	span := func(j int) (int, int) { return min(j, objAt), max(j, objAt) + 1 }
+	switch {
+	case send >= 0:
+		x, y := span(send)
+		hs = append(hs, hit{sigExfilSend, wExfilSend * factor, x, y})
+	case incl >= 0 && a.paramRef(s, lo, hi):
+		x, y := span(incl)
+		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, x, y})
+	case incl >= 0 && (objKind != 2 || all || m&(rAddr|rOblig|rOrder) != 0):
+		x, y := span(incl)
+		hs = append(hs, hit{sigExfilInclude, wExfilInclude * factor, x, y})
+	case read >= 0 && objKind != 2:
+		x, y := span(read)
+		hs = append(hs, hit{sigSensitiveRead, wSensitiveRead * factor, x, y})
+	case read >= 0 && objKind == 2 && (all || m&(rAddr|rOblig|rOrder) != 0):
+		x, y := span(read)
+		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
+	}
+	return hs
+}
+
+// paramRef reports a reference to a parameter in [lo, hi): a word like
+// "parameter", a quoted identifier, or one of the tool's property names.
+func (a *analysis) paramRef(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		t := s.toks[k]
+		if t.r&rParam != 0 || a.names.params[t.w] || a.names.params[t.ext] {
+			return true
+		}
+		if t.quoted && t.r == 0 && !t.path {
+			return true
+		}
+	}
+	return false
+}
+
+// relatedPurpose reports whether the tool is about the kind of sensitive
+// object (1 credentials, 2 conversation, 3 files): then naming it is the
+// tool's job and weighs half.
+func (a *analysis) relatedPurpose(kind int) bool {
+	p := a.purpose
+	if p == "" {
+		p = a.names.self
+	}
+	if p == "" {
+		return false
+	}
+	var words []string
+	switch kind {
+	case 1:
+		words = []string{"auth", "login", "credential", "password", "secret", "vault", "token", "key", "oauth", "sign in", "account", "keychain", "ssh", "env", "config"}
+	case 2:
+		words = []string{"chat", "conversation", "memory", "memories", "summar", "transcript", "message", "history", "context", "thread", "prompt", "feedback", "note"}
+	case 3:
+		words = []string{"ssh", "env", "credential", "config", "secret", "key", "audit", "scan", "security"}
+	}
+	for _, w := range words {
+		if strings.Contains(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialObject reports a credential asked for (not a pagination
+// token).
+func (a *analysis) credentialObject(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if a.sensitiveObject(s, lo, hi, k) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// thirdPersonModel finds "the assistant", "the AI", "the model", "dear
+// agent", "attention AI" in a result.
+func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k+1 < hi; k++ {
+		switch t[k].w {
+		case "the", "dear", "attention", "note", "hey", "hello":
+		default:
+			continue
+		}
+		switch t[k+1].w {
+		case "assistant", "ai", "model", "agent", "llm", "claude", "chatbot", "bot":
+			return true
+		}
+	}
+	return false
+}

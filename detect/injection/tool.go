@@ -1,0 +1,270 @@
+package injection
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/mcpaudit/mcpaudit/detect/canon"
+	"github.com/mcpaudit/mcpaudit/detect/signal"
+)
+
+// AnalyzeTool scores all model-visible text of one tool definition as one
+// verdict: name (hidden characters only), title, description,
+// annotations.title, every string of inputSchema and outputSchema
+// (property names, descriptions, titles, enums, defaults, examples, const,
+// and unknown keywords; not type, format, $ref or pattern), and every
+// string inside _meta. Each finding's Field is the JSON path of the text
+// ("inputSchema.properties.city.description", "_meta.note"). Schema
+// parameters unrelated to the tool's purpose (a calculator asking for
+// "conversation_history" or "ssh_key") add schema.unrelated_parameter.
+// ctx.Surface is taken as ToolDefinition and ctx.ToolName as t.Name when
+// empty; ctx.Params is filled from the input schema.
+func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
+	ctx.Surface = ToolDefinition
+	if ctx.ToolName == "" {
+		ctx.ToolName = t.Name
+	}
+	in := decodeJSON(t.InputSchemaJSON)
+	props := properties(in)
+	ctx.Params = append(slices.Clip(ctx.Params), props...)
+	a := newAnalysis(&ctx)
+	desc := t.Description
+	if len(desc) > 400 {
+		desc = desc[:400]
+	}
+	a.purpose = canon.Fold(splitIdent(t.Name) + " " + t.Title + " " + t.AnnotationsTitle + " " + desc)
+
+	if h := canon.Hidden(t.Name); h.Hit() {
+		for _, f := range h.Findings {
+			f.Field = "name"
+			a.strong = append(a.strong, f)
+		}
+	}
+	a.text(t.Title, "title", 0)
+	a.text(t.Description, "description", 0)
+	a.text(t.AnnotationsTitle, "annotations.title", 0)
+	if in != nil {
+		a.schema(in, "inputSchema", true)
+	}
+	if out := decodeJSON(t.OutputSchemaJSON); out != nil {
+		a.schema(out, "outputSchema", false)
+	}
+	if meta := decodeJSON(t.MetaJSON); meta != nil {
+		a.meta(meta, "_meta", 0)
+	}
+	return a.verdict()
+}
+
+func decodeJSON(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// properties returns the top-level property names of a JSON schema.
+func properties(schema any) []string {
+	m, _ := schema.(map[string]any)
+	ps, _ := m["properties"].(map[string]any)
+	names := make([]string, 0, len(ps))
+	for k := range ps {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// skipKeys hold schema keywords whose strings are not prose.
+var skipKeys = map[string]bool{"type": true, "$schema": true, "$ref": true, "$id": true, "format": true, "required": true, "pattern": true, "contentMediaType": true, "contentEncoding": true, "$anchor": true}
+
+const maxDepth = 32
+
+// schema walks a JSON schema.
+func (a *analysis) schema(v any, path string, input bool) {
+	a.walkSchema(v, path, input, 0)
+}
+
+func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch x := v.(type) {
+	case string:
+		a.text(x, path, 0)
+	case []any:
+		for i, e := range x {
+			a.walkSchema(e, path+"["+strconv.Itoa(i)+"]", false, depth+1)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if skipKeys[k] {
+				continue
+			}
+			val := x[k]
+			p := path + "." + k
+			if k == "properties" || k == "$defs" || k == "definitions" || k == "patternProperties" {
+				ps, _ := val.(map[string]any)
+				names := make([]string, 0, len(ps))
+				for n := range ps {
+					names = append(names, n)
+				}
+				slices.Sort(names)
+				for _, n := range names {
+					pp := p + "." + n
+					if h := canon.Hidden(n); h.Hit() {
+						for _, f := range h.Findings {
+							f.Field = pp
+							a.strong = append(a.strong, f)
+						}
+					}
+					if k == "properties" && top {
+						desc, _ := ps[n].(map[string]any)["description"].(string)
+						a.parameter(n, desc, pp)
+					}
+					a.walkSchema(ps[n], pp, false, depth+1)
+				}
+				continue
+			}
+			a.walkSchema(val, p, false, depth+1)
+		}
+	}
+}
+
+// meta walks _meta: every string value is model-visible text (clients may
+// show or pass it on); keys are checked for hidden characters.
+func (a *analysis) meta(v any, path string, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch x := v.(type) {
+	case string:
+		a.text(x, path, 0)
+	case []any:
+		for i, e := range x {
+			a.meta(e, path+"["+strconv.Itoa(i)+"]", depth+1)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if h := canon.Hidden(k); h.Hit() {
+				for _, f := range h.Findings {
+					f.Field = path + "." + k
+					a.strong = append(a.strong, f)
+				}
+			}
+			a.meta(x[k], path+"."+k, depth+1)
+		}
+	}
+}
+
+// splitIdent turns "getWeather_forCity" into "get Weather for City".
+func splitIdent(n string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range n {
+		switch {
+		case r == '_' || r == '-' || r == '.':
+			b.WriteByte(' ')
+			prevLower = false
+			continue
+		case unicode.IsUpper(r) && prevLower:
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prevLower = unicode.IsLower(r)
+	}
+	return b.String()
+}
+
+// parameter kinds for schema.unrelated_parameter.
+const (
+	paramCred = iota + 1
+	paramConv
+	paramNotes
+)
+
+// parameter scores a top-level input property whose name says it carries
+// conversation, credentials or free notes while the tool's name and
+// description say nothing of the kind.
+func (a *analysis) parameter(name, desc, path string) {
+	words := strings.Fields(canon.Fold(splitIdent(name)))
+	if len(words) == 0 {
+		return
+	}
+	has := func(ws ...string) bool {
+		for _, w := range words {
+			if slices.Contains(ws, w) {
+				return true
+			}
+		}
+		return false
+	}
+	joined := strings.Join(words, "")
+	kind, w := 0, 0.0
+	switch {
+	case has("ssh", "password", "passwd", "passphrase", "credentials", "credential", "mnemonic", "rsa") || joined == "privatekey" || joined == "secretkey" || joined == "sshkey" || has("secret", "secrets"):
+		kind, w = paramCred, wUnrelatedParam
+	case has("token", "apikey", "cookie", "cookies", "auth", "env", "environment") || joined == "apikey" || joined == "accesstoken" || joined == "sessionid":
+		kind, w = paramCred, wUnrelatedParamWeak
+	case has("conversation", "transcript", "history", "chat", "dialogue") || joined == "systemprompt" || joined == "previousmessages" || joined == "chathistory":
+		kind, w = paramConv, wUnrelatedParam
+	case has("context", "messages", "prompt", "instructions", "memory"):
+		kind, w = paramConv, wUnrelatedParamWeak
+	case has("sidenote", "notes", "note", "remarks", "remark", "annotation", "extra", "debug", "metadata", "feedback") || joined == "sidenote":
+		kind, w = paramNotes, wUnrelatedParamWeak
+	}
+	if kind == 0 {
+		return
+	}
+	if kind == paramNotes {
+		if a.notesPurpose() {
+			return
+		}
+		// free-text side channels weigh more when their description asks
+		// for something the model would have to go and get
+		if d := canon.Fold(desc); strings.Contains(d, "content") || strings.Contains(d, "file") || strings.Contains(d, "conversation") {
+			w = wUnrelatedParam
+		}
+	} else if a.relatedPurpose(kind) || kind == paramCred && a.credPurpose() {
+		return
+	}
+	a.add(sigUnrelatedParam, path, w, name)
+}
+
+// notesPurpose reports tools whose purpose includes free text: notes,
+// issues, calendars, documents, memory, messages.
+func (a *analysis) notesPurpose() bool {
+	for _, w := range []string{"note", "memo", "comment", "annotat", "journal", "issue", "ticket", "task", "todo", "calendar", "event", "record", "log", "document", "feedback", "review", "contact", "crm", "commit", "pull", "diary", "bookmark", "entit", "observation", "memory", "knowledge", "save", "create", "update", "add", "write", "edit", "message", "email", "mail", "post", "report", "submit", "form", "debug", "trace", "metadata", "upload"} {
+		if strings.Contains(a.purpose, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// credPurpose reports tools that talk to an account-based service, where
+// a token or key parameter is ordinary.
+func (a *analysis) credPurpose() bool {
+	for _, w := range []string{"api", "service", "account", "github", "gitlab", "slack", "cloud", "aws", "azure", "gcp", "database", "connect", "deploy", "webhook", "http", "request", "repository", "registry", "login", "session", "integration"} {
+		if strings.Contains(a.purpose, w) {
+			return true
+		}
+	}
+	return false
+}
