@@ -99,6 +99,7 @@ type Engine struct {
 	vm        vm.VM
 	watermark time.Time // newest event time seen
 	st        *state
+	needs     map[string]bool // analysis names some rule reads
 
 	evalErrors *prometheus.CounterVec
 	evicted    *prometheus.CounterVec
@@ -201,7 +202,11 @@ func NewEngine(rules []*Rule, logger *slog.Logger, opts ...Option) *Engine {
 	if cfg.reg != nil {
 		cfg.reg.MustRegister(e.evalErrors, e.evicted, e.suppressed)
 	}
+	e.needs = map[string]bool{}
 	for _, r := range rules {
+		for n := range r.uses() {
+			e.needs[n] = true
+		}
 		keep := max(r.MaxSpan, r.Window, r.Suppress)
 		if n := len(r.Steps); n > 0 && r.Steps[n-1].Absent {
 			keep = max(keep, r.MaxSpan+r.Steps[n-1].Within)
@@ -239,6 +244,7 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 		e.watermark = env.Time
 	}
 	e.st.apply(env, ev)
+	analyse(env, e.needs)
 	m := matched{id: ev.GetEventId(), time: env.Time, session: env.SessionID, server: env.ServerName, tool: env.ToolName}
 	var out []*eventv1.Alert
 	for _, rs := range e.rules {

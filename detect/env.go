@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 
+	"github.com/mcpaudit/mcpaudit/detect/argument"
 	"github.com/mcpaudit/mcpaudit/detect/signal"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
@@ -135,6 +136,23 @@ type Env struct {
 	// Flows are, on a tools/call request, the argument values that an
 	// earlier result of the same client disclosed.
 	Flows []Flow `expr:"flows"`
+
+	// Analyser verdicts (analyse.go), computed once per event when a
+	// loaded rule reads them; zero otherwise.
+
+	// TextRisk is detect/injection's verdict on Text: instructions aimed at
+	// the model, fake errors, role forgery, line jumping.
+	TextRisk signal.Verdict `expr:"text_risk"`
+	// TextHidden is detect/canon's verdict on Text: invisible characters,
+	// steganography, terminal escapes.
+	TextHidden signal.Verdict `expr:"text_hidden"`
+	// Args is detect/argument's report on a tools/call request's arguments
+	// (command_injection, privileged_command, destructive, ssrf, traversal,
+	// sensitive_path, listing, secrets, covert).
+	Args argument.Report `expr:"args"`
+	// MemoryRisk is detect/injection's verdict on the strings a tools/call
+	// asks a memory tool (capability writes_memory) to store.
+	MemoryRisk signal.Verdict `expr:"memory_risk"`
 	// Event is the raw proto, for fields without a convenience name
 	// (event.Labels, event.Sampling.IncludeContext, ...; Go field names).
 	Event *eventv1.Event `expr:"event"`
@@ -173,6 +191,12 @@ type Tool struct {
 	Known bool `expr:"known"`
 	// Definition is the raw proto.
 	Definition *eventv1.ToolDefinition `expr:"definition"`
+	// Risk is detect/injection's verdict on all of the tool's model-visible
+	// text (tools/list responses only).
+	Risk signal.Verdict `expr:"risk"`
+	// Hidden is detect/canon's verdict on Text: invisible characters,
+	// steganography, terminal escapes (tools/list responses only).
+	Hidden signal.Verdict `expr:"hidden"`
 }
 
 // Annotations are the MCP tool annotations with the MCP defaults applied
@@ -431,6 +455,16 @@ func exprOptions() []expr.Option {
 		expr.Function("urlish", func(p ...any) (any, error) { return URLish(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("argStrings", func(p ...any) (any, error) { return ArgStrings(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
 		expr.Function("pathArgs", func(p ...any) (any, error) { return PathArgs(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
+		expr.Function("atLeast", func(p ...any) (any, error) {
+			var l signal.Level
+			switch x := p[0].(type) {
+			case signal.Verdict:
+				l = x.Level
+			case signal.Level:
+				l = x
+			}
+			return l.AtLeast(signal.Level(str(p, 1))), nil
+		}, new(func(signal.Verdict, string) bool), new(func(signal.Level, string) bool)),
 		expr.Function("finding", func(p ...any) (any, error) {
 			w, _ := p[3].(float64)
 			if i, ok := p[3].(int); ok {

@@ -1,0 +1,172 @@
+package detect
+
+import (
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/mcpaudit/mcpaudit/detect/argument"
+	"github.com/mcpaudit/mcpaudit/detect/canon"
+	"github.com/mcpaudit/mcpaudit/detect/injection"
+	"github.com/mcpaudit/mcpaudit/detect/signal"
+)
+
+// The analysers (detect/injection, detect/canon, detect/argument) run once
+// per event, before the rules, and only for the verdicts some loaded rule
+// reads: the engine collects the names each compiled expression uses.
+
+// analysis names a rule can read, and what they cost to compute.
+const (
+	useToolRisk   = "risk"        // tools[].risk: injection.AnalyzeTool
+	useToolHidden = "hidden"      // tools[].hidden: canon.Hidden
+	useTextRisk   = "text_risk"   // injection.Analyze of text
+	useTextHidden = "text_hidden" // canon.Hidden of text
+	useArgs       = "args"        // argument.Analyze
+	useMemoryRisk = "memory_risk" // injection.Analyze of a memory write
+)
+
+var analysisNames = []string{useToolRisk, useToolHidden, useTextRisk, useTextHidden, useArgs, useMemoryRisk}
+
+// namesUsed returns the identifiers and member names p's expression
+// mentions.
+func namesUsed(p *vm.Program, into map[string]bool) {
+	if p == nil {
+		return
+	}
+	node := p.Node()
+	ast.Walk(&node, nameVisitor(into))
+}
+
+type nameVisitor map[string]bool
+
+func (v nameVisitor) Visit(n *ast.Node) {
+	switch x := (*n).(type) {
+	case *ast.IdentifierNode:
+		v[x.Value] = true
+	case *ast.MemberNode:
+		if s, ok := x.Property.(*ast.StringNode); ok {
+			v[s.Value] = true
+		}
+	}
+}
+
+// uses returns the analysis names the rule's expressions mention.
+func (r *Rule) uses() map[string]bool {
+	all := map[string]bool{}
+	for _, p := range []*vm.Program{r.cond, r.by, r.until, r.distinct, r.value, r.reasons} {
+		namesUsed(p, all)
+	}
+	for _, s := range r.Steps {
+		namesUsed(s.prog, all)
+		namesUsed(s.by, all)
+	}
+	out := map[string]bool{}
+	for _, n := range analysisNames {
+		if all[n] {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// analyse fills the verdicts of env that needs names, from the event and
+// the state views state.apply filled.
+func analyse(env *Env, needs map[string]bool) {
+	if len(needs) == 0 {
+		return
+	}
+	if len(env.Tools) > 0 && (needs[useToolRisk] || needs[useToolHidden]) {
+		names := make([]string, len(env.Tools))
+		for i, t := range env.Tools {
+			names[i] = t.Name
+		}
+		for i := range env.Tools {
+			t := &env.Tools[i]
+			if needs[useToolHidden] {
+				t.Hidden = canon.Hidden(t.Text)
+				prefixFields(t.Hidden.Findings, "tools["+t.Name+"]")
+			}
+			if needs[useToolRisk] {
+				t.Risk = injection.AnalyzeTool(injection.ToolDef{
+					Name: t.Name, Title: t.Title, Description: t.Description,
+					InputSchemaJSON: []byte(t.InputSchemaJSON), OutputSchemaJSON: []byte(t.OutputSchemaJSON),
+					MetaJSON: []byte(t.MetaJSON), AnnotationsTitle: t.Definition.GetAnnotations().GetTitle(),
+				}, injection.Context{
+					Surface: injection.ToolDefinition, ToolName: t.Name, ServerName: env.ServerName,
+					SiblingTools: names, ForeignTools: env.ForeignTools,
+				})
+				prefixFields(t.Risk.Findings, "tools["+t.Name+"]")
+			}
+		}
+	}
+	if env.Text != "" {
+		if needs[useTextHidden] {
+			env.TextHidden = canon.Hidden(env.Text)
+		}
+		if needs[useTextRisk] {
+			env.TextRisk = injection.Analyze(env.Text, injection.Context{
+				Surface: textSurface(env.TextSurface), Field: env.TextSurface, ToolName: env.ToolName, ServerName: env.ServerName,
+			})
+		}
+	}
+	if env.Method == "tools/call" && env.Kind == "request" {
+		if needs[useArgs] && env.Arguments != nil {
+			env.Args = argument.Analyze(env.Arguments, argument.Context{
+				ToolName: env.ToolName, ToolDescription: env.CalledTool.Description,
+				ExecLike: hasCapability(env.CalledTool, "executes"), Roots: env.Session.Roots,
+			})
+		}
+		if needs[useMemoryRisk] && hasCapability(env.CalledTool, "writes_memory") {
+			env.MemoryRisk = memoryRisk(env)
+		}
+	}
+}
+
+func hasCapability(t Tool, c string) bool {
+	for _, x := range t.Capabilities {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// memoryRisk analyses the strings a memory tool is asked to store, as text
+// a later model will read.
+func memoryRisk(env *Env) signal.Verdict {
+	var vs []signal.Verdict
+	walkStrings(env.Arguments, "arguments", func(path, s string) {
+		if len(s) < 12 || len(vs) >= 64 {
+			return
+		}
+		vs = append(vs, injection.Analyze(s, injection.Context{Surface: injection.MemoryWrite, Field: path, ToolName: env.ToolName, ServerName: env.ServerName}))
+	})
+	return signal.Merge(vs...)
+}
+
+func textSurface(s string) injection.Surface {
+	switch s {
+	case "resource":
+		return injection.ResourceContents
+	case "prompt":
+		return injection.PromptMessages
+	case "sampling":
+		return injection.SamplingRequest
+	case "elicitation":
+		return injection.ElicitationRequest
+	case "instructions":
+		return injection.ToolDefinition
+	}
+	return injection.ToolResult
+}
+
+// prefixFields makes findings' fields paths from the event: a tool's
+// findings become tools[name].description, tools[name] for the whole text.
+func prefixFields(fs []signal.Finding, prefix string) {
+	for i := range fs {
+		if fs[i].Field == "" {
+			fs[i].Field = prefix
+		} else {
+			fs[i].Field = prefix + "." + fs[i].Field
+		}
+	}
+}
