@@ -39,7 +39,16 @@ type engineConfig struct {
 	maxGroups   int
 	maxSessions int
 	baseline    Baseline
+	fpKey       []byte
 	reg         prometheus.Registerer
+}
+
+// WithFingerprintKey gives the engine the collector's redaction
+// fingerprint key (ingest.fingerprint_key), so a secret the collector
+// masked in one event ([REDACTED:kind:fp]) is recognised when it is sent
+// in clear in another, and the reverse (Env.Flows).
+func WithFingerprintKey(key []byte) Option {
+	return func(c *engineConfig) { c.fpKey = append([]byte(nil), key...) }
 }
 
 // WithBaseline sets the fleet-wide baseline of tool definitions the engine
@@ -185,7 +194,7 @@ func NewEngine(rules []*Rule, logger *slog.Logger, opts ...Option) *Engine {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{
-		clock: cfg.clock, maxGroups: cfg.maxGroups, logger: logger, st: newState(cfg.maxSessions, cfg.baseline),
+		clock: cfg.clock, maxGroups: cfg.maxGroups, logger: logger, st: newState(cfg.maxSessions, cfg.baseline, cfg.fpKey),
 		evalErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mcpaudit_detect_rule_eval_errors_total",
 			Help: "Rule expression evaluations that failed at run time; the event was treated as not matching.",

@@ -43,6 +43,11 @@ type Config struct {
 	// DrainTimeout bounds finishing the batch in hand at shutdown (default
 	// 10s).
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
+	// FingerprintKey is the collectors' redaction fingerprint key
+	// (ingest.fingerprint_key), so a secret masked in a result is matched
+	// when it is sent in clear later (WithFingerprintKey). Empty: the
+	// ingest key of the same config file.
+	FingerprintKey string `yaml:"fingerprint_key"`
 }
 
 // DefaultConfig returns the defaults: built-in rules on, no extra rule
@@ -160,7 +165,7 @@ func New(cfg Config, rules []*Rule, r kafka.Fetcher, alerts, dlq MessageWriter, 
 	}
 	s := &Service{
 		cfg: cfg, reader: r, alerts: alerts, dlq: dlq, logger: logger,
-		engine: NewEngine(rules, logger, append([]Option{WithMaxGroups(cfg.MaxGroupsPerRule), WithRegisterer(reg)}, opts...)...),
+		engine: NewEngine(rules, logger, append([]Option{WithMaxGroups(cfg.MaxGroupsPerRule), WithRegisterer(reg), WithFingerprintKey([]byte(cfg.FingerprintKey))}, opts...)...),
 		events: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mcpaudit_detect_events_total",
 			Help: "Events decoded and evaluated by the detection engine.",

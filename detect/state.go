@@ -2,7 +2,9 @@ package detect
 
 import (
 	"container/list"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/binary"
 	"encoding/json"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
+	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 )
 
@@ -234,13 +237,14 @@ type state struct {
 	lru         *list.List
 	clients     map[string]*clientState
 	baseline    Baseline
+	fpKey       []byte
 }
 
-func newState(maxSessions int, b Baseline) *state {
+func newState(maxSessions int, b Baseline, fpKey []byte) *state {
 	if b == nil {
 		b = NewMemoryBaseline()
 	}
-	return &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b}
+	return &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b, fpKey: fpKey}
 }
 
 // clientKey identifies the agent side across its sessions: tenant,
@@ -546,12 +550,28 @@ func diffEntry(prev, cur BaselineEntry) (DefinitionChange, bool) {
 	return c, true
 }
 
-// Fingerprints. A disclosed value is remembered as the first 8 bytes of
-// its SHA-256, never as text.
+// Fingerprints. A disclosed value is remembered as a 48-bit fingerprint,
+// never as text: with the collector's key (WithFingerprintKey), the same
+// HMAC-SHA256 the collector puts in its redaction markers, so a value the
+// collector masked in a result matches the same value sent in clear later;
+// without it, SHA-256 (clear values then match only clear values).
 
-func fingerprint(s string) uint64 {
-	h := sha256.Sum256([]byte(s))
-	return binary.BigEndian.Uint64(h[:8])
+func (s *state) fingerprint(v string) uint64 {
+	if kind, fp, ok := secrets.MarkerKind(v); ok && kind != "" && len(fp) == secrets.FingerprintLen {
+		if b, err := hex.DecodeString(fp); err == nil {
+			return uint64(b[0])<<40 | uint64(b[1])<<32 | uint64(binary.BigEndian.Uint32(b[2:]))
+		}
+	}
+	var sum []byte
+	if len(s.fpKey) > 0 {
+		h := hmac.New(sha256.New, s.fpKey)
+		h.Write([]byte(v))
+		sum = h.Sum(nil)
+	} else {
+		x := sha256.Sum256([]byte(v))
+		sum = x[:]
+	}
+	return uint64(sum[0])<<40 | uint64(sum[1])<<32 | uint64(binary.BigEndian.Uint32(sum[2:6]))
 }
 
 // tokenCandidates returns the substrings of text that look like secrets
@@ -559,18 +579,29 @@ func fingerprint(s string) uint64 {
 // clear-text secrets of a known kind, and high-entropy words of 20 to 512
 // characters.
 func tokenCandidates(text string, fn func(value, kind string)) {
+	// Markers first: only one that carries the value's fingerprint
+	// ([REDACTED:kind:fp]) tells one secret from another.
+	for rest := text; ; {
+		i := strings.Index(rest, "[REDACTED:")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], ']')
+		if j < 0 {
+			break
+		}
+		if kind, fp, ok := secrets.MarkerKind(rest[i : i+j+1]); ok && fp != "" {
+			fn(rest[i:i+j+1], kind)
+		}
+		rest = rest[i+j+1:]
+	}
 	n := 0
 	for _, w := range strings.FieldsFunc(text, tokenSep) {
 		if n >= 4096 {
 			return
 		}
 		n++
-		if strings.HasPrefix(w, "[REDACTED:") {
-			// Only a marker that carries the value's fingerprint
-			// ([REDACTED:kind:fp]) tells one secret from another.
-			if kind, fp, ok := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(w, "[REDACTED:"), "]"), ":"); ok && fp != "" {
-				fn(w, kind)
-			}
+		if strings.Contains(w, "[REDACTED:") {
 			continue
 		}
 		if len(w) < 20 || len(w) > 512 {
@@ -588,7 +619,7 @@ func tokenCandidates(text string, fn func(value, kind string)) {
 
 func tokenSep(r rune) bool {
 	switch r {
-	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\':
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\', '=':
 		return true
 	}
 	return false
@@ -610,7 +641,7 @@ func looksLikeToken(w string) bool {
 			upper = true
 		case '0' <= c && c <= '9':
 			digit = true
-		case c == '-' || c == '_' || c == '.' || c == '=' || c == '+':
+		case strings.IndexByte("-_.=+!#$%^&*?~", c) >= 0:
 		default:
 			return false
 		}
@@ -631,7 +662,7 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 		tool = env.ResourceURI
 	}
 	tokenCandidates(text, func(v, kind string) {
-		fp := fingerprint(v)
+		fp := s.fingerprint(v)
 		t := taint{kind: kind, tool: tool, server: env.ServerName, at: env.Time}
 		if len(ss.taints) < maxTaints {
 			ss.taints[fp] = t
@@ -654,7 +685,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	var out []Flow
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
 		tokenCandidates(v, func(w, _ string) {
-			fp := fingerprint(w)
+			fp := s.fingerprint(w)
 			t, same := ss.taints[fp]
 			if !same && client != nil {
 				t, same = client.taints[fp], false

@@ -78,6 +78,14 @@ type Config struct {
 	// Redact masks secrets in tool arguments, tool results and raw messages
 	// before they are written (see secrets.Redactor). Default true.
 	Redact bool `yaml:"redact"`
+	// FingerprintKey is the HMAC key that makes redaction markers carry a
+	// fingerprint of the secret they replace ([REDACTED:kind:fp], see
+	// secrets.Redactor.WithFingerprints), so detection can see the same
+	// secret disclosed by one call and sent by another. Collectors of one
+	// deployment must share it. Empty: a random key per process (markers
+	// then differ across collectors and restarts); `mcpaudit up` derives a
+	// persistent one from its data dir's credentials.
+	FingerprintKey string `yaml:"fingerprint_key"`
 	// CaptureRaw keeps Event.raw; when false the collector drops it.
 	// Default false.
 	CaptureRaw bool `yaml:"capture_raw"`

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -111,7 +112,7 @@ func New(cfg Config, w MessageWriter, authn *auth.Authenticator, logger *slog.Lo
 		cfg:         cfg,
 		w:           w,
 		authn:       authn,
-		redactor:    secrets.NewRedactor(),
+		redactor:    secrets.NewRedactor().WithFingerprints(fingerprintKey(cfg.FingerprintKey)),
 		logger:      logger,
 		m:           m,
 		now:         time.Now,
@@ -120,6 +121,17 @@ func New(cfg Config, w MessageWriter, authn *auth.Authenticator, logger *slog.Lo
 		truncateLog: logSampler{interval: logInterval},
 		tooLargeLog: logSampler{interval: logInterval},
 	}, nil
+}
+
+// fingerprintKey returns the configured redaction fingerprint key, or 32
+// random bytes.
+func fingerprintKey(k string) []byte {
+	if k != "" {
+		return []byte(k)
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return b
 }
 
 // RegisterGRPC registers the IngestService on s.

@@ -329,12 +329,18 @@ func NewRunner(rules []*detect.Rule) (*Runner, error) {
 		return nil, fmt.Errorf("eval: %w", err)
 	}
 	s := &sink{}
-	col, err := ingest.New(ingest.DefaultConfig(), s, authn, nil, nil)
+	cfg := ingest.DefaultConfig()
+	cfg.FingerprintKey = evalFingerprintKey
+	col, err := ingest.New(cfg, s, authn, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("eval: collector: %w", err)
 	}
 	return &Runner{rules: rules, collector: col, sink: s}, nil
 }
+
+// evalFingerprintKey is the redaction fingerprint key the collector and
+// the engine of a run share, as they do in one deployment.
+const evalFingerprintKey = "mcpaudit-eval"
 
 type frame struct {
 	conn int
@@ -346,7 +352,7 @@ type frame struct {
 // collector refusing a request outright (a bug in the case or the
 // pipeline); events it refuses one by one are counted as not delivered.
 func (r *Runner) Run(ctx context.Context, c *Case) (*Result, error) {
-	engine := detect.NewEngine(r.rules, nil)
+	engine := detect.NewEngine(r.rules, nil, detect.WithFingerprintKey([]byte(evalFingerprintKey)))
 	var frames []frame
 	var end int64
 	for i, conn := range c.Connections {

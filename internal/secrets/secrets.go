@@ -20,7 +20,10 @@
 package secrets
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"hash/crc32"
 	"math"
@@ -119,6 +122,22 @@ const redactMarkerPrefix = "[REDACTED:"
 // Marker returns the text that replaces a secret of kind: `[REDACTED:kind]`.
 func Marker(kind string) string { return redactMarkerPrefix + kind + "]" }
 
+// FingerprintLen is the length, in hex digits, of the fingerprint a
+// Redactor with a key puts in its markers.
+const FingerprintLen = 12
+
+// MarkerKind returns the kind of a marker, `[REDACTED:kind]` or
+// `[REDACTED:kind:fingerprint]`, and its fingerprint ("" when it has
+// none); ok is false when m is not a marker.
+func MarkerKind(m string) (kind, fingerprint string, ok bool) {
+	if !isMarker(m) {
+		return "", "", false
+	}
+	body := m[len(redactMarkerPrefix) : len(m)-1]
+	kind, fingerprint, _ = strings.Cut(body, ":")
+	return kind, fingerprint, kind != ""
+}
+
 type redactRule struct {
 	kind string
 	// hints is a cheap substring test: the regexp runs only when the text
@@ -148,6 +167,33 @@ type redactRule struct {
 // use NewRedactor.
 type Redactor struct {
 	rules []redactRule
+	// key, when set, makes markers carry a keyed fingerprint of the
+	// value they replace (WithFingerprints).
+	key []byte
+}
+
+// WithFingerprints returns a copy of r whose markers carry a fingerprint
+// of the secret they replace: `[REDACTED:kind:fp]`, fp being the first
+// FingerprintLen hex digits of HMAC-SHA256(key, secret). The same secret
+// gets the same marker wherever it appears, so detection can follow a
+// value from the result that disclosed it to the call that sends it
+// (detect's flows) without the value being kept; without the key the
+// fingerprint reveals nothing (48 bits of a keyed hash). Collectors that
+// should agree must share the key.
+func (r *Redactor) WithFingerprints(key []byte) *Redactor {
+	c := *r
+	c.key = append([]byte(nil), key...)
+	return &c
+}
+
+// marker returns the replacement of secret of kind.
+func (r *Redactor) marker(kind, secret string) string {
+	if len(r.key) == 0 {
+		return Marker(kind)
+	}
+	h := hmac.New(sha256.New, r.key)
+	h.Write([]byte(secret))
+	return redactMarkerPrefix + kind + ":" + hex.EncodeToString(h.Sum(nil))[:FingerprintLen] + "]"
 }
 
 // AllKinds returns every kind, in the order the rules apply.
@@ -356,7 +402,7 @@ func (r *Redactor) Redact(s string, found func(kind string)) string {
 		if !h.has(rule) {
 			continue
 		}
-		s = rule.apply(s, found)
+		s = rule.apply(r, s, found)
 	}
 	return s
 }
@@ -420,7 +466,7 @@ func (r *Redactor) Find(s string) []Match {
 			if k < 0 {
 				break
 			}
-			kind := s[j+len(redactMarkerPrefix) : j+k]
+			kind, _, _ := strings.Cut(s[j+len(redactMarkerPrefix):j+k], ":")
 			if kind != "" && !strings.ContainsAny(kind, " \t\n[") {
 				out = append(out, Match{Kind: kind, Start: j, End: j + k + 1, Marker: true})
 			}
@@ -466,12 +512,11 @@ func isMarker(v string) bool {
 	return strings.HasPrefix(v, redactMarkerPrefix) && strings.HasSuffix(v, "]") && !strings.ContainsAny(v, " ")
 }
 
-func (rule *redactRule) apply(s string, found func(string)) string {
+func (rule *redactRule) apply(r *Redactor, s string, found func(string)) string {
 	locs := rule.re.FindAllStringSubmatchIndex(s, -1)
 	if len(locs) == 0 {
 		return s
 	}
-	marker := Marker(rule.kind)
 	var b strings.Builder
 	last := 0
 	for _, loc := range locs {
@@ -490,7 +535,7 @@ func (rule *redactRule) apply(s string, found func(string)) string {
 			b.Grow(len(s))
 		}
 		b.WriteString(s[last:start])
-		b.WriteString(marker)
+		b.WriteString(r.marker(rule.kind, s[start:end]))
 		last = end
 		if found != nil {
 			found(rule.kind)

@@ -125,3 +125,34 @@ func TestKinds(t *testing.T) {
 		t.Fatalf("Redact left a secret: %s", out)
 	}
 }
+
+func TestWithFingerprints(t *testing.T) {
+	plain := NewRedactor()
+	r := plain.WithFingerprints([]byte("k1"))
+	tok := "ghp_" + strings.Repeat("a1B2", 9)
+	other := "ghp_" + strings.Repeat("Z9y8", 9)
+	a := r.Redact("token "+tok, nil)
+	b := r.Redact(`{"body":"`+tok+`"}`, nil)
+	c := r.Redact("token "+other, nil)
+	d := plain.WithFingerprints([]byte("k2")).Redact("token "+tok, nil)
+	ma := strings.TrimPrefix(a, "token ")
+	kind, fp, ok := MarkerKind(ma)
+	if !ok || kind != KindGitHubToken || len(fp) != FingerprintLen || strings.Contains(a, tok) {
+		t.Fatalf("Redact = %q: kind %q fp %q ok %v", a, kind, fp, ok)
+	}
+	if !strings.Contains(b, ma) {
+		t.Errorf("same secret, other text: %q does not hold %q", b, ma)
+	}
+	if strings.Contains(c, ma) || strings.Contains(d, ma) {
+		t.Errorf("other secret or other key gave the same marker: %q, %q", c, d)
+	}
+	if got := r.Kinds(a); len(got) != 1 || got[0] != KindGitHubToken {
+		t.Errorf("Kinds(%q) = %v", a, got)
+	}
+	if plain.Redact("token "+tok, nil) != "token "+Marker(KindGitHubToken) {
+		t.Error("a Redactor without a key changed its markers")
+	}
+	if _, _, ok := MarkerKind("[REDACTED:]"); ok {
+		t.Error("empty kind accepted")
+	}
+}

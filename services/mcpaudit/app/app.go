@@ -87,6 +87,9 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 		if creds, err = loadOrCreateCredentials(cfg.DataDir); err != nil {
 			return err
 		}
+		if cfg.Ingest.FingerprintKey == "" {
+			cfg.Ingest.FingerprintKey = creds.fingerprintKey()
+		}
 	}
 
 	// Kafka.
@@ -243,6 +246,9 @@ func Run(ctx context.Context, cfg Config, roles Roles, rulesOverride []*detect.R
 			}
 		}
 		dlog := logger.With("role", "detect")
+		if cfg.Detect.FingerprintKey == "" {
+			cfg.Detect.FingerprintKey = cfg.Ingest.FingerprintKey
+		}
 		baseline := detect.NewKafkaBaseline(dlog, reg)
 		svc, err := detect.New(cfg.Detect, rules, newReader(kafka.TopicEvents, detect.GroupID),
 			newWriter(kafka.TopicAlerts), newWriter(kafka.TopicDeadletter), dlog, reg, detect.WithBaseline(baseline))

@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -77,6 +79,14 @@ type Credentials struct {
 	Kafka UserPassword `yaml:"kafka"`
 	// ClickHouse is the local server's only user.
 	ClickHouse UserPassword `yaml:"clickhouse"`
+}
+
+// fingerprintKey derives the collector's redaction fingerprint key
+// (ingest.fingerprint_key) from the generated ClickHouse password, so it
+// persists with the data dir without a new entry in credentials.yaml.
+func (c Credentials) fingerprintKey() string {
+	h := sha256.Sum256([]byte("mcpaudit ingest.fingerprint_key\x00" + c.ClickHouse.Password))
+	return hex.EncodeToString(h[:])
 }
 
 // UserPassword is one generated login.
