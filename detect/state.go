@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
@@ -455,16 +456,26 @@ func collisions(c *clientState, server string, tools []Tool, now time.Time) []Co
 		if lookalike(server, o) {
 			out = append(out, Collision{Kind: "lookalike_server", OtherServer: o})
 		}
+		otherTools := make([]string, 0, len(c.servers[o].tools))
+		for ot := range c.servers[o].tools {
+			otherTools = append(otherTools, ot)
+		}
+		sort.Strings(otherTools)
 		for _, t := range tools {
 			if c.servers[o].tools[t.Name] {
 				out = append(out, Collision{Tool: t.Name, Kind: "same_name", OtherServer: o, OtherTool: t.Name})
 				continue
 			}
-			for ot := range c.servers[o].tools {
-				if lookalike(t.Name, ot) {
+			for _, ot := range otherTools {
+				switch {
+				case namespaced(t.Name, o, ot):
+					out = append(out, Collision{Tool: t.Name, Kind: "namespaced_tool", OtherServer: o, OtherTool: ot})
+				case lookalike(t.Name, ot):
 					out = append(out, Collision{Tool: t.Name, Kind: "lookalike_tool", OtherServer: o, OtherTool: ot})
-					break
+				default:
+					continue
 				}
+				break
 			}
 		}
 	}
@@ -472,32 +483,55 @@ func collisions(c *clientState, server string, tools []Tool, now time.Time) []Co
 }
 
 // lookalike reports whether two different names would be confused: the
-// same after case folding and removing separators, or within one edit of a
-// name of at least 6 characters. (canon.Skeleton refines this with
-// confusable characters once wired in.)
+// same skeleton (canon.Skeleton: case, separators, confusable characters
+// folded), or within one edit — an insertion, deletion, substitution or
+// swap of neighbours — of a skeleton of at least 6 characters.
 func lookalike(a, b string) bool {
 	if a == b {
 		return false
 	}
-	fa, fb := foldName(a), foldName(b)
+	fa, fb := canon.Skeleton(a), canon.Skeleton(b)
 	if fa == fb {
 		return true
 	}
-	if min(len(fa), len(fb)) >= 6 && EditDistance(fa, fb) <= 1 {
-		return true
-	}
-	return false
+	return min(len(fa), len(fb)) >= 6 && osaDistance(fa, fb) <= 1
 }
 
-func foldName(s string) string {
-	s = strings.ToLower(s)
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '-', '_', '.', ' ':
-			return -1
+// namespaced reports a tool named like another server's tool prefixed
+// with that server's name (github.create_issue, github__create_issue)
+// offered by a different server.
+func namespaced(name, otherServer, otherTool string) bool {
+	n, s, t := canon.Skeleton(name), canon.Skeleton(otherServer), canon.Skeleton(otherTool)
+	return s != "" && t != "" && (n == s+t || n == t+s)
+}
+
+// osaDistance is the optimal string alignment distance of a and b in
+// bytes (Levenshtein plus swaps of adjacent characters), for short names.
+func osaDistance(a, b string) int {
+	if len(a) > 128 || len(b) > 128 {
+		return EditDistance(a, b)
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		return r
-	}, s)
+	}
+	return d[len(a)][len(b)]
 }
 
 func baselineEntry(t *Tool, at time.Time) BaselineEntry {
