@@ -123,6 +123,9 @@ type Env struct {
 	CalledTool Tool `expr:"tool"`
 	// Session is the event's session so far.
 	Session SessionView `expr:"session"`
+	// Client is the event's client (principal, client implementation,
+	// host) across its sessions with every server, so far.
+	Client ClientView `expr:"client"`
 	// DefinitionChanges are, on a tools/list response, the tools whose
 	// definition differs from the session's previous list or from the
 	// tenant's baseline for the server, and tools added or removed.

@@ -228,8 +228,25 @@ type clientServer struct {
 type clientState struct {
 	servers map[string]*clientServer
 	taints  map[uint64]taint
+	used    map[string]time.Time // capability -> last call with it
 	last    time.Time
 }
+
+// ClientView is what rules see of the event's client across its sessions
+// with every server (expr: client): principal, client implementation and
+// host, within the last hour of event time, before this event.
+type ClientView struct {
+	// Used are the capability labels of the tools the client called in
+	// the last hour, on any server, sorted.
+	Used []string `expr:"used"`
+	// Servers are the servers that offered the client tools in the last
+	// 24 hours, sorted.
+	Servers []string `expr:"servers"`
+}
+
+// clientUsedWindow is how long a capability the client used counts in
+// ClientView.Used.
+const clientUsedWindow = time.Hour
 
 // state is the engine's non-rule state. It is used under Engine.mu.
 type state struct {
@@ -277,7 +294,7 @@ func (s *state) session(env *Env) *sessionState {
 func (s *state) clientOf(ss *sessionState, t time.Time) *clientState {
 	c, ok := s.clients[ss.client]
 	if !ok {
-		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}}
+		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}, used: map[string]time.Time{}}
 		s.clients[ss.client] = c
 	}
 	if t.After(c.last) {
@@ -319,6 +336,20 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 	if env.ServerName != "" {
 		ss.server = env.ServerName
 	}
+	if c := s.clients[ss.client]; c != nil {
+		for cap, t := range c.used {
+			if env.Time.Sub(t) <= clientUsedWindow {
+				env.Client.Used = append(env.Client.Used, cap)
+			}
+		}
+		sort.Strings(env.Client.Used)
+		for name, cs := range c.servers {
+			if env.Time.Sub(cs.last) <= clientWindow {
+				env.Client.Servers = append(env.Client.Servers, name)
+			}
+		}
+		sort.Strings(env.Client.Servers)
+	}
 	env.Session = SessionView{
 		Listed: ss.listed, ListChanged: ss.listChanged, Used: slices.Clone(ss.used), Calls: ss.calls,
 		Consented: !ss.consentAt.IsZero() && env.Time.Sub(ss.consentAt) <= consentWindow, Roots: ss.roots,
@@ -337,6 +368,10 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 	case env.Method == "tools/list" && env.Kind == "response":
 		s.applyToolList(env, ss)
 	case env.Method == "tools/call" && env.Kind == "request":
+		client := s.clientOf(ss, env.Time)
+		for _, c := range env.CalledTool.Capabilities {
+			client.used[c] = env.Time
+		}
 		ss.calls++
 		for _, c := range env.CalledTool.Capabilities {
 			if !slices.Contains(ss.used, c) {

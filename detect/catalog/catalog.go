@@ -164,15 +164,28 @@ func Capabilities(d Definition) []string {
 	if hasURLParam(params) && !ro && anyIn(nameAndDesc, set("post", "send", "upload", "webhook", "request", "http", "submit")) {
 		add(SendsOutside)
 	}
-	// Untrusted content: fetching or searching the web, reading issues,
-	// comments, inbound messages.
-	if (anyIn(name, fetchVerbs) || anyIn(desc, fetchVerbs)) && (anyIn(name, webObjects) || hasURLParam(params) && anyIn(nameAndDesc, fetchVerbs)) ||
-		anyIn(name, set("fetch", "browse", "navigate", "scrape", "crawl")) {
+	// Untrusted content: fetching or browsing the web (strong), reading
+	// issues, comments, inbound messages (weak: the server may be the
+	// user's own tracker).
+	strong := anyIn(name, set("fetch", "browse", "navigate", "scrape", "crawl")) ||
+		hasURLParam(params) && anyIn(nameAndDesc, fetchVerbs) && !anyIn(name, writeVerbs)
+	weak := (anyIn(name, fetchVerbs) || anyIn(desc, fetchVerbs)) && anyIn(name, webObjects)
+	readish := anyIn(name, readVerbs)
+	privateByName := readish && (anyIn(name, privObjects) || anyIn(desc, privObjects) && !anyIn(name, webObjects)) &&
+		!anyIn(name, set("web", "url", "internet", "news"))
+	switch {
+	case ro && d.Annotations.OpenWorldHint != nil && openWorld:
+		// The server's own hints: a read-only tool of the open world
+		// returns what others wrote.
+		add(ReadsUntrusted)
+	case ro && readish && !strong:
+		// Read-only and not said to reach the open world: the user's
+		// own data, whatever the object is called.
+		add(ReadsPrivate)
+	case strong || weak:
 		add(ReadsUntrusted)
 	}
-	// Private data: reading the user's own objects.
-	if anyIn(name, readVerbs) && (anyIn(name, privObjects) || anyIn(desc, privObjects) && !anyIn(name, webObjects)) &&
-		!anyIn(name, set("web", "url", "internet", "news")) {
+	if privateByName && !slices.Contains(out, ReadsUntrusted) {
 		add(ReadsPrivate)
 	}
 	if anyIn(name, writeVerbs) && (anyIn(name, fileObjects) || anyIn(params, set("path", "file", "filepath", "filename")) && !anyIn(name, memObjects)) {
