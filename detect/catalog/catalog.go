@@ -236,3 +236,22 @@ func schemaProperties(js string) []string {
 func hasURLParam(params []string) bool {
 	return anyIn(params, set("url", "uri", "endpoint", "webhook", "href", "link"))
 }
+
+// bulkWords and impactObjects mark destructive tools whose damage is wide
+// or hard to undo.
+var (
+	bulkWords     = set("batch", "bulk", "all", "purge", "wipe", "destroy", "drop", "prune", "truncate", "erase", "shred", "format", "recursive")
+	impactObjects = set("repository", "repositories", "repo", "repos", "database", "databases", "db", "bucket", "buckets", "namespace", "namespaces",
+		"cluster", "clusters", "project", "projects", "account", "accounts", "customer", "customers", "table", "tables", "index", "indices",
+		"volume", "volumes", "environment", "environments", "org", "organization", "organizations", "team", "teams", "calendar", "events",
+		"users", "backups", "backup", "snapshot", "snapshots", "instance", "instances", "deployment", "deployments", "stack", "zone", "domain")
+)
+
+// HighImpact reports whether a destructive tool's name says its damage is
+// wide or hard to undo: a bulk verb (batch, purge, wipe, drop, prune, ...)
+// or an object such as a repository, database, bucket, namespace,
+// cluster, account, customer, table or backup.
+func HighImpact(name string) bool {
+	w := words(name)
+	return anyIn(w, bulkWords) || anyIn(w, destroyVerb) && anyIn(w, impactObjects)
+}
