@@ -85,7 +85,10 @@ func TestServiceEndToEnd(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	runService(ctx, t, cfg, rules, brokers, alertsW, dlqW, logger, reg, len(msgs), nil)
 
-	alerts := readTopic[*eventv1.Alert](ctx, t, brokers, kafka.TopicAlerts, 2)
+	// The exfil session raises the credential read and the read-then-egress
+	// sequence; the traversal session the traversal and (/etc/passwd) the
+	// credential read.
+	alerts := readTopic[*eventv1.Alert](ctx, t, brokers, kafka.TopicAlerts, 4)
 	var got []string
 	for _, a := range alerts {
 		got = append(got, a.msg.GetRuleId())
@@ -97,7 +100,7 @@ func TestServiceEndToEnd(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	if want := []string{"mcp-path-traversal-in-file-argument", "mcp-sensitive-read-then-egress"}; !slices.Equal(got, want) {
+	if want := []string{"mcp-credential-file-read", "mcp-credential-file-read", "mcp-path-traversal", "mcp-sensitive-read-then-egress"}; !slices.Equal(got, want) {
 		t.Errorf("alerts %v, want %v", got, want)
 	}
 	dead := readTopic[*eventv1.Event](ctx, t, brokers, kafka.TopicDeadletter, 1)
