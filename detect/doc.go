@@ -16,17 +16,20 @@
 //	references: [...]
 //	falsepositives: [...]
 //	author, date, modified: ...          # free text, ignored
-//	kind: match | sequence | threshold
+//	kind: match | sequence | threshold | new_value
 //	by: <expr>          # group key; default the session id (always scoped by tenant)
-//	condition: <expr>   # match and threshold: selects events
+//	condition: <expr>   # match, threshold, new_value: selects events
 //	maxspan: 5m         # sequence: first to last step, in event time
 //	steps:              # sequence: at least two, in order
-//	  - {name: read, condition: <expr>}
+//	  - {name: read, condition: <expr>, by: <expr>}   # by: this step's join key
 //	  - {name: egress, condition: <expr>}
+//	  - {name: reply, condition: <expr>, absent: true, within: 1m}  # last step only
 //	until: <expr>       # sequence: resets the group's partial matches
-//	window: 10s         # threshold: sliding window in event time
+//	window: 10s         # threshold: sliding window; new_value: memory of values
 //	count: 20           # threshold: events (or distinct values) needed
 //	distinct: <expr>    # threshold: count distinct values of this instead
+//	value: <expr>       # new_value: alert when the group has not had this value
+//	reasons: <expr>     # findings the alert carries (Alert.reasons)
 //	suppress: 10m       # one alert per rule and group key in this window
 //
 // suppress defaults to maxspan for sequences, window for thresholds and 0 for
@@ -35,8 +38,11 @@
 //
 // Every expression is compiled once, at load, against the typed environment
 // Env (snake_case field names: method, kind, direction, session_id,
-// tool_name, arguments, tools, ...; the raw proto as event) with the helper
-// library (lowerCamel: sensitivePath, secrets, hasSecret, invisibleUnicode,
+// tool_name, arguments, tools, ...; the raw proto as event; the state views
+// tool, session, client, definition_changes, collisions, flows; the
+// analyser verdicts tools[].risk, tools[].hidden, text_risk, text_hidden,
+// args, memory_risk — see detect/rules/README.md) with the helper
+// library (lowerCamel: atLeast, finding, highImpact, sensitivePath, secrets, hasSecret, invisibleUnicode,
 // invisibleCodePoints, ansiEscape, injectionMarkers, injectionMarkerList,
 // pathTraversal, shellMeta, ssrfTarget, entropy, editDistance, urlish,
 // argStrings, pathArgs, egressTool; see the Go function of the same name for
@@ -63,14 +69,33 @@
 // fresh Engine raises the same alerts with the same ids, so replays after a
 // crash are harmless downstream.
 //
-// # Known gap: state is in memory
+// # Analysers and state
 //
-// Sequence, threshold and suppression state lives in the process's memory. It
-// is lost when the process restarts and when a Kafka partition moves to
-// another replica after a rebalance: a sequence that straddles a restart is
-// missed, and a suppressed alert may be raised once more. ARCHITECTURE.md
-// plans to rebuild the state by re-reading the longest rule window from Kafka
-// when a partition is assigned; this version does not do that yet.
+// The analysers (detect/injection for instructions aimed at the model,
+// detect/canon for hidden characters, detect/argument for tool-call
+// arguments, detect/catalog for tool capabilities) run once per event,
+// before the rules, and only for the verdicts some loaded rule reads (the
+// engine collects the names every compiled expression uses). The engine
+// keeps, besides rule state: per session, the tool catalogue of the last
+// tools/list, the capabilities its calls used, consent given through
+// elicitation and the client's roots; per client (tenant, principal,
+// client, host), the servers and tools it was offered (shadowing) and the
+// values its results disclosed, as fingerprints only (flows; the
+// collector's redaction markers carry the same keyed fingerprint,
+// WithFingerprintKey); per tenant, server and tool, the definition
+// baseline (Baseline): in memory by default, shared by replicas and kept
+// across restarts through the compacted topic mcpaudit.definitions.v1 with
+// KafkaBaseline.
+//
+// # Known gap: session and rule state is in memory
+//
+// Sequence, threshold, suppression, session and client state lives in the
+// process's memory (the definition baseline does not). It is lost when the
+// process restarts and when a Kafka partition moves to another replica
+// after a rebalance: a sequence that straddles a restart is missed, and a
+// suppressed alert may be raised once more. ARCHITECTURE.md plans to
+// rebuild it by re-reading the longest rule window from Kafka when a
+// partition is assigned; this version does not do that yet.
 //
 // # Service
 //
