@@ -17,7 +17,7 @@ export CHDB_PREFIX
 FUZZTIME ?= 8s
 export FUZZTIME
 
-.PHONY: all build demo test deps deps-clickhouse deps-npm deps-chdb chdb-check proto proto-check lint vet fuzz clean
+.PHONY: all build demo test eval deps deps-clickhouse deps-npm deps-chdb chdb-check proto proto-check lint vet fuzz clean
 
 all: build
 
@@ -102,6 +102,13 @@ test: deps proto-check lint chdb-check
 	$(GO) build ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
 	./scripts/fuzz.sh
+
+## eval: measure the detection pack on the whole corpus: the committed sessions
+## (detect/testdata/corpus) and benign sessions recorded from 50+ real MCP
+## servers installed from npm into .tmp (scripts/mcp-servers/record.sh).
+eval: build
+	./scripts/mcp-servers/record.sh
+	$(BIN)/mcpaudit rules eval -v --floors detect/testdata/corpus/floors.json detect/testdata/corpus .tmp/corpus-real
 
 ## demo: run the whole pipeline on real MCP traffic and print the alerts.
 demo: deps build
