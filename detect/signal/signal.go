@@ -135,8 +135,9 @@ func Sort(fs []Finding) {
 }
 
 // Clip returns s shortened to at most MaxSpan bytes on a UTF-8 boundary,
-// with "…" appended when it was cut, and with control characters other than
-// tab shown as U+FFFD so a span never carries a terminal escape.
+// with "…" appended when it was cut, line breaks shown as spaces and other
+// control characters but tab as U+FFFD, so a span is one line and never
+// carries a terminal escape.
 func Clip(s string) string {
 	cut := false
 	if len(s) > MaxSpan {
@@ -147,7 +148,10 @@ func Clip(s string) string {
 		s, cut = s[:n], true
 	}
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		switch {
+		case r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return '\uFFFD'
 		}
 		return r

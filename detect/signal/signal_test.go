@@ -10,6 +10,7 @@ func TestClip(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"short", "short"},
 		{"a\x1b[31mred", "a\uFFFD[31mred"},
+		{"two\nlines", "two lines"},
 		{strings.Repeat("é", 100), strings.Repeat("é", 58) + "…"},
 	} {
 		got := Clip(tc.in)
