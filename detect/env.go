@@ -459,6 +459,7 @@ func exprOptions() []expr.Option {
 		expr.Function("urlish", func(p ...any) (any, error) { return URLish(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("argStrings", func(p ...any) (any, error) { return ArgStrings(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
 		expr.Function("pathArgs", func(p ...any) (any, error) { return PathArgs(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
+		expr.Function("shape", func(p ...any) (any, error) { return Shape(str(p, 0)), nil }, new(func(string) string)),
 		expr.Function("highImpact", func(p ...any) (any, error) { return catalog.HighImpact(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("atLeast", func(p ...any) (any, error) {
 			var l signal.Level

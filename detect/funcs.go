@@ -612,3 +612,28 @@ func isPathKey(k string) bool {
 	}
 	return false
 }
+
+// Shape returns s with every run of ASCII digits replaced by one "0", at
+// most 64 KiB of it: calls that differ only in counters, ids, coordinates
+// or timestamps get the same shape. expr: shape(s).
+func Shape(s string) string {
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	digit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			if !digit {
+				b.WriteByte('0')
+			}
+			digit = true
+			continue
+		}
+		digit = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}

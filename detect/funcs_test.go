@@ -364,3 +364,15 @@ func TestEgressTool(t *testing.T) {
 		})
 	}
 }
+
+func TestShape(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"lat":38.7224,"n":12}`: `{"lat":0.0,"n":0}`,
+		"Attempt 17 of 30":       "Attempt 0 of 0",
+		"no digits":              "no digits",
+	} {
+		if got := Shape(in); got != want {
+			t.Errorf("Shape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -94,6 +94,12 @@ type DefinitionChange struct {
 	// than when the previous definition was recorded (an upgrade, for
 	// fleet-scope changes).
 	VersionChanged bool `expr:"version_changed"`
+	// Similarity is how much of the previous definition's text the new
+	// one keeps, 0 to 1 (the share of the previous description's words
+	// and schema property names still present): near 1 for a tool that
+	// was edited or extended, near 0 for an unrelated tool that happens
+	// to share the server and tool name.
+	Similarity float64 `expr:"similarity"`
 	// PreviousHash and Hash are the definition hashes before and now.
 	PreviousHash string `expr:"previous_hash"`
 	Hash         string `expr:"hash"`
@@ -615,6 +621,7 @@ func diffEntry(prev, cur BaselineEntry) (DefinitionChange, bool) {
 	}
 	c.ReadOnlyFlip = prev.ReadOnly && !cur.ReadOnly
 	c.VersionChanged = prev.Version != cur.Version
+	c.Similarity = similarity(prev.Description+" "+prev.InputSchema, cur.Description+" "+cur.InputSchema)
 	c.DestructiveFlip = prev.NotDestroy && !cur.NotDestroy
 	return c, true
 }
@@ -814,4 +821,34 @@ func capabilitiesOf(td *eventv1.ToolDefinition) []string {
 		Name: td.GetName(), Title: td.GetTitle(), Description: td.GetDescription(),
 		InputSchemaJSON: td.GetInputSchemaJson(), Annotations: ann,
 	})
+}
+
+// similarity returns the share of the distinct words of a still present
+// in b (1 when a has none).
+func similarity(a, b string) float64 {
+	wa := wordSet(a)
+	if len(wa) == 0 {
+		return 1
+	}
+	wb := wordSet(b)
+	kept := 0
+	for w := range wa {
+		if wb[w] {
+			kept++
+		}
+	}
+	return float64(kept) / float64(len(wa))
+}
+
+func wordSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80)
+	}) {
+		if len(out) >= 2048 {
+			break
+		}
+		out[w] = true
+	}
+	return out
 }
