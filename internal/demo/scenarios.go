@@ -15,10 +15,10 @@ import (
 // Detection rule ids the attack scenarios expect (shipped in the default rule
 // pack).
 const (
-	RuleDescriptionHiddenInstructions = "mcp-tool-description-hidden-instructions"
-	RuleDescriptionInvisibleUnicode   = "mcp-tool-description-invisible-unicode"
+	RuleDescriptionHiddenInstructions = "mcp-tool-poisoning"
+	RuleDescriptionInvisibleUnicode   = "mcp-tool-definition-hidden-text"
 	RuleSensitiveReadThenEgress       = "mcp-sensitive-read-then-egress"
-	RulePathTraversal                 = "mcp-path-traversal-in-file-argument"
+	RulePathTraversal                 = "mcp-path-traversal"
 	RuleToolCallBurst                 = "mcp-tool-call-burst"
 )
 

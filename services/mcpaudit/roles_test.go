@@ -101,7 +101,7 @@ func TestRolesAlone(t *testing.T) {
 		t.Fatalf("got %d alerts, want 1: %+v", len(alerts.Alerts), alerts.Alerts)
 	}
 	a := alerts.Alerts[0]
-	if a.RuleID != "mcp-path-traversal-in-file-argument" || a.TenantID != "acme" || a.SessionID != "roles-alone-1" {
+	if a.RuleID != "mcp-path-traversal" || a.TenantID != "acme" || a.SessionID != "roles-alone-1" {
 		t.Errorf("alert %+v, want the path-traversal rule on acme's session roles-alone-1", a)
 	}
 	if status, resp := httpDo(t, ctx, "GET", "http://"+queryP.httpAddr+"/v1/alerts", "", ""); status != http.StatusUnauthorized {
