@@ -135,6 +135,9 @@ type analysis struct {
 	weak   []signal.Finding
 	// purpose is the folded name and description of the tool (AnalyzeTool)
 	purpose string
+	// scalar is set while the text of a boolean/number/enum property is
+	// analysed: such a property cannot carry data out
+	scalar bool
 }
 
 func newAnalysis(ctx *Context) *analysis {
@@ -253,7 +256,7 @@ func (a *analysis) verdict() signal.Verdict {
 		return signal.Verdict{}
 	}
 	// amplifier: authority framing or an instruction around a real attack signal
-	if len(a.strong) > 0 {
+	if a.attack() {
 		for _, f := range a.weak {
 			if f.Signal == sigAuthority {
 				a.strong = append(a.strong, signal.Finding{Signal: sigAuthorityWithAttack, Field: f.Field, Weight: wAuthorityWithAttack, Span: f.Span})
@@ -289,6 +292,17 @@ func (a *analysis) verdict() signal.Verdict {
 		fs = fs[:maxFindings]
 	}
 	return signal.Verdict{Score: score, Level: canon.LevelFor(score), Findings: fs}
+}
+
+// attack reports a strong finding of an attack signal (not a schema
+// oddity alone).
+func (a *analysis) attack() bool {
+	for _, f := range a.strong {
+		if f.Weight >= 0.3 && f.Signal != sigUnrelatedParam {
+			return true
+		}
+	}
+	return false
 }
 
 // maxFindings bounds a verdict's findings (a 30 KB manual could otherwise

@@ -194,21 +194,45 @@ func rolesOf(w string) role {
 	}
 	if s := stem(w); s != w {
 		if r, ok := lexicon[s]; ok {
-			return r &^ (rAddr | rParam)
+			// an inflected verb ("reads", "included", "sharing") describes
+			// what happens; only base forms give orders
+			return r &^ (rAddr | rParam | actionRoles)
 		}
 	}
 	if strings.IndexByte(w, '_') > 0 {
-		var r role
-		for _, p := range strings.Split(w, "_") {
-			r |= lexicon[p] & (rCred | rConv)
+		parts := strings.Split(w, "_")
+		switch parts[len(parts)-1] {
+		case "id", "ids", "type", "types", "name", "names", "count", "url", "uri", "path", "format", "mode", "size", "length", "limit":
+			return 0 // conversation_id, secret_type: about the thing, not the thing
 		}
-		if strings.Contains(w, "key") && (strings.Contains(w, "api") || strings.Contains(w, "ssh") || strings.Contains(w, "private") || strings.Contains(w, "secret") || strings.Contains(w, "access")) {
-			r |= rCred
+		var r role
+		for i, p := range parts {
+			switch {
+			case partCred[p]:
+				r |= rCred
+			case p == "key" || p == "keys" || p == "token" || p == "tokens":
+				if i > 0 && (keyModifiers[parts[i-1]] || tokenModifiers[parts[i-1]]) {
+					r |= rCred
+				}
+			case p == "history" || p == "transcript" || p == "conversation" || p == "conversations" || p == "messages" || p == "prompt":
+				if i > 0 || len(parts) == 1 {
+					r |= rConv
+				}
+				if p == "conversation" || p == "conversations" {
+					r |= rConv
+				}
+			}
 		}
 		return r
 	}
 	return 0
 }
+
+// partCred are snake_case parts that make an identifier a credential.
+var partCred = map[string]bool{"password": true, "passwd": true, "passphrase": true, "secret": true, "secrets": true, "credential": true, "credentials": true, "apikey": true, "mnemonic": true, "cookie": true, "cookies": true, "rsa": true}
+
+// tokenModifiers make "token" a credential: "access token", "auth_token".
+var tokenModifiers = map[string]bool{"access": true, "auth": true, "bearer": true, "refresh": true, "session": true, "api": true, "oauth": true, "github": true, "slack": true, "id": true, "personal": true}
 
 // stem strips one English inflection (-ing, -ed, -es, -s, -ly is kept):
 // enough to find "sending", "included", "asks" under their base form.

@@ -103,7 +103,7 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 			break
 		}
 	}
-	if !after && !toolNext && !(k+1 < hi && s.toks[k+1].r&rInstead != 0) {
+	if !after && !toolNext {
 		return false
 	}
 	switch {

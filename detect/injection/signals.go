@@ -198,9 +198,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
-	if m&rNew != 0 && m&rInstr != 0 {
+	if m&rNew != 0 && m&rInstr != 0 && (m&(rAddr|rOblig|rAuth|rIgnore) != 0) {
 		for j := lo; j+1 < hi; j++ {
-			if t[j].r&rNew != 0 && (t[j+1].r&rInstr != 0 || j+2 < hi && t[j+2].r&rInstr != 0) {
+			if t[j].r&rNew != 0 && (orderNoun(t[j+1].w) || j+2 < hi && orderNoun(t[j+2].w)) {
 				hs = append(hs, hit{sigNewInstructions, wNewInstructions, j, min(hi, j+3)})
 				break
 			}
@@ -280,7 +280,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].w != "without" && t[j].w != "sin" && t[j].w != "ohne" && t[j].w != "sans" {
 				continue
 			}
-			end := min(hi, j+6)
+			end := min(hi, j+5)
 			mm := s.mask(j+1, end)
 			if mm&rConsent != 0 || mm&rDisclose != 0 && mm&rUser != 0 {
 				hs = append(hs, hit{sigNoConsent, wNoConsent, j, end})
@@ -333,6 +333,17 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		hs = append(hs, hit{sigCredentialRequest, wCredentialRequest, lo, hi})
 	}
 	return hs
+}
+
+// orderNoun reports the nouns that name orders given to the model (not
+// "rules" or "policies", which are also things tools create).
+func orderNoun(w string) bool {
+	switch w {
+	case "instruction", "instructions", "directive", "directives", "guidance", "guidelines", "orders", "prompt",
+		"instrucciones", "anweisungen", "consignes":
+		return true
+	}
+	return false
 }
 
 func hasWord(s *scanned, a, b int, w string) bool {
@@ -510,7 +521,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	}
 	if tk.r&rConv != 0 {
 		w := tk.w
-		strongWord := w == "conversation" || w == "conversations" || w == "transcript" || w == "transcripts" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
+		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
 		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
 		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
 		if strongWord || adjacent || modified && w != "history" || modified && k > lo && t[k-1].r&rAll != 0 {
@@ -534,7 +545,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) {
 			objKind, objAt = c, k
 			break
 		}
@@ -563,6 +574,10 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	if a.relatedPurpose(objKind) {
 		factor = relatedFactor
 	}
+	if a.scalar && send < 0 {
+		// "include transcripts" on a boolean flag is about the output
+		factor *= 0.25
+	}
 	all := objAt > lo && t[objAt-1].r&rAll != 0
 	span := func(j int) (int, int) { return min(j, objAt), max(j, objAt) + 1 }
 	switch {
@@ -583,6 +598,25 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
 	}
 	return hs
+}
+
+// destination reports a sensitive noun that is where something goes, not
+// what is taken ("store the value in the secret", "write to the env
+// file"): a preposition of place among the three words before it.
+func destination(s *scanned, lo, k int) bool {
+	if s.toks[k].path {
+		return false
+	}
+	for p := k - 1; p >= max(lo, k-3); p-- {
+		switch s.toks[p].w {
+		case "in", "into", "inside", "to", "under", "within", "as":
+			return true
+		}
+		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // paramRef reports a reference to a parameter in [lo, hi): a word like
