@@ -74,7 +74,7 @@ func init() {
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer
 		envia enviar envie manda mandar sube subir sende senden schicke schicken ubermittle ubertrage hochladen
 		envoie envoyer envoyez transmets transmettez partage`)
-	addWords(rInclude, `include pass put insert add append attach embed paste provide supply fill populate place prepend store save write
+	addWords(rInclude, `include pass put copy dump insert add append attach embed paste provide supply fill populate place prepend store save write
 		incluye incluir incluya pon agrega anade adjunta
 		fuge einfugen hange anhangen ubergib gib
 		inclure incluez inclus mets mettez ajoute ajoutez joins`)
@@ -82,7 +82,7 @@ func init() {
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
-	addWords(rDisclose, `tell mention show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge
+	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge
 		digas decir digale menciones mencionar muestres mostrar reveles revelar informes informar avises avisar cuentes
 		sag sage sagen erwahne erwahnen zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
 		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez`)
@@ -143,7 +143,7 @@ func init() {
 		lugar vez stattdessen anstelle plutot place`)
 	addWords(rPref, `prefer preferred better newer improved enhanced upgraded official verified trusted faster safer superior recommended latest
 		mejor oficial verificado besser offiziell verifiziert meilleur officiel verifie`)
-	addWords(rParam, `parameter parameters param params argument arguments arg args field fields property input`)
+	addWords(rParam, `parameter parameters param params argument arguments arg args field fields property input body payload headers metadata`)
 	addWords(rError, `error errors failed failure fail exception denied unauthorized forbidden invalid timeout unable
 		fehler erreur`)
 	addWords(rAll, `all every entire full complete whole verbatim everything

@@ -13,6 +13,8 @@ var sensitivePaths = []string{
 	".zsh_history", "claude_desktop_config.json", "mcp.json", ".cursor/", "cline_mcp_settings", "mcp_settings.json",
 	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
 	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
+	// commands and expressions that dump the environment
+	"printenv", "process.env", "os.environ", "$env:", "get-childitem env:", "env | ", "export -p",
 }
 
 // markPaths marks tokens inside sensitive paths and notes each path once.
@@ -351,7 +353,8 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 		next:
 		}
 	}
-	for _, p := range []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl"} {
+	for _, p := range []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl",
+		"iex (", "iex(", "| iex", "|iex", "invoke-expression", ".downloadstring(", ".downloadfile(", "start-bitstransfer"} {
 		if i := strings.Index(f, p); i >= 0 {
 			add(sigDownloadExec, wDownloadExec, i)
 			break

@@ -139,6 +139,17 @@ func (s *scanned) addWord(i, j, sent int) {
 	if n := len(s.toks); n > 0 {
 		pw := s.toks[n-1].w
 		switch {
+		case w == "to" && (pw == "have" || pw == "has" || pw == "had" || pw == "needs" || pw == "ought"):
+			s.toks[n-1].r |= rOblig // "has to be included"
+		case w == "sure" && (pw == "make" || pw == "be"):
+			t.r |= rOblig
+		case t.r&actionRoles == 0 && (pw == "be" || pw == "is" || pw == "are" || pw == "been" || pw == "being" || pw == "get" || pw == "gets"):
+			// passive voice keeps the action: "must be included", "is sent"
+			if st := stem(w); st != w && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularParticiple[w] != "") {
+				t.r |= lexicon[st] & actionRoles
+			} else if base := irregularParticiple[w]; base != "" {
+				t.r |= lexicon[base] & actionRoles
+			}
 		case (w == "key" || w == "keys") && keyModifiers[pw]:
 			t.r |= rCred
 		case w == "passe" && n > 1 && s.toks[n-2].w == "mot":
@@ -151,6 +162,9 @@ func (s *scanned) addWord(i, j, sent int) {
 	}
 	s.toks = append(s.toks, t)
 }
+
+// irregularParticiple maps past participles of action verbs to the base.
+var irregularParticiple = map[string]string{"sent": "send", "put": "put", "read": "read", "written": "write", "forwarded": "forward", "given": "provide", "run": "run", "shown": "show", "told": "tell", "got": "get", "gotten": "get"}
 
 // keyModifiers make "key" a credential: "API key", "private key".
 var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}

@@ -36,6 +36,7 @@ const (
 	sigExfilInclude        = "exfil.include_sensitive"
 	sigSensitiveRead       = "exfil.read_sensitive"
 	sigConvRead            = "exfil.read_conversation"
+	sigRevealContext       = "exfil.reveal_context"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
@@ -91,6 +92,8 @@ const (
 	wExfilInclude        = 0.3
 	wSensitiveRead       = 0.35
 	wConvRead            = 0.2
+	wRevealContext       = 0.35
+	wExfilIncludeCred    = 0.4
 	wURL                 = 0.02
 	wURLSend             = 0.2
 	wSuspiciousHost      = 0.15
@@ -194,6 +197,26 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 					hs = append(hs, hit{sigOverrideWeak, wOverrideWeak, j, k + 1})
 				}
 				j = hi
+				break
+			}
+		}
+	}
+	if m&rIgnore != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rIgnore == 0 || s.negated(lo, j) {
+				continue
+			}
+			all, told := false, false
+			for k := j + 1; k < min(hi, j+8); k++ {
+				switch t[k].w {
+				case "everything", "all", "anything", "whatever", "todo", "alles", "tout":
+					all = true
+				case "told", "said", "instructed", "taught", "given", "asked", "dicho", "gesagt", "dit":
+					told = true
+				}
+			}
+			if all && told {
+				hs = append(hs, hit{sigOverride, wOverride, j, min(hi, j+8)})
 				break
 			}
 		}
@@ -545,7 +568,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) {
 			objKind, objAt = c, k
 			break
 		}
@@ -589,15 +612,47 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, x, y})
 	case incl >= 0 && (objKind != 2 || all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(incl)
-		hs = append(hs, hit{sigExfilInclude, wExfilInclude * factor, x, y})
+		w := wExfilInclude
+		if objKind != 2 {
+			w = wExfilIncludeCred
+		}
+		hs = append(hs, hit{sigExfilInclude, w * factor, x, y})
 	case read >= 0 && objKind != 2:
 		x, y := span(read)
 		hs = append(hs, hit{sigSensitiveRead, wSensitiveRead * factor, x, y})
 	case read >= 0 && objKind == 2 && (all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(read)
 		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
+	case objKind == 2 && a.revealsContext(s, lo, hi):
+		hs = append(hs, hit{sigRevealContext, wRevealContext * factor, lo, hi})
 	}
 	return hs
+}
+
+// revealsContext: an un-negated disclosure verb (reveal, show, print,
+// repeat) with the model's own context as object ("reveal your system
+// prompt").
+func (a *analysis) revealsContext(s *scanned, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		t := s.toks[j]
+		if (t.r&rDisclose != 0 || t.w == "print" || t.w == "repeat" || t.w == "output" || t.w == "dump") && !s.negated(lo, j) && !s.negatedAfter(j, hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// protected reports a sensitive object governed by a negated verb: the
+// nearest action or disclosure verb before it in its sentence is negated
+// ("do not include any API keys", "never reveal passwords").
+func protected(s *scanned, lo, k int) bool {
+	sent := s.toks[k].sent
+	for p := k - 1; p >= lo && s.toks[p].sent == sent; p-- {
+		if s.toks[p].r&(actionRoles|rDisclose) != 0 {
+			return s.negated(lo, p)
+		}
+	}
+	return false
 }
 
 // destination reports a sensitive noun that is where something goes, not
