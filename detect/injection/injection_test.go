@@ -157,6 +157,12 @@ func TestAnalyzeBenign(t *testing.T) {
 		{"result with url", "Found 3 pages: https://example.com/a, https://example.com/b. Send feedback to the maintainers.", result, "", signal.LevelLow, ""},
 		{"memory preference", "User prefers metric units and answers in French.", memory, "", signal.LevelLow, ""},
 		{"elicitation name", "Please enter the name of the new project.", elicit, "", signal.LevelNone, ""},
+		{"dont show again", "Set to true to not show this dialog again.", build, "", signal.LevelLow, ""},
+		{"descriptive override", "Disregards all previous filter rules when `reset` is set and applies the new ones.", build, "", signal.LevelLow, ""},
+		{"forget memory", "Forget a stored memory. Removes all previous observations about an entity.", Context{Field: "description", ToolName: "delete_memory"}, "", signal.LevelLow, ""},
+		{"ignore case", "Ignore case when matching; skip the previous results if `fresh` is true.", build, "", signal.LevelLow, ""},
+		{"result docs page", "To authenticate, you must pass your API key in the Authorization header. Never share your key with anyone.", result, "", signal.LevelLow, ""},
+		{"result code comment", "// TODO: do not tell anyone about this hack\nfunc main() {}", result, "", signal.LevelLow, ""},
 		{"security scanner", "Scans a repository for leaked secrets such as AWS keys and reports the file and line of each.", Context{Field: "description", ToolName: "scan_secrets"}, "", signal.LevelLow, ""},
 	})
 }

@@ -106,7 +106,7 @@ func init() {
 		oculta ocultar oculto secreto esconde
 		verberge verbergen verborgen geheim verschweige verschweigen
 		cache cacher cachee secret secrete`)
-	addWords(rConv, `conversation conversations transcript transcripts dialogue dialog chat chats history
+	addWords(rConv, `conversation conversations transcript transcripts dialogue chat chats history
 		conversacion historial mensajes
 		unterhaltung gesprach gesprache chatverlauf verlauf nachrichten
 		historique`)
@@ -196,7 +196,11 @@ func rolesOf(w string) role {
 		if r, ok := lexicon[s]; ok {
 			// an inflected verb ("reads", "included", "sharing") describes
 			// what happens; only base forms give orders
-			return r &^ (rAddr | rParam | actionRoles)
+			r &^= rAddr | rParam | actionRoles
+			if !strings.HasSuffix(w, "ing") {
+				r &^= rIgnore // "overrides the default rules" describes
+			}
+			return r
 		}
 	}
 	if strings.IndexByte(w, '_') > 0 {

@@ -46,11 +46,7 @@ func (a *analysis) markPaths(s *scanned, field string) {
 			for start > 0 && isIdentByte(f[start-1]) {
 				start--
 			}
-			for k := range s.toks {
-				if s.toks[k].end > start && s.toks[k].start < end {
-					s.toks[k].path = true
-				}
-			}
+			s.markRange(start, end, func(t *tok) { t.path = true })
 			a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
 		}
 	}
@@ -84,11 +80,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 			continue
 		}
 		url := f[start:end]
-		for k := range s.toks {
-			if s.toks[k].end > start && s.toks[k].start < end {
-				s.toks[k].url = true
-			}
-		}
+		s.markRange(start, end, func(t *tok) { t.url = true })
 		a.add(sigURL, field, wURL, url)
 		host := url[len(scheme)+3:]
 		if j := strings.IndexAny(host, "/?#"); j >= 0 {

@@ -50,25 +50,38 @@ var toolVerbs = map[string]bool{"get": true, "list": true, "create": true, "upda
 
 // classify says what a mentioned name refers to.
 func (a *analysis) classify(s *scanned, k int) (refKind, string) {
+	t := &s.toks[k]
+	if t.kindDone {
+		return t.kind, ""
+	}
+	t.kindDone = true
+	t.kind = a.classifyTok(s, k)
+	return t.kind, ""
+}
+
+func (a *analysis) classifyTok(s *scanned, k int) refKind {
 	t := s.toks[k]
+	if a.names.self == "" && len(a.names.siblings) == 0 && len(a.names.params) == 0 && len(a.names.foreign) == 0 {
+		return refNone
+	}
 	for _, n := range [2]string{t.ext, t.w} {
 		if n == "" {
 			continue
 		}
 		switch {
 		case n == a.names.self:
-			return refSelf, n
+			return refSelf
 		case a.names.siblings[n]:
-			return refSibling, n
+			return refSibling
 		case a.names.params[n]:
-			return refParam, n
+			return refParam
 		case a.names.foreign[n]:
 			if identLike(n) || t.quoted || k+1 < len(s.toks) && s.toks[k+1].r&rTool != 0 || k > 0 && s.toks[k-1].r&rCall != 0 {
-				return refForeign, n
+				return refForeign
 			}
 		}
 	}
-	return refNone, ""
+	return refNone
 }
 
 // unknownTool reports whether token k looks like the name of a tool that

@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,8 @@ type tok struct {
 	path       bool // part of a sensitive path
 	url        bool // part of a URL
 	han        bool // a Chinese lexicon word
+	kind       refKind
+	kindDone   bool // kind is computed (classify caches it)
 }
 
 // scanned is folded text cut into words and sentences.
@@ -200,21 +203,20 @@ func (s *scanned) addHan(i, sent int) int {
 
 // sentenceOf returns the sentence index holding byte offset off, or -1.
 func (s *scanned) sentenceOf(off int) int {
-	for k, r := range s.sents {
-		if r[1] > r[0] && s.toks[r[0]].start <= off && off <= s.toks[r[1]-1].end {
-			return k
-		}
-		if r[0] < len(s.toks) && s.toks[r[0]].start > off {
-			if k > 0 {
-				return k - 1
-			}
-			return k
-		}
+	if len(s.sents) == 0 {
+		return -1
 	}
-	if len(s.sents) > 0 {
-		return len(s.sents) - 1
+	// the last sentence whose first token starts at or before off
+	k := sort.Search(len(s.sents), func(i int) bool { return s.toks[s.sents[i][0]].start > off })
+	return max(k-1, 0)
+}
+
+// markRange calls mark for every token overlapping bytes [start, end).
+func (s *scanned) markRange(start, end int, mark func(*tok)) {
+	k := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > start })
+	for ; k < len(s.toks) && s.toks[k].start < end; k++ {
+		mark(&s.toks[k])
 	}
-	return -1
 }
 
 // mask returns the OR of the roles of tokens [a, b).

@@ -71,6 +71,7 @@ const (
 	wAuthorityWithAttack = 0.15
 	wSecrecyUser         = 0.55
 	wSecrecyConceal      = 0.4
+	wSecrecyVague        = 0.3
 	wStealth             = 0.45
 	wNoConsent           = 0.2
 	wForeignTool         = 0.35
@@ -239,17 +240,21 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
 				continue
 			}
-			user := false
+			user, vague := false, false
 			for k := max(lo, j-2); k < min(hi, j+8); k++ {
 				if t[k].r&rUser != 0 {
 					user = true
+					vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
 				}
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
 			switch {
+			case user && !protective && vague:
+				// "don't tell anyone": secrecy, but not aimed at the user
+				hs = append(hs, hit{sigSecrecyUser, wSecrecyVague, max(lo, j-3), min(hi, j+8)})
 			case user && !protective:
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-3), min(hi, j+8)})
-			case !protective && j+1 < hi && (t[j+1].r&rThis != 0 || j+2 < hi && t[j+1].w == "about" && t[j+2].r&rThis != 0) && m&(rAddr|rOblig|rNeg) != 0 && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
+			case !protective && a.concealsThis(s, j, hi) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
 				hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
 			}
 			break
@@ -345,7 +350,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		}
 		if m&rOblig != 0 && a.thirdPersonModel(s, lo, hi) {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
-		} else if m&rAddr != 0 && m&rOblig != 0 && m&actionRoles != 0 && surf != ElicitationRequest {
+		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
 			hs = append(hs, hit{sigResultDirective, wResultDirective, lo, hi})
 		}
 	}
@@ -476,6 +481,31 @@ func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
 	return false
 }
 
+// concealsThis: a negated disclosure verb at j whose object is this text
+// itself ("do not mention this", "never reveal these instructions", "don't
+// talk about this step"), not a thing named after it ("do not show this
+// dialog again").
+func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
+	t := s.toks
+	k := j + 1
+	if k < hi && (t[k].w == "about" || t[k].w == "of" || t[k].w == "up") {
+		k++
+	}
+	if k >= hi || t[k].r&rThis == 0 {
+		return false
+	}
+	if k+1 >= hi || t[k].sent != t[k+1].sent {
+		return true
+	}
+	switch n := t[k+1]; {
+	case n.r&(rInstr|rUser|rThrough) != 0:
+		return true
+	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at":
+		return true
+	}
+	return false
+}
+
 // keepSecret: "keep this secret/hidden/confidential/between us".
 func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 	t := s.toks
@@ -596,6 +626,10 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	factor := 1.0
 	if a.relatedPurpose(objKind) {
 		factor = relatedFactor
+	}
+	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
+		// a key in the Authorization header is how APIs are called
+		factor *= 0.25
 	}
 	if a.scalar && send < 0 {
 		// "include transcripts" on a boolean flag is about the output
