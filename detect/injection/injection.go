@@ -135,6 +135,8 @@ type analysis struct {
 	weak   []signal.Finding
 	// purpose is the folded name and description of the tool (AnalyzeTool)
 	purpose string
+	// anch holds the anchor occurrences of the text being analysed
+	anch anchors
 	// scalar is set while the text of a boolean/number/enum property is
 	// analysed: such a property cannot carry data out
 	scalar bool
@@ -207,6 +209,7 @@ func (a *analysis) text(raw, field string, depth int) {
 		return
 	}
 	s := scan(f)
+	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
 	a.markURLs(s, field)
 	a.sentences(s, field)

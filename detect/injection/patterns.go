@@ -21,22 +21,10 @@ var sensitivePaths = []string{
 func (a *analysis) markPaths(s *scanned, field string) {
 	f := s.f
 	for _, p := range sensitivePaths {
-		off := 0
-		for {
-			i := strings.Index(f[off:], p)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(p)
-			if p == ".env" {
-				// ".env" as a file, not ".environment" or "process.env.X"
-				if off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1]) {
-					continue
-				}
-			}
-			if p == "mcp.json" && i > 0 && isWordByte(f[i-1]) && f[i-1] != '/' {
-				// "server-mcp.json"? still a client config name: keep
+		a.anch.each(p, func(i int) {
+			off := i + len(p)
+			if p == ".env" && (off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1])) {
+				return // ".env" as a file, not ".environment" or "process.env.X"
 			}
 			end := off
 			for end < len(f) && isIdentByte(f[end]) {
@@ -48,7 +36,7 @@ func (a *analysis) markPaths(s *scanned, field string) {
 			}
 			s.markRange(start, end, func(t *tok) { t.path = true })
 			a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
-		}
+		})
 	}
 }
 
@@ -59,13 +47,12 @@ var suspiciousHosts = []string{"ngrok", "webhook.site", "requestbin", "pipedream
 // sentence that asks for something to be sent.
 func (a *analysis) markURLs(s *scanned, field string) {
 	f := s.f
-	off := 0
-	for n := 0; n < 64; n++ {
-		i := strings.Index(f[off:], "://")
-		if i < 0 {
+	off, n := 0, 0
+	a.anch.each("://", func(i int) {
+		if i < off || n >= 64 {
 			return
 		}
-		i += off
+		n++
 		start := i
 		for start > 0 && isWordByte(f[start-1]) {
 			start--
@@ -77,7 +64,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		off = end
 		scheme := f[start:i]
 		if scheme == "" {
-			continue
+			return
 		}
 		url := f[start:end]
 		s.markRange(start, end, func(t *tok) { t.url = true })
@@ -94,7 +81,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		}
 		k := s.sentenceOf(start)
 		if k < 0 {
-			continue
+			return
 		}
 		lo, hi := s.sents[k][0], s.sents[k][1]
 		if a.unnegatedAction(s, lo, hi, rSend) {
@@ -103,7 +90,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 				a.add(sigSuspiciousHost, field, wSuspiciousHost, url)
 			}
 		}
-	}
+	})
 }
 
 func isIPHost(h string) bool {
@@ -165,24 +152,24 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 		return
 	}
 	for _, tt := range templateTokens {
-		if i := strings.Index(f, tt); i >= 0 {
+		if i := a.anch.first(tt); i >= 0 {
 			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+len(tt)+60)])
 			break
 		}
 	}
 	// generic <|name|> tokens
-	if i := strings.Index(f, "<|"); i >= 0 {
+	if i := a.anch.first("<|"); i >= 0 {
 		if j := strings.Index(f[i+2:], "|>"); j > 0 && j < 24 && isWordish(f[i+2:i+2+j]) {
 			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+4+j+60)])
 		}
 	}
 	// HTML comments and Markdown link-reference comments
-	for off, n := 0, 0; n < 32; n++ {
-		i := strings.Index(f[off:], "<!--")
-		if i < 0 {
-			break
+	off, n := 0, 0
+	a.anch.each("<!--", func(i int) {
+		if i < off || n >= 32 {
+			return
 		}
-		i += off
+		n++
 		j := strings.Index(f[i+4:], "-->")
 		end := len(f)
 		if j >= 0 {
@@ -195,9 +182,9 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			a.add(sigComment, field, wComment, body)
 		}
 		off = min(len(f), end+3)
-	}
-	for _, p := range []string{"[//]: #", "[comment]: #", "[//]: <>", "[comment]: <>"} {
-		if i := strings.Index(f, p); i >= 0 {
+	})
+	for _, p := range mdComments {
+		if i := a.anch.first(p); i >= 0 {
 			end := strings.IndexByte(f[i:], '\n')
 			if end < 0 {
 				end = len(f) - i
@@ -304,7 +291,7 @@ func (a *analysis) roleLines(f, field string) {
 // commands scores download-and-run, encoded PowerShell, reverse shells
 // and install-and-run instructions.
 func (a *analysis) commands(f string, s *scanned, field string) {
-	if !strings.ContainsAny(f, "|&;$`-/") {
+	if len(a.anch) == 0 {
 		return
 	}
 	add := func(sig string, w float64, at int) {
@@ -320,46 +307,45 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 			}
 		}
 	}
-	for _, fetch := range []string{"curl ", "wget ", "iwr ", "irm ", "invoke-webrequest", "invoke-restmethod", "fetch("} {
-		for off, n := 0, 0; n < 16; n++ {
-			i := strings.Index(f[off:], fetch)
-			if i < 0 {
-				break
+	for _, fetch := range fetchAnchors {
+		n := 0
+		a.anch.each(fetch, func(i int) {
+			if n >= 16 {
+				return
 			}
-			i += off
-			off = i + len(fetch)
+			n++
 			line := f[i:]
 			if nl := strings.IndexByte(line, '\n'); nl >= 0 {
 				line = line[:nl]
 			}
-			if p := strings.IndexByte(line, '|'); p >= 0 {
-				after := strings.TrimLeft(line[p+1:], " ")
-				after = strings.TrimPrefix(after, "sudo ")
-				for _, sh := range []string{"sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "iex", "invoke-expression", "powershell", "pwsh", "source"} {
-					if strings.HasPrefix(after, sh) && (len(after) == len(sh) || !isWordByte(after[len(sh)])) {
-						add(sigDownloadExec, wDownloadExec, i)
-						goto next
-					}
+			p := strings.IndexByte(line, '|')
+			if p < 0 {
+				return
+			}
+			after := strings.TrimLeft(line[p+1:], " ")
+			after = strings.TrimPrefix(after, "sudo ")
+			for _, sh := range []string{"sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "iex", "invoke-expression", "powershell", "pwsh", "source"} {
+				if strings.HasPrefix(after, sh) && (len(after) == len(sh) || !isWordByte(after[len(sh)])) {
+					add(sigDownloadExec, wDownloadExec, i)
+					return
 				}
 			}
-		next:
-		}
+		})
 	}
-	for _, p := range []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl",
-		"iex (", "iex(", "| iex", "|iex", "invoke-expression", ".downloadstring(", ".downloadfile(", "start-bitstransfer"} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range execAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			add(sigDownloadExec, wDownloadExec, i)
 			break
 		}
 	}
-	if i := strings.Index(f, "chmod +x"); i >= 0 {
+	if i := a.anch.first("chmod +x"); i >= 0 {
 		rest := f[i:min(len(f), i+200)]
 		if strings.Contains(rest, "&& ./") || strings.Contains(rest, "; ./") || strings.Contains(rest, "&&./") {
 			add(sigDownloadExec, wDownloadExec, i)
 		}
 	}
-	for _, p := range []string{"base64 -d", "base64 --decode", "base64 -di", "certutil -decode", "frombase64string"} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range decodeAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			rest := f[i:min(len(f), i+120)]
 			if strings.Contains(rest, "| sh") || strings.Contains(rest, "| bash") || strings.Contains(rest, "|sh") || strings.Contains(rest, "|bash") || strings.Contains(rest, "iex") || strings.Contains(rest, "invoke-expression") || p == "frombase64string" {
 				add(sigEncodedCommand, wEncodedCommand, i)
@@ -367,30 +353,29 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 			}
 		}
 	}
-	for _, ps := range []string{"powershell", "pwsh"} {
-		for off, n := 0, 0; n < 8; n++ {
-			i := strings.Index(f[off:], ps)
-			if i < 0 {
-				break
+	ps := false
+	for _, p := range psAnchors {
+		a.anch.each(p, func(i int) {
+			if ps {
+				return
 			}
-			i += off
-			off = i + len(ps)
+			off := i + len(p)
 			rest := f[off:min(len(f), off+60)]
 			for _, e := range []string{" -enc ", " -e ", " -encodedcommand ", " -ec ", " -en "} {
 				if j := strings.Index(rest, e); j >= 0 && j < 40 {
 					add(sigEncodedCommand, wEncodedCommand, i)
-					goto psDone
+					ps = true
+					return
 				}
 			}
 			if strings.Contains(rest, "iex") || strings.Contains(rest, "downloadstring") {
 				add(sigDownloadExec, wDownloadExec, i)
-				goto psDone
+				ps = true
 			}
-		}
+		})
 	}
-psDone:
-	for _, p := range []string{"/dev/tcp/", "/dev/udp/", "nc -e ", "ncat -e ", "nc -c ", "bash -i >&", "sh -i >&", "mkfifo /tmp/", "socat exec:", "socat tcp", "0<&196", "telnet ", "pty.spawn("} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range shellAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			if p == "telnet " && !strings.Contains(f[i:min(len(f), i+80)], "| /bin/") {
 				continue
 			}
@@ -398,15 +383,17 @@ psDone:
 			break
 		}
 	}
-	for _, p := range []string{"npx ", "pip install ", "pip3 install ", "npm install ", "npm i ", "uvx ", "go install ", "pipx run ", "bunx ", "curl -o ", "wget -o "} {
-		i := strings.Index(f, p)
+	for _, p := range installAnchors {
+		i := a.anch.first(p)
 		if i < 0 {
 			continue
 		}
 		a.add(sigInstallCommand, field, wInstallCommand, f[i:min(len(f), i+80)])
 		if k := s.sentenceOf(i); k >= 0 {
 			m := s.mask(s.sents[k][0], s.sents[k][1])
-			if m&rOrder != 0 && m&(rCall|rOblig) != 0 && m&(rAddr|rOblig) != 0 {
+			// in results and resources this is README text; in a tool's
+			// own description it is an order to the model
+			if m&rOrder != 0 && m&(rCall|rOblig) != 0 && m&(rAddr|rOblig) != 0 && !a.ctx.Surface.serverToModel() {
 				a.add(sigInstallRun, field, wInstallRun, s.span(s.sents[k][0], s.sents[k][1]))
 			}
 		}
