@@ -159,6 +159,8 @@ func (s *scanned) addWord(i, j, sent int) {
 			t.r |= rCred
 		case (w == "phrase" || w == "words") && (pw == "seed" || pw == "recovery"):
 			t.r |= rCred
+		case (w == "variable" || w == "variables" || w == "vars") && (pw == "environment" || pw == "env"):
+			t.r |= rCred
 		case w == "prompt" && pw == "system":
 			t.r |= rConv
 		}

@@ -37,6 +37,7 @@ const (
 	sigSensitiveRead       = "exfil.read_sensitive"
 	sigConvRead            = "exfil.read_conversation"
 	sigRevealContext       = "exfil.reveal_context"
+	sigHiddenRecipient     = "exfil.hidden_recipient"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
@@ -94,6 +95,7 @@ const (
 	wSensitiveRead       = 0.35
 	wConvRead            = 0.2
 	wRevealContext       = 0.35
+	wHiddenRecipient     = 0.4
 	wExfilIncludeCred    = 0.4
 	wURL                 = 0.02
 	wURLSend             = 0.2
@@ -343,6 +345,13 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		}
 	}
 
+	// a hidden copy to an outside address: "always bcc audit@x.example"
+	if m&(rOblig|rOrder|rStealth) != 0 && hasAnyWord(s, lo, hi, "bcc", "cc") {
+		if span := s.span(lo, hi); strings.IndexByte(span, '@') > 0 {
+			hs = append(hs, hit{sigHiddenRecipient, wHiddenRecipient, lo, hi})
+		}
+	}
+
 	// surfaces where the server hands text to the model
 	if surf.serverToModel() {
 		if m&rError != 0 && m&(rOblig|rOrder|rCall) != 0 && m&rCall != 0 && a.anyToolLike(s, lo, hi) {
@@ -498,7 +507,7 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 		return true
 	}
 	switch n := t[k+1]; {
-	case n.r&(rInstr|rUser|rThrough) != 0:
+	case n.r&(rInstr|rUser|rThrough|rAddr) != 0:
 		return true
 	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at":
 		return true
