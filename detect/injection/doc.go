@@ -87,7 +87,10 @@
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal
 //	steganography.*, terminal.*          canon.Hidden's weights
 //	weak: instruction.directive 0.06, instruction.ordering 0.05, authority.framing 0.08, redirect.deprecation 0.05,
-//	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02
+//	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02,
+//	      secret.<kind> 0.05 (a secret of internal/secrets' catalogue in server-to-model text; the span is its marker)
+//	exfil.reveal_context                 0.35    reveal/show/print/repeat + the system prompt or conversation
+//	exfil.hidden_recipient               0.40    always/silently cc/bcc an address
 //
 // A sensitive object the tool is about (a password for a login tool, a
 // conversation for a summariser) weighs half. Negated actions ("never

@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -188,8 +189,20 @@ func (a *analysis) text(raw, field string, depth int) {
 	if raw == "" {
 		return
 	}
-	// secrets are masked before anything else, so no span can carry one
-	raw = redactor.Redact(raw, nil)
+	// secrets are masked before anything else, so no span can carry one;
+	// in text a server hands to the model they are also reported (a
+	// secret in a result is what a later call may carry out)
+	var kinds []string
+	raw = redactor.Redact(raw, func(kind string) {
+		if !slices.Contains(kinds, kind) {
+			kinds = append(kinds, kind)
+		}
+	})
+	if a.ctx.Surface.serverToModel() {
+		for _, k := range kinds {
+			a.add("secret."+k, field, wSecretInText, secrets.Marker(k))
+		}
+	}
 	h := canon.Hidden(raw)
 	for _, f := range h.Findings {
 		f.Field = field
@@ -252,6 +265,9 @@ func mayMatter(f string) bool {
 const (
 	weakMax = 0.09
 	weakCap = 0.15
+	// wSecretInText is the weight of a secret found in server-to-model
+	// text: it explains, the data-flow rules decide.
+	wSecretInText = 0.05
 )
 
 func (a *analysis) verdict() signal.Verdict {
