@@ -253,6 +253,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
 			switch {
+			case user && !protective && (t[j].w == "ask" || t[j].w == "confirm" || t[j].w == "consult"):
+				// "do not ask the user": autonomy, not secrecy
+				hs = append(hs, hit{sigNoConsent, wNoConsent, max(lo, j-3), min(hi, j+8)})
 			case user && !protective && vague:
 				// "don't tell anyone": secrecy, but not aimed at the user
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyVague, max(lo, j-3), min(hi, j+8)})
