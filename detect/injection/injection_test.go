@@ -156,6 +156,7 @@ func TestAnalyzeBenign(t *testing.T) {
 		{"result error plain", "Error: file not found. Check the path and try again.", result, "", signal.LevelLow, ""},
 		{"result with url", "Found 3 pages: https://example.com/a, https://example.com/b. Send feedback to the maintainers.", result, "", signal.LevelLow, ""},
 		{"memory preference", "User prefers metric units and answers in French.", memory, "", signal.LevelLow, ""},
+		{"prompt few-shot", "User: What is 2+2?\nAssistant: 4\nUser: {{question}}", Context{Surface: PromptMessages, Field: "messages[0].content.text"}, "", signal.LevelLow, ""},
 		{"elicitation name", "Please enter the name of the new project.", elicit, "", signal.LevelNone, ""},
 		{"rest path placeholders", "Calls GET https://api.github.com/repos/{owner}/{repo}/issues?state=open and returns the issues.", build, "", signal.LevelLow, ""},
 		{"absolute paths", "IMPORTANT: Always use absolute paths for reliability. Tilde paths (~/...) might not work in all contexts. Unless the user explicitly asks for relative paths, use absolute paths.", fs, "", signal.LevelLow, ""},

@@ -292,7 +292,11 @@ func (a *analysis) roleLines(f, field string) {
 	}
 	if human >= 0 && assistant >= 0 {
 		at := min(human, assistant)
-		a.add(sigTurnForgery, field, wTurnForgery, f[at:min(len(f), at+100)])
+		w := wTurnForgery
+		if a.ctx.Surface == PromptMessages || a.ctx.Surface == SamplingRequest {
+			w = wRoleLineWeak // few-shot turns are what prompts and sampling messages are made of
+		}
+		a.add(sigTurnForgery, field, w, f[at:min(len(f), at+100)])
 	}
 }
 
