@@ -154,6 +154,12 @@ func instructionIn(f string) bool {
 	return false
 }
 
+// hasAction reports an action verb in folded text.
+func hasAction(f string) bool {
+	s := scan(f)
+	return len(s.toks) > 0 && s.mask(0, len(s.toks))&actionRoles != 0
+}
+
 // markup scores chat-template tokens, control tags and comments.
 func (a *analysis) markup(f string, s *scanned, field string) {
 	if !strings.ContainsAny(f, "<[") {
@@ -281,7 +287,7 @@ func (a *analysis) roleLines(f, field string) {
 				}
 			case "system", "system message", "system prompt", "system note", "system override", "system notice", "sys",
 				"instruction", "instructions", "admin", "developer", "developer message", "admin note", "new instructions", "critical":
-				if instructionIn(rest) {
+				if instructionIn(rest) || a.ctx.Surface.serverToModel() && hasAction(rest) {
 					a.add(sigRoleLine, field, wRoleLine, f[start:end])
 				} else {
 					a.add(sigRoleLineWeak, field, wRoleLineWeak, f[start:end])

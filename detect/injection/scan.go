@@ -146,6 +146,9 @@ func (s *scanned) addWord(i, j, sent int) {
 			s.toks[n-1].r |= rOblig // "has to be included"
 		case w == "sure" && (pw == "make" || pw == "be"):
 			t.r |= rOblig
+		case t.r&actionRoles == 0 && pw == "by" && strings.HasSuffix(w, "ing"):
+			// "re-authenticate by sending the password": the means is an order
+			t.r |= lexicon[stem(w)] & actionRoles
 		case t.r&actionRoles == 0 && (pw == "be" || pw == "is" || pw == "are" || pw == "been" || pw == "being" || pw == "get" || pw == "gets"):
 			// passive voice keeps the action: "must be included", "is sent"
 			if st := stem(w); st != w && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularParticiple[w] != "") {

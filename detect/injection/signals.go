@@ -325,7 +325,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// sensitive data read, included or sent
-	if m&(rCred|rConv) != 0 || a.hasPath(s, lo, hi) {
+	if m&(rCred|rConv|rPrev|rAll|rInstr) != 0 || a.hasPath(s, lo, hi) {
 		hs = append(hs, a.sensitive(s, lo, hi, m)...)
 	}
 
@@ -362,7 +362,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		if m&rError != 0 && m&(rOblig|rOrder|rCall) != 0 && m&rCall != 0 && a.anyToolLike(s, lo, hi) {
 			hs = append(hs, hit{sigFakeError, wFakeError, lo, hi})
 		}
-		if m&rOblig != 0 && a.thirdPersonModel(s, lo, hi) {
+		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && a.thirdPersonModel(s, lo, hi) {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
 		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
 			hs = append(hs, hit{sigResultDirective, wResultDirective, lo, hi})
@@ -673,6 +673,9 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
 	case objKind == 2 && a.revealsContext(s, lo, hi):
 		hs = append(hs, hit{sigRevealContext, wRevealContext * factor, lo, hi})
+	case a.callWith(s, lo, objAt):
+		// "call search with query=$AWS_SECRET_ACCESS_KEY": the secret as an argument
+		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, lo, objAt + 1})
 	}
 	return hs
 }
@@ -701,6 +704,39 @@ func protected(s *scanned, lo, k int) bool {
 		}
 	}
 	return false
+}
+
+// callWith reports a call verb followed by "with" before the sensitive
+// object at k: the object is an argument of the call.
+func (a *analysis) callWith(s *scanned, lo, k int) bool {
+	with := false
+	for p := k - 1; p >= max(lo, k-8); p-- {
+		t := s.toks[p]
+		if t.w == "with" || t.w == "using" {
+			with = true
+		}
+		if t.r&rCall != 0 && !s.negated(lo, p) {
+			// the thing called must be a tool, not "the API"
+			return with && p+1 < k && a.toolAt(s, lo, k, p+1)
+		}
+	}
+	return false
+}
+
+// toolAt reports a tool name at token j (skipping an article): this
+// tool, a sibling, a foreign tool, or an unknown tool-like identifier.
+func (a *analysis) toolAt(s *scanned, lo, hi, j int) bool {
+	if j < hi && (s.toks[j].w == "the" || s.toks[j].w == "a") {
+		j++
+	}
+	if j >= hi {
+		return false
+	}
+	switch kind, _ := a.classify(s, j); kind {
+	case refSelf, refSibling, refForeign:
+		return true
+	}
+	return a.unknownTool(s, lo, hi, j)
 }
 
 // destination reports a sensitive noun that is where something goes, not
@@ -788,6 +824,13 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 		}
 		switch t[k+1].w {
 		case "assistant", "ai", "model", "agent", "llm", "claude", "chatbot", "bot":
+			return true
+		}
+	}
+	// "Assistant: …", "AI agents reading this, …" as a vocative
+	switch t[lo].w {
+	case "assistant", "assistants", "ai", "model", "agent", "agents", "llm", "claude":
+		if e := t[lo].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
 			return true
 		}
 	}
