@@ -597,7 +597,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		return 0
 	}
 	// "system prompt", "your instructions", "previous messages", "the entire context"
-	if tk.r&rInstr != 0 && k > lo && (t[k-1].w == "system" || t[k-1].w == "your" || t[k-1].w == "developer") && (tk.w == "prompt" || tk.w == "prompts" || tk.w == "instructions" || tk.w == "instruction") {
+	if tk.r&rInstr != 0 && k > lo && ((t[k-1].w == "system" || t[k-1].w == "developer" || t[k-1].w == "initial" || t[k-1].w == "hidden" || t[k-1].w == "original") && (tk.w == "prompt" || tk.w == "prompts" || tk.w == "instructions" || tk.w == "message") || t[k-1].w == "your" && (tk.w == "instructions" || tk.w == "instruction" || tk.w == "rules" || tk.w == "guidelines")) {
 		return 2
 	}
 	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
