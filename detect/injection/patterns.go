@@ -129,29 +129,48 @@ var templateTokens = []string{
 
 // controlTags are XML-ish tag names used to dress an instruction as a
 // control message; they weigh only with an instruction inside.
-var controlTags = map[string]bool{
-	"important": true, "system": true, "instructions": true, "instruction": true, "admin": true, "secret": true,
-	"hidden": true, "system_prompt": true, "system-prompt": true, "override": true, "critical": true, "note_to_ai": true,
-	"ai": true, "assistant": true, "prompt": true, "rules": true, "policy": true, "urgent": true, "warning": true,
-	"sys": true, "developer": true, "admin_note": true, "system_message": true, "system-message": true, "note": true,
-	"priority": true, "mandatory": true, "security": true, "compliance": true, "context": true, "directive": true,
+var controlTags = map[string]int{
+	// 2: names that dress text as a control message
+	"important": 2, "system": 2, "admin": 2, "secret": 2, "hidden": 2, "system_prompt": 2, "system-prompt": 2,
+	"override": 2, "critical": 2, "note_to_ai": 2, "ai": 2, "assistant": 2, "urgent": 2, "sys": 2, "developer": 2,
+	"admin_note": 2, "system_message": 2, "system-message": 2, "priority": 2, "mandatory": 2, "directive": 2,
+	// 1: names real definitions use for documentation blocks
+	"instructions": 1, "instruction": 1, "prompt": 1, "rules": 1, "policy": 1, "warning": 1, "note": 1,
+	"security": 1, "compliance": 1, "context": 1,
 }
 
-// instructionIn reports whether folded text holds an instruction: an
-// action with an obligation, ordering or addressee, an override, or
-// secrecy.
-func instructionIn(f string) bool {
+// instructionIn reports whether folded text holds an instruction (see
+// instructionLevel).
+func instructionIn(f string) bool { return instructionLevel(f) > 0 }
+
+// instructionLevel grades folded text: 2 when it holds the shape of an
+// attack (secrecy toward the user, stealth, an override, an action on a
+// credential, the conversation or a sensitive path), 1 for a plain
+// instruction (an action with an obligation, ordering or addressee), 0
+// otherwise.
+func instructionLevel(f string) int {
 	s := scan(f)
+	lvl := 0
 	for _, r := range s.sents {
 		m := s.mask(r[0], r[1])
-		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
-			return true
+		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 || m&rStealth != 0 && m&actionRoles != 0 {
+			return 2
 		}
-		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 {
-			return true
+		if m&actionRoles != 0 && m&(rCred|rConv) != 0 {
+			return 2
+		}
+		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
+			lvl = 1
 		}
 	}
-	return false
+	if lvl > 0 {
+		for _, p := range sensitivePaths {
+			if strings.Contains(f, p) {
+				return 2
+			}
+		}
+	}
+	return lvl
 }
 
 // hasAction reports an action verb in folded text.
@@ -190,8 +209,8 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			end = i + 4 + j
 		}
 		body := f[i+4 : end]
-		if instructionIn(body) {
-			a.add(sigCommentInstr, field, wCommentInstr, body)
+		if lvl := instructionLevel(body); lvl > 0 {
+			a.add(sigCommentInstr, field, []float64{0, wCommentPlain, wCommentInstr}[lvl], body)
 		} else {
 			a.add(sigComment, field, wComment, body)
 		}
@@ -204,8 +223,8 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 				end = len(f) - i
 			}
 			body := f[i+len(p) : i+end]
-			if instructionIn(body) {
-				a.add(sigCommentInstr, field, wCommentInstr, body)
+			if lvl := instructionLevel(body); lvl > 0 {
+				a.add(sigCommentInstr, field, []float64{0, wCommentPlain, wCommentInstr}[lvl], body)
 			} else {
 				a.add(sigComment, field, wComment, body)
 			}
@@ -227,7 +246,7 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			continue
 		}
 		name := f[i+1 : j]
-		if !controlTags[name] {
+		if controlTags[name] == 0 {
 			continue
 		}
 		gt := strings.IndexByte(f[j:], '>')
@@ -240,9 +259,14 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			end = min(len(f)-bodyStart, 600)
 		}
 		body := f[bodyStart : bodyStart+end]
-		if instructionIn(body) {
+		switch lvl := instructionLevel(body); {
+		case lvl == 2:
 			a.add(sigControlTag, field, wControlTag, f[i:min(len(f), bodyStart+end)])
-		} else {
+		case lvl == 1 && controlTags[name] == 2:
+			// <IMPORTANT>, <system>, <admin> … around orders: never seen in
+			// real definitions; <instructions> and <rules> blocks are
+			a.add(sigControlTag, field, wControlTagPlain, f[i:min(len(f), bodyStart+end)])
+		default:
 			a.add(sigControlTagWeak, field, wControlTagWeak, f[i:bodyStart])
 		}
 		off = bodyStart

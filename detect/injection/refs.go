@@ -213,7 +213,11 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 			}
 			for k := j + 1; k < min(hi, j+5); k++ {
 				if (t[k].w == "other" || t[k].w == "another" || t[k].w == "alternative" || t[k].w == "otras" || t[k].w == "andere" || t[k].w == "anderen" || t[k].w == "autres" || t[k].w == "autre") && k+1 < hi && s.mask(k+1, min(hi, k+3))&rTool != 0 {
-					hs = append(hs, hit{sigPreferenceExclusive, wPreferenceExclusive, j, min(hi, k+3)})
+					w := wPreferenceExclusive
+					if m&(rPref|rDeprec) != 0 || hasAnyWord(s, lo, hi, "replaces", "replace", "supersedes", "supersede", "only") {
+						w = wPreferenceExclClaim // and claims to be the better or only one
+					}
+					hs = append(hs, hit{sigPreferenceExclusive, w, j, min(hi, k+3)})
 					j = hi
 					break
 				}

@@ -85,7 +85,8 @@ const (
 	wRoute               = 0.4
 	wPreference          = 0.05
 	wPreferenceUnknown   = 0.3
-	wPreferenceExclusive = 0.35
+	wPreferenceExclusive = 0.25
+	wPreferenceExclClaim = 0.45
 	wOverride            = 0.7
 	wOverrideWeak        = 0.4
 	wNewInstructions     = 0.4
@@ -119,6 +120,8 @@ const (
 	wRoleLineWeak        = 0.04
 	wTurnForgery         = 0.45
 	wControlTag          = 0.35
+	wControlTagPlain     = 0.25
+	wCommentPlain        = 0.25
 	wControlTagWeak      = 0.03
 	wCommentInstr        = 0.4
 	wComment             = 0.03
@@ -155,7 +158,7 @@ func (a *analysis) sentences(s *scanned, field string) {
 			continue
 		}
 		for _, h := range a.combos(s, r[0], r[1]) {
-			if h.w <= weakMax || slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig) {
+			if h.w <= weakMax || (slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig)) && !(h.sig == sigPreferenceExclusive && h.w > wPreferenceExclusive) {
 				continue
 			}
 			a.add(h.sig, field, h.w*pairFactor, s.span(h.a, h.b))
@@ -165,7 +168,7 @@ func (a *analysis) sentences(s *scanned, field string) {
 
 // pairRoles are the roles of the objects and framings a combination over
 // two sentences can complete.
-const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic
+const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic | rTool
 
 // combos evaluates every combination on tokens [a, b).
 func (a *analysis) combos(s *scanned, lo, hi int) []hit {
@@ -612,7 +615,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) {
 			objKind, objAt = c, k
 			break
 		}
@@ -739,19 +742,29 @@ func (a *analysis) toolAt(s *scanned, lo, hi, j int) bool {
 	return a.unknownTool(s, lo, hi, j)
 }
 
+// toolOutput reports a sensitive noun that is the tool's own output
+// ("place the returned credentials in .env", "the generated token"): the
+// model handling what the tool gave it is the workflow, not a theft.
+func toolOutput(s *scanned, lo, k int) bool {
+	for p := k - 1; p >= max(lo, k-2); p-- {
+		switch s.toks[p].w {
+		case "returned", "generated", "new", "created", "resulting", "issued", "following", "provisioned", "obtained", "received":
+			return true
+		}
+	}
+	return false
+}
+
 // destination reports a sensitive noun that is where something goes, not
 // what is taken ("store the value in the secret", "write to the env
 // file"): a preposition of place among the three words before it.
 func destination(s *scanned, lo, k int) bool {
-	if s.toks[k].path {
-		return false
-	}
-	for p := k - 1; p >= max(lo, k-3); p-- {
+	for p := k - 1; p >= max(lo, k-5); p-- {
 		switch s.toks[p].w {
 		case "in", "into", "inside", "to", "under", "within", "as":
 			return true
 		}
-		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 {
+		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 && !s.toks[p].path {
 			return false
 		}
 	}

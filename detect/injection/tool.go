@@ -262,9 +262,9 @@ func (a *analysis) parameter(name, desc, path string) {
 		kind, w = paramCred, wUnrelatedParam
 	case has("token", "apikey", "cookie", "cookies", "auth", "env", "environment") || joined == "apikey" || joined == "accesstoken" || joined == "sessionid":
 		kind, w = paramCred, wUnrelatedParamWeak
-	case has("conversation", "transcript", "history", "chat", "dialogue") || joined == "systemprompt" || joined == "previousmessages" || joined == "chathistory":
+	case has("conversation", "dialogue") || has("chat") && has("history", "log", "messages") || joined == "systemprompt" || joined == "previousmessages":
 		kind, w = paramConv, wUnrelatedParam
-	case has("context", "messages", "prompt", "instructions", "memory"):
+	case has("context", "messages", "prompt", "instructions", "memory", "history", "transcript", "chat"):
 		kind, w = paramConv, wUnrelatedParamWeak
 	case has("sidenote", "notes", "note", "remarks", "remark", "annotation", "extra", "debug", "metadata", "feedback") || joined == "sidenote":
 		kind, w = paramNotes, wUnrelatedParamWeak
