@@ -26,6 +26,8 @@ var (
 	anchorTrie  *ahocorasick.Trie
 	anchorIndex = map[string]int{}
 	anchorList  []string
+	// pathAnchor marks the anchors that are sensitive paths
+	pathAnchor []bool
 )
 
 func init() {
@@ -38,6 +40,10 @@ func init() {
 		}
 	}
 	anchorTrie = ahocorasick.NewTrieBuilder().AddStrings(anchorList).Build()
+	pathAnchor = make([]bool, len(anchorList))
+	for _, p := range sensitivePaths {
+		pathAnchor[anchorIndex[p]] = true
+	}
 }
 
 // anchorHit is one occurrence of an anchor: its index in anchorList and

@@ -20,23 +20,25 @@ var sensitivePaths = []string{
 // markPaths marks tokens inside sensitive paths and notes each path once.
 func (a *analysis) markPaths(s *scanned, field string) {
 	f := s.f
-	for _, p := range sensitivePaths {
-		a.anch.each(p, func(i int) {
-			off := i + len(p)
-			if p == ".env" && (off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1])) {
-				return // ".env" as a file, not ".environment" or "process.env.X"
-			}
-			end := off
-			for end < len(f) && isIdentByte(f[end]) {
-				end++
-			}
-			start := i
-			for start > 0 && isIdentByte(f[start-1]) {
-				start--
-			}
-			s.markRange(start, end, func(t *tok) { t.path = true })
-			a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
-		})
+	for _, h := range a.anch {
+		if !pathAnchor[h.pat] {
+			continue
+		}
+		p, i := anchorList[h.pat], h.pos
+		off := i + len(p)
+		if p == ".env" && (off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1])) {
+			continue // ".env" as a file, not ".environment" or "process.env.X"
+		}
+		end := off
+		for end < len(f) && isIdentByte(f[end]) {
+			end++
+		}
+		start := i
+		for start > 0 && isIdentByte(f[start-1]) {
+			start--
+		}
+		s.markRange(start, end, func(t *tok) { t.path = true })
+		a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
 	}
 }
 

@@ -116,7 +116,7 @@ func realCorpusDirs() []string {
 	if d := os.Getenv("MCPAUDIT_CORPUS_REAL"); d != "" {
 		dirs = append(dirs, d)
 	}
-	for _, d := range []string{"../../.tmp/corpus-real", "/work/main/.tmp/corpus-real"} {
+	for _, d := range []string{"../../.tmp/corpus-real", "../../.tmp/npm-textan/lists", "../../.tmp/npm-textan/lists2"} {
 		if st, err := os.Stat(d); err == nil && st.IsDir() {
 			dirs = append(dirs, d)
 		}

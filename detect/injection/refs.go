@@ -64,6 +64,11 @@ func (a *analysis) classifyTok(s *scanned, k int) refKind {
 	if a.names.self == "" && len(a.names.siblings) == 0 && len(a.names.params) == 0 && len(a.names.foreign) == 0 {
 		return refNone
 	}
+	// a plain word names a tool only in tool position: quoted, before
+	// "tool", or after a call verb
+	if !identLike(t.ext) && !t.quoted && !(k+1 < len(s.toks) && s.toks[k+1].r&rTool != 0) && !(k > 0 && s.toks[k-1].r&rCall != 0) {
+		return refNone
+	}
 	for _, n := range [2]string{t.ext, t.w} {
 		if n == "" {
 			continue
