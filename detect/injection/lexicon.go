@@ -78,7 +78,7 @@ func init() {
 		incluye incluir incluya pon agrega anade adjunta
 		fuge einfugen hange anhangen ubergib gib
 		inclure incluez inclus mets mettez ajoute ajoutez joins`)
-	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch
+	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
@@ -125,7 +125,7 @@ func init() {
 		ignora ignorar ignore olvida olvidar omite omitir descarta
 		ignoriere ignorieren vergiss vergessen missachte missachten uberschreibe
 		ignorez ignorer oublie oubliez oublier neglige negligez`)
-	addWords(rPrev, `previous prior above earlier preceding original initial existing old all any other your system developer safety past
+	addWords(rPrev, `previous prior above earlier preceding original initial existing old all any other your system developer safety past last recent
 		anteriores anterior previas previos todas todos
 		vorherigen vorherige bisherigen alle obigen fruheren vorigen
 		precedentes precedente anterieures anterieurs toutes tous`)
@@ -141,7 +141,7 @@ func init() {
 		obsolete desactive remplace deprecie`)
 	addWords(rInstead, `instead rather favor favour replacement successor
 		lugar vez stattdessen anstelle plutot place`)
-	addWords(rPref, `prefer preferred better newer improved enhanced upgraded official verified trusted faster safer superior recommended latest
+	addWords(rPref, `prefer preferred better best newer improved enhanced upgraded official verified trusted faster safer superior recommended latest authoritative
 		mejor oficial verificado besser offiziell verifiziert meilleur officiel verifie`)
 	addWords(rParam, `parameter parameters param params argument arguments arg args field fields property input body payload headers metadata`)
 	addWords(rError, `error errors failed failure fail exception denied unauthorized forbidden invalid timeout unable

@@ -210,6 +210,22 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 	if unknownAt >= 0 && foreignAt < 0 && m&(rOblig|rOrder) != 0 && !deprec {
 		hs = append(hs, hit{sigUnknownTool, wUnknownTool, max(lo, unknownAt-3), unknownAt + 1})
 	}
+	// precedence: "always choose it over other tools", "prefer this to any
+	// alternative"
+	if m&(rPref|rOblig|rOrder) != 0 {
+		for j := lo; j+1 < hi; j++ {
+			if w := t[j].w; w != "over" && w != "above" && w != "than" && !(w == "to" && m&rPref != 0) {
+				continue
+			}
+			for k := j + 1; k < min(hi, j+4); k++ {
+				if w := t[k].w; w == "others" || w == "alternatives" || (w == "other" || w == "any" || w == "alternative" || w == "all") && k+1 < hi && s.mask(k+1, min(hi, k+3))&rTool != 0 {
+					hs = append(hs, hit{sigPreferenceExclusive, wPreferenceExclClaim, lo, hi})
+					j = hi
+					break
+				}
+			}
+		}
+	}
 	// exclusivity: "do not use any other tools", "never call other servers"
 	if m&rNeg != 0 && m&rCall != 0 && m&rTool != 0 {
 		for j := lo; j < hi; j++ {
