@@ -91,7 +91,18 @@
 //	      secret.<kind> 0.05 (a secret of internal/secrets' catalogue in server-to-model text; the span is its marker)
 //	exfil.reveal_context                 0.35    reveal/show/print/repeat + the system prompt or conversation
 //	exfil.hidden_recipient               0.40    always/silently cc/bcc an address
-//	exfil.url_template                   0.35    a URL whose query is a placeholder to fill with data (markdown-image exfiltration)
+//	exfil.url_template                   0.35    a markdown image whose URL query is a placeholder to fill with data
+//	exfil.url_placeholder                0.25    another URL query placeholder next to send/include or a sensitive object
+//
+// In server-to-model text (results, resources, prompts, sampling,
+// elicitation) the data-shaped signals (exfil.*, command.*, redirect.*,
+// preference.*, url.*, unknown tools, result.directive, padding, escapes
+// spelled as text) are demoted to weak unless the text also shows that it
+// talks to the model: an override, a chat-template or role forgery, a fake
+// error, secrecy, the model named ("the assistant must", "dear AI"), a
+// foreign tool, a control tag or comment with an attack inside, strong
+// steganography, or a markdown-image exfiltration URL. A README or a web
+// page full of "pass your API key" and "curl … | sh" is documentation.
 //
 // A sensitive object the tool is about (a password for a login tool, a
 // conversation for a summariser) weighs half. Negated actions ("never

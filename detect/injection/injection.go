@@ -136,6 +136,9 @@ type analysis struct {
 	weak   []signal.Finding
 	// purpose is the folded name and description of the tool (AnalyzeTool)
 	purpose string
+	// modelAddressed is set when server-to-model text names the model
+	// ("the assistant", "dear AI", "AI agents reading this,")
+	modelAddressed bool
 	// anch holds the anchor occurrences of the text being analysed
 	anch anchors
 	// scalar is set while the text of a boolean/number/enum property is
@@ -274,6 +277,9 @@ func (a *analysis) verdict() signal.Verdict {
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
+	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
+		a.demoteData()
+	}
 	// amplifier: authority framing or an instruction around a real attack signal
 	if a.attack() {
 		for _, f := range a.weak {
@@ -311,6 +317,50 @@ func (a *analysis) verdict() signal.Verdict {
 		fs = fs[:maxFindings]
 	}
 	return signal.Verdict{Score: score, Level: canon.LevelFor(score), Findings: fs}
+}
+
+// evidenceSignals are the signals that show server-to-model text talks
+// to the model rather than being data: only with one of them do the
+// data-shaped signals of a README or a web page (credentials, install
+// commands, "send", URLs) weigh.
+var evidencePrefixes = []string{"override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
+	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
+	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template"}
+
+func (a *analysis) injectionEvidence() bool {
+	if a.modelAddressed {
+		return true
+	}
+	for _, f := range a.strong {
+		for _, p := range evidencePrefixes {
+			// a tag or comment is evidence only with an attack inside
+			if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.2 && !strings.HasPrefix(p, "markup.")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// demoteData turns the strong findings of data-shaped signals into weak
+// ones: in a result without injection evidence, "pass your API key in the
+// header" or "curl … | sh" is documentation for a person.
+func (a *analysis) demoteData() {
+	kept := a.strong[:0]
+	for _, f := range a.strong {
+		switch {
+		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
+			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
+			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
+			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
+			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText:
+			f.Weight = min(f.Weight, weakMax)
+			a.weak = append(a.weak, f)
+		default:
+			kept = append(kept, f)
+		}
+	}
+	a.strong = kept
 }
 
 // attack reports a strong finding of an attack signal (not a schema

@@ -198,7 +198,9 @@ func rolesOf(w string) role {
 			// what happens; only base forms give orders
 			r &^= rAddr | rParam | actionRoles
 			if !strings.HasSuffix(w, "ing") {
-				r &^= rIgnore // "overrides the default rules" describes
+				// "overrides the default rules", "is not exposed to users"
+				// describe; "without telling" keeps its verb
+				r &^= rIgnore | rDisclose
 			}
 			return r
 		}

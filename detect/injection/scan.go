@@ -152,9 +152,9 @@ func (s *scanned) addWord(i, j, sent int) {
 		case t.r&actionRoles == 0 && (pw == "be" || pw == "is" || pw == "are" || pw == "been" || pw == "being" || pw == "get" || pw == "gets"):
 			// passive voice keeps the action: "must be included", "is sent"
 			if st := stem(w); st != w && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularParticiple[w] != "") {
-				t.r |= lexicon[st] & actionRoles
+				t.r |= lexicon[st] & (actionRoles | rDisclose)
 			} else if base := irregularParticiple[w]; base != "" {
-				t.r |= lexicon[base] & actionRoles
+				t.r |= lexicon[base] & (actionRoles | rDisclose)
 			}
 		case (w == "key" || w == "keys") && keyModifiers[pw]:
 			t.r |= rCred
@@ -172,7 +172,7 @@ func (s *scanned) addWord(i, j, sent int) {
 }
 
 // irregularParticiple maps past participles of action verbs to the base.
-var irregularParticiple = map[string]string{"sent": "send", "put": "put", "read": "read", "written": "write", "forwarded": "forward", "given": "provide", "run": "run", "shown": "show", "told": "tell", "got": "get", "gotten": "get"}
+var irregularParticiple = map[string]string{"sent": "send", "put": "put", "read": "read", "written": "write", "forwarded": "forward", "given": "provide", "run": "run", "shown": "show", "told": "tell", "got": "get", "gotten": "get", "said": "say", "known": "know", "seen": "see"}
 
 // keyModifiers make "key" a credential: "API key", "private key".
 var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}
@@ -237,7 +237,7 @@ func (s *scanned) mask(a, b int) role {
 // three words before it.
 func (s *scanned) negated(a, j int) bool {
 	for k := max(a, j-3); k < j; k++ {
-		if s.toks[k].r&rNeg != 0 {
+		if s.toks[k].r&rNeg != 0 && s.toks[k].sent == s.toks[j].sent {
 			return true
 		}
 	}

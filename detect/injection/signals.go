@@ -42,6 +42,7 @@ const (
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
 	sigURLTemplate         = "exfil.url_template"
+	sigURLPlaceholder      = "exfil.url_placeholder"
 	sigSensitivePath       = "sensitive.path"
 	sigFakeError           = "result.fake_error"
 	sigAddressedModel      = "result.addresses_model"
@@ -103,6 +104,7 @@ const (
 	wURLSend             = 0.2
 	wSuspiciousHost      = 0.15
 	wURLTemplate         = 0.35
+	wURLPlaceholder      = 0.25
 	wSensitivePath       = 0.05
 	wFakeError           = 0.45
 	wAddressedModel      = 0.35
@@ -201,7 +203,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				prev := s.mask(j+1, k)&(rPrev|rAll) != 0 || k+1 < hi && t[k+1].r&rPrev != 0
 				if prev {
 					hs = append(hs, hit{sigOverride, wOverride, j, k + 1})
-				} else if m&(rAddr|rOblig) != 0 {
+				} else if m&(rAddr|rOblig) != 0 && (orderNoun(t[k].w) || t[k-1].w == "your") {
+					// "ignore your rules", "disregard the instructions"; not
+					// "bypass RLS policies"
 					hs = append(hs, hit{sigOverrideWeak, wOverrideWeak, j, k + 1})
 				}
 				j = hi
@@ -290,8 +294,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rStealth != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rStealth != 0 && !s.negated(lo, j) {
-				if m&actionRoles != 0 {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this") {
+				// an order done quietly, not "it will silently fall back"
+				if m&actionRoles != 0 && (m&(rAddr|rOblig|rOrder) != 0 || t[lo].r&(actionRoles|rStealth) != 0) {
 					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
 				}
 				break
@@ -362,10 +367,12 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 
 	// surfaces where the server hands text to the model
 	if surf.serverToModel() {
-		if m&rError != 0 && m&(rOblig|rOrder|rCall) != 0 && m&rCall != 0 && a.anyToolLike(s, lo, hi) {
+		if m&rError != 0 && m&rCall != 0 && a.fakeError(s, lo, hi, m) {
 			hs = append(hs, hit{sigFakeError, wFakeError, lo, hi})
 		}
-		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && a.thirdPersonModel(s, lo, hi) {
+		addressed := a.thirdPersonModel(s, lo, hi)
+		a.modelAddressed = a.modelAddressed || addressed
+		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && addressed {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
 		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
 			hs = append(hs, hit{sigResultDirective, wResultDirective, lo, hi})
@@ -378,6 +385,35 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		hs = append(hs, hit{sigCredentialRequest, wCredentialRequest, lo, hi})
 	}
 	return hs
+}
+
+// fakeError: an error framing ("Error: …", "Failed to …" among the first
+// words) with a call asked for: of a known tool (this one, a sibling, a
+// foreign one), or of an unknown tool-like name with an obligation and a
+// purpose ("you must call x to continue").
+func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
+	t := s.toks
+	framed := false
+	for k := lo; k < min(hi, lo+6); k++ {
+		if t[k].r&rError != 0 {
+			framed = true
+		}
+	}
+	if !framed {
+		return false
+	}
+	for k := lo; k < hi; k++ {
+		switch kind, _ := a.classify(s, k); kind {
+		case refSelf, refSibling, refForeign:
+			if k > lo && s.mask(max(lo, k-3), k)&rCall != 0 {
+				return true
+			}
+		}
+	}
+	if m&(rOblig|rOrder) == 0 || !hasAnyWord(s, lo, hi, "continue", "proceed", "complete", "fix", "resolve", "retry", "refresh", "recover", "authenticate", "reauthenticate", "unlock", "restore", "finish") {
+		return false
+	}
+	return a.anyToolLike(s, lo, hi)
 }
 
 // orderNoun reports the nouns that name orders given to the model (not
@@ -531,7 +567,10 @@ func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 		if w != "keep" && w != "keeping" && w != "manten" && w != "mantener" && w != "halte" && w != "garde" && w != "gardez" {
 			continue
 		}
-		for k := j + 1; k < min(hi, j+5); k++ {
+		if j+1 >= hi || t[j+1].r&rThis == 0 {
+			continue // "keep this …", "keep it …"
+		}
+		for k := j + 2; k < min(hi, j+4); k++ {
 			if t[k].r&rConceal != 0 && t[k].w != "private" {
 				return true
 			}
@@ -829,21 +868,53 @@ func (a *analysis) credentialObject(s *scanned, lo, hi int) bool {
 // agent", "attention AI" in a result.
 func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 	t := s.toks
-	for k := lo; k+1 < hi; k++ {
-		switch t[k].w {
-		case "the", "dear", "attention", "note", "hey", "hello":
-		default:
-			continue
-		}
-		switch t[k+1].w {
-		case "assistant", "ai", "model", "agent", "llm", "claude", "chatbot", "bot":
+	isModel := func(w string) bool {
+		switch w {
+		case "assistant", "assistants", "ai", "model", "agent", "agents", "llm", "claude", "chatbot", "bot", "copilot":
 			return true
 		}
+		return false
 	}
-	// "Assistant: …", "AI agents reading this, …" as a vocative
+	for k := lo; k+1 < hi; k++ {
+		if !isModel(t[k+1].w) {
+			continue
+		}
+		n := k + 2
+		if n < hi && isModel(t[n].w) { // "the AI assistant"
+			n++
+		}
+		switch t[k].w {
+		case "dear", "attention", "hey", "hello", "hi":
+			return true // a vocative
+		case "the", "this", "any", "all":
+			// "the assistant must/should/needs to", not "asking the AI
+			// assistant to list your pods" or "the agent needs a plan"
+			obligNext := func(i int) bool {
+				if i >= hi || t[i].r&rOblig == 0 {
+					return false
+				}
+				w := t[i].w
+				return !(w == "need" || w == "needs" || w == "require" || w == "requires" || w == "required") || i+1 < hi && t[i+1].w == "to"
+			}
+			if obligNext(n) || n+1 < hi && (t[n].w == "is" || t[n].w == "are") && obligNext(n+1) {
+				return true
+			}
+			if k > lo && (t[k-1].w == "to" || t[k-1].w == "for") && k-2 >= lo {
+				// "note to the assistant:", "instructions for the AI agent,"
+				switch t[k-2].w {
+				case "note", "notes", "message", "instructions", "instruction", "notice", "reminder":
+					if e := t[n-1].end; n >= hi || t[n].sent != t[n-1].sent || e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
+						return true
+					}
+				}
+			}
+		}
+	}
+	// "Assistant: …", "AI, …" as a vocative with an order ("agent:" and
+	// "model:" are configuration keys too often)
 	switch t[lo].w {
-	case "assistant", "assistants", "ai", "model", "agent", "agents", "llm", "claude":
-		if e := t[lo].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
+	case "assistant", "assistants", "ai", "llm", "claude":
+		if e := t[lo].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') && s.mask(lo+1, hi)&actionRoles != 0 {
 			return true
 		}
 	}
