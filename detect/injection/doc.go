@@ -58,7 +58,8 @@
 //	secrecy.conceal                      0.40    do not mention this; keep this hidden/secret; hide it from the user
 //	secrecy.stealth                      0.45    silently/secretly/quietly with an action
 //	secrecy.no_consent                   0.20    without asking/permission/confirmation (not "without notifying the organizer")
-//	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt, sensitive path
+//	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt
+//	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …)
 //	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted
 //	exfil.include_sensitive              0.30    include/pass/put + sensitive object
 //	exfil.read_sensitive                 0.35    read/open/get + credential or sensitive path
@@ -101,7 +102,8 @@
 // talks to the model: an override, a chat-template or role forgery, a fake
 // error, secrecy, the model named ("the assistant must", "dear AI"), a
 // foreign tool, a control tag or comment with an attack inside, strong
-// steganography, or a markdown-image exfiltration URL. A README or a web
+// steganography, a markdown-image exfiltration URL, a credential file to be
+// sent out, or a URL of a tunnel or request collector next to "send". A README or a web
 // page full of "pass your API key" and "curl … | sh" is documentation.
 //
 // A sensitive object the tool is about (a password for a login tool, a

@@ -325,7 +325,7 @@ func (a *analysis) verdict() signal.Verdict {
 // commands, "send", URLs) weigh.
 var evidencePrefixes = []string{"override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
 	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
-	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template"}
+	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
 
 func (a *analysis) injectionEvidence() bool {
 	if a.modelAddressed {
@@ -334,7 +334,7 @@ func (a *analysis) injectionEvidence() bool {
 	for _, f := range a.strong {
 		for _, p := range evidencePrefixes {
 			// a tag or comment is evidence only with an attack inside
-			if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.2 && !strings.HasPrefix(p, "markup.")) {
+			if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.")) {
 				return true
 			}
 		}

@@ -32,6 +32,7 @@ const (
 	sigNewInstructions     = "override.new_instructions"
 	sigRoleReassign        = "override.role_reassignment"
 	sigExfilSend           = "exfil.send_sensitive"
+	sigExfilSendFile       = "exfil.send_sensitive_file"
 	sigExfilParam          = "exfil.sensitive_to_parameter"
 	sigExfilInclude        = "exfil.include_sensitive"
 	sigSensitiveRead       = "exfil.read_sensitive"
@@ -694,6 +695,10 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	all := objAt > lo && t[objAt-1].r&rAll != 0
 	span := func(j int) (int, int) { return min(j, objAt), max(j, objAt) + 1 }
 	switch {
+	case send >= 0 && objKind == 3 && credentialFile(s, lo, hi):
+		// a credential file sent out: no documentation asks that
+		x, y := span(send)
+		hs = append(hs, hit{sigExfilSendFile, wExfilSend * factor, x, y})
 	case send >= 0:
 		x, y := span(send)
 		hs = append(hs, hit{sigExfilSend, wExfilSend * factor, x, y})
@@ -789,6 +794,31 @@ func toolOutput(s *scanned, lo, k int) bool {
 		switch s.toks[p].w {
 		case "returned", "generated", "new", "created", "resulting", "issued", "following", "provisioned", "obtained", "received":
 			return true
+		}
+	}
+	return false
+}
+
+// credentialFiles are the paths no documentation asks anyone to send:
+// private keys and credential stores (not client configs like mcp.json,
+// which every MCP README tells people to share).
+var credentialFiles = []string{".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "/etc/shadow", "/etc/passwd", ".aws/credentials", ".git-credentials", ".netrc", "wallet.dat", ".gnupg", "/proc/self/environ"}
+
+// credentialFile reports a path token of [lo, hi) naming a credential file.
+func credentialFile(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if !s.toks[k].path {
+			continue
+		}
+		a := s.toks[k].start
+		for a > 0 && isIdentByte(s.f[a-1]) {
+			a--
+		}
+		b := min(len(s.f), s.toks[k].end+24)
+		for _, c := range credentialFiles {
+			if strings.Contains(s.f[a:b], c) {
+				return true
+			}
 		}
 	}
 	return false
