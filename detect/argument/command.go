@@ -102,6 +102,11 @@ func (a *analysis) commandItem(it *item) {
 // modeOf tells how the string reaches a shell.
 func (a *analysis) modeOf(it *item) execMode {
 	k := classifyKey(it.key)
+	if k == keyCommand {
+		// A "command" or "script" argument is run by whatever tool takes
+		// it (kubectl, redis, git, a shell).
+		return modeExec
+	}
 	if a.exec {
 		switch k {
 		case keyCommand, keyOther:
@@ -180,6 +185,13 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 			continue
 		}
 		r := resolve(c)
+		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") {
+			// Any command substituted into a one-word value (a URL, a
+			// name): values never hold $(...).
+			a.cmd.add("command_injection.substitution", it.field, a.spanAll(it.s), 0.45)
+			fired = true
+			continue
+		}
 		if r.name == "" || !knownCmds[r.name] {
 			continue
 		}
@@ -246,7 +258,9 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		if c.op != "|" {
 			pipeStart = i
 		}
-		chained := c.depth > 0 || (c.op != "" && c.op != "$(" && c.op != "`") || i+1 < len(sc.cmds) && sc.cmds[i+1].op != "" && sc.cmds[i+1].depth == c.depth
+		// Chained: joined to a command before it, or run inside a
+		// substitution ("ls; curl x", "a && wget y", "echo $(curl z)").
+		chained := c.depth > 0 || c.op != "" && c.op != "$(" && c.op != "`"
 		// Reverse shells: /dev/tcp redirections and arguments.
 		for _, rd := range c.redirs {
 			if isDevNet(rd.target) {
@@ -310,7 +324,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		}
 		// Network tools: chained to other commands, fed substitutions
 		// (exfiltration through the URL or a DNS name), uploading files.
-		if netCmds[r.name] {
+		if netCmds[r.name] && f > factorData {
 			switch {
 			case len(c.subst) > 0 || anyContains(r.args, "$()"):
 				a.cmd.add("command_injection.exfil_substitution", field, sp(), 0.7*f)
@@ -442,6 +456,15 @@ func (a *analysis) inlineCode(it *item, r resolved, chained bool, f float64, dep
 		code = flagValue(r.args, func(w string) bool { return w == "-r" })
 	}
 	if code == "" {
+		return
+	}
+	if f <= factorData {
+		// Written, not run: only what the inline code does counts.
+		if isShell {
+			a.scriptSignals(it, parseShell(code), f, depth+1)
+		} else {
+			a.interpreterCode(it, code, f)
+		}
 		return
 	}
 	w := 0.2

@@ -150,6 +150,7 @@ func (a *analysis) covertItem(it *item) {
 			a.urlBlobs(it, u)
 		}
 	}
+	a.dnsTokens(it)
 	t := strings.TrimSpace(s)
 	if strings.ContainsAny(t, " \t") {
 		a.embeddedBlobs(it, k)
@@ -344,7 +345,8 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 
 // dnsBlobLabel reports a DNS label that looks like encoded data: at least
 // 20 letters and digits (no hyphen, not punycode), a fifth of them digits
-// at least, entropy at least 3.5.
+// at least, byte entropy at least 3 (hex and base32 labels; words and
+// names have no digits or few).
 func dnsBlobLabel(l string) bool {
 	if len(l) < 20 || strings.HasPrefix(l, "xn--") {
 		return false
@@ -360,7 +362,7 @@ func dnsBlobLabel(l string) bool {
 			return false
 		}
 	}
-	return digits*5 >= len(l) && secrets.Entropy(l) >= 3.5
+	return digits*5 >= len(l) && secrets.Entropy(l) >= 3.0
 }
 
 // isUUID reports an RFC 9562 UUID in its 8-4-4-4-12 text form.
@@ -581,4 +583,47 @@ func (a *analysis) analyzeObjects(v any) {
 		}
 	}
 	visit(v, "arguments", 0)
+}
+
+// dnsTokens looks for DNS exfiltration in host names written without a
+// scheme (nslookup <hex>.attacker.example, dig, ping): tokens of at least
+// three labels of letters, digits and hyphens.
+func (a *analysis) dnsTokens(it *item) {
+	s := it.s
+	n := 0
+	for i := 0; i < len(s) && n < 64; {
+		for i < len(s) && !isHostChar(s[i]) {
+			i++
+		}
+		st := i
+		for i < len(s) && isHostChar(s[i]) {
+			i++
+		}
+		tok := strings.Trim(strings.ToLower(s[st:i]), ".")
+		if strings.Count(tok, ".") < 2 || len(tok) < 24 {
+			continue
+		}
+		if st >= 3 && s[st-3:st] == "://" {
+			continue // urlBlobs reads URL hosts
+		}
+		n++
+		labels := strings.Split(tok, ".")
+		total := 0
+		for _, l := range labels[:len(labels)-2] {
+			if dnsBlobLabel(l) {
+				total += len(l)
+			}
+		}
+		if total >= 20 {
+			w := 0.6
+			if total >= 50 {
+				w = 0.7
+			}
+			a.covert.add("covert.dns_label", it.field, a.span(s, st, i), w)
+		}
+	}
+}
+
+func isHostChar(c byte) bool {
+	return isAlpha(c) || '0' <= c && c <= '9' || c == '-' || c == '.'
 }

@@ -343,7 +343,9 @@ func sqlStatements(s string) []sqlStatement {
 		case c == '\'' || c == '"' || c == '`':
 			j := strings.IndexByte(s[i+1:], c)
 			if j < 0 {
-				i = len(s)
+				// An unterminated quote (an injection's "x'; DROP ...")
+				// is read as a stray character.
+				b.WriteByte(' ')
 				continue
 			}
 			b.WriteString(" x ")

@@ -94,19 +94,15 @@ func resolvePath(p string) resolvedPath {
 		switch seg {
 		case "", ".":
 			continue
-		case "..", ". .", "...":
+		case "..":
 			r.dotdot = true
-			if seg == "..." {
-				// Some servers read "..." as two levels up.
-				depth--
-			}
 			depth--
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
 		default:
-			if strings.Trim(seg, ". ") == "" && len(seg) >= 2 {
-				// ".. " or "....": dots and spaces that Windows trims to "..".
+			if strings.Trim(seg, ". ") == "" && strings.Count(seg, ".") == 2 && strings.Contains(seg, " ") {
+				// ".. " or ". .": dots and spaces that Windows trims to "..".
 				r.dotdot = true
 				depth--
 				if len(stack) > 0 {
@@ -149,6 +145,14 @@ func (a *analysis) pathItem(it *item) {
 		a.trav.add("traversal.nul_byte", it.field, a.span(s, i-20, i+20), 0.6)
 	}
 	whole := k == keyPath || !strings.ContainsAny(strings.TrimSpace(s), " \t\n\r") && len(s) <= 4096
+	if k == keyData && !whole && !a.exec {
+		// Text and file content mention paths; they are not opened.
+		// Only sensitive files named in it count (at a low factor).
+		for _, tok := range pathTokens(s, false) {
+			a.sensitiveToken(it, tok, resolvePath(tok.decoded), k, false)
+		}
+		return
+	}
 	for _, tok := range pathTokens(s, whole) {
 		a.pathToken(it, tok, k, whole)
 	}

@@ -47,6 +47,12 @@ func sensitiveFile(lp string) sensitiveHit {
 			best = sensitiveHit{kind: kind, weight: w}
 		}
 	}
+	if strings.Contains(lp, " ") {
+		slashed := strings.ReplaceAll(lp, `\`, "/")
+		if containsAny(slashed, "/login data", "/web data", "/local state", "/login keychain") {
+			take("browser_credentials", 0.7)
+		}
+	}
 	for i, p := range parts {
 		prev, next := "", ""
 		if i > 0 {

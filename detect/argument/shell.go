@@ -528,6 +528,9 @@ func normName(w string) string {
 			return base
 		}
 	}
+	if strings.HasPrefix(w, "mkfs.") || strings.HasPrefix(w, "mke2fs") {
+		return "mkfs"
+	}
 	switch w {
 	case "pwsh", "powershell_ise":
 		return "powershell"

@@ -150,8 +150,12 @@ func findURLs(s string) []urlRef {
 		scheme := strings.ToLower(s[st:colon])
 		if len(scheme) >= 2 && len(scheme) <= 15 && (webSchemes[scheme] || dangerousSchemes[scheme] > 0 || scheme == "data") {
 			end := colon + 1
-			for end < len(s) && !isURLStop(s[end]) {
+			for end < len(s) && (!isURLStop(s[end]) || scheme == "data" && (s[end] == ',' || s[end] == ';')) {
 				end++
+			}
+			// Trailing punctuation belongs to the sentence.
+			for end > colon+1 && strings.IndexByte(".,:;!?", s[end-1]) >= 0 {
+				end--
 			}
 			rest := s[colon+1 : end]
 			// "host: x" or "12:30" are not URLs: a web scheme needs //,
@@ -247,8 +251,10 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		confusion = true
 	}
 	internal := false
+	encoded := strings.Contains(auth, "%") || !isASCII(auth)
 	for _, h := range hosts {
 		hv := classifyHost(h)
+		hv.obfuscated = hv.obfuscated || encoded && hv.class != ""
 		if hv.class != "" {
 			internal = true
 			a.reportHost(it, hv, sp, 0, path)
@@ -325,7 +331,7 @@ func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, _ int, path s
 	w := ssrfWeights[hv.class]
 	a.ssrf.add("ssrf."+hv.class, it.field, sp, w)
 	if hv.obfuscated {
-		a.ssrf.add("ssrf.obfuscated_host", it.field, sp+" → "+hv.canonical, 0.35)
+		a.ssrf.add("ssrf.obfuscated_host", it.field, safeText(hv.canonical+" ← "+sp), 0.35)
 	}
 	lp := strings.ToLower(path)
 	for _, p := range credentialPaths {
@@ -592,6 +598,7 @@ func (a *analysis) checkHostPath(it *item, tok string, at int, loose bool) {
 	if hv.class == "" {
 		return
 	}
+	hv.obfuscated = hv.obfuscated || strings.Contains(host, "%") || !isASCII(host)
 	if !loose && hv.class != "metadata" && (!hasPort && path == "" || classifyKey(it.key) == keyData) {
 		// A bare "localhost" or "10.0.0.5" in prose, or an address in a
 		// file's content, is not a request target.
