@@ -168,6 +168,9 @@ type item struct {
 	s     string
 	isKey bool // s is an object key, not a value
 	isNum bool // s is a number's text
+	kc    keyClass
+	blob  bool // the key names encoded file content (isBlobKey)
+	id    bool // the key names an identifier or digest (idKey)
 }
 
 // analysis is the state of one Analyze call.
@@ -189,6 +192,13 @@ type analysis struct {
 	secret   collector
 	covert   collector
 	matchMem map[string][]secrets.Match
+	keyMemo  map[string]keyInfo
+}
+
+// keyInfo is what an argument key says, computed once per distinct key.
+type keyInfo struct {
+	kc       keyClass
+	blob, id bool
 }
 
 // Analyze runs every argument analyser over args (a tools/call's decoded
@@ -261,6 +271,15 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 func (a *analysis) addItem(it item) {
 	if it.s == "" {
 		return
+	}
+	if c, ok := a.keyMemo[it.key]; ok {
+		it.kc, it.blob, it.id = c.kc, c.blob, c.id
+	} else {
+		it.kc, it.blob, it.id = classifyKey(it.key), isBlobKey(it.key), idKey(it.key)
+		if a.keyMemo == nil {
+			a.keyMemo = map[string]keyInfo{}
+		}
+		a.keyMemo[it.key] = keyInfo{it.kc, it.blob, it.id}
 	}
 	if len(a.items) >= MaxStrings || a.bytes >= MaxBytes {
 		a.trunc = true
@@ -391,3 +410,16 @@ func hasClearSecret(t string) bool {
 
 // spanAll is span over the whole of s.
 func (a *analysis) spanAll(s string) string { return a.span(s, 0, len(s)) }
+
+// lazy returns a function computing f's value once, on first use (spans
+// cost a redaction pass and most checks find nothing).
+func lazy(f func() string) func() string {
+	var v string
+	done := false
+	return func() string {
+		if !done {
+			v, done = f(), true
+		}
+		return v
+	}
+}

@@ -101,7 +101,7 @@ func (a *analysis) commandItem(it *item) {
 
 // modeOf tells how the string reaches a shell.
 func (a *analysis) modeOf(it *item) execMode {
-	k := classifyKey(it.key)
+	k := it.kc
 	if k == keyCommand {
 		// A "command" or "script" argument is run by whatever tool takes
 		// it (kubectl, redis, git, a shell).
@@ -132,10 +132,10 @@ func dataGate(s string) bool {
 		l = l[:maxShellBytes]
 	}
 	l = strings.ToLower(l)
-	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", "nc ", "ncat", "socat", "mkfifo", "bash", "sh -",
-		"| sh", "|sh", "python", "perl", "powershell", "pwsh", "iex", "base64", "certutil", "bitsadmin", "eval", "sudo",
-		"chmod", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "dd ", "shred", "nsenter", "docker", "kubectl",
-		"terraform", "git push", "format ", "vssadmin"} {
+	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", " nc ", "nc -", "ncat", "socat", "mkfifo", "bash", "sh -c",
+		"| sh", "|sh", "python", "perl -e", "powershell", "pwsh", "iex", "base64 -d", "base64 --d", "certutil", "bitsadmin", "eval ", "sudo ",
+		"chmod ", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "of=/dev", "shred", "nsenter", "docker ", "kubectl ",
+		"terraform ", "git push", "format c:", "vssadmin", "php -r", "ruby -e", "node -e"} {
 		if strings.Contains(l, g) {
 			return true
 		}

@@ -140,7 +140,7 @@ func (a *analysis) covertItem(it *item) {
 	if len(s) < 24 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	for _, u := range findURLs(s) {
 		if u.scheme == "data" {
 			a.dataURI(it, u, k)
@@ -171,7 +171,7 @@ func (a *analysis) covertItem(it *item) {
 		return
 	}
 	switch {
-	case isBlobKey(it.key) || k == keySecret || k == keyHash || idKey(it.key) && len(joined) <= 256:
+	case it.blob || k == keySecret || k == keyHash || it.id && len(joined) <= 256:
 		return
 	case b.enc == "hex" && (len(joined) == 32 || len(joined) == 40 || len(joined) == 64 || len(joined) == 128):
 		return // a digest in a field that does not say so
@@ -189,7 +189,7 @@ func (a *analysis) covertItem(it *item) {
 // embeddedBlobs finds long encoded runs inside text (a message carrying a
 // base64 payload).
 func (a *analysis) embeddedBlobs(it *item, k keyClass) {
-	if isBlobKey(it.key) || k == keyHash || k == keySecret {
+	if it.blob || k == keyHash || k == keySecret {
 		return
 	}
 	s := it.s
@@ -249,7 +249,7 @@ func (a *analysis) dataURI(it *item, u urlRef, k keyClass) {
 		a.covert.add("covert.data_uri", it.field, sp, 0.55)
 	case strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "audio/") || strings.HasPrefix(mime, "video/") ||
 		strings.HasPrefix(mime, "font/") || mime == "application/pdf":
-		if !isBlobKey(it.key) && k == keyHost {
+		if !it.blob && k == keyHost {
 			a.covert.add("covert.data_uri", it.field, sp, 0.3)
 		}
 	case k == keyHost:
@@ -272,7 +272,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		auth, tail = rest[:i], rest[i:]
 	}
-	sp := a.span(it.s, u.at, u.at+len(u.text))
+	sp := lazy(func() string { return a.span(it.s, u.at, u.at+len(u.text)) })
 	host := hostOfAuthority(auth)
 	// DNS exfiltration: long random labels below the registered domain.
 	labels := strings.Split(host, ".")
@@ -285,9 +285,9 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		}
 		switch {
 		case total >= 50:
-			a.covert.add("covert.dns_label", it.field, sp, 0.7)
+			a.covert.add("covert.dns_label", it.field, sp(), 0.7)
 		case total >= 20:
-			a.covert.add("covert.dns_label", it.field, sp, 0.6)
+			a.covert.add("covert.dns_label", it.field, sp(), 0.6)
 		}
 	}
 	path, query, _ := strings.Cut(tail, "?")
@@ -310,7 +310,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 			return
 		}
 		if secretish(b.decoded) {
-			a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
+			a.covert.add("covert.encoded_secret", it.field, sp(), 0.85)
 			return
 		}
 		if b.enc == "hex" && len(v) <= 64 {
@@ -323,7 +323,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		case len(v) >= 64:
 			w += 0.1
 		}
-		a.covert.add("covert.url_blob", it.field, sp, w)
+		a.covert.add("covert.url_blob", it.field, sp(), w)
 	}
 	for _, seg := range strings.Split(path, "/") {
 		if isUUID(seg) {

@@ -266,7 +266,7 @@ func (a *analysis) sqlItem(it *item) {
 	if len(s) < 8 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	sqlCtx := a.tool.sql || it.key == "sql" || it.key == "query" || it.key == "statement" || it.key == "statements" || k == keyCommand
 	f := 1.0
 	switch {

@@ -136,7 +136,7 @@ func resolvePath(p string) resolvedPath {
 // string.
 func (a *analysis) pathItem(it *item) {
 	s := it.s
-	k := classifyKey(it.key)
+	k := it.kc
 	if strings.IndexByte(s, 0) >= 0 {
 		a.trav.add("traversal.nul_byte", it.field, a.spanAll(s), 0.6)
 	} else if i := strings.Index(s, "%00"); i >= 0 && (k == keyPath || k == keyHost || !strings.ContainsAny(s, " \t\n")) {

@@ -262,8 +262,8 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 	if t == "" {
 		return
 	}
-	sp := a.spanAll(it.s)
-	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp, w*f) }
+	sp := lazy(func() string { return a.spanAll(it.s) })
+	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	switch {
 	case strings.Contains(t, "/etc/sudoers"):
 		add("sudoers_write", 0.85)
@@ -291,7 +291,7 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 // writeTargetItem reads the path arguments of a write tool for privileged
 // locations (a write_file to /etc/sudoers or ~/.ssh/authorized_keys).
 func (a *analysis) writeTargetItem(it *item) {
-	if !a.tool.write || classifyKey(it.key) != keyPath || len(it.s) > 4096 {
+	if !a.tool.write || it.kc != keyPath || len(it.s) > 4096 {
 		return
 	}
 	a.privilegedWrite(it, it.s, 0.9)

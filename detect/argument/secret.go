@@ -28,10 +28,19 @@ var secretWeights = map[string]float64{
 // exfiltration looks like and counts fully.
 func (a *analysis) secretsItem(it *item) {
 	ms := a.matches(it.s)
+	k := it.kc
 	if len(ms) == 0 {
+		// A random-looking value in a member named for a credential
+		// ("api_key": "...") that no format rule knows.
+		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) {
+			w := 0.4 * 0.65
+			if a.tool.auth {
+				w = 0.4 * 0.35
+			}
+			a.secret.add("secret.named_credential", it.field, "[REDACTED:named_credential]", w)
+		}
 		return
 	}
-	k := classifyKey(it.key)
 	for _, m := range ms {
 		w, ok := secretWeights[m.Kind]
 		if !ok {

@@ -256,7 +256,7 @@ func homeDir(p string) (string, string) {
 
 // listingToken scores a directory a listing tool is pointed at.
 func (a *analysis) listingToken(it *item, r resolvedPath, k keyClass) {
-	if !a.tool.list || k != keyPath && it.key != "" && classifyKey(it.key) != keyOther {
+	if !a.tool.list || k != keyPath && it.key != "" && it.kc != keyOther {
 		return
 	}
 	a.listDir(it, r.clean, it.s)

@@ -67,7 +67,7 @@ func (a *analysis) ssrfItem(it *item) {
 	if len(s) < 1 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	found := false
 	for _, u := range findURLs(s) {
 		found = true
@@ -97,6 +97,9 @@ func (a *analysis) ssrfItem(it *item) {
 	if len(s) > MaxStringBytes {
 		s = s[:MaxStringBytes]
 	}
+	if it.kc == keyData && !a.exec && !containsAny(ls, "169.254.", "metadata", "100.100.100.200", "fd00:ec2") {
+		return // in text only metadata addresses count (checkHostPath)
+	}
 	exec := a.exec || strings.Contains(ls, "curl") || strings.Contains(ls, "wget") || strings.Contains(ls, "nc ")
 	for _, tok := range hostTokens(s) {
 		a.checkHostPath(it, tok.text, tok.at, exec)
@@ -106,7 +109,7 @@ func (a *analysis) ssrfItem(it *item) {
 // ssrfNumber reads a number argument under a host-like key (an IPv4
 // address written as one integer: 2852039166).
 func (a *analysis) ssrfNumber(it *item) {
-	if classifyKey(it.key) != keyHost {
+	if it.kc != keyHost {
 		return
 	}
 	v, err := strconv.ParseUint(it.s, 10, 32)
@@ -193,7 +196,7 @@ func isURLStop(c byte) bool {
 
 // checkURL scores one URL.
 func (a *analysis) checkURL(it *item, u urlRef) {
-	sp := a.span(it.s, u.at, u.at+len(u.text))
+	sp := lazy(func() string { return a.span(it.s, u.at, u.at+len(u.text)) })
 	scheme := u.scheme
 	rest := u.text[len(scheme)+1:]
 	if scheme == "data" {
@@ -212,11 +215,11 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		if scheme == "file" {
 			// file: in a fetch tool or a URL key is SSRF; elsewhere it
 			// names a local file (the path analysers read it).
-			if !a.tool.fetch && classifyKey(it.key) != keyHost {
+			if !a.tool.fetch && it.kc != keyHost {
 				w = 0.35
 			}
 		}
-		a.ssrf.add(sig, it.field, sp, w)
+		a.ssrf.add(sig, it.field, sp(), w)
 		if scheme == "file" || !strings.HasPrefix(rest, "//") {
 			return
 		}
@@ -257,17 +260,17 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		hv.obfuscated = hv.obfuscated || encoded && hv.class != ""
 		if hv.class != "" {
 			internal = true
-			a.reportHost(it, hv, sp, 0, path)
+			a.reportHost(it, hv, sp(), 0, path)
 		}
 	}
 	if internal && confusion {
-		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp, 0.4)
+		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp(), 0.4)
 	}
 	if !internal {
 		lp := strings.ToLower(path)
 		for _, p := range credentialPaths[:5] {
 			if strings.HasPrefix(lp, p) {
-				a.ssrf.add("ssrf.credential_path", it.field, sp, 0.45)
+				a.ssrf.add("ssrf.credential_path", it.field, sp(), 0.45)
 				break
 			}
 		}
@@ -599,7 +602,7 @@ func (a *analysis) checkHostPath(it *item, tok string, at int, loose bool) {
 		return
 	}
 	hv.obfuscated = hv.obfuscated || strings.Contains(host, "%") || !isASCII(host)
-	if !loose && hv.class != "metadata" && (!hasPort && path == "" || classifyKey(it.key) == keyData) {
+	if !loose && hv.class != "metadata" && (!hasPort && path == "" || it.kc == keyData) {
 		// A bare "localhost" or "10.0.0.5" in prose, or an address in a
 		// file's content, is not a request target.
 		return

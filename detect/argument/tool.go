@@ -49,6 +49,16 @@ func hasWord(words []string, set ...string) bool {
 	return false
 }
 
+// hasWordIn is hasWord over a set.
+func hasWordIn(words []string, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // execNameWords are tool-name words that on their own mean the tool runs
 // commands or code.
 var execNameWords = []string{"shell", "exec", "terminal", "bash", "sh", "zsh", "cmd", "powershell", "pwsh",
@@ -142,6 +152,24 @@ const (
 	keySecret           // a credential
 )
 
+// Word sets of classifyKey, in the order they are tried.
+var (
+	keyCommandWords = set("command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run")
+	keySecretWords  = set("password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key")
+	keyHostWords    = set("url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
+		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote")
+	keyPathWords = set("path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
+		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude")
+	keyHashWords = set("sha", "sha1", "sha256", "sha512", "hash", "checksum", "digest", "commit", "etag", "md5", "oid", "revision", "rev", "uuid", "guid", "nonce", "cursor", "signature", "sig", "fingerprint")
+	keyDataWords = set("content", "contents", "text", "body", "code", "data", "message", "msg", "description", "note", "notes",
+		"markdown", "html", "comment", "source", "input", "prompt", "value", "values", "diff", "patch", "template", "sql",
+		"image", "file", "blob", "bytes", "base64", "b64", "attachment", "photo", "picture", "audio", "video", "document", "screenshot", "icon", "avatar", "thumbnail", "payload", "new", "old", "str", "string", "line", "lines", "edits", "summary", "title", "subject")
+	keyShortWords = set("city", "name", "country", "zip", "zipcode", "postcode", "state", "region", "lang", "language", "locale",
+		"units", "unit", "username", "user", "email", "tag", "label", "q", "query", "search", "keyword", "keywords", "term", "id", "type", "kind", "format", "mode", "owner", "repo", "branch", "timezone", "currency", "symbol", "ticker", "category")
+	keyNotSecretWords = set("path", "file", "name", "id")
+	keyPathishWords   = set("path", "file", "dir", "folder")
+)
+
 // classifyKey reads an argument key (lowercase).
 func classifyKey(k string) keyClass {
 	if k == "" {
@@ -149,27 +177,22 @@ func classifyKey(k string) keyClass {
 	}
 	w := nameWords(k)
 	switch {
-	case hasWord(w, "command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run"):
+	case hasWordIn(w, keyCommandWords):
 		return keyCommand
-	case hasWord(w, "password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key") && !hasWord(w, "path", "file", "name", "id"):
+	case hasWordIn(w, keySecretWords) && !hasWordIn(w, keyNotSecretWords):
 		return keySecret
-	case hasWord(w, "url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
-		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote"):
-		if hasWord(w, "path", "file", "dir", "folder") {
+	case hasWordIn(w, keyHostWords):
+		if hasWordIn(w, keyPathishWords) {
 			return keyPath
 		}
 		return keyHost
-	case hasWord(w, "path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
-		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude"):
+	case hasWordIn(w, keyPathWords):
 		return keyPath
-	case hasWord(w, "sha", "sha1", "sha256", "sha512", "hash", "checksum", "digest", "commit", "etag", "md5", "oid", "revision", "rev", "uuid", "guid", "nonce", "cursor", "signature", "sig", "fingerprint"):
+	case hasWordIn(w, keyHashWords):
 		return keyHash
-	case hasWord(w, "content", "contents", "text", "body", "code", "data", "message", "msg", "description", "note", "notes",
-		"markdown", "html", "comment", "source", "input", "prompt", "value", "values", "diff", "patch", "template", "sql",
-		"image", "file", "blob", "bytes", "base64", "b64", "attachment", "photo", "picture", "audio", "video", "document", "screenshot", "icon", "avatar", "thumbnail", "payload", "new", "old", "str", "string", "line", "lines", "edits", "summary", "title", "subject"):
+	case hasWordIn(w, keyDataWords):
 		return keyData
-	case hasWord(w, "city", "name", "country", "zip", "zipcode", "postcode", "state", "region", "lang", "language", "locale",
-		"units", "unit", "username", "user", "email", "tag", "label", "q", "query", "search", "keyword", "keywords", "term", "id", "type", "kind", "format", "mode", "owner", "repo", "branch", "timezone", "currency", "symbol", "ticker", "category"):
+	case hasWordIn(w, keyShortWords):
 		return keyShort
 	}
 	return keyOther
