@@ -193,6 +193,24 @@ type analysis struct {
 	covert   collector
 	matchMem map[string][]secrets.Match
 	keyMemo  map[string]keyInfo
+	// shellBudget is how many more bytes of shell text this call may
+	// tokenize (decoded and inline scripts included).
+	shellBudget int
+}
+
+// maxShellTotal bounds the shell text one Analyze call tokenizes.
+const maxShellTotal = 512 << 10
+
+// parseShell tokenizes s within the call's budget; past it, s reads as
+// no commands (and the report as truncated).
+func (a *analysis) parseShell(s string) *shScript {
+	n := min(len(s), maxShellBytes)
+	if n > a.shellBudget {
+		a.trunc = true
+		return &shScript{truncated: true}
+	}
+	a.shellBudget -= max(n, 64)
+	return parseShell(s)
 }
 
 // keyInfo is what an argument key says, computed once per distinct key.
@@ -207,7 +225,7 @@ type keyInfo struct {
 // MaxDepth. It never fails; nil or empty args give an empty Report. It is
 // safe for concurrent use.
 func Analyze(args map[string]any, ctx Context) Report {
-	a := &analysis{ctx: ctx}
+	a := &analysis{ctx: ctx, shellBudget: maxShellTotal}
 	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)

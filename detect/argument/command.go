@@ -72,7 +72,7 @@ func (a *analysis) commandItem(it *item) {
 	if it.isKey {
 		// A key is never run; only an injection shaped like a value counts.
 		if hasChainMeta(it.s) && len(it.s) <= 512 {
-			a.valueInjection(it, parseShell(it.s))
+			a.valueInjection(it, a.parseShell(it.s))
 		}
 		return
 	}
@@ -82,18 +82,18 @@ func (a *analysis) commandItem(it *item) {
 	a.sqlItem(it)
 	switch mode {
 	case modeExec:
-		sc := parseShell(s)
+		sc := a.parseShell(s)
 		a.scriptSignals(it, sc, factorExec, 0)
 	case modeValue:
 		if hasChainMeta(s) {
-			sc := parseShell(s)
+			sc := a.parseShell(s)
 			if a.valueInjection(it, sc) {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
 		}
 	case modeData:
 		if dataGate(s) {
-			a.scriptSignals(it, parseShell(s), factorData, 0)
+			a.scriptSignals(it, a.parseShell(s), factorData, 0)
 		}
 	}
 	a.writeTargetItem(it)
@@ -248,6 +248,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 	sp := func() string { return a.spanAll(it.s) }
 	hasMkfifo, hasNetPipe := false, false
 	pipeStart := 0
+	decoded := map[int]bool{} // echo commands already decoded
 	res := make([]resolved, len(sc.cmds))
 	for i := range sc.cmds {
 		res[i] = resolve(&sc.cmds[i])
@@ -305,7 +306,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 					if sig != "command_injection.download_and_run" {
 						sig, w = "command_injection.decode_and_run", 0.85
 					}
-					a.decodeEchoed(it, sc, res, pipeStart, j, f, depth)
+					a.decodeEchoed(it, res, pipeStart, j, f, depth, decoded)
 				}
 			}
 			a.cmd.add(sig, field, sp(), w*f)
@@ -386,14 +387,15 @@ func isDecoder(r resolved) bool {
 
 // decodeEchoed decodes the base64 literal that an echo or printf before a
 // decoding stage writes, and analyses the decoded script.
-func (a *analysis) decodeEchoed(it *item, sc *shScript, res []resolved, from, to int, f float64, depth int) {
+func (a *analysis) decodeEchoed(it *item, res []resolved, from, to int, f float64, depth int, done map[int]bool) {
 	for j := from; j < to; j++ {
-		if res[j].name != "echo" && res[j].name != "printf" {
+		if res[j].name != "echo" && res[j].name != "printf" || done[j] {
 			continue
 		}
+		done[j] = true
 		for _, w := range res[j].args {
 			if dec, ok := decodeBase64(w); ok && utf8.ValidString(dec) {
-				a.scriptSignals(it, parseShell(dec), f, depth+1)
+				a.scriptSignals(it, a.parseShell(dec), f, depth+1)
 				a.textSignalsOn(it, dec, f)
 			}
 		}
@@ -461,7 +463,7 @@ func (a *analysis) inlineCode(it *item, r resolved, chained bool, f float64, dep
 	if f <= factorData {
 		// Written, not run: only what the inline code does counts.
 		if isShell {
-			a.scriptSignals(it, parseShell(code), f, depth+1)
+			a.scriptSignals(it, a.parseShell(code), f, depth+1)
 		} else {
 			a.interpreterCode(it, code, f)
 		}
@@ -473,7 +475,7 @@ func (a *analysis) inlineCode(it *item, r resolved, chained bool, f float64, dep
 	}
 	a.cmd.add("command_injection.inline_interpreter", it.field, a.spanAll(it.s), w*f)
 	if isShell {
-		a.scriptSignals(it, parseShell(code), f, depth+1)
+		a.scriptSignals(it, a.parseShell(code), f, depth+1)
 		a.textSignalsOn(it, code, f)
 		return
 	}
@@ -536,14 +538,14 @@ func (a *analysis) powershell(it *item, r resolved, f float64, depth int) {
 				a.cmd.add("command_injection.encoded_powershell", it.field, safeText("decoded: "+dec), 0.6*f)
 				a.textSignalsOn(it, dec, f)
 				if depth < 2 {
-					a.scriptSignals(it, parseShell(dec), f, depth+1)
+					a.scriptSignals(it, a.parseShell(dec), f, depth+1)
 				}
 			}
 		case opt == "c" || len(opt) >= 3 && strings.HasPrefix("command", opt):
 			script := strings.Join(r.args[i+1:], " ")
 			a.textSignalsOn(it, script, f)
 			if depth < 2 {
-				a.scriptSignals(it, parseShell(script), f, depth+1)
+				a.scriptSignals(it, a.parseShell(script), f, depth+1)
 			}
 		case opt == "w" || strings.HasPrefix(opt, "win"):
 			if strings.EqualFold(next, "hidden") || next == "1" {

@@ -152,6 +152,11 @@ func findURLs(s string) []urlRef {
 		}
 		scheme := strings.ToLower(s[st:colon])
 		if len(scheme) >= 2 && len(scheme) <= 15 && (webSchemes[scheme] || dangerousSchemes[scheme] > 0 || scheme == "data") {
+			if webSchemes[scheme] && dangerousSchemes[scheme] == 0 && !strings.HasPrefix(s[colon+1:], "//") {
+				// "host: x" is not a URL: a web scheme needs //.
+				i = colon + 1
+				continue
+			}
 			end := colon + 1
 			for end < len(s) && (!isURLStop(s[end]) || scheme == "data" && (s[end] == ',' || s[end] == ';')) {
 				end++
@@ -161,12 +166,7 @@ func findURLs(s string) []urlRef {
 				end--
 			}
 			rest := s[colon+1 : end]
-			// "host: x" or "12:30" are not URLs: a web scheme needs //,
-			// the others need something after the colon.
-			if webSchemes[scheme] && !strings.HasPrefix(rest, "//") && dangerousSchemes[scheme] == 0 {
-				i = colon + 1
-				continue
-			}
+			// The other schemes need something after the colon.
 			if rest == "" || scheme == "data" && !strings.Contains(rest, ",") {
 				i = colon + 1
 				continue
