@@ -163,14 +163,15 @@ func (c *collector) verdict() signal.Verdict {
 
 // item is one string Analyze examines.
 type item struct {
-	field string // argument path
-	key   string // lowercased name of the nearest object key ("" at top or in arrays of arrays)
-	s     string
-	isKey bool // s is an object key, not a value
-	isNum bool // s is a number's text
-	kc    keyClass
-	blob  bool // the key names encoded file content (isBlobKey)
-	id    bool // the key names an identifier or digest (idKey)
+	field  string // argument path
+	rawKey string // name of the nearest object key, as written ("" at the top)
+	key    string // rawKey in lower case
+	s      string
+	isKey  bool // s is an object key, not a value
+	isNum  bool // s is a number's text
+	kc     keyClass
+	blob   bool // the key names encoded file content (isBlobKey)
+	id     bool // the key names an identifier or digest (idKey)
 }
 
 // analysis is the state of one Analyze call.
@@ -193,6 +194,8 @@ type analysis struct {
 	covert   collector
 	matchMem map[string][]secrets.Match
 	keyMemo  map[string]keyInfo
+	// jsonLeft is how many more JSON texts inside strings may be walked.
+	jsonLeft int
 	// shellBudget is how many more bytes of shell text this call may
 	// tokenize (decoded and inline scripts included).
 	shellBudget int
@@ -215,6 +218,7 @@ func (a *analysis) parseShell(s string) *shScript {
 
 // keyInfo is what an argument key says, computed once per distinct key.
 type keyInfo struct {
+	lower    string
 	kc       keyClass
 	blob, id bool
 }
@@ -225,7 +229,7 @@ type keyInfo struct {
 // MaxDepth. It never fails; nil or empty args give an empty Report. It is
 // safe for concurrent use.
 func Analyze(args map[string]any, ctx Context) Report {
-	a := &analysis{ctx: ctx, shellBudget: maxShellTotal}
+	a := &analysis{ctx: ctx, shellBudget: maxShellTotal, jsonLeft: 16}
 	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)
@@ -256,17 +260,27 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 	}
 	switch x := v.(type) {
 	case string:
-		a.addItem(item{field: field, key: key, s: x})
+		a.addItem(item{field: field, rawKey: key, s: x})
+		// JSON text inside a string (a request body, a config) is
+		// walked as arguments too, so its members keep their names.
+		if t := strings.TrimSpace(x); len(t) >= 2 && len(t) <= MaxStringBytes && a.jsonLeft > 0 &&
+			(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+			var inner any
+			if json.Unmarshal([]byte(t), &inner) == nil {
+				a.jsonLeft--
+				a.walk(inner, field, key, depth+1)
+			}
+		}
 	case json.Number:
-		a.addItem(item{field: field, key: key, s: x.String(), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: x.String(), isNum: true})
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			a.addItem(item{field: field, key: key, s: strconv.FormatInt(int64(x), 10), isNum: true})
+			a.addItem(item{field: field, rawKey: key, s: strconv.FormatInt(int64(x), 10), isNum: true})
 		}
 	case int:
-		a.addItem(item{field: field, key: key, s: strconv.Itoa(x), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: strconv.Itoa(x), isNum: true})
 	case int64:
-		a.addItem(item{field: field, key: key, s: strconv.FormatInt(x, 10), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: strconv.FormatInt(x, 10), isNum: true})
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -275,8 +289,8 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			f := fieldPath(field, k)
-			a.addItem(item{field: f, key: strings.ToLower(k), s: k, isKey: true})
-			a.walk(x[k], f, strings.ToLower(k), depth+1)
+			a.addItem(item{field: f, rawKey: k, s: k, isKey: true})
+			a.walk(x[k], f, k, depth+1)
 		}
 	case []any:
 		for i, e := range x {
@@ -290,14 +304,16 @@ func (a *analysis) addItem(it item) {
 	if it.s == "" {
 		return
 	}
-	if c, ok := a.keyMemo[it.key]; ok {
-		it.kc, it.blob, it.id = c.kc, c.blob, c.id
+	if c, ok := a.keyMemo[it.rawKey]; ok {
+		it.key, it.kc, it.blob, it.id = c.lower, c.kc, c.blob, c.id
 	} else {
-		it.kc, it.blob, it.id = classifyKey(it.key), isBlobKey(it.key), idKey(it.key)
+		// Classified as written, so camelCase splits into words.
+		it.key = strings.ToLower(it.rawKey)
+		it.kc, it.blob, it.id = classifyKey(it.rawKey), isBlobKey(it.rawKey), idKey(it.rawKey)
 		if a.keyMemo == nil {
 			a.keyMemo = map[string]keyInfo{}
 		}
-		a.keyMemo[it.key] = keyInfo{it.kc, it.blob, it.id}
+		a.keyMemo[it.rawKey] = keyInfo{it.key, it.kc, it.blob, it.id}
 	}
 	if len(a.items) >= MaxStrings || a.bytes >= MaxBytes {
 		a.trunc = true

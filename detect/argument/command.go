@@ -37,6 +37,8 @@ var (
 		"lwp-download", "fetch", "http", "https", "xh", "start-bitstransfer", "ncat", "cryptcat", "smbclient", "finger", "whois")
 	fetchCmds = set("curl", "wget", "iwr", "invoke-webrequest", "irm", "invoke-restmethod", "fetch", "lwp-download", "aria2c",
 		"http", "https", "xh", "lwp-request", "certutil", "bitsadmin", "start-bitstransfer")
+	// rawNetCmds open a raw connection whose data a shell can run.
+	rawNetCmds = set("nc", "telnet", "openssl", "socat", "cryptcat", "ncat")
 	shellCmds  = set("sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "mksh", "cmd", "powershell", "busybox")
 	interpCmds = set("python", "perl", "ruby", "php", "node", "lua", "osascript", "tclsh", "deno", "bun", "iex",
 		"invoke-expression", "jshell", "groovy", "rscript", "julia", "wscript", "cscript", "mshta")
@@ -87,10 +89,21 @@ func (a *analysis) commandItem(it *item) {
 	case modeValue:
 		if hasChainMeta(s) {
 			sc := a.parseShell(s)
-			if a.valueInjection(it, sc) {
+			fired := a.valueInjection(it, sc)
+			// A value meant to break out of the quotes a command puts
+			// it in (a.jpg" ; wget ... ; "): read it inside them too.
+			for _, q := range []string{`"`, `'`} {
+				if !fired && strings.Contains(s, q) && len(s) <= 4096 {
+					if alt := a.parseShell(q + s + q); a.valueInjection(it, alt) {
+						sc, fired = alt, true
+					}
+				}
+			}
+			if fired {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
 		}
+		a.argumentInjection(it)
 	case modeData:
 		if dataGate(s) {
 			a.scriptSignals(it, a.parseShell(s), factorData, 0)
@@ -247,6 +260,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 	field := it.field
 	sp := func() string { return a.spanAll(it.s) }
 	hasMkfifo, hasNetPipe := false, false
+	fetched := map[string]bool{} // files a fetch wrote
 	pipeStart := 0
 	decoded := map[int]bool{} // echo commands already decoded
 	res := make([]resolved, len(sc.cmds))
@@ -300,7 +314,11 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 			sig := "command_injection.pipe_to_interpreter"
 			for j := pipeStart; j < i; j++ {
 				switch {
-				case fetchCmds[res[j].name] || res[j].name == "nc" && !hasNetPipe:
+				case rawNetCmds[res[j].name]:
+					// nc/telnet/openssl s_client feeding a shell: a
+					// reverse shell.
+					sig, w = "command_injection.reverse_shell", 0.88
+				case fetchCmds[res[j].name] && sig != "command_injection.reverse_shell":
 					sig, w = "command_injection.download_and_run", 0.92
 				case isDecoder(res[j]):
 					if sig != "command_injection.download_and_run" {
@@ -337,6 +355,15 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 			if uploadsFile(r) {
 				a.cmd.add("command_injection.upload_file", field, sp(), 0.5*f)
 			}
+		}
+		// Download to a file, then run it: wget -O /tmp/x ...; sh /tmp/x.
+		if fetchCmds[r.name] {
+			for _, o := range fetchOutputs(c, r) {
+				fetched[o] = true
+				fetched[baseName(o)] = true
+			}
+		} else if len(fetched) > 0 && runsFile(r, fetched) {
+			a.cmd.add("command_injection.download_and_run", field, sp(), 0.85*f)
 		}
 		// Inline code: sh -c '...', python -c '...', powershell -enc ...
 		a.inlineCode(it, r, chained, f, depth)
@@ -649,7 +676,7 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 	}
 	l := strings.ToLower(t)
 	sp := func() string { return a.spanAll(it.s) }
-	if strings.Contains(l, "/dev/tcp/") || strings.Contains(l, "/dev/udp/") {
+	if containsAny(l, "/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
 	}
 	if strings.Contains(l, "net.sockets.tcpclient") && containsAny(l, "getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
@@ -758,4 +785,115 @@ func anyContains(args []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// fetchOutputs returns the files a curl/wget/iwr command writes
+// (-o/-O/--output/-OutFile, a > redirection, curl -O's URL base name).
+func fetchOutputs(c *shCmd, r resolved) []string {
+	var out []string
+	for i, w := range r.args {
+		lw := strings.ToLower(w)
+		switch {
+		case (w == "-o" || w == "-O" || lw == "--output" || lw == "--output-document" || lw == "-outfile" || lw == "-out") && i+1 < len(r.args):
+			if r.args[i+1] != "-" {
+				out = append(out, r.args[i+1])
+			}
+		case strings.HasPrefix(lw, "--output=") || strings.HasPrefix(lw, "--output-document="):
+			out = append(out, w[strings.IndexByte(w, '=')+1:])
+		}
+		if (w == "-O" || w == "-LO" || w == "-sLO" || w == "-fsSLO") && r.name == "curl" {
+			for _, u := range r.args {
+				if strings.Contains(u, "://") {
+					out = append(out, baseName(u))
+				}
+			}
+		}
+	}
+	if r.name == "wget" && len(out) == 0 {
+		for _, u := range r.args {
+			if strings.Contains(u, "://") {
+				out = append(out, baseName(u))
+			}
+		}
+	}
+	for _, rd := range c.redirs {
+		if rd.op == ">" || rd.op == ">>" {
+			out = append(out, rd.target)
+		}
+	}
+	return out
+}
+
+// baseName is the last path element of p (a URL's too).
+func baseName(p string) string {
+	p = strings.TrimRight(p, "/")
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// runsFile reports a command that runs one of the files (./x, /tmp/x,
+// sh x, python x, source x, . x).
+func runsFile(r resolved, files map[string]bool) bool {
+	if r.name == "chmod" {
+		return false
+	}
+	if files[r.name] {
+		return true
+	}
+	if shellCmds[r.name] || interpCmds[r.name] || r.name == "source" || r.name == "." || r.name == "start-process" || r.name == "start" {
+		for _, w := range r.args {
+			if strings.HasPrefix(w, "-") {
+				continue
+			}
+			return files[w] || files[baseName(w)]
+		}
+	}
+	return false
+}
+
+// dangerousOptions are options that make a program run a command or write
+// a file chosen by whoever controls them; a value that smuggles one in
+// after a space (a URL, a branch, a host) is an argument injection.
+var dangerousOptions = []string{"--upload-pack", "--receive-pack", "-u", "--exec", "--config", "-c core.", "-ccore.",
+	"core.sshcommand", "core.pager", "core.hookspath", "-oproxycommand", "-o proxycommand", "proxycommand=", "localcommand=",
+	"--checkpoint-action", "--to-command", "--use-compress-program", "-exec", "--post-file", "--output", "-o/", "--rsh",
+	"-e sh", "-e bash", "--eval", "--require", "--import", "-i/", "--template", "--script"}
+
+// argumentInjection reads an ordinary value (not a command) for options
+// smuggled into the command line it will be pasted into, and for git's
+// ext:: transport, which runs a command.
+func (a *analysis) argumentInjection(it *item) {
+	s := strings.TrimSpace(it.s)
+	if len(s) < 4 || len(s) > 2048 || it.kc == keyData {
+		return
+	}
+	l := strings.ToLower(s)
+	if strings.HasPrefix(l, "ext::") || strings.HasPrefix(l, "fd::") {
+		a.cmd.add("command_injection.argument_injection", it.field, a.spanAll(it.s), 0.7)
+		return
+	}
+	fields := strings.Fields(l)
+	lead := s[0] == '-' && (it.kc == keyHost || it.kc == keyPath || it.kc == keyShort)
+	if len(fields) < 2 && !lead {
+		return
+	}
+	rest := l
+	if !lead {
+		rest = strings.Join(fields[1:], " ")
+	}
+	for _, o := range dangerousOptions {
+		if strings.HasPrefix(rest, o) || strings.Contains(rest, " "+o) {
+			if o == "-u" || o == "--output" || o == "--template" || o == "--script" || o == "--import" || o == "--require" {
+				// Short or common options count only with a path or
+				// command after them.
+				if !strings.ContainsAny(rest, "/\\=") {
+					continue
+				}
+			}
+			a.cmd.add("command_injection.argument_injection", it.field, a.spanAll(it.s), 0.6)
+			return
+		}
+	}
 }

@@ -125,11 +125,12 @@ func idKey(k string) bool {
 	w := nameWords(k)
 	if hasWord(w, "id", "ids", "uuid", "guid", "key", "token", "nonce", "cursor", "etag", "hash", "sha", "sha1", "sha256",
 		"checksum", "digest", "commit", "signature", "sig", "state", "code", "session", "continuation", "page", "after",
-		"before", "next", "ref", "oid", "rev", "revision", "fingerprint", "salt", "iv", "md5", "challenge", "verifier", "x-amz-signature",
+		"before", "next", "oid", "rev", "revision", "fingerprint", "salt", "iv", "md5", "challenge", "verifier", "x-amz-signature",
 		"x-amz-credential", "x-amz-security-token", "se", "sp", "sv", "skoid", "sktid", "v", "ver", "version", "cb", "_") {
 		return true
 	}
-	return strings.HasSuffix(k, "id") || strings.HasPrefix(k, "x-amz-") || strings.HasPrefix(k, "x-goog-")
+	l := strings.ToLower(k)
+	return strings.HasSuffix(l, "id") || strings.HasPrefix(l, "x-amz-") || strings.HasPrefix(l, "x-goog-")
 }
 
 // covertItem looks for covert channels in one string value.
@@ -152,7 +153,7 @@ func (a *analysis) covertItem(it *item) {
 	}
 	a.dnsTokens(it)
 	t := strings.TrimSpace(s)
-	if strings.ContainsAny(t, " \t") {
+	if strings.ContainsAny(t, " \t") || strings.ContainsAny(t, `"{}:,`) {
 		a.embeddedBlobs(it, k)
 		return
 	}
@@ -181,15 +182,17 @@ func (a *analysis) covertItem(it *item) {
 		a.covert.add("covert.oversized_field", it.field, sp, 0.6)
 	case len(joined) >= 256:
 		a.covert.add("covert.encoded_blob", it.field, sp, 0.5)
-	case len(joined) >= 48:
-		a.covert.add("covert.encoded_blob", it.field, sp, 0.4)
+	case len(joined) >= 48 && printable(string(b.decoded)):
+		a.covert.add("covert.encoded_blob", it.field, sp, 0.45)
+	case len(joined) >= 64:
+		a.covert.add("covert.encoded_blob", it.field, sp, 0.35)
 	}
 }
 
 // embeddedBlobs finds long encoded runs inside text (a message carrying a
 // base64 payload).
 func (a *analysis) embeddedBlobs(it *item, k keyClass) {
-	if it.blob || k == keyHash || k == keySecret {
+	if k == keyHash || k == keySecret {
 		return
 	}
 	s := it.s
@@ -202,7 +205,7 @@ func (a *analysis) embeddedBlobs(it *item, k keyClass) {
 		for i < len(s) && isB64Char(s[i]) {
 			i++
 		}
-		if i-st < 100 {
+		if i-st < 32 {
 			continue
 		}
 		n++
@@ -210,12 +213,13 @@ func (a *analysis) embeddedBlobs(it *item, k keyClass) {
 		if !ok || fileMagic(b.decoded) {
 			continue
 		}
-		sp := a.span(s, st, i)
 		if secretish(b.decoded) {
-			a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
+			a.covert.add("covert.encoded_secret", it.field, a.span(s, st, i), 0.85)
 			continue
 		}
-		a.covert.add("covert.embedded_blob", it.field, sp, 0.35)
+		if i-st >= 100 && !it.blob {
+			a.covert.add("covert.embedded_blob", it.field, a.span(s, st, i), 0.35)
+		}
 	}
 }
 
@@ -299,7 +303,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	}
 	check := func(piece, key string, base float64) {
 		v := percentDecode(piece)
-		if len(v) < 24 || idKey(strings.ToLower(key)) {
+		if len(v) < 24 || idKey(key) {
 			return
 		}
 		if ms := a.matches(v); len(ms) > 0 {
@@ -313,8 +317,15 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 			a.covert.add("covert.encoded_secret", it.field, sp(), 0.85)
 			return
 		}
-		if b.enc == "hex" && len(v) <= 64 {
-			base = min(base, 0.25)
+		text := printable(string(b.decoded)) && len(b.decoded) >= 12
+		switch {
+		case text:
+			// Encoded text: data being carried, not a random id.
+			base += 0.15
+		case b.enc == "hex" && len(v) <= 64:
+			return // a digest or content address
+		case len(v) < 48:
+			return // a random id (playlist, document, request id)
 		}
 		w := base
 		switch {
@@ -323,7 +334,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		case len(v) >= 64:
 			w += 0.1
 		}
-		a.covert.add("covert.url_blob", it.field, sp(), w)
+		a.covert.add("covert.url_blob", it.field, sp(), min(w, 0.75))
 	}
 	for _, seg := range strings.Split(path, "/") {
 		if isUUID(seg) {
@@ -558,8 +569,7 @@ func (a *analysis) analyzeObjects(v any) {
 			}
 			if plain >= 2 && len(cands) == 1 {
 				c := cands[0]
-				lk := strings.ToLower(c.k)
-				if _, ok := asBlob(c.v); ok && !isBlobKey(lk) && !idKey(lk) && classifyKey(lk) != keySecret && classifyKey(lk) != keyHash &&
+				if _, ok := asBlob(c.v); ok && !isBlobKey(c.k) && !idKey(c.k) && classifyKey(c.k) != keySecret && classifyKey(c.k) != keyHash &&
 					len(a.matches(c.v)) == 0 && secrets.Entropy(c.v) >= 4.5 {
 					f := fieldPath(field, c.k)
 					a.covert.add("covert.entropy_outlier", f, a.spanAll(c.v), 0.35)

@@ -277,12 +277,15 @@ func (a *analysis) sqlItem(it *item) {
 		f = 0.7
 	}
 	l := strings.ToLower(s)
-	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", ".drop(", "remove({})") {
+	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", "remove({})") {
 		return
 	}
 	sp := func(i int) string { return a.span(s, i, i+60) }
 	if i := strings.Index(l, "dropdatabase("); i >= 0 {
 		a.destr.add("destructive.sql_drop", it.field, sp(i), 0.7*f)
+	}
+	if i := strings.Index(l, ".drop()"); i >= 0 && (sqlCtx || strings.HasPrefix(l, "db.")) {
+		a.destr.add("destructive.sql_drop", it.field, sp(i), 0.6*f)
 	}
 	if i := strings.Index(l, "deletemany({})"); i >= 0 {
 		a.destr.add("destructive.sql_delete_all", it.field, sp(i), 0.6*f)

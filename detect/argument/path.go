@@ -294,6 +294,10 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 			}
 		}
 	}
+	if containsAny(d, "....//", `....\\`, "..././", `...\.\`) {
+		// "....//" becomes "../" once a filter strips "../".
+		a.trav.add("traversal.filter_evasion", it.field, spanText(), 0.6)
+	}
 	lc := strings.ToLower(r.clean)
 	if strings.HasPrefix(lc, "/proc/") && containsAny(lc+"/", "/root/", "/cwd/", "/fd/", "/mem/", "/map_files/") {
 		a.trav.add("traversal.proc_root", it.field, spanText(), 0.6)

@@ -33,7 +33,7 @@ func (a *analysis) secretsItem(it *item) {
 		// A random-looking value in a member named for a credential
 		// ("api_key": "...") that no format rule knows.
 		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) {
-			w := 0.4 * 0.65
+			w := 0.4 * 0.45
 			if a.tool.auth {
 				w = 0.4 * 0.35
 			}
@@ -54,7 +54,7 @@ func (a *analysis) secretsItem(it *item) {
 		case expected && a.tool.auth:
 			w *= 0.35
 		case expected:
-			w *= 0.65
+			w *= 0.45
 		case it.isKey:
 			// A secret used as an object key is hiding in plain sight.
 		}

@@ -100,8 +100,8 @@ func sensitiveFile(lp string) sensitiveHit {
 			if prev == "gh" {
 				take("credential_file", 0.7)
 			}
-		case "credentials", "credentials.toml":
-			if prev == ".cargo" || prev == ".gem" || prev == ".aws" {
+		case "credentials", "credentials.toml", "protect", "vault":
+			if prev == ".cargo" || prev == ".gem" || prev == ".aws" || prev == "microsoft" {
 				take("credential_file", 0.7)
 			}
 		case "terraform.tfstate", "terraform.tfstate.backup":

@@ -473,7 +473,7 @@ func resolve(c *shCmd) resolved {
 		}
 		n := normName(word)
 		if wrappers[n] && i+1 < len(w) {
-			r.wrappers = append(r.wrappers, n)
+			start := i
 			i++
 			if n == "chroot" && i < len(w) && !strings.HasPrefix(w[i], "-") {
 				i++
@@ -484,6 +484,13 @@ func resolve(c *shCmd) resolved {
 				}
 				i++
 			}
+			if i >= len(w) {
+				// Only options follow ("sudo -i"): the wrapper is the
+				// command.
+				r.name, r.args = n, w[start+1:]
+				return r
+			}
+			r.wrappers = append(r.wrappers, n)
 			continue
 		}
 		r.name = n

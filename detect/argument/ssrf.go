@@ -212,6 +212,10 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 	}
 	if w := dangerousSchemes[scheme]; w > 0 {
 		sig := "ssrf.scheme_" + scheme
+		if a.textOnly(it) && scheme != "jndi" {
+			// A jndi: lookup fires wherever a logger reads it.
+			w *= 0.5
+		}
 		if scheme == "file" {
 			// file: in a fetch tool or a URL key is SSRF; elsewhere it
 			// names a local file (the path analysers read it).
@@ -258,6 +262,11 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 	for _, h := range hosts {
 		hv := classifyHost(h)
 		hv.obfuscated = hv.obfuscated || encoded && hv.class != ""
+		if hv.class != "" && hv.class != "metadata" && a.textOnly(it) {
+			// A link in an issue body or a file's text is not a
+			// request target; only metadata addresses count there.
+			continue
+		}
 		if hv.class != "" {
 			internal = true
 			a.reportHost(it, hv, sp(), 0, path)
@@ -607,6 +616,12 @@ func (a *analysis) checkHostPath(it *item, tok string, at int, loose bool) {
 		// file's content, is not a request target.
 		return
 	}
+	if loose && it.kc != keyHost && (hv.class == "loopback" || hv.class == "private") && path == "" {
+		// ssh deploy@10.0.0.5, redis-cli -h 127.0.0.1: operations on
+		// one's own hosts, an explanation more than a signal.
+		a.ssrf.add("ssrf.internal_host", it.field, a.span(it.s, at, at+len(tok)), 0.2)
+		return
+	}
 	a.reportHost(it, hv, a.span(it.s, at, at+len(tok)), 0, path)
 }
 
@@ -641,4 +656,10 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
+}
+
+// textOnly reports a string that is text or file content of a tool that
+// does not run it.
+func (a *analysis) textOnly(it *item) bool {
+	return it.kc == keyData && !a.exec && !a.tool.fetch
 }
