@@ -148,6 +148,14 @@ func (p *shParser) parse(s string, depth int, op string) {
 					i += 2
 					continue
 				}
+				if winPathWord(word.String(), s[i+1]) {
+					// C:\Windows\System32, \\server\share: a Windows
+					// path keeps its separators.
+					inWord = true
+					word.WriteByte('\\')
+					i++
+					continue
+				}
 				inWord = true
 				word.WriteByte(s[i+1])
 				i += 2
@@ -547,4 +555,14 @@ func normName(w string) string {
 		return "nc"
 	}
 	return w
+}
+
+// winPathWord reports whether a backslash after word w (followed by next)
+// separates a Windows path rather than escaping next: w starts with a
+// drive ("C:") or is a UNC prefix.
+func winPathWord(w string, next byte) bool {
+	if len(w) >= 2 && w[1] == ':' && isAlpha(w[0]) {
+		return true
+	}
+	return w == "" && next == '\\' || w == `\` || strings.HasPrefix(w, `\\`)
 }
