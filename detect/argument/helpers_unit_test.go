@@ -276,8 +276,8 @@ func TestSensitiveFile(t *testing.T) {
 
 func TestAsBlob(t *testing.T) {
 	tests := []struct {
-		in   string
-		enc  string // "" when not a blob
+		in  string
+		enc string // "" when not a blob
 	}{
 		{"QVdTX1NFQ1JFVF9BQ0NFU1NfS0VZPXdKYWxyWFV0bkZFTUk=", "base64"},
 		{"Zq8Lx2Vb7Nw4Kt1Rp9Hs3Jd6Fg0Ym5Ck8Wq2Ee7T", "base64"},
