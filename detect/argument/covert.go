@@ -500,6 +500,8 @@ func (a *analysis) whitespaceStego(it *item) {
 		return
 	}
 	run, sp, tab, mixedRun := 0, false, false, false
+	var prevWS rune
+	flips := 0 // space/tab alternations in the current run
 	trailMixed := 0
 	lineStart := 0
 	uniRun, uniKinds := 0, map[rune]bool{}
@@ -510,19 +512,25 @@ func (a *analysis) whitespaceStego(it *item) {
 			run++
 			sp = sp || r == ' '
 			tab = tab || r == '\t'
-			if run >= 12 && sp && tab {
+			if run > 1 && r != prevWS {
+				flips++
+			}
+			prevWS = r
+			// Indentation is tabs then spaces (one alternation); bits
+			// encoded in white space alternate many times.
+			if run >= 12 && sp && tab && flips >= 4 {
 				mixedRun = true
 			}
 		default:
 			if r == '\n' {
 				line := s[lineStart:i]
 				trail := line[len(strings.TrimRight(line, " \t")):]
-				if strings.Contains(trail, " ") && strings.Contains(trail, "\t") {
+				if flipsIn(trail) >= 2 {
 					trailMixed++
 				}
 				lineStart = i + 1
 			}
-			run, sp, tab = 0, false, false
+			run, sp, tab, flips = 0, false, false, 0
 		}
 		if r == 0xA0 || r >= 0x2000 && r <= 0x200A || r == 0x3000 || r == 0x202F || r == 0x205F {
 			uniRun++
@@ -636,4 +644,15 @@ func (a *analysis) dnsTokens(it *item) {
 
 func isHostChar(c byte) bool {
 	return isAlpha(c) || '0' <= c && c <= '9' || c == '-' || c == '.'
+}
+
+// flipsIn counts the alternations between space and tab in ws.
+func flipsIn(ws string) int {
+	n := 0
+	for i := 1; i < len(ws); i++ {
+		if ws[i] != ws[i-1] {
+			n++
+		}
+	}
+	return n
 }

@@ -269,6 +269,8 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 	if r.dotdot {
 		w := 0.0
 		switch {
+		case !r.abs && len(a.roots) > 0 && a.relativeInsideRoots(d):
+			// ../app/src/x from a root that is /data/app stays inside.
 		case !r.abs && r.climbs >= 4:
 			w = 0.7
 		case !r.abs && r.climbs >= 2:
@@ -371,6 +373,20 @@ func normalizeRoots(roots []string) []string {
 func (a *analysis) insideRoots(p string) bool {
 	for _, r := range a.roots {
 		if r == "" || r == "/" || p == r || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// relativeInsideRoots reports whether relative path p, resolved against
+// some advertised root, stays inside one of the roots.
+func (a *analysis) relativeInsideRoots(p string) bool {
+	for _, r := range a.roots {
+		if r == "" || r == "/" {
+			continue
+		}
+		if a.insideRoots(strings.ToLower(resolvePath(r + "/" + p).clean)) {
 			return true
 		}
 	}

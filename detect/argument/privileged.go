@@ -17,7 +17,12 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	for _, w := range r.wrappers {
 		if w == "sudo" || w == "doas" || w == "pkexec" || w == "runuser" {
-			add("sudo", 0.4)
+			// sudo apt-get install is routine; a root shell is not.
+			if shellCmds[r.name] || interpCmds[r.name] || r.name == "su" {
+				add("sudo", 0.45)
+			} else {
+				add("sudo", 0.3)
+			}
 		}
 	}
 	args := r.args
