@@ -172,6 +172,16 @@ type item struct {
 	kc     keyClass
 	blob   bool // the key names encoded file content (isBlobKey)
 	id     bool // the key names an identifier or digest (idKey)
+	low    string
+	lowOK  bool
+}
+
+// lower returns s in lower case, computed once.
+func (it *item) lower() string {
+	if !it.lowOK {
+		it.low, it.lowOK = strings.ToLower(it.s), true
+	}
+	return it.low
 }
 
 // analysis is the state of one Analyze call.
@@ -309,7 +319,11 @@ func (a *analysis) addItem(it item) {
 	} else {
 		// Classified as written, so camelCase splits into words.
 		it.key = strings.ToLower(it.rawKey)
-		it.kc, it.blob, it.id = classifyKey(it.rawKey), isBlobKey(it.rawKey), idKey(it.rawKey)
+		w := nameWords(it.rawKey)
+		it.kc, it.blob, it.id = keyOther, false, false
+		if it.rawKey != "" {
+			it.kc, it.blob, it.id = classifyKeyWords(w), isBlobKeyWords(w), idKeyWords(it.rawKey, w)
+		}
 		if a.keyMemo == nil {
 			a.keyMemo = map[string]keyInfo{}
 		}

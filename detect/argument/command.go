@@ -105,7 +105,7 @@ func (a *analysis) commandItem(it *item) {
 		}
 		a.argumentInjection(it)
 	case modeData:
-		if dataGate(s) {
+		if dataGate(it.lower()) {
 			a.scriptSignals(it, a.parseShell(s), factorData, 0)
 		}
 	}
@@ -139,12 +139,10 @@ func (a *analysis) modeOf(it *item) execMode {
 
 // dataGate reports whether free text holds a word that the script
 // signals look for; other text is not tokenized.
-func dataGate(s string) bool {
-	l := s
+func dataGate(l string) bool {
 	if len(l) > maxShellBytes {
 		l = l[:maxShellBytes]
 	}
-	l = strings.ToLower(l)
 	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", " nc ", "nc -", "ncat", "socat", "mkfifo", "bash", "sh -c",
 		"| sh", "|sh", "python", "perl -e", "powershell", "pwsh", "iex", "base64 -d", "base64 --d", "certutil", "bitsadmin", "eval ", "sudo ",
 		"chmod ", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "of=/dev", "shred", "nsenter", "docker ", "kubectl ",
@@ -671,10 +669,15 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 	if len(t) < 6 {
 		return
 	}
-	if len(t) > maxShellBytes {
-		t = t[:maxShellBytes]
+	l := ""
+	if t == it.s {
+		l = it.lower()
+	} else {
+		l = strings.ToLower(t)
 	}
-	l := strings.ToLower(t)
+	if len(l) > maxShellBytes {
+		l = l[:maxShellBytes]
+	}
 	sp := func() string { return a.spanAll(it.s) }
 	if containsAny(l, "/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)

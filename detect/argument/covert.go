@@ -121,8 +121,10 @@ func secretish(b []byte) bool {
 }
 
 // idKey reports keys that name identifiers, digests and opaque tokens.
-func idKey(k string) bool {
-	w := nameWords(k)
+func idKey(k string) bool { return idKeyWords(k, nameWords(k)) }
+
+// idKeyWords is idKey with the key's words already split.
+func idKeyWords(k string, w []string) bool {
 	if hasWord(w, "id", "ids", "uuid", "guid", "key", "token", "nonce", "cursor", "etag", "hash", "sha", "sha1", "sha256",
 		"checksum", "digest", "commit", "signature", "sig", "state", "code", "session", "continuation", "page", "after",
 		"before", "next", "oid", "rev", "revision", "fingerprint", "salt", "iv", "md5", "challenge", "verifier", "x-amz-signature",
@@ -617,10 +619,10 @@ func (a *analysis) dnsTokens(it *item) {
 		for i < len(s) && isHostChar(s[i]) {
 			i++
 		}
-		tok := strings.Trim(strings.ToLower(s[st:i]), ".")
-		if strings.Count(tok, ".") < 2 || len(tok) < 24 {
+		if i-st < 24 || strings.Count(s[st:i], ".") < 2 {
 			continue
 		}
+		tok := strings.Trim(strings.ToLower(s[st:i]), ".")
 		if st >= 3 && s[st-3:st] == "://" {
 			continue // urlBlobs reads URL hosts
 		}

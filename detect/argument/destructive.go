@@ -276,7 +276,7 @@ func (a *analysis) sqlItem(it *item) {
 	default:
 		f = 0.7
 	}
-	l := strings.ToLower(s)
+	l := it.lower()
 	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", "remove({})") {
 		return
 	}

@@ -141,7 +141,7 @@ func (a *analysis) pathItem(it *item) {
 		a.trav.add("traversal.nul_byte", it.field, a.spanAll(s), 0.6)
 	} else if i := strings.Index(s, "%00"); i >= 0 && (k == keyPath || k == keyHost || !strings.ContainsAny(s, " \t\n")) {
 		a.trav.add("traversal.nul_byte", it.field, a.span(s, i-20, i+20), 0.6)
-	} else if i := strings.Index(strings.ToLower(s), "%2500"); i >= 0 {
+	} else if i := strings.Index(it.lower(), "%2500"); i >= 0 {
 		a.trav.add("traversal.nul_byte", it.field, a.span(s, i-20, i+20), 0.6)
 	}
 	whole := k == keyPath || !strings.ContainsAny(strings.TrimSpace(s), " \t\n\r") && len(s) <= 4096

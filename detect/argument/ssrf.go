@@ -78,7 +78,7 @@ func (a *analysis) ssrfItem(it *item) {
 	}
 	// Metadata headers (Metadata-Flavor: Google, X-aws-ec2-metadata-token,
 	// Metadata: true) in header arguments.
-	ls := strings.ToLower(s)
+	ls := it.lower()
 	if strings.Contains(ls, "metadata-flavor") || strings.Contains(ls, "x-aws-ec2-metadata-token") ||
 		it.key == "metadata" && ls == "true" || strings.HasPrefix(ls, "metadata: true") || strings.HasPrefix(ls, "metadata:true") {
 		a.ssrf.add("ssrf.metadata_header", it.field, a.spanAll(s), 0.5)

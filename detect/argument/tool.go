@@ -10,9 +10,35 @@ type toolKind struct {
 	write, list, sql, auth, fetch bool
 }
 
-// nameWords splits a tool name into lowercase words at _, -, ., /, spaces
-// and lower-to-upper case changes ("runShellCommand" → run shell command).
+// nameWords splits a tool name into lowercase words at _, -, ., /, :,
+// spaces and lower-to-upper case changes ("runShellCommand" → run shell
+// command).
 func nameWords(name string) []string {
+	if !isASCII(name) {
+		return nameWordsUnicode(name)
+	}
+	words := make([]string, 0, 4)
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		c := byte(' ')
+		if i < len(name) {
+			c = name[i]
+		}
+		sep := c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		upperAfterLower := i > 0 && 'A' <= c && c <= 'Z' && start >= 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9')
+		if (sep || upperAfterLower) && start >= 0 {
+			words = append(words, strings.ToLower(name[start:i]))
+			start = -1
+		}
+		if !sep && start < 0 {
+			start = i
+		}
+	}
+	return words
+}
+
+// nameWordsUnicode is nameWords for names with non-ASCII letters.
+func nameWordsUnicode(name string) []string {
 	var words []string
 	var b strings.Builder
 	prevLower := false
@@ -170,12 +196,16 @@ var (
 	keyPathishWords   = set("path", "file", "dir", "folder")
 )
 
-// classifyKey reads an argument key (lowercase).
+// classifyKey reads an argument key (as written, so camelCase splits).
 func classifyKey(k string) keyClass {
 	if k == "" {
 		return keyOther
 	}
-	w := nameWords(k)
+	return classifyKeyWords(nameWords(k))
+}
+
+// classifyKeyWords is classifyKey over the key's words.
+func classifyKeyWords(w []string) keyClass {
 	switch {
 	case hasWordIn(w, keyCommandWords):
 		return keyCommand
@@ -199,7 +229,10 @@ func classifyKey(k string) keyClass {
 }
 
 // blobKeys are data keys that normally carry encoded file content.
-func isBlobKey(k string) bool {
-	return hasWord(nameWords(k), "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
+func isBlobKey(k string) bool { return isBlobKeyWords(nameWords(k)) }
+
+// isBlobKeyWords is isBlobKey over the key's words.
+func isBlobKeyWords(w []string) bool {
+	return hasWord(w, "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
 		"photo", "picture", "audio", "video", "document", "pdf", "screenshot", "icon", "avatar", "thumbnail", "body", "raw", "binary", "upload")
 }
