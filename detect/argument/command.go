@@ -366,6 +366,9 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		// Inline code: sh -c '...', python -c '...', powershell -enc ...
 		a.inlineCode(it, r, chained, f, depth)
 		a.listingCmd(it, r)
+		if f > factorData {
+			a.credentialCmd(it, r, c, f)
+		}
 		a.privilegedCmd(it, c, r, f)
 		a.destructiveCmd(it, c, r, f)
 	}
@@ -696,6 +699,10 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 		containsAny(l, "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
 		a.cmd.add("command_injection.download_and_run", it.field, sp(), 0.9*f)
 	}
+	if containsAny(l, "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)",
+		"console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env") {
+		a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
+	}
 	if strings.Contains(l, "frombase64string") && containsAny(l, "iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
 		a.cmd.add("command_injection.decode_and_run", it.field, sp(), 0.75*f)
 	}
@@ -899,4 +906,20 @@ func (a *analysis) argumentInjection(it *item) {
 			return
 		}
 	}
+}
+
+// hasShortFlag reports whether a short-option cluster in args (-rniE)
+// holds one of letters.
+func hasShortFlag(args []string, letters ...byte) bool {
+	for _, w := range args {
+		if len(w) < 2 || w[0] != '-' || w[1] == '-' || !isLetters(w[1:]) {
+			continue
+		}
+		for _, l := range letters {
+			if strings.IndexByte(w[1:], l) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
