@@ -92,6 +92,8 @@
 // sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
 // service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
 // account_file_write 0.85, shell_profile 0.4, auth_config_write 0.7,
+// mcp_config_write 0.6 (a server added to the client's MCP
+// configuration), git_hook 0.45, Windows Startup folder 0.6,
 // container_escape 0.5–0.75 (docker run --privileged, --cap-add ALL, -v
 // /:/host, the Docker socket, --pid=host), nsenter 0.75, mount 0.45, chroot
 // 0.5, kernel_module 0.6, sysctl 0.35, disable_security 0.6–0.75
@@ -173,7 +175,13 @@
 // /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
 // browser credential stores 0.7, ...). Factor 1 for path arguments,
 // commands and whole-string paths, 0.75 for other values, 0.35 for text in
-// data fields and write tools (a README naming .env is not a read).
+// data fields and write tools (a README naming .env is not a read). In
+// command lines also: credential_command 0.4–0.9 (gh auth token, gcloud
+// auth print-access-token, security find-generic-password, kubectl get
+// secret -o yaml, aws configure get, git credential fill, reg save
+// hklm\sam, mimikatz, ...), environment_dump 0.45–0.5 (env, printenv, set,
+// export -p, Get-ChildItem Env:, print(os.environ)), secret_env_var 0.55
+// ($AWS_SECRET_ACCESS_KEY, %GITHUB_TOKEN%, $env:OPENAI_API_KEY).
 //
 // # Listing (listing)
 //

@@ -290,6 +290,15 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 		add("shell_profile", 0.4)
 	case strings.HasPrefix(t, "/etc/pam.d/") || strings.HasPrefix(t, "/etc/ssh/sshd_config"):
 		add("auth_config_write", 0.7)
+	case strings.Contains(strings.ReplaceAll(t, `\`, "/"), "/start menu/programs/startup/"):
+		add("service_persistence", 0.6)
+	case strings.Contains(strings.ReplaceAll(t, `\`, "/"), ".git/hooks/"):
+		add("git_hook", 0.45)
+	case strings.HasSuffix(t, "claude_desktop_config.json") || strings.HasSuffix(t, "/mcp.json") || t == "mcp.json" ||
+		strings.HasSuffix(t, ".claude.json") || strings.HasSuffix(t, "mcp_config.json") || strings.HasSuffix(t, "cline_mcp_settings.json"):
+		// A new MCP server in the client's configuration runs at its
+		// next start.
+		add("mcp_config_write", 0.6)
 	}
 }
 
