@@ -174,6 +174,8 @@ type item struct {
 	id     bool // the key names an identifier or digest (idKey)
 	low    string
 	lowOK  bool
+	// sc is the string tokenized as a command line, when it was run as one.
+	sc *shScript
 }
 
 // lower returns s in lower case, computed once.

@@ -85,6 +85,7 @@ func (a *analysis) commandItem(it *item) {
 	switch mode {
 	case modeExec:
 		sc := a.parseShell(s)
+		it.sc = sc
 		a.scriptSignals(it, sc, factorExec, 0)
 	case modeValue:
 		if hasChainMeta(s) {

@@ -91,7 +91,7 @@
 // administrators /add) 0.75, uid0_user 0.8, root_password 0.6,
 // sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
 // service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
-// account_file_write 0.85, shell_profile 0.4, auth_config_write 0.7,
+// account_file_write 0.85, shell_profile 0.3, auth_config_write 0.7,
 // mcp_config_write 0.6 (a server added to the client's MCP
 // configuration), git_hook 0.45, Windows Startup folder 0.6,
 // container_escape 0.5–0.75 (docker run --privileged, --cap-add ALL, -v

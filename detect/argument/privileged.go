@@ -287,7 +287,7 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 	case strings.HasSuffix(t, "/.bashrc") || strings.HasSuffix(t, "/.bash_profile") || strings.HasSuffix(t, "/.profile") ||
 		strings.HasSuffix(t, "/.zshrc") || strings.HasPrefix(t, "/etc/profile") || strings.HasPrefix(t, "/etc/bash.bashrc") ||
 		t == "~/.bashrc" || t == "~/.zshrc" || t == "~/.profile" || t == "~/.bash_profile":
-		add("shell_profile", 0.4)
+		add("shell_profile", 0.3)
 	case strings.HasPrefix(t, "/etc/pam.d/") || strings.HasPrefix(t, "/etc/ssh/sshd_config"):
 		add("auth_config_write", 0.7)
 	case strings.Contains(strings.ReplaceAll(t, `\`, "/"), "/start menu/programs/startup/"):

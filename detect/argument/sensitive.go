@@ -206,7 +206,13 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 		return
 	}
 	f := 1.0
+	if it.sc != nil && !readsOut(it.sc, t.raw) {
+		// ssh -i ~/.ssh/id_rsa, chmod 600 ~/.ssh/id_rsa, ssh-keygen -f:
+		// the file is used or managed, not read out.
+		f = 0.35
+	}
 	switch {
+	case f < 1:
 	case k == keyPath || a.exec && k != keyData || whole && k != keyData:
 	case k == keyData || a.tool.write:
 		f = 0.35
@@ -475,4 +481,39 @@ func identPrefix(s string) string {
 		j++
 	}
 	return s[:j]
+}
+
+// managingCmds use or manage a credential file without printing it.
+var managingCmds = set("chmod", "chown", "chgrp", "ssh", "ssh-keygen", "ssh-add", "ssh-copy-id", "ls", "stat", "test", "[",
+	"mkdir", "touch", "git", "scp-keygen", "mv", "rm", "ln", "file", "sftp", "mosh", "autossh", "gpg", "kubectl", "aws", "gcloud", "az", "docker")
+
+// readsOut reports whether some command of sc that names path p reads
+// it out (cat, cp, base64, curl -F @, tar, ...), rather than only using or
+// managing it (ssh -i, chmod, ssh-keygen, ls). A path no command names
+// counts as read.
+func readsOut(sc *shScript, p string) bool {
+	named := false
+	for i := range sc.cmds {
+		c := &sc.cmds[i]
+		has := false
+		for _, w := range c.words {
+			if strings.Contains(w, p) || strings.Contains(p, w) && len(w) > 3 {
+				has = true
+				break
+			}
+		}
+		for _, rd := range c.redirs {
+			if strings.Contains(rd.target, p) {
+				has = true
+			}
+		}
+		if !has {
+			continue
+		}
+		named = true
+		if r := resolve(c); !managingCmds[r.name] {
+			return true
+		}
+	}
+	return !named
 }

@@ -606,6 +606,9 @@ func (a *analysis) checkHostPath(it *item, tok string, at int, loose bool) {
 		}
 		host = host[:c]
 	}
+	if !strings.ContainsAny(host, ".:[") && it.kc != keyHost {
+		return // a bare number ("chmod 600") is not an address
+	}
 	hv := classifyHost(canonHost(host))
 	if hv.class == "" {
 		return
