@@ -2,6 +2,7 @@ package argument
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/base32"
 	"encoding/hex"
 	"math"
@@ -319,8 +320,14 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 			a.covert.add("covert.encoded_secret", it.field, sp(), 0.85)
 			return
 		}
-		text := printable(string(b.decoded)) && len(b.decoded) >= 12
+		// Encoded JSON in a query is usually application state (filters,
+		// views), not a message.
+		isJSON := json.Valid(b.decoded)
+		text := printable(string(b.decoded)) && len(b.decoded) >= 12 && !isJSON
 		switch {
+		case isJSON:
+			a.covert.add("covert.url_blob", it.field, sp(), 0.2)
+			return
 		case text:
 			// Encoded text: data being carried, not a random id.
 			base += 0.15

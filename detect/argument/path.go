@@ -94,7 +94,8 @@ func resolvePath(p string) resolvedPath {
 		switch seg {
 		case "", ".":
 			continue
-		case "..":
+		case "..", "..;":
+			// "..;" is ".." to servlet containers (path parameters).
 			r.dotdot = true
 			depth--
 			if len(stack) > 0 {
