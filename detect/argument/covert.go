@@ -2,9 +2,9 @@ package argument
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/base32"
 	"encoding/hex"
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
