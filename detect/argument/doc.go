@@ -215,7 +215,8 @@
 // to text (data being carried, where ids decode to random bytes), +0.1
 // from 64 and +0.2 from 200 characters, at most 0.75; binary blobs under
 // 48 characters (playlist, document and request ids) and hex of up to 64
-// (digests, commit ids) are left alone. dns_label 0.6–0.7 (labels of 20+
+// (digests, commit ids) are left alone, and base64 of JSON (application
+// view state) weighs 0.2. dns_label 0.6–0.7 (labels of 20+
 // letters and digits, a fifth digits, below the registered domain, in URLs
 // and in bare host names), oversized_field 0.6 (a blob of 40+ in a field
 // that should be short: city, name, query, ...), encoded_blob 0.45 (48+
