@@ -144,16 +144,11 @@ func dataGate(l string) bool {
 	if len(l) > maxShellBytes {
 		l = l[:maxShellBytes]
 	}
-	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", " nc ", "nc -", "ncat", "socat", "mkfifo", "bash", "sh -c",
-		"| sh", "|sh", "python", "perl -e", "powershell", "pwsh", "iex", "base64 -d", "base64 --d", "certutil", "bitsadmin", "eval ", "sudo ",
-		"chmod ", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "of=/dev", "shred", "nsenter", "docker ", "kubectl ",
-		"terraform ", "git push", "format c:", "vssadmin", "php -r", "ruby -e", "node -e"} {
-		if strings.Contains(l, g) {
-			return true
-		}
-	}
-	return false
+	return !gateAnchors.scan(l).none()
 }
+
+// gateAnchors are the words dataGate looks for.
+var gateAnchors = newAnchorSet("curl", "wget", "/dev/tcp", "/dev/udp", " nc ", "nc -", "ncat", "socat", "mkfifo", "bash", "sh -c", "| sh", "|sh", "python", "perl -e", "powershell", "pwsh", "iex", "base64 -d", "base64 --d", "certutil", "bitsadmin", "eval ", "sudo ", "chmod ", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "of=/dev", "shred", "nsenter", "docker ", "kubectl ", "terraform ", "git push", "format c:", "vssadmin", "php -r", "ruby -e", "node -e")
 
 // hasChainMeta reports whether s holds a shell metacharacter that chains
 // or substitutes commands: ; & | ` $( ${IFS} $IFS or a newline.
@@ -682,55 +677,56 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 	if len(l) > maxShellBytes {
 		l = l[:maxShellBytes]
 	}
+	h := textAnchors.scan(l)
 	sp := func() string { return a.spanAll(it.s) }
-	if containsAny(l, "/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/") {
+	if h.any("/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
 	}
-	if strings.Contains(l, "net.sockets.tcpclient") && containsAny(l, "getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
+	if h.has("net.sockets.tcpclient") && h.any("getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
 	}
-	if strings.Contains(l, "socket") && containsAny(l, "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe") &&
-		containsAny(l, "connect(", "tcpsocket", "fsockopen", "socket(") {
+	if h.has("socket") && h.any("pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe") &&
+		h.any("connect(", "tcpsocket", "fsockopen", "socket(") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, "fsockopen(") && containsAny(l, "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
+	if h.has("fsockopen(") && h.any("exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
 	}
-	if (strings.Contains(l, "iex") || strings.Contains(l, "invoke-expression")) &&
-		containsAny(l, "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
+	if (h.has("iex") || h.has("invoke-expression")) &&
+		h.any("downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
 		a.cmd.add("command_injection.download_and_run", it.field, sp(), 0.9*f)
 	}
-	if containsAny(l, "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)",
+	if h.any("print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)",
 		"console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env") {
 		a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
 	}
-	if strings.Contains(l, "frombase64string") && containsAny(l, "iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
+	if h.has("frombase64string") && h.any("iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
 		a.cmd.add("command_injection.decode_and_run", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "certutil") && containsAny(l, "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://") {
+	if h.has("certutil") && h.any("-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "bitsadmin") && strings.Contains(l, "/transfer") {
+	if h.has("bitsadmin") && h.has("/transfer") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.7*f)
 	}
-	if strings.Contains(l, "mshta") && containsAny(l, "http://", "https://", "vbscript:", "javascript:") ||
-		strings.Contains(l, "regsvr32") && strings.Contains(l, "/i:http") ||
-		strings.Contains(l, "rundll32") && strings.Contains(l, "javascript:") {
+	if h.has("mshta") && h.any("http://", "https://", "vbscript:", "javascript:") ||
+		h.has("regsvr32") && h.has("/i:http") ||
+		h.has("rundll32") && h.has("javascript:") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, ":(){") || strings.Contains(strings.ReplaceAll(l, " ", ""), ":(){:|:&};:") {
+	if h.has(":(){") || strings.Contains(strings.ReplaceAll(l, " ", ""), ":(){:|:&};:") {
 		a.destr.add("destructive.fork_bomb", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, "nopasswd") && strings.Contains(l, "all") {
+	if h.has("nopasswd") && h.has("all") {
 		a.priv.add("privileged.sudoers_nopasswd", it.field, sp(), 0.65*max(f, 0.8))
 	}
-	if strings.Contains(l, "set-mppreference") && strings.Contains(l, "-disable") ||
-		strings.Contains(l, "add-mppreference") && strings.Contains(l, "exclusion") ||
-		strings.Contains(l, "advfirewall") && strings.Contains(l, "state off") {
+	if h.has("set-mppreference") && h.has("-disable") ||
+		h.has("add-mppreference") && h.has("exclusion") ||
+		h.has("advfirewall") && h.has("state off") {
 		a.priv.add("privileged.disable_security", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "vssadmin") && strings.Contains(l, "delete shadows") || strings.Contains(l, "shadowcopy delete") ||
-		strings.Contains(l, "wbadmin") && strings.Contains(l, "delete") || strings.Contains(l, "recoveryenabled no") {
+	if h.has("vssadmin") && h.has("delete shadows") || h.has("shadowcopy delete") ||
+		h.has("wbadmin") && h.has("delete") || h.has("recoveryenabled no") {
 		a.destr.add("destructive.backup_deletion", it.field, sp(), 0.9*f)
 	}
 }
@@ -924,3 +920,6 @@ func hasShortFlag(args []string, letters ...byte) bool {
 	}
 	return false
 }
+
+// textAnchors are the substrings textSignalsOn tests.
+var textAnchors = newAnchorSet("/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/", "net.sockets.tcpclient", "getstream", "iex", "invoke-expression", "streamwriter", "cmd", "socket", "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe", "connect(", "tcpsocket", "fsockopen", "socket(", "fsockopen(", "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh", "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer", "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)", "console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env", "frombase64string", "[system.text.encoding]", "assembly]::load", "certutil", "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://", "bitsadmin", "/transfer", "mshta", "vbscript:", "javascript:", "regsvr32", "/i:http", "rundll32", ":(){", "nopasswd", "all", "set-mppreference", "-disable", "add-mppreference", "exclusion", "advfirewall", "state off", "vssadmin", "delete shadows", "shadowcopy delete", "wbadmin", "delete", "recoveryenabled no")

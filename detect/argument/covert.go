@@ -547,7 +547,7 @@ func (a *analysis) whitespaceStego(it *item) {
 			if uniRun >= 8 && len(uniKinds) >= 2 {
 				uniHit = true
 			}
-		} else if r != ' ' {
+		} else if r != ' ' && uniRun > 0 {
 			uniRun = 0
 			clear(uniKinds)
 		}
