@@ -182,13 +182,15 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 		return false
 	}
 	lines := strings.Count(it.s, "\n")
+	// In a URL "&" separates query parameters (?raw&id), not commands.
+	url := !strings.ContainsAny(it.s, " \t\n") && strings.Contains(it.s, "://")
 	fired := false
 	for i := range sc.cmds {
 		c := &sc.cmds[i]
 		if i == 0 && c.depth == 0 && c.op == "" {
 			continue
 		}
-		if c.op == "\n" && (lines > 3 || len(head.words) > 2) {
+		if c.op == "\n" && (lines > 3 || len(head.words) > 2) || c.op == "&" && url {
 			continue
 		}
 		r := resolve(c)
