@@ -1,6 +1,8 @@
 package argument
 
 import (
+	"strings"
+
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 )
 
@@ -32,7 +34,7 @@ func (a *analysis) secretsItem(it *item) {
 	if len(ms) == 0 {
 		// A random-looking value in a member named for a credential
 		// ("api_key": "...") that no format rule knows.
-		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) {
+		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) {
 			w := 0.4 * 0.45
 			if a.tool.auth {
 				w = 0.4 * 0.35
@@ -64,4 +66,16 @@ func (a *analysis) secretsItem(it *item) {
 		}
 		a.secret.add(sig, it.field, a.span(it.s, m.Start, m.End), w)
 	}
+}
+
+// looksFileName reports a value shaped like a path or object key
+// (2026/12/02/app.log.gz), not a credential.
+func looksFileName(v string) bool {
+	i := strings.LastIndexByte(v, '/')
+	if i < 0 {
+		return false
+	}
+	base := v[i+1:]
+	dot := strings.LastIndexByte(base, '.')
+	return dot > 0 && dot < len(base)-1 && isLetters(base[dot+1:])
 }
