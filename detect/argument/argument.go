@@ -246,6 +246,9 @@ func Analyze(args map[string]any, ctx Context) Report {
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)
 	a.walk(args, "arguments", "", 0)
+	if a.exec {
+		a.joinArgv(args, "arguments", 0)
+	}
 	for i := range a.items {
 		a.analyzeItem(&a.items[i])
 	}
@@ -472,4 +475,74 @@ func lazy(f func() string) func() string {
 		}
 		return v
 	}
+}
+
+// argvKeys name an argument vector; programKeys the program it is for.
+var (
+	argvKeys    = set("args", "argv", "arguments", "params", "parameters", "command_args", "cmd_args")
+	programKeys = set("command", "cmd", "program", "executable", "binary", "bin", "exe", "file", "shell")
+)
+
+// joinArgv finds, in an exec-like tool's arguments, a program and its
+// argument vector given apart ({"command": "nc", "args": ["-e",
+// "/bin/sh", ...]}) and adds the command line they make, quoted, as one
+// more string to analyse, under the vector's field.
+func (a *analysis) joinArgv(v any, field string, depth int) {
+	m, ok := v.(map[string]any)
+	if !ok || depth > 4 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	prog := ""
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && programKeys[strings.ToLower(k)] {
+			prog = s
+		}
+	}
+	for _, k := range keys {
+		arr, ok := m[k].([]any)
+		if !ok || !argvKeys[strings.ToLower(k)] || len(arr) == 0 {
+			continue
+		}
+		var b strings.Builder
+		if prog != "" {
+			b.WriteString(prog)
+		}
+		n := 0
+		for _, e := range arr {
+			s, ok := e.(string)
+			if !ok || b.Len() > maxShellBytes {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(shellQuote(s))
+			n++
+		}
+		if n > 0 {
+			a.addItem(item{field: fieldPath(field, k), rawKey: "command", s: b.String()})
+		}
+	}
+	for _, k := range keys {
+		a.joinArgv(m[k], fieldPath(field, k), depth+1)
+	}
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// plain word characters.
+func shellQuote(s string) string {
+	plain := s != ""
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = isAlpha(c) || '0' <= c && c <= '9' || strings.IndexByte("-_./=:@%+,", c) >= 0
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -34,7 +34,9 @@
 // Context.ExecLike (or ExecLikeTool on the tool's name and description)
 // decides how a string reaches a shell. In an exec-like tool the command
 // arguments are commands (factor 1), and so is an argument named command,
-// cmd or script in any tool (kubectl, redis and git tools run them). In
+// cmd or script in any tool (kubectl, redis and git tools run them); a
+// program and its argument vector given apart ({"command": "nc", "args":
+// [...]}) are joined into the command line they make. In
 // other tools an ordinary value (a
 // name, a host, a path) is checked for an injected command (factor 0.85
 // when it is), and free text or file content (content, body, message,
