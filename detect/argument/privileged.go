@@ -16,6 +16,9 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 	sp := func() string { return a.spanAll(it.s) }
 	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	for _, w := range r.wrappers {
+		if w == "chroot" {
+			add("chroot", 0.5)
+		}
 		if w == "sudo" || w == "doas" || w == "pkexec" || w == "runuser" {
 			// sudo apt-get install is routine; a root shell is not.
 			if shellCmds[r.name] || interpCmds[r.name] || r.name == "su" {
