@@ -163,11 +163,27 @@ func (c *collector) verdict() signal.Verdict {
 
 // item is one string Analyze examines.
 type item struct {
-	field string // argument path
-	key   string // lowercased name of the nearest object key ("" at top or in arrays of arrays)
-	s     string
-	isKey bool // s is an object key, not a value
-	isNum bool // s is a number's text
+	field  string // argument path
+	rawKey string // name of the nearest object key, as written ("" at the top)
+	key    string // rawKey in lower case
+	s      string
+	isKey  bool // s is an object key, not a value
+	isNum  bool // s is a number's text
+	kc     keyClass
+	blob   bool // the key names encoded file content (isBlobKey)
+	id     bool // the key names an identifier or digest (idKey)
+	low    string
+	lowOK  bool
+	// sc is the string tokenized as a command line, when it was run as one.
+	sc *shScript
+}
+
+// lower returns s in lower case, computed once.
+func (it *item) lower() string {
+	if !it.lowOK {
+		it.low, it.lowOK = strings.ToLower(it.s), true
+	}
+	return it.low
 }
 
 // analysis is the state of one Analyze call.
@@ -189,6 +205,34 @@ type analysis struct {
 	secret   collector
 	covert   collector
 	matchMem map[string][]secrets.Match
+	keyMemo  map[string]keyInfo
+	// jsonLeft is how many more JSON texts inside strings may be walked.
+	jsonLeft int
+	// shellBudget is how many more bytes of shell text this call may
+	// tokenize (decoded and inline scripts included).
+	shellBudget int
+}
+
+// maxShellTotal bounds the shell text one Analyze call tokenizes.
+const maxShellTotal = 512 << 10
+
+// parseShell tokenizes s within the call's budget; past it, s reads as
+// no commands (and the report as truncated).
+func (a *analysis) parseShell(s string) *shScript {
+	n := min(len(s), maxShellBytes)
+	if n > a.shellBudget {
+		a.trunc = true
+		return &shScript{truncated: true}
+	}
+	a.shellBudget -= max(n, 64)
+	return parseShell(s)
+}
+
+// keyInfo is what an argument key says, computed once per distinct key.
+type keyInfo struct {
+	lower    string
+	kc       keyClass
+	blob, id bool
 }
 
 // Analyze runs every argument analyser over args (a tools/call's decoded
@@ -197,11 +241,14 @@ type analysis struct {
 // MaxDepth. It never fails; nil or empty args give an empty Report. It is
 // safe for concurrent use.
 func Analyze(args map[string]any, ctx Context) Report {
-	a := &analysis{ctx: ctx}
+	a := &analysis{ctx: ctx, shellBudget: maxShellTotal, jsonLeft: 16}
 	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)
 	a.walk(args, "arguments", "", 0)
+	if a.exec {
+		a.joinArgv(args, "arguments", 0)
+	}
 	for i := range a.items {
 		a.analyzeItem(&a.items[i])
 	}
@@ -228,17 +275,27 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 	}
 	switch x := v.(type) {
 	case string:
-		a.addItem(item{field: field, key: key, s: x})
+		a.addItem(item{field: field, rawKey: key, s: x})
+		// JSON text inside a string (a request body, a config) is
+		// walked as arguments too, so its members keep their names.
+		if t := strings.TrimSpace(x); len(t) >= 2 && len(t) <= MaxStringBytes && a.jsonLeft > 0 &&
+			(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+			var inner any
+			if json.Unmarshal([]byte(t), &inner) == nil {
+				a.jsonLeft--
+				a.walk(inner, field, key, depth+1)
+			}
+		}
 	case json.Number:
-		a.addItem(item{field: field, key: key, s: x.String(), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: x.String(), isNum: true})
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			a.addItem(item{field: field, key: key, s: strconv.FormatInt(int64(x), 10), isNum: true})
+			a.addItem(item{field: field, rawKey: key, s: strconv.FormatInt(int64(x), 10), isNum: true})
 		}
 	case int:
-		a.addItem(item{field: field, key: key, s: strconv.Itoa(x), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: strconv.Itoa(x), isNum: true})
 	case int64:
-		a.addItem(item{field: field, key: key, s: strconv.FormatInt(x, 10), isNum: true})
+		a.addItem(item{field: field, rawKey: key, s: strconv.FormatInt(x, 10), isNum: true})
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -247,8 +304,8 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 		slices.Sort(keys)
 		for _, k := range keys {
 			f := fieldPath(field, k)
-			a.addItem(item{field: f, key: strings.ToLower(k), s: k, isKey: true})
-			a.walk(x[k], f, strings.ToLower(k), depth+1)
+			a.addItem(item{field: f, rawKey: k, s: k, isKey: true})
+			a.walk(x[k], f, k, depth+1)
 		}
 	case []any:
 		for i, e := range x {
@@ -261,6 +318,21 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 func (a *analysis) addItem(it item) {
 	if it.s == "" {
 		return
+	}
+	if c, ok := a.keyMemo[it.rawKey]; ok {
+		it.key, it.kc, it.blob, it.id = c.lower, c.kc, c.blob, c.id
+	} else {
+		// Classified as written, so camelCase splits into words.
+		it.key = strings.ToLower(it.rawKey)
+		w := nameWords(it.rawKey)
+		it.kc, it.blob, it.id = keyOther, false, false
+		if it.rawKey != "" {
+			it.kc, it.blob, it.id = classifyKeyWords(w), isBlobKeyWords(w), idKeyWords(it.rawKey, w)
+		}
+		if a.keyMemo == nil {
+			a.keyMemo = map[string]keyInfo{}
+		}
+		a.keyMemo[it.rawKey] = keyInfo{it.key, it.kc, it.blob, it.id}
 	}
 	if len(a.items) >= MaxStrings || a.bytes >= MaxBytes {
 		a.trunc = true
@@ -391,3 +463,86 @@ func hasClearSecret(t string) bool {
 
 // spanAll is span over the whole of s.
 func (a *analysis) spanAll(s string) string { return a.span(s, 0, len(s)) }
+
+// lazy returns a function computing f's value once, on first use (spans
+// cost a redaction pass and most checks find nothing).
+func lazy(f func() string) func() string {
+	var v string
+	done := false
+	return func() string {
+		if !done {
+			v, done = f(), true
+		}
+		return v
+	}
+}
+
+// argvKeys name an argument vector; programKeys the program it is for.
+var (
+	argvKeys    = set("args", "argv", "arguments", "params", "parameters", "command_args", "cmd_args")
+	programKeys = set("command", "cmd", "program", "executable", "binary", "bin", "exe", "file", "shell")
+)
+
+// joinArgv finds, in an exec-like tool's arguments, a program and its
+// argument vector given apart ({"command": "nc", "args": ["-e",
+// "/bin/sh", ...]}) and adds the command line they make, quoted, as one
+// more string to analyse, under the vector's field.
+func (a *analysis) joinArgv(v any, field string, depth int) {
+	m, ok := v.(map[string]any)
+	if !ok || depth > 4 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	prog := ""
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && programKeys[strings.ToLower(k)] {
+			prog = s
+		}
+	}
+	for _, k := range keys {
+		arr, ok := m[k].([]any)
+		if !ok || !argvKeys[strings.ToLower(k)] || len(arr) == 0 {
+			continue
+		}
+		var b strings.Builder
+		if prog != "" {
+			b.WriteString(prog)
+		}
+		n := 0
+		for _, e := range arr {
+			s, ok := e.(string)
+			if !ok || b.Len() > maxShellBytes {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(shellQuote(s))
+			n++
+		}
+		if n > 0 {
+			a.addItem(item{field: fieldPath(field, k), rawKey: "command", s: b.String()})
+		}
+	}
+	for _, k := range keys {
+		a.joinArgv(m[k], fieldPath(field, k), depth+1)
+	}
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// plain word characters.
+func shellQuote(s string) string {
+	plain := s != ""
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = isAlpha(c) || '0' <= c && c <= '9' || strings.IndexByte("-_./=:@%+,", c) >= 0
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -37,6 +37,8 @@ var (
 		"lwp-download", "fetch", "http", "https", "xh", "start-bitstransfer", "ncat", "cryptcat", "smbclient", "finger", "whois")
 	fetchCmds = set("curl", "wget", "iwr", "invoke-webrequest", "irm", "invoke-restmethod", "fetch", "lwp-download", "aria2c",
 		"http", "https", "xh", "lwp-request", "certutil", "bitsadmin", "start-bitstransfer")
+	// rawNetCmds open a raw connection whose data a shell can run.
+	rawNetCmds = set("nc", "telnet", "openssl", "socat", "cryptcat", "ncat")
 	shellCmds  = set("sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "csh", "tcsh", "mksh", "cmd", "powershell", "busybox")
 	interpCmds = set("python", "perl", "ruby", "php", "node", "lua", "osascript", "tclsh", "deno", "bun", "iex",
 		"invoke-expression", "jshell", "groovy", "rscript", "julia", "wscript", "cscript", "mshta")
@@ -72,7 +74,7 @@ func (a *analysis) commandItem(it *item) {
 	if it.isKey {
 		// A key is never run; only an injection shaped like a value counts.
 		if hasChainMeta(it.s) && len(it.s) <= 512 {
-			a.valueInjection(it, parseShell(it.s))
+			a.valueInjection(it, a.parseShell(it.s))
 		}
 		return
 	}
@@ -82,18 +84,30 @@ func (a *analysis) commandItem(it *item) {
 	a.sqlItem(it)
 	switch mode {
 	case modeExec:
-		sc := parseShell(s)
+		sc := a.parseShell(s)
+		it.sc = sc
 		a.scriptSignals(it, sc, factorExec, 0)
 	case modeValue:
 		if hasChainMeta(s) {
-			sc := parseShell(s)
-			if a.valueInjection(it, sc) {
+			sc := a.parseShell(s)
+			fired := a.valueInjection(it, sc)
+			// A value meant to break out of the quotes a command puts
+			// it in (a.jpg" ; wget ... ; "): read it inside them too.
+			for _, q := range []string{`"`, `'`} {
+				if !fired && strings.Contains(s, q) && len(s) <= 4096 {
+					if alt := a.parseShell(q + s + q); a.valueInjection(it, alt) {
+						sc, fired = alt, true
+					}
+				}
+			}
+			if fired {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
 		}
+		a.argumentInjection(it)
 	case modeData:
-		if dataGate(s) {
-			a.scriptSignals(it, parseShell(s), factorData, 0)
+		if dataGate(it.lower()) {
+			a.scriptSignals(it, a.parseShell(s), factorData, 0)
 		}
 	}
 	a.writeTargetItem(it)
@@ -101,7 +115,12 @@ func (a *analysis) commandItem(it *item) {
 
 // modeOf tells how the string reaches a shell.
 func (a *analysis) modeOf(it *item) execMode {
-	k := classifyKey(it.key)
+	k := it.kc
+	if k == keyCommand {
+		// A "command" or "script" argument is run by whatever tool takes
+		// it (kubectl, redis, git, a shell).
+		return modeExec
+	}
 	if a.exec {
 		switch k {
 		case keyCommand, keyOther:
@@ -121,22 +140,15 @@ func (a *analysis) modeOf(it *item) execMode {
 
 // dataGate reports whether free text holds a word that the script
 // signals look for; other text is not tokenized.
-func dataGate(s string) bool {
-	l := s
+func dataGate(l string) bool {
 	if len(l) > maxShellBytes {
 		l = l[:maxShellBytes]
 	}
-	l = strings.ToLower(l)
-	for _, g := range []string{"curl", "wget", "/dev/tcp", "/dev/udp", "nc ", "ncat", "socat", "mkfifo", "bash", "sh -",
-		"| sh", "|sh", "python", "perl", "powershell", "pwsh", "iex", "base64", "certutil", "bitsadmin", "eval", "sudo",
-		"chmod", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "dd ", "shred", "nsenter", "docker", "kubectl",
-		"terraform", "git push", "format ", "vssadmin"} {
-		if strings.Contains(l, g) {
-			return true
-		}
-	}
-	return false
+	return !gateAnchors.scan(l).none()
 }
+
+// gateAnchors are the words dataGate looks for.
+var gateAnchors = newAnchorSet("curl", "wget", "/dev/tcp", "/dev/udp", " nc ", "nc -", "ncat", "socat", "mkfifo", "bash", "sh -c", "| sh", "|sh", "python", "perl -e", "powershell", "pwsh", "iex", "base64 -d", "base64 --d", "certutil", "bitsadmin", "eval ", "sudo ", "chmod ", "authorized_keys", "sudoers", "crontab", "rm -", "mkfs", "of=/dev", "shred", "nsenter", "docker ", "kubectl ", "terraform ", "git push", "format c:", "vssadmin", "php -r", "ruby -e", "node -e")
 
 // hasChainMeta reports whether s holds a shell metacharacter that chains
 // or substitutes commands: ; & | ` $( ${IFS} $IFS or a newline.
@@ -170,16 +182,25 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 		return false
 	}
 	lines := strings.Count(it.s, "\n")
+	// In a URL "&" separates query parameters (?raw&id), not commands.
+	url := !strings.ContainsAny(it.s, " \t\n") && strings.Contains(it.s, "://")
 	fired := false
 	for i := range sc.cmds {
 		c := &sc.cmds[i]
 		if i == 0 && c.depth == 0 && c.op == "" {
 			continue
 		}
-		if c.op == "\n" && (lines > 3 || len(head.words) > 2) {
+		if c.op == "\n" && (lines > 3 || len(head.words) > 2) || c.op == "&" && url {
 			continue
 		}
 		r := resolve(c)
+		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") {
+			// Any command substituted into a one-word value (a URL, a
+			// name): values never hold $(...).
+			a.cmd.add("command_injection.substitution", it.field, a.spanAll(it.s), 0.45)
+			fired = true
+			continue
+		}
 		if r.name == "" || !knownCmds[r.name] {
 			continue
 		}
@@ -235,7 +256,9 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 	field := it.field
 	sp := func() string { return a.spanAll(it.s) }
 	hasMkfifo, hasNetPipe := false, false
+	fetched := map[string]bool{} // files a fetch wrote
 	pipeStart := 0
+	decoded := map[int]bool{} // echo commands already decoded
 	res := make([]resolved, len(sc.cmds))
 	for i := range sc.cmds {
 		res[i] = resolve(&sc.cmds[i])
@@ -246,7 +269,9 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		if c.op != "|" {
 			pipeStart = i
 		}
-		chained := c.depth > 0 || (c.op != "" && c.op != "$(" && c.op != "`") || i+1 < len(sc.cmds) && sc.cmds[i+1].op != "" && sc.cmds[i+1].depth == c.depth
+		// Chained: joined to a command before it, or run inside a
+		// substitution ("ls; curl x", "a && wget y", "echo $(curl z)").
+		chained := c.depth > 0 || c.op != "" && c.op != "$(" && c.op != "`"
 		// Reverse shells: /dev/tcp redirections and arguments.
 		for _, rd := range c.redirs {
 			if isDevNet(rd.target) {
@@ -285,13 +310,17 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 			sig := "command_injection.pipe_to_interpreter"
 			for j := pipeStart; j < i; j++ {
 				switch {
-				case fetchCmds[res[j].name] || res[j].name == "nc" && !hasNetPipe:
+				case rawNetCmds[res[j].name]:
+					// nc/telnet/openssl s_client feeding a shell: a
+					// reverse shell.
+					sig, w = "command_injection.reverse_shell", 0.88
+				case fetchCmds[res[j].name] && sig != "command_injection.reverse_shell":
 					sig, w = "command_injection.download_and_run", 0.92
 				case isDecoder(res[j]):
 					if sig != "command_injection.download_and_run" {
 						sig, w = "command_injection.decode_and_run", 0.85
 					}
-					a.decodeEchoed(it, sc, res, pipeStart, j, f, depth)
+					a.decodeEchoed(it, res, pipeStart, j, f, depth, decoded)
 				}
 			}
 			a.cmd.add(sig, field, sp(), w*f)
@@ -310,7 +339,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		}
 		// Network tools: chained to other commands, fed substitutions
 		// (exfiltration through the URL or a DNS name), uploading files.
-		if netCmds[r.name] {
+		if netCmds[r.name] && f > factorData {
 			switch {
 			case len(c.subst) > 0 || anyContains(r.args, "$()"):
 				a.cmd.add("command_injection.exfil_substitution", field, sp(), 0.7*f)
@@ -323,9 +352,21 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 				a.cmd.add("command_injection.upload_file", field, sp(), 0.5*f)
 			}
 		}
+		// Download to a file, then run it: wget -O /tmp/x ...; sh /tmp/x.
+		if fetchCmds[r.name] {
+			for _, o := range fetchOutputs(c, r) {
+				fetched[o] = true
+				fetched[baseName(o)] = true
+			}
+		} else if len(fetched) > 0 && runsFile(r, fetched) {
+			a.cmd.add("command_injection.download_and_run", field, sp(), 0.85*f)
+		}
 		// Inline code: sh -c '...', python -c '...', powershell -enc ...
 		a.inlineCode(it, r, chained, f, depth)
 		a.listingCmd(it, r)
+		if f > factorData {
+			a.credentialCmd(it, r, c, f)
+		}
 		a.privilegedCmd(it, c, r, f)
 		a.destructiveCmd(it, c, r, f)
 	}
@@ -372,14 +413,15 @@ func isDecoder(r resolved) bool {
 
 // decodeEchoed decodes the base64 literal that an echo or printf before a
 // decoding stage writes, and analyses the decoded script.
-func (a *analysis) decodeEchoed(it *item, sc *shScript, res []resolved, from, to int, f float64, depth int) {
+func (a *analysis) decodeEchoed(it *item, res []resolved, from, to int, f float64, depth int, done map[int]bool) {
 	for j := from; j < to; j++ {
-		if res[j].name != "echo" && res[j].name != "printf" {
+		if res[j].name != "echo" && res[j].name != "printf" || done[j] {
 			continue
 		}
+		done[j] = true
 		for _, w := range res[j].args {
 			if dec, ok := decodeBase64(w); ok && utf8.ValidString(dec) {
-				a.scriptSignals(it, parseShell(dec), f, depth+1)
+				a.scriptSignals(it, a.parseShell(dec), f, depth+1)
 				a.textSignalsOn(it, dec, f)
 			}
 		}
@@ -444,13 +486,22 @@ func (a *analysis) inlineCode(it *item, r resolved, chained bool, f float64, dep
 	if code == "" {
 		return
 	}
+	if f <= factorData {
+		// Written, not run: only what the inline code does counts.
+		if isShell {
+			a.scriptSignals(it, a.parseShell(code), f, depth+1)
+		} else {
+			a.interpreterCode(it, code, f)
+		}
+		return
+	}
 	w := 0.2
 	if chained {
 		w = 0.45
 	}
 	a.cmd.add("command_injection.inline_interpreter", it.field, a.spanAll(it.s), w*f)
 	if isShell {
-		a.scriptSignals(it, parseShell(code), f, depth+1)
+		a.scriptSignals(it, a.parseShell(code), f, depth+1)
 		a.textSignalsOn(it, code, f)
 		return
 	}
@@ -513,14 +564,14 @@ func (a *analysis) powershell(it *item, r resolved, f float64, depth int) {
 				a.cmd.add("command_injection.encoded_powershell", it.field, safeText("decoded: "+dec), 0.6*f)
 				a.textSignalsOn(it, dec, f)
 				if depth < 2 {
-					a.scriptSignals(it, parseShell(dec), f, depth+1)
+					a.scriptSignals(it, a.parseShell(dec), f, depth+1)
 				}
 			}
 		case opt == "c" || len(opt) >= 3 && strings.HasPrefix("command", opt):
 			script := strings.Join(r.args[i+1:], " ")
 			a.textSignalsOn(it, script, f)
 			if depth < 2 {
-				a.scriptSignals(it, parseShell(script), f, depth+1)
+				a.scriptSignals(it, a.parseShell(script), f, depth+1)
 			}
 		case opt == "w" || strings.HasPrefix(opt, "win"):
 			if strings.EqualFold(next, "hidden") || next == "1" {
@@ -619,55 +670,65 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 	if len(t) < 6 {
 		return
 	}
-	if len(t) > maxShellBytes {
-		t = t[:maxShellBytes]
+	l := ""
+	if t == it.s {
+		l = it.lower()
+	} else {
+		l = strings.ToLower(t)
 	}
-	l := strings.ToLower(t)
+	if len(l) > maxShellBytes {
+		l = l[:maxShellBytes]
+	}
+	h := textAnchors.scan(l)
 	sp := func() string { return a.spanAll(it.s) }
-	if strings.Contains(l, "/dev/tcp/") || strings.Contains(l, "/dev/udp/") {
+	if h.any("/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
 	}
-	if strings.Contains(l, "net.sockets.tcpclient") && containsAny(l, "getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
+	if h.has("net.sockets.tcpclient") && h.any("getstream", "iex", "invoke-expression", "streamwriter", "cmd") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.9*f)
 	}
-	if strings.Contains(l, "socket") && containsAny(l, "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe") &&
-		containsAny(l, "connect(", "tcpsocket", "fsockopen", "socket(") {
+	if h.has("socket") && h.any("pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe") &&
+		h.any("connect(", "tcpsocket", "fsockopen", "socket(") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, "fsockopen(") && containsAny(l, "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
+	if h.has("fsockopen(") && h.any("exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
 	}
-	if (strings.Contains(l, "iex") || strings.Contains(l, "invoke-expression")) &&
-		containsAny(l, "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
+	if (h.has("iex") || h.has("invoke-expression")) &&
+		h.any("downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer") {
 		a.cmd.add("command_injection.download_and_run", it.field, sp(), 0.9*f)
 	}
-	if strings.Contains(l, "frombase64string") && containsAny(l, "iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
+	if h.any("print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)",
+		"console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env") {
+		a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
+	}
+	if h.has("frombase64string") && h.any("iex", "invoke-expression", "[system.text.encoding]", "assembly]::load") {
 		a.cmd.add("command_injection.decode_and_run", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "certutil") && containsAny(l, "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://") {
+	if h.has("certutil") && h.any("-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "bitsadmin") && strings.Contains(l, "/transfer") {
+	if h.has("bitsadmin") && h.has("/transfer") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.7*f)
 	}
-	if strings.Contains(l, "mshta") && containsAny(l, "http://", "https://", "vbscript:", "javascript:") ||
-		strings.Contains(l, "regsvr32") && strings.Contains(l, "/i:http") ||
-		strings.Contains(l, "rundll32") && strings.Contains(l, "javascript:") {
+	if h.has("mshta") && h.any("http://", "https://", "vbscript:", "javascript:") ||
+		h.has("regsvr32") && h.has("/i:http") ||
+		h.has("rundll32") && h.has("javascript:") {
 		a.cmd.add("command_injection.lolbin_download", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, ":(){") || strings.Contains(strings.ReplaceAll(l, " ", ""), ":(){:|:&};:") {
+	if h.has(":(){") || strings.Contains(strings.ReplaceAll(l, " ", ""), ":(){:|:&};:") {
 		a.destr.add("destructive.fork_bomb", it.field, sp(), 0.85*f)
 	}
-	if strings.Contains(l, "nopasswd") && strings.Contains(l, "all") {
+	if h.has("nopasswd") && h.has("all") {
 		a.priv.add("privileged.sudoers_nopasswd", it.field, sp(), 0.65*max(f, 0.8))
 	}
-	if strings.Contains(l, "set-mppreference") && strings.Contains(l, "-disable") ||
-		strings.Contains(l, "add-mppreference") && strings.Contains(l, "exclusion") ||
-		strings.Contains(l, "advfirewall") && strings.Contains(l, "state off") {
+	if h.has("set-mppreference") && h.has("-disable") ||
+		h.has("add-mppreference") && h.has("exclusion") ||
+		h.has("advfirewall") && h.has("state off") {
 		a.priv.add("privileged.disable_security", it.field, sp(), 0.75*f)
 	}
-	if strings.Contains(l, "vssadmin") && strings.Contains(l, "delete shadows") || strings.Contains(l, "shadowcopy delete") ||
-		strings.Contains(l, "wbadmin") && strings.Contains(l, "delete") || strings.Contains(l, "recoveryenabled no") {
+	if h.has("vssadmin") && h.has("delete shadows") || h.has("shadowcopy delete") ||
+		h.has("wbadmin") && h.has("delete") || h.has("recoveryenabled no") {
 		a.destr.add("destructive.backup_deletion", it.field, sp(), 0.9*f)
 	}
 }
@@ -734,3 +795,133 @@ func anyContains(args []string, sub string) bool {
 	}
 	return false
 }
+
+// fetchOutputs returns the files a curl/wget/iwr command writes
+// (-o/-O/--output/-OutFile, a > redirection, curl -O's URL base name).
+func fetchOutputs(c *shCmd, r resolved) []string {
+	var out []string
+	for i, w := range r.args {
+		lw := strings.ToLower(w)
+		switch {
+		case (w == "-o" || w == "-O" || lw == "--output" || lw == "--output-document" || lw == "-outfile" || lw == "-out") && i+1 < len(r.args):
+			if r.args[i+1] != "-" {
+				out = append(out, r.args[i+1])
+			}
+		case strings.HasPrefix(lw, "--output=") || strings.HasPrefix(lw, "--output-document="):
+			out = append(out, w[strings.IndexByte(w, '=')+1:])
+		}
+		if (w == "-O" || w == "-LO" || w == "-sLO" || w == "-fsSLO") && r.name == "curl" {
+			for _, u := range r.args {
+				if strings.Contains(u, "://") {
+					out = append(out, baseName(u))
+				}
+			}
+		}
+	}
+	if r.name == "wget" && len(out) == 0 {
+		for _, u := range r.args {
+			if strings.Contains(u, "://") {
+				out = append(out, baseName(u))
+			}
+		}
+	}
+	for _, rd := range c.redirs {
+		if rd.op == ">" || rd.op == ">>" {
+			out = append(out, rd.target)
+		}
+	}
+	return out
+}
+
+// baseName is the last path element of p (a URL's too).
+func baseName(p string) string {
+	p = strings.TrimRight(p, "/")
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// runsFile reports a command that runs one of the files (./x, /tmp/x,
+// sh x, python x, source x, . x).
+func runsFile(r resolved, files map[string]bool) bool {
+	if r.name == "chmod" {
+		return false
+	}
+	if files[r.name] {
+		return true
+	}
+	if shellCmds[r.name] || interpCmds[r.name] || r.name == "source" || r.name == "." || r.name == "start-process" || r.name == "start" {
+		for _, w := range r.args {
+			if strings.HasPrefix(w, "-") {
+				continue
+			}
+			return files[w] || files[baseName(w)]
+		}
+	}
+	return false
+}
+
+// dangerousOptions are options that make a program run a command or write
+// a file chosen by whoever controls them; a value that smuggles one in
+// after a space (a URL, a branch, a host) is an argument injection.
+var dangerousOptions = []string{"--upload-pack", "--receive-pack", "-u", "--exec", "--config", "-c core.", "-ccore.",
+	"core.sshcommand", "core.pager", "core.hookspath", "-oproxycommand", "-o proxycommand", "proxycommand=", "localcommand=",
+	"--checkpoint-action", "--to-command", "--use-compress-program", "-exec", "--post-file", "--output", "-o/", "--rsh",
+	"-e sh", "-e bash", "--eval", "--require", "--import", "-i/", "--template", "--script"}
+
+// argumentInjection reads an ordinary value (not a command) for options
+// smuggled into the command line it will be pasted into, and for git's
+// ext:: transport, which runs a command.
+func (a *analysis) argumentInjection(it *item) {
+	s := strings.TrimSpace(it.s)
+	if len(s) < 4 || len(s) > 2048 || it.kc == keyData {
+		return
+	}
+	l := strings.ToLower(s)
+	if strings.HasPrefix(l, "ext::") || strings.HasPrefix(l, "fd::") {
+		a.cmd.add("command_injection.argument_injection", it.field, a.spanAll(it.s), 0.7)
+		return
+	}
+	fields := strings.Fields(l)
+	lead := s[0] == '-' && (it.kc == keyHost || it.kc == keyPath || it.kc == keyShort)
+	if len(fields) < 2 && !lead {
+		return
+	}
+	rest := l
+	if !lead {
+		rest = strings.Join(fields[1:], " ")
+	}
+	for _, o := range dangerousOptions {
+		if strings.HasPrefix(rest, o) || strings.Contains(rest, " "+o) {
+			if o == "-u" || o == "--output" || o == "--template" || o == "--script" || o == "--import" || o == "--require" {
+				// Short or common options count only with a path or
+				// command after them.
+				if !strings.ContainsAny(rest, "/\\=") {
+					continue
+				}
+			}
+			a.cmd.add("command_injection.argument_injection", it.field, a.spanAll(it.s), 0.6)
+			return
+		}
+	}
+}
+
+// hasShortFlag reports whether a short-option cluster in args (-rniE)
+// holds one of letters.
+func hasShortFlag(args []string, letters ...byte) bool {
+	for _, w := range args {
+		if len(w) < 2 || w[0] != '-' || w[1] == '-' || !isLetters(w[1:]) {
+			continue
+		}
+		for _, l := range letters {
+			if strings.IndexByte(w[1:], l) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// textAnchors are the substrings textSignalsOn tests.
+var textAnchors = newAnchorSet("/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/", "net.sockets.tcpclient", "getstream", "iex", "invoke-expression", "streamwriter", "cmd", "socket", "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe", "connect(", "tcpsocket", "fsockopen", "socket(", "fsockopen(", "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh", "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer", "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)", "console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env", "frombase64string", "[system.text.encoding]", "assembly]::load", "certutil", "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://", "bitsadmin", "/transfer", "mshta", "vbscript:", "javascript:", "regsvr32", "/i:http", "rundll32", ":(){", "nopasswd", "all", "set-mppreference", "-disable", "add-mppreference", "exclusion", "advfirewall", "state off", "vssadmin", "delete shadows", "shadowcopy delete", "wbadmin", "delete", "recoveryenabled no")

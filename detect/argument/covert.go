@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base32"
 	"encoding/hex"
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -121,15 +122,18 @@ func secretish(b []byte) bool {
 }
 
 // idKey reports keys that name identifiers, digests and opaque tokens.
-func idKey(k string) bool {
-	w := nameWords(k)
+func idKey(k string) bool { return idKeyWords(k, nameWords(k)) }
+
+// idKeyWords is idKey with the key's words already split.
+func idKeyWords(k string, w []string) bool {
 	if hasWord(w, "id", "ids", "uuid", "guid", "key", "token", "nonce", "cursor", "etag", "hash", "sha", "sha1", "sha256",
 		"checksum", "digest", "commit", "signature", "sig", "state", "code", "session", "continuation", "page", "after",
-		"before", "next", "ref", "oid", "rev", "revision", "fingerprint", "salt", "iv", "md5", "challenge", "verifier", "x-amz-signature",
+		"before", "next", "oid", "rev", "revision", "fingerprint", "salt", "iv", "md5", "challenge", "verifier", "x-amz-signature",
 		"x-amz-credential", "x-amz-security-token", "se", "sp", "sv", "skoid", "sktid", "v", "ver", "version", "cb", "_") {
 		return true
 	}
-	return strings.HasSuffix(k, "id") || strings.HasPrefix(k, "x-amz-") || strings.HasPrefix(k, "x-goog-")
+	l := strings.ToLower(k)
+	return strings.HasSuffix(l, "id") || strings.HasPrefix(l, "x-amz-") || strings.HasPrefix(l, "x-goog-")
 }
 
 // covertItem looks for covert channels in one string value.
@@ -140,7 +144,7 @@ func (a *analysis) covertItem(it *item) {
 	if len(s) < 24 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	for _, u := range findURLs(s) {
 		if u.scheme == "data" {
 			a.dataURI(it, u, k)
@@ -150,8 +154,9 @@ func (a *analysis) covertItem(it *item) {
 			a.urlBlobs(it, u)
 		}
 	}
+	a.dnsTokens(it)
 	t := strings.TrimSpace(s)
-	if strings.ContainsAny(t, " \t") {
+	if strings.ContainsAny(t, " \t") || strings.ContainsAny(t, `"{}:,`) {
 		a.embeddedBlobs(it, k)
 		return
 	}
@@ -170,7 +175,7 @@ func (a *analysis) covertItem(it *item) {
 		return
 	}
 	switch {
-	case isBlobKey(it.key) || k == keySecret || k == keyHash || idKey(it.key) && len(joined) <= 256:
+	case it.blob || k == keySecret || k == keyHash || it.id && len(joined) <= 256:
 		return
 	case b.enc == "hex" && (len(joined) == 32 || len(joined) == 40 || len(joined) == 64 || len(joined) == 128):
 		return // a digest in a field that does not say so
@@ -180,15 +185,17 @@ func (a *analysis) covertItem(it *item) {
 		a.covert.add("covert.oversized_field", it.field, sp, 0.6)
 	case len(joined) >= 256:
 		a.covert.add("covert.encoded_blob", it.field, sp, 0.5)
-	case len(joined) >= 48:
-		a.covert.add("covert.encoded_blob", it.field, sp, 0.4)
+	case len(joined) >= 48 && printable(string(b.decoded)):
+		a.covert.add("covert.encoded_blob", it.field, sp, 0.45)
+	case len(joined) >= 64:
+		a.covert.add("covert.encoded_blob", it.field, sp, 0.35)
 	}
 }
 
 // embeddedBlobs finds long encoded runs inside text (a message carrying a
 // base64 payload).
 func (a *analysis) embeddedBlobs(it *item, k keyClass) {
-	if isBlobKey(it.key) || k == keyHash || k == keySecret {
+	if k == keyHash || k == keySecret {
 		return
 	}
 	s := it.s
@@ -201,7 +208,7 @@ func (a *analysis) embeddedBlobs(it *item, k keyClass) {
 		for i < len(s) && isB64Char(s[i]) {
 			i++
 		}
-		if i-st < 100 {
+		if i-st < 32 {
 			continue
 		}
 		n++
@@ -209,12 +216,13 @@ func (a *analysis) embeddedBlobs(it *item, k keyClass) {
 		if !ok || fileMagic(b.decoded) {
 			continue
 		}
-		sp := a.span(s, st, i)
 		if secretish(b.decoded) {
-			a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
+			a.covert.add("covert.encoded_secret", it.field, a.span(s, st, i), 0.85)
 			continue
 		}
-		a.covert.add("covert.embedded_blob", it.field, sp, 0.35)
+		if i-st >= 100 && !it.blob {
+			a.covert.add("covert.embedded_blob", it.field, a.span(s, st, i), 0.35)
+		}
 	}
 }
 
@@ -248,7 +256,7 @@ func (a *analysis) dataURI(it *item, u urlRef, k keyClass) {
 		a.covert.add("covert.data_uri", it.field, sp, 0.55)
 	case strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "audio/") || strings.HasPrefix(mime, "video/") ||
 		strings.HasPrefix(mime, "font/") || mime == "application/pdf":
-		if !isBlobKey(it.key) && k == keyHost {
+		if !it.blob && k == keyHost {
 			a.covert.add("covert.data_uri", it.field, sp, 0.3)
 		}
 	case k == keyHost:
@@ -271,7 +279,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		auth, tail = rest[:i], rest[i:]
 	}
-	sp := a.span(it.s, u.at, u.at+len(u.text))
+	sp := lazy(func() string { return a.span(it.s, u.at, u.at+len(u.text)) })
 	host := hostOfAuthority(auth)
 	// DNS exfiltration: long random labels below the registered domain.
 	labels := strings.Split(host, ".")
@@ -284,9 +292,9 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		}
 		switch {
 		case total >= 50:
-			a.covert.add("covert.dns_label", it.field, sp, 0.7)
+			a.covert.add("covert.dns_label", it.field, sp(), 0.7)
 		case total >= 20:
-			a.covert.add("covert.dns_label", it.field, sp, 0.6)
+			a.covert.add("covert.dns_label", it.field, sp(), 0.6)
 		}
 	}
 	path, query, _ := strings.Cut(tail, "?")
@@ -298,7 +306,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	}
 	check := func(piece, key string, base float64) {
 		v := percentDecode(piece)
-		if len(v) < 24 || idKey(strings.ToLower(key)) {
+		if len(v) < 24 || idKey(key) {
 			return
 		}
 		if ms := a.matches(v); len(ms) > 0 {
@@ -309,11 +317,24 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 			return
 		}
 		if secretish(b.decoded) {
-			a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
+			a.covert.add("covert.encoded_secret", it.field, sp(), 0.85)
 			return
 		}
-		if b.enc == "hex" && len(v) <= 64 {
-			base = min(base, 0.25)
+		// Encoded JSON in a query is usually application state (filters,
+		// views), not a message.
+		isJSON := json.Valid(b.decoded)
+		text := printable(string(b.decoded)) && len(b.decoded) >= 12 && !isJSON
+		switch {
+		case isJSON:
+			a.covert.add("covert.url_blob", it.field, sp(), 0.2)
+			return
+		case text:
+			// Encoded text: data being carried, not a random id.
+			base += 0.15
+		case b.enc == "hex" && len(v) <= 64:
+			return // a digest or content address
+		case len(v) < 48:
+			return // a random id (playlist, document, request id)
 		}
 		w := base
 		switch {
@@ -322,7 +343,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		case len(v) >= 64:
 			w += 0.1
 		}
-		a.covert.add("covert.url_blob", it.field, sp, w)
+		a.covert.add("covert.url_blob", it.field, sp(), min(w, 0.75))
 	}
 	for _, seg := range strings.Split(path, "/") {
 		if isUUID(seg) {
@@ -344,7 +365,8 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 
 // dnsBlobLabel reports a DNS label that looks like encoded data: at least
 // 20 letters and digits (no hyphen, not punycode), a fifth of them digits
-// at least, entropy at least 3.5.
+// at least, byte entropy at least 3 (hex and base32 labels; words and
+// names have no digits or few).
 func dnsBlobLabel(l string) bool {
 	if len(l) < 20 || strings.HasPrefix(l, "xn--") {
 		return false
@@ -360,7 +382,7 @@ func dnsBlobLabel(l string) bool {
 			return false
 		}
 	}
-	return digits*5 >= len(l) && secrets.Entropy(l) >= 3.5
+	return digits*5 >= len(l) && secrets.Entropy(l) >= 3.0
 }
 
 // isUUID reports an RFC 9562 UUID in its 8-4-4-4-12 text form.
@@ -487,6 +509,8 @@ func (a *analysis) whitespaceStego(it *item) {
 		return
 	}
 	run, sp, tab, mixedRun := 0, false, false, false
+	var prevWS rune
+	flips := 0 // space/tab alternations in the current run
 	trailMixed := 0
 	lineStart := 0
 	uniRun, uniKinds := 0, map[rune]bool{}
@@ -497,19 +521,25 @@ func (a *analysis) whitespaceStego(it *item) {
 			run++
 			sp = sp || r == ' '
 			tab = tab || r == '\t'
-			if run >= 12 && sp && tab {
+			if run > 1 && r != prevWS {
+				flips++
+			}
+			prevWS = r
+			// Indentation is tabs then spaces (one alternation); bits
+			// encoded in white space alternate many times.
+			if run >= 12 && sp && tab && flips >= 4 {
 				mixedRun = true
 			}
 		default:
 			if r == '\n' {
 				line := s[lineStart:i]
 				trail := line[len(strings.TrimRight(line, " \t")):]
-				if strings.Contains(trail, " ") && strings.Contains(trail, "\t") {
+				if flipsIn(trail) >= 2 {
 					trailMixed++
 				}
 				lineStart = i + 1
 			}
-			run, sp, tab = 0, false, false
+			run, sp, tab, flips = 0, false, false, 0
 		}
 		if r == 0xA0 || r >= 0x2000 && r <= 0x200A || r == 0x3000 || r == 0x202F || r == 0x205F {
 			uniRun++
@@ -517,7 +547,7 @@ func (a *analysis) whitespaceStego(it *item) {
 			if uniRun >= 8 && len(uniKinds) >= 2 {
 				uniHit = true
 			}
-		} else if r != ' ' {
+		} else if r != ' ' && uniRun > 0 {
 			uniRun = 0
 			clear(uniKinds)
 		}
@@ -556,8 +586,7 @@ func (a *analysis) analyzeObjects(v any) {
 			}
 			if plain >= 2 && len(cands) == 1 {
 				c := cands[0]
-				lk := strings.ToLower(c.k)
-				if _, ok := asBlob(c.v); ok && !isBlobKey(lk) && !idKey(lk) && classifyKey(lk) != keySecret && classifyKey(lk) != keyHash &&
+				if _, ok := asBlob(c.v); ok && !isBlobKey(c.k) && !idKey(c.k) && classifyKey(c.k) != keySecret && classifyKey(c.k) != keyHash &&
 					len(a.matches(c.v)) == 0 && secrets.Entropy(c.v) >= 4.5 {
 					f := fieldPath(field, c.k)
 					a.covert.add("covert.entropy_outlier", f, a.spanAll(c.v), 0.35)
@@ -581,4 +610,58 @@ func (a *analysis) analyzeObjects(v any) {
 		}
 	}
 	visit(v, "arguments", 0)
+}
+
+// dnsTokens looks for DNS exfiltration in host names written without a
+// scheme (nslookup <hex>.attacker.example, dig, ping): tokens of at least
+// three labels of letters, digits and hyphens.
+func (a *analysis) dnsTokens(it *item) {
+	s := it.s
+	n := 0
+	for i := 0; i < len(s) && n < 64; {
+		for i < len(s) && !isHostChar(s[i]) {
+			i++
+		}
+		st := i
+		for i < len(s) && isHostChar(s[i]) {
+			i++
+		}
+		if i-st < 24 || strings.Count(s[st:i], ".") < 2 {
+			continue
+		}
+		tok := strings.Trim(strings.ToLower(s[st:i]), ".")
+		if st >= 3 && s[st-3:st] == "://" {
+			continue // urlBlobs reads URL hosts
+		}
+		n++
+		labels := strings.Split(tok, ".")
+		total := 0
+		for _, l := range labels[:len(labels)-2] {
+			if dnsBlobLabel(l) {
+				total += len(l)
+			}
+		}
+		if total >= 20 {
+			w := 0.6
+			if total >= 50 {
+				w = 0.7
+			}
+			a.covert.add("covert.dns_label", it.field, a.span(s, st, i), w)
+		}
+	}
+}
+
+func isHostChar(c byte) bool {
+	return isAlpha(c) || '0' <= c && c <= '9' || c == '-' || c == '.'
+}
+
+// flipsIn counts the alternations between space and tab in ws.
+func flipsIn(ws string) int {
+	n := 0
+	for i := 1; i < len(ws); i++ {
+		if ws[i] != ws[i-1] {
+			n++
+		}
+	}
+	return n
 }

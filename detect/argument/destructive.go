@@ -266,7 +266,7 @@ func (a *analysis) sqlItem(it *item) {
 	if len(s) < 8 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	sqlCtx := a.tool.sql || it.key == "sql" || it.key == "query" || it.key == "statement" || it.key == "statements" || k == keyCommand
 	f := 1.0
 	switch {
@@ -276,13 +276,16 @@ func (a *analysis) sqlItem(it *item) {
 	default:
 		f = 0.7
 	}
-	l := strings.ToLower(s)
-	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", ".drop(", "remove({})") {
+	l := it.lower()
+	if !containsAny(l, "drop", "truncate", "delete", "update", "flushall", "flushdb", "dropdatabase", "deletemany", "remove({})") {
 		return
 	}
 	sp := func(i int) string { return a.span(s, i, i+60) }
 	if i := strings.Index(l, "dropdatabase("); i >= 0 {
 		a.destr.add("destructive.sql_drop", it.field, sp(i), 0.7*f)
+	}
+	if i := strings.Index(l, ".drop()"); i >= 0 && (sqlCtx || strings.HasPrefix(l, "db.")) {
+		a.destr.add("destructive.sql_drop", it.field, sp(i), 0.6*f)
 	}
 	if i := strings.Index(l, "deletemany({})"); i >= 0 {
 		a.destr.add("destructive.sql_delete_all", it.field, sp(i), 0.6*f)
@@ -343,7 +346,9 @@ func sqlStatements(s string) []sqlStatement {
 		case c == '\'' || c == '"' || c == '`':
 			j := strings.IndexByte(s[i+1:], c)
 			if j < 0 {
-				i = len(s)
+				// An unterminated quote (an injection's "x'; DROP ...")
+				// is read as a stray character.
+				b.WriteByte(' ')
 				continue
 			}
 			b.WriteString(" x ")

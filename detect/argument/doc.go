@@ -10,8 +10,10 @@
 // result. Work is bounded: at most MaxStrings (2048) strings and keys,
 // MaxBytes (1 MiB) in total, the first MaxStringBytes (64 KiB) of each
 // string, MaxDepth (32) levels of nesting; shell tokenizing stops at 16 KiB,
-// 256 commands and 4 levels of substitution. Report.Truncated says when a
-// bound was hit.
+// 256 commands and 4 levels of substitution per string and 512 KiB per
+// call; at most 16 JSON texts found inside strings (a request body) are
+// decoded and walked as arguments too, so their members keep their
+// names. Report.Truncated says when a bound was hit.
 //
 // # Scores and levels
 //
@@ -31,7 +33,11 @@
 //
 // Context.ExecLike (or ExecLikeTool on the tool's name and description)
 // decides how a string reaches a shell. In an exec-like tool the command
-// arguments are commands (factor 1). In other tools an ordinary value (a
+// arguments are commands (factor 1), and so is an argument named command,
+// cmd or script in any tool (kubectl, redis and git tools run them); a
+// program and its argument vector given apart ({"command": "nc", "args":
+// [...]}) are joined into the command line they make. In
+// other tools an ordinary value (a
 // name, a host, a path) is checked for an injected command (factor 0.85
 // when it is), and free text or file content (content, body, message,
 // code, and strings of more than 3 lines or 1 KiB) is data that is written,
@@ -45,11 +51,12 @@
 // redirections, substitutions and here-documents; wrappers (sudo, env,
 // nohup, timeout, xargs, ...) and assignments are looked through and
 // command names normalised (/usr/bin/python3.11 → python). Signals:
-// reverse_shell 0.92 (/dev/tcp, nc -e, socat exec:, mkfifo with a network
-// pipe 0.88, socket+pty/dup2 code 0.85–0.9, PowerShell TCPClient);
+// reverse_shell 0.92 (/dev/tcp, gawk /inet/tcp, nc -e, socat exec:; nc,
+// telnet or openssl s_client piped into a shell 0.88, mkfifo with a
+// network pipe 0.88, socket+pty/dup2 code 0.85–0.9, PowerShell TCPClient);
 // download_and_run 0.92 (curl|sh, wget -O-|bash, bash -c "$(curl …)",
 // bash <(curl …), iwr|iex, IEX (New-Object Net.WebClient).DownloadString
-// 0.9); decode_and_run 0.85 (base64 -d | sh, the echoed literal is decoded
+// 0.9, a file fetched with -o/-O then run 0.85); decode_and_run 0.85 (base64 -d | sh, the echoed literal is decoded
 // and analysed; FromBase64String+IEX 0.75); lolbin_download 0.7–0.85
 // (certutil -urlcache, bitsadmin /transfer, mshta, regsvr32 /i:http,
 // rundll32 javascript:); encoded_powershell 0.6 (-e/-ec/-enc/…/
@@ -68,17 +75,27 @@
 // command (from a list of common binaries) that has command-like
 // arguments (a flag, a path, a URL, a file name, a redirection) or is a
 // reconnaissance command run bare (id, whoami, uname, ...); Markdown
-// tables never count. ifs_evasion 0.55 (${IFS} as a separator).
+// tables never count; a value that opens with a quote to break out of the
+// one a command line puts it in (a.jpg" ; wget …) is read inside those
+// quotes too. substitution 0.45: any command substituted into a one-word
+// value (https://auth.example/$(calc.exe)). argument_injection 0.6:
+// an option that runs commands or writes files smuggled in after a value
+// (--upload-pack=…, -oProxyCommand=…, --checkpoint-action, -c core.…),
+// 0.7 for git's ext:: transport. ifs_evasion 0.55 (${IFS} as a
+// separator).
 //
 // # PrivilegedCommand (privileged_command)
 //
-// sudo/doas/pkexec 0.4–0.45, su 0.45, setuid (chmod u+s, 4755) 0.7,
+// sudo/doas/pkexec 0.3 for a routine command (sudo apt-get install), 0.45
+// for a root shell or interpreter (sudo -i, sudo bash), su 0.45, setuid (chmod u+s, 4755) 0.7,
 // chmod_world_writable 0.4, chown_root 0.45, capabilities 0.6,
 // admin_group (usermod -aG sudo/wheel/docker, net localgroup
 // administrators /add) 0.75, uid0_user 0.8, root_password 0.6,
 // sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
 // service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
-// account_file_write 0.85, shell_profile 0.4, auth_config_write 0.7,
+// account_file_write 0.85, shell_profile 0.3, auth_config_write 0.7,
+// mcp_config_write 0.6 (a server added to the client's MCP
+// configuration), git_hook 0.45, Windows Startup folder 0.6,
 // container_escape 0.5–0.75 (docker run --privileged, --cap-add ALL, -v
 // /:/host, the Docker socket, --pid=host), nsenter 0.75, mount 0.45, chroot
 // 0.5, kernel_module 0.6, sysctl 0.35, disable_security 0.6–0.75
@@ -128,7 +145,12 @@
 // and schemes: gopher 0.8, dict 0.75, file 0.7 (0.35 outside fetch tools
 // and URL keys), tftp 0.7, netdoc 0.7, jar 0.6, ldap 0.6, jndi 0.85, php
 // and phar 0.7, expect 0.8, smb 0.55. So http://localhost:3000 is medium
-// (0.4), http://169.254.169.254/latest/meta-data/iam/... critical.
+// (0.4), http://169.254.169.254/latest/meta-data/iam/... critical. In the
+// text of a tool that neither runs nor fetches it (an issue body, a file's
+// content) a link is not a request target: only metadata addresses count,
+// and schemes at half weight (jndi: in full, loggers evaluate it). A bare
+// loopback or private address in a command line without a URL (ssh
+// deploy@10.0.0.5) is internal_host 0.2.
 //
 // # Traversal (traversal)
 //
@@ -138,7 +160,11 @@
 // a relative path climbing 1 level 0.45, 2–3 levels 0.6, 4+ 0.7; an
 // absolute path or URL path climbing above its root 0.6; an absolute path
 // that lands in a system directory it did not start in 0.55. A path that
-// stays inside (a/b/../c) is benign. encoded 0.55, double_encoded 0.7,
+// stays inside (a/b/../c), or a relative one that stays inside a root
+// once resolved against it (../app/x from /data/app), is benign. In text
+// fields (content, body, message) only whole-string paths count. encoded
+// 0.55, filter_evasion 0.6 (....// that a one-pass "../" filter turns into
+// ../), double_encoded 0.7,
 // overlong_encoding 0.7, nul_byte 0.6 (raw, %00, %2500), outside_root
 // 0.55 (0.65 in a system directory) for absolute paths outside
 // Context.Roots, compared by whole segments (CVE-2025-53110: /data/app-x is
@@ -151,7 +177,13 @@
 // /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
 // browser credential stores 0.7, ...). Factor 1 for path arguments,
 // commands and whole-string paths, 0.75 for other values, 0.35 for text in
-// data fields and write tools (a README naming .env is not a read).
+// data fields and write tools (a README naming .env is not a read). In
+// command lines also: credential_command 0.4–0.9 (gh auth token, gcloud
+// auth print-access-token, security find-generic-password, kubectl get
+// secret -o yaml, aws configure get, git credential fill, reg save
+// hklm\sam, mimikatz, ...), environment_dump 0.45–0.5 (env, printenv, set,
+// export -p, Get-ChildItem Env:, print(os.environ)), secret_env_var 0.55
+// ($AWS_SECRET_ACCESS_KEY, %GITHUB_TOKEN%, $env:OPENAI_API_KEY).
 //
 // # Listing (listing)
 //
@@ -171,26 +203,35 @@
 // tokens 0.6–0.75; JWT 0.5; URL passwords 0.55; secret assignments 0.45;
 // JSON members named like secrets 0.4), +0.1 when verified (GitHub
 // checksum, JWT header, Discord id). A secret in a field named for it
-// counts 0.65 of that, 0.35 when the tool is an authentication tool; one
+// counts 0.45 of that, 0.35 when the tool is an authentication tool; one
 // in an unrelated named field (a message, URL, query, city) adds
-// unexpected_field 0.3.
+// unexpected_field 0.3. named_credential 0.18 (0.14 for authentication
+// tools): a random-looking value no format knows, in a field named for a
+// credential.
 //
 // # Covert (covert)
 //
 // Encoded blobs (asBlob: base64 of 24+ characters with enough entropy,
 // hex of 32+, base32 of 32+, all decode-checked): url_blob 0.45 in query
-// values and fragments, 0.4 in path segments (+0.1 from 64, +0.2 from 200
-// characters; hex digests 0.25), dns_label 0.6–0.7 (random labels of 20+
-// characters below the registered domain), oversized_field 0.6 (a blob of
-// 40+ in a field that should be short: city, name, query, ...),
-// encoded_blob 0.4–0.5, embedded_blob 0.35 (100+ inside text),
-// entropy_outlier 0.35 (one random value among plain-text siblings),
-// encoded_secret 0.85 (the decoded blob holds a secret or sensitive file
+// values and fragments, 0.4 in path segments, +0.15 when the blob decodes
+// to text (data being carried, where ids decode to random bytes), +0.1
+// from 64 and +0.2 from 200 characters, at most 0.75; binary blobs under
+// 48 characters (playlist, document and request ids) and hex of up to 64
+// (digests, commit ids) are left alone, and base64 of JSON (application
+// view state) weighs 0.2. dns_label 0.6–0.7 (labels of 20+
+// letters and digits, a fifth digits, below the registered domain, in URLs
+// and in bare host names), oversized_field 0.6 (a blob of 40+ in a field
+// that should be short: city, name, query, ...), encoded_blob 0.45 (48+
+// decoding to text), 0.35 (64+ binary), 0.5 (256+), embedded_blob 0.35
+// (100+ inside text), entropy_outlier 0.35 (one random value among
+// plain-text siblings), encoded_secret 0.85 (a blob of 32+ anywhere,
+// upload fields included, whose decoding holds a secret or sensitive file
 // content), data_uri 0.3–0.55 (scriptable types highest),
 // encoded_file 0.15, tag_characters 0.7, variation_selectors 0.65 (runs,
 // not one after an emoji), zero_width 0.6 (runs of 3+, not a ZWJ in an
-// emoji or a ZWNJ in Persian), whitespace 0.5 (mixed space/tab runs,
-// mixed trailing white space on 3+ lines, mixed Unicode spaces). Benign by
+// emoji or a ZWNJ in Persian), whitespace 0.5 (a 12+ run alternating
+// space and tab 4+ times, trailing white space alternating twice on 3+
+// lines, mixed Unicode spaces; indentation alternates once). Benign by
 // construction: blobs in upload fields (data, content, image, file, ...),
 // digests and ids in fields named so (hash, sha, checksum, commit, id,
 // token, cursor, state, signature, ...), UUIDs, presigned-URL parameters,

@@ -94,19 +94,16 @@ func resolvePath(p string) resolvedPath {
 		switch seg {
 		case "", ".":
 			continue
-		case "..", ". .", "...":
+		case "..", "..;":
+			// "..;" is ".." to servlet containers (path parameters).
 			r.dotdot = true
-			if seg == "..." {
-				// Some servers read "..." as two levels up.
-				depth--
-			}
 			depth--
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
 		default:
-			if strings.Trim(seg, ". ") == "" && len(seg) >= 2 {
-				// ".. " or "....": dots and spaces that Windows trims to "..".
+			if strings.Trim(seg, ". ") == "" && strings.Count(seg, ".") == 2 && strings.Contains(seg, " ") {
+				// ".. " or ". .": dots and spaces that Windows trims to "..".
 				r.dotdot = true
 				depth--
 				if len(stack) > 0 {
@@ -140,15 +137,23 @@ func resolvePath(p string) resolvedPath {
 // string.
 func (a *analysis) pathItem(it *item) {
 	s := it.s
-	k := classifyKey(it.key)
+	k := it.kc
 	if strings.IndexByte(s, 0) >= 0 {
 		a.trav.add("traversal.nul_byte", it.field, a.spanAll(s), 0.6)
 	} else if i := strings.Index(s, "%00"); i >= 0 && (k == keyPath || k == keyHost || !strings.ContainsAny(s, " \t\n")) {
 		a.trav.add("traversal.nul_byte", it.field, a.span(s, i-20, i+20), 0.6)
-	} else if i := strings.Index(strings.ToLower(s), "%2500"); i >= 0 {
+	} else if i := strings.Index(it.lower(), "%2500"); i >= 0 {
 		a.trav.add("traversal.nul_byte", it.field, a.span(s, i-20, i+20), 0.6)
 	}
 	whole := k == keyPath || !strings.ContainsAny(strings.TrimSpace(s), " \t\n\r") && len(s) <= 4096
+	if k == keyData && !whole && !a.exec {
+		// Text and file content mention paths; they are not opened.
+		// Only sensitive files named in it count (at a low factor).
+		for _, tok := range pathTokens(s, false) {
+			a.sensitiveToken(it, tok, resolvePath(tok.decoded), k, false)
+		}
+		return
+	}
 	for _, tok := range pathTokens(s, whole) {
 		a.pathToken(it, tok, k, whole)
 	}
@@ -265,6 +270,8 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 	if r.dotdot {
 		w := 0.0
 		switch {
+		case !r.abs && len(a.roots) > 0 && a.relativeInsideRoots(d):
+			// ../app/src/x from a root that is /data/app stays inside.
 		case !r.abs && r.climbs >= 4:
 			w = 0.7
 		case !r.abs && r.climbs >= 2:
@@ -289,6 +296,10 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 				a.trav.add("traversal.encoded", it.field, spanText(), 0.55)
 			}
 		}
+	}
+	if containsAny(d, "....//", `....\\`, "..././", `...\.\`) {
+		// "....//" becomes "../" once a filter strips "../".
+		a.trav.add("traversal.filter_evasion", it.field, spanText(), 0.6)
 	}
 	lc := strings.ToLower(r.clean)
 	if strings.HasPrefix(lc, "/proc/") && containsAny(lc+"/", "/root/", "/cwd/", "/fd/", "/mem/", "/map_files/") {
@@ -363,6 +374,20 @@ func normalizeRoots(roots []string) []string {
 func (a *analysis) insideRoots(p string) bool {
 	for _, r := range a.roots {
 		if r == "" || r == "/" || p == r || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// relativeInsideRoots reports whether relative path p, resolved against
+// some advertised root, stays inside one of the roots.
+func (a *analysis) relativeInsideRoots(p string) bool {
+	for _, r := range a.roots {
+		if r == "" || r == "/" {
+			continue
+		}
+		if a.insideRoots(strings.ToLower(resolvePath(r + "/" + p).clean)) {
 			return true
 		}
 	}

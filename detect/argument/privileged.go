@@ -16,8 +16,16 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 	sp := func() string { return a.spanAll(it.s) }
 	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	for _, w := range r.wrappers {
+		if w == "chroot" {
+			add("chroot", 0.5)
+		}
 		if w == "sudo" || w == "doas" || w == "pkexec" || w == "runuser" {
-			add("sudo", 0.4)
+			// sudo apt-get install is routine; a root shell is not.
+			if shellCmds[r.name] || interpCmds[r.name] || r.name == "su" {
+				add("sudo", 0.45)
+			} else {
+				add("sudo", 0.3)
+			}
 		}
 	}
 	args := r.args
@@ -262,8 +270,8 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 	if t == "" {
 		return
 	}
-	sp := a.spanAll(it.s)
-	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp, w*f) }
+	sp := lazy(func() string { return a.spanAll(it.s) })
+	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	switch {
 	case strings.Contains(t, "/etc/sudoers"):
 		add("sudoers_write", 0.85)
@@ -282,16 +290,25 @@ func (a *analysis) privilegedWrite(it *item, target string, f float64) {
 	case strings.HasSuffix(t, "/.bashrc") || strings.HasSuffix(t, "/.bash_profile") || strings.HasSuffix(t, "/.profile") ||
 		strings.HasSuffix(t, "/.zshrc") || strings.HasPrefix(t, "/etc/profile") || strings.HasPrefix(t, "/etc/bash.bashrc") ||
 		t == "~/.bashrc" || t == "~/.zshrc" || t == "~/.profile" || t == "~/.bash_profile":
-		add("shell_profile", 0.4)
+		add("shell_profile", 0.3)
 	case strings.HasPrefix(t, "/etc/pam.d/") || strings.HasPrefix(t, "/etc/ssh/sshd_config"):
 		add("auth_config_write", 0.7)
+	case strings.Contains(strings.ReplaceAll(t, `\`, "/"), "/start menu/programs/startup/"):
+		add("service_persistence", 0.6)
+	case strings.Contains(strings.ReplaceAll(t, `\`, "/"), ".git/hooks/"):
+		add("git_hook", 0.45)
+	case strings.HasSuffix(t, "claude_desktop_config.json") || strings.HasSuffix(t, "/mcp.json") || t == "mcp.json" ||
+		strings.HasSuffix(t, ".claude.json") || strings.HasSuffix(t, "mcp_config.json") || strings.HasSuffix(t, "cline_mcp_settings.json"):
+		// A new MCP server in the client's configuration runs at its
+		// next start.
+		add("mcp_config_write", 0.6)
 	}
 }
 
 // writeTargetItem reads the path arguments of a write tool for privileged
 // locations (a write_file to /etc/sudoers or ~/.ssh/authorized_keys).
 func (a *analysis) writeTargetItem(it *item) {
-	if !a.tool.write || classifyKey(it.key) != keyPath || len(it.s) > 4096 {
+	if !a.tool.write || it.kc != keyPath || len(it.s) > 4096 {
 		return
 	}
 	a.privilegedWrite(it, it.s, 0.9)

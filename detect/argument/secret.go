@@ -1,6 +1,8 @@
 package argument
 
 import (
+	"strings"
+
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 )
 
@@ -28,10 +30,19 @@ var secretWeights = map[string]float64{
 // exfiltration looks like and counts fully.
 func (a *analysis) secretsItem(it *item) {
 	ms := a.matches(it.s)
+	k := it.kc
 	if len(ms) == 0 {
+		// A random-looking value in a member named for a credential
+		// ("api_key": "...") that no format rule knows.
+		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) {
+			w := 0.4 * 0.45
+			if a.tool.auth {
+				w = 0.4 * 0.35
+			}
+			a.secret.add("secret.named_credential", it.field, "[REDACTED:named_credential]", w)
+		}
 		return
 	}
-	k := classifyKey(it.key)
 	for _, m := range ms {
 		w, ok := secretWeights[m.Kind]
 		if !ok {
@@ -45,7 +56,7 @@ func (a *analysis) secretsItem(it *item) {
 		case expected && a.tool.auth:
 			w *= 0.35
 		case expected:
-			w *= 0.65
+			w *= 0.45
 		case it.isKey:
 			// A secret used as an object key is hiding in plain sight.
 		}
@@ -55,4 +66,16 @@ func (a *analysis) secretsItem(it *item) {
 		}
 		a.secret.add(sig, it.field, a.span(it.s, m.Start, m.End), w)
 	}
+}
+
+// looksFileName reports a value shaped like a path or object key
+// (2026/12/02/app.log.gz), not a credential.
+func looksFileName(v string) bool {
+	i := strings.LastIndexByte(v, '/')
+	if i < 0 {
+		return false
+	}
+	base := v[i+1:]
+	dot := strings.LastIndexByte(base, '.')
+	return dot > 0 && dot < len(base)-1 && isLetters(base[dot+1:])
 }

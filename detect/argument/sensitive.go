@@ -47,6 +47,12 @@ func sensitiveFile(lp string) sensitiveHit {
 			best = sensitiveHit{kind: kind, weight: w}
 		}
 	}
+	if strings.Contains(lp, " ") {
+		slashed := strings.ReplaceAll(lp, `\`, "/")
+		if containsAny(slashed, "/login data", "/web data", "/local state", "/login keychain") {
+			take("browser_credentials", 0.7)
+		}
+	}
 	for i, p := range parts {
 		prev, next := "", ""
 		if i > 0 {
@@ -94,8 +100,8 @@ func sensitiveFile(lp string) sensitiveHit {
 			if prev == "gh" {
 				take("credential_file", 0.7)
 			}
-		case "credentials", "credentials.toml":
-			if prev == ".cargo" || prev == ".gem" || prev == ".aws" {
+		case "credentials", "credentials.toml", "protect", "vault":
+			if prev == ".cargo" || prev == ".gem" || prev == ".aws" || prev == "microsoft" {
 				take("credential_file", 0.7)
 			}
 		case "terraform.tfstate", "terraform.tfstate.backup":
@@ -200,7 +206,13 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 		return
 	}
 	f := 1.0
+	if it.sc != nil && !readsOut(it.sc, t.raw) {
+		// ssh -i ~/.ssh/id_rsa, chmod 600 ~/.ssh/id_rsa, ssh-keygen -f:
+		// the file is used or managed, not read out.
+		f = 0.35
+	}
 	switch {
+	case f < 1:
 	case k == keyPath || a.exec && k != keyData || whole && k != keyData:
 	case k == keyData || a.tool.write:
 		f = 0.35
@@ -250,7 +262,7 @@ func homeDir(p string) (string, string) {
 
 // listingToken scores a directory a listing tool is pointed at.
 func (a *analysis) listingToken(it *item, r resolvedPath, k keyClass) {
-	if !a.tool.list || k != keyPath && it.key != "" && classifyKey(it.key) != keyOther {
+	if !a.tool.list || k != keyPath && it.key != "" && it.kc != keyOther {
 		return
 	}
 	a.listDir(it, r.clean, it.s)
@@ -314,7 +326,7 @@ func (a *analysis) listingCmd(it *item, r resolved) {
 	if !listingCmds[r.name] {
 		return
 	}
-	if (r.name == "grep" || r.name == "egrep") && !hasAnyFlag(r.args, "-r", "-R", "--recursive") {
+	if (r.name == "grep" || r.name == "egrep") && !hasAnyFlag(r.args, "--recursive") && !hasShortFlag(r.args, 'r', 'R') {
 		return
 	}
 	dirs := 0
@@ -324,6 +336,9 @@ func (a *analysis) listingCmd(it *item, r resolved) {
 		}
 		if (r.name == "grep" || r.name == "rg" || r.name == "ag" || r.name == "egrep") && dirs == 0 && i == firstNonFlag(r.args) {
 			dirs++ // the pattern
+			if containsAny(strings.ToLower(w), "password", "passwd", "secret", "token", "api_key", "apikey", "private key", "aws_", "akia", "bearer") {
+				a.list.add("listing.sensitive_search", it.field, a.spanAll(it.s), 0.55)
+			}
 			continue
 		}
 		if i > 0 && (r.args[i-1] == "-name" || r.args[i-1] == "-iname" || r.args[i-1] == "-path" || r.args[i-1] == "-type" || r.args[i-1] == "-maxdepth") {
@@ -345,4 +360,160 @@ func firstNonFlag(args []string) int {
 		}
 	}
 	return -1
+}
+
+// secretVarWords are words in environment variable names that hold
+// secrets.
+var secretVarWords = []string{"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "CREDENTIAL", "CREDENTIALS", "AUTH", "PRIVATE", "SESSION", "COOKIE", "PAT"}
+
+// secretVarName reports an environment variable name that holds a secret
+// (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, OPENAI_API_KEY, DB_PASSWORD).
+func secretVarName(n string) bool {
+	if len(n) < 3 || strings.ToUpper(n) != n {
+		return false
+	}
+	for _, w := range strings.Split(n, "_") {
+		for _, s := range secretVarWords {
+			if w == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// credentialCommands are commands (name and leading arguments, lower
+// case) that print stored credentials or tokens, with weights.
+var credentialCommands = []struct {
+	prefix string
+	weight float64
+}{
+	{"security find-generic-password", 0.75}, {"security find-internet-password", 0.75}, {"security dump-keychain", 0.85},
+	{"secret-tool lookup", 0.7}, {"cmdkey /list", 0.6}, {"vaultcmd /listcreds", 0.75}, {"gh auth token", 0.75},
+	{"gh auth status -t", 0.7}, {"aws configure get", 0.7}, {"aws configure export-credentials", 0.8},
+	{"aws sts get-session-token", 0.5}, {"gcloud auth print-access-token", 0.75}, {"gcloud auth print-identity-token", 0.7},
+	{"gcloud auth application-default print-access-token", 0.75}, {"az account get-access-token", 0.75},
+	{"kubectl config view --raw", 0.75}, {"kubectl get secret", 0.45},
+	{"kubectl describe secret", 0.55}, {"docker-credential-desktop get", 0.75}, {"docker-credential-osxkeychain get", 0.75},
+	{"git credential fill", 0.75}, {"git config --get-all credential", 0.5}, {"npm config get //", 0.6}, {"npm token list", 0.5},
+	{"vault read", 0.45}, {"vault kv get", 0.5}, {"op item get", 0.6}, {"op read", 0.6}, {"bw get password", 0.7},
+	{"pass show", 0.6}, {"mimikatz", 0.9}, {"procdump -ma lsass", 0.9}, {"reg save hklm\\sam", 0.9}, {"reg save hklm\\system", 0.85},
+	{"reg save hklm\\security", 0.85}, {"ntdsutil", 0.8}, {"lazagne", 0.9}, {"heroku auth:token", 0.7}, {"netlify env:list", 0.5},
+	{"vercel env pull", 0.55}, {"doppler secrets", 0.55}, {"firebase login:ci", 0.5}, {"wrangler secret list", 0.4},
+}
+
+// credentialCmd reads one command for credential access: commands that
+// print stored tokens (gh auth token, gcloud auth print-access-token,
+// security find-generic-password, ...), environment dumps (env, printenv,
+// set, export -p, Get-ChildItem Env:), and reads of secret environment
+// variables ($AWS_SECRET_ACCESS_KEY, %GITHUB_TOKEN%, $env:OPENAI_API_KEY).
+func (a *analysis) credentialCmd(it *item, r resolved, c *shCmd, f float64) {
+	if r.name == "" {
+		return
+	}
+	sp := lazy(func() string { return a.spanAll(it.s) })
+	line := r.name
+	if len(r.args) > 0 {
+		line += " " + strings.ToLower(strings.Join(r.args, " "))
+	}
+	for _, cc := range credentialCommands {
+		if strings.HasPrefix(line, cc.prefix) {
+			w := cc.weight
+			if cc.prefix == "kubectl get secret" && containsAny(line, "-o yaml", "-o json", "-ojson", "-oyaml", "jsonpath", "go-template") {
+				w = 0.7 // the values, not only the names
+			}
+			a.sens.add("sensitive_path.credential_command", it.field, sp(), w*f)
+			break
+		}
+	}
+	switch r.name {
+	case "env", "printenv", "compgen":
+		if len(r.args) == 0 || r.name == "compgen" && anyEq(r.args, "-v", "-e") {
+			a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
+		}
+		for _, w := range r.args {
+			if secretVarName(w) {
+				a.sens.add("sensitive_path.secret_env_var", it.field, sp(), 0.55*f)
+			}
+		}
+	case "set", "declare", "typeset":
+		if len(r.args) == 0 || anyEq(r.args, "-x", "-p") {
+			a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.45*f)
+		}
+	case "export":
+		if anyEq(r.args, "-p") || len(r.args) == 0 {
+			a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.45*f)
+		}
+	case "get-childitem", "gci", "dir", "ls", "get-item", "gi":
+		if anyEqFold(r.args, "env:", "env:*", "env:\\") {
+			a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
+		}
+	}
+	for _, w := range c.words {
+		if name, ok := varRef(w); ok && secretVarName(name) {
+			a.sens.add("sensitive_path.secret_env_var", it.field, sp(), 0.55*f)
+			break
+		}
+	}
+}
+
+// varRef finds an environment variable reference in a word: $NAME,
+// ${NAME}, %NAME%, $env:NAME.
+func varRef(w string) (string, bool) {
+	if i := strings.Index(strings.ToLower(w), "$env:"); i >= 0 {
+		return strings.ToUpper(identPrefix(w[i+5:])), true
+	}
+	if i := strings.IndexByte(w, '$'); i >= 0 {
+		rest := strings.TrimPrefix(w[i+1:], "{")
+		return identPrefix(rest), true
+	}
+	if i := strings.IndexByte(w, '%'); i >= 0 {
+		if j := strings.IndexByte(w[i+1:], '%'); j > 0 {
+			return w[i+1 : i+1+j], true
+		}
+	}
+	return "", false
+}
+
+func identPrefix(s string) string {
+	j := 0
+	for j < len(s) && (s[j] == '_' || isAlpha(s[j]) || '0' <= s[j] && s[j] <= '9') {
+		j++
+	}
+	return s[:j]
+}
+
+// managingCmds use or manage a credential file without printing it.
+var managingCmds = set("chmod", "chown", "chgrp", "ssh", "ssh-keygen", "ssh-add", "ssh-copy-id", "ls", "stat", "test", "[",
+	"mkdir", "touch", "git", "scp-keygen", "mv", "rm", "ln", "file", "sftp", "mosh", "autossh", "gpg", "kubectl", "aws", "gcloud", "az", "docker")
+
+// readsOut reports whether some command of sc that names path p reads
+// it out (cat, cp, base64, curl -F @, tar, ...), rather than only using or
+// managing it (ssh -i, chmod, ssh-keygen, ls). A path no command names
+// counts as read.
+func readsOut(sc *shScript, p string) bool {
+	named := false
+	for i := range sc.cmds {
+		c := &sc.cmds[i]
+		has := false
+		for _, w := range c.words {
+			if strings.Contains(w, p) || strings.Contains(p, w) && len(w) > 3 {
+				has = true
+				break
+			}
+		}
+		for _, rd := range c.redirs {
+			if strings.Contains(rd.target, p) {
+				has = true
+			}
+		}
+		if !has {
+			continue
+		}
+		named = true
+		if r := resolve(c); !managingCmds[r.name] {
+			return true
+		}
+	}
+	return !named
 }

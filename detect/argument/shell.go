@@ -148,6 +148,14 @@ func (p *shParser) parse(s string, depth int, op string) {
 					i += 2
 					continue
 				}
+				if winPathWord(word.String(), s[i+1]) {
+					// C:\Windows\System32, \\server\share: a Windows
+					// path keeps its separators.
+					inWord = true
+					word.WriteByte('\\')
+					i++
+					continue
+				}
 				inWord = true
 				word.WriteByte(s[i+1])
 				i += 2
@@ -473,7 +481,7 @@ func resolve(c *shCmd) resolved {
 		}
 		n := normName(word)
 		if wrappers[n] && i+1 < len(w) {
-			r.wrappers = append(r.wrappers, n)
+			start := i
 			i++
 			if n == "chroot" && i < len(w) && !strings.HasPrefix(w[i], "-") {
 				i++
@@ -484,6 +492,13 @@ func resolve(c *shCmd) resolved {
 				}
 				i++
 			}
+			if i >= len(w) {
+				// Only options follow ("sudo -i"): the wrapper is the
+				// command.
+				r.name, r.args = n, w[start+1:]
+				return r
+			}
+			r.wrappers = append(r.wrappers, n)
 			continue
 		}
 		r.name = n
@@ -528,6 +543,9 @@ func normName(w string) string {
 			return base
 		}
 	}
+	if strings.HasPrefix(w, "mkfs.") || strings.HasPrefix(w, "mke2fs") {
+		return "mkfs"
+	}
 	switch w {
 	case "pwsh", "powershell_ise":
 		return "powershell"
@@ -537,4 +555,14 @@ func normName(w string) string {
 		return "nc"
 	}
 	return w
+}
+
+// winPathWord reports whether a backslash after word w (followed by next)
+// separates a Windows path rather than escaping next: w starts with a
+// drive ("C:") or is a UNC prefix.
+func winPathWord(w string, next byte) bool {
+	if len(w) >= 2 && w[1] == ':' && isAlpha(w[0]) {
+		return true
+	}
+	return w == "" && next == '\\' || w == `\` || strings.HasPrefix(w, `\\`)
 }

@@ -67,7 +67,7 @@ func (a *analysis) ssrfItem(it *item) {
 	if len(s) < 1 {
 		return
 	}
-	k := classifyKey(it.key)
+	k := it.kc
 	found := false
 	for _, u := range findURLs(s) {
 		found = true
@@ -78,7 +78,7 @@ func (a *analysis) ssrfItem(it *item) {
 	}
 	// Metadata headers (Metadata-Flavor: Google, X-aws-ec2-metadata-token,
 	// Metadata: true) in header arguments.
-	ls := strings.ToLower(s)
+	ls := it.lower()
 	if strings.Contains(ls, "metadata-flavor") || strings.Contains(ls, "x-aws-ec2-metadata-token") ||
 		it.key == "metadata" && ls == "true" || strings.HasPrefix(ls, "metadata: true") || strings.HasPrefix(ls, "metadata:true") {
 		a.ssrf.add("ssrf.metadata_header", it.field, a.spanAll(s), 0.5)
@@ -97,6 +97,9 @@ func (a *analysis) ssrfItem(it *item) {
 	if len(s) > MaxStringBytes {
 		s = s[:MaxStringBytes]
 	}
+	if it.kc == keyData && !a.exec && !containsAny(ls, "169.254.", "metadata", "100.100.100.200", "fd00:ec2") {
+		return // in text only metadata addresses count (checkHostPath)
+	}
 	exec := a.exec || strings.Contains(ls, "curl") || strings.Contains(ls, "wget") || strings.Contains(ls, "nc ")
 	for _, tok := range hostTokens(s) {
 		a.checkHostPath(it, tok.text, tok.at, exec)
@@ -106,7 +109,7 @@ func (a *analysis) ssrfItem(it *item) {
 // ssrfNumber reads a number argument under a host-like key (an IPv4
 // address written as one integer: 2852039166).
 func (a *analysis) ssrfNumber(it *item) {
-	if classifyKey(it.key) != keyHost {
+	if it.kc != keyHost {
 		return
 	}
 	v, err := strconv.ParseUint(it.s, 10, 32)
@@ -149,17 +152,21 @@ func findURLs(s string) []urlRef {
 		}
 		scheme := strings.ToLower(s[st:colon])
 		if len(scheme) >= 2 && len(scheme) <= 15 && (webSchemes[scheme] || dangerousSchemes[scheme] > 0 || scheme == "data") {
-			end := colon + 1
-			for end < len(s) && !isURLStop(s[end]) {
-				end++
-			}
-			rest := s[colon+1 : end]
-			// "host: x" or "12:30" are not URLs: a web scheme needs //,
-			// the others need something after the colon.
-			if webSchemes[scheme] && !strings.HasPrefix(rest, "//") && dangerousSchemes[scheme] == 0 {
+			if webSchemes[scheme] && dangerousSchemes[scheme] == 0 && !strings.HasPrefix(s[colon+1:], "//") {
+				// "host: x" is not a URL: a web scheme needs //.
 				i = colon + 1
 				continue
 			}
+			end := colon + 1
+			for end < len(s) && (!isURLStop(s[end]) || scheme == "data" && (s[end] == ',' || s[end] == ';')) {
+				end++
+			}
+			// Trailing punctuation belongs to the sentence.
+			for end > colon+1 && strings.IndexByte(".,:;!?", s[end-1]) >= 0 {
+				end--
+			}
+			rest := s[colon+1 : end]
+			// The other schemes need something after the colon.
 			if rest == "" || scheme == "data" && !strings.Contains(rest, ",") {
 				i = colon + 1
 				continue
@@ -189,7 +196,7 @@ func isURLStop(c byte) bool {
 
 // checkURL scores one URL.
 func (a *analysis) checkURL(it *item, u urlRef) {
-	sp := a.span(it.s, u.at, u.at+len(u.text))
+	sp := lazy(func() string { return a.span(it.s, u.at, u.at+len(u.text)) })
 	scheme := u.scheme
 	rest := u.text[len(scheme)+1:]
 	if scheme == "data" {
@@ -205,14 +212,18 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 	}
 	if w := dangerousSchemes[scheme]; w > 0 {
 		sig := "ssrf.scheme_" + scheme
+		if a.textOnly(it) && scheme != "jndi" {
+			// A jndi: lookup fires wherever a logger reads it.
+			w *= 0.5
+		}
 		if scheme == "file" {
 			// file: in a fetch tool or a URL key is SSRF; elsewhere it
 			// names a local file (the path analysers read it).
-			if !a.tool.fetch && classifyKey(it.key) != keyHost {
+			if !a.tool.fetch && it.kc != keyHost {
 				w = 0.35
 			}
 		}
-		a.ssrf.add(sig, it.field, sp, w)
+		a.ssrf.add(sig, it.field, sp(), w)
 		if scheme == "file" || !strings.HasPrefix(rest, "//") {
 			return
 		}
@@ -247,21 +258,28 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		confusion = true
 	}
 	internal := false
+	encoded := strings.Contains(auth, "%") || !isASCII(auth)
 	for _, h := range hosts {
 		hv := classifyHost(h)
+		hv.obfuscated = hv.obfuscated || encoded && hv.class != ""
+		if hv.class != "" && hv.class != "metadata" && a.textOnly(it) {
+			// A link in an issue body or a file's text is not a
+			// request target; only metadata addresses count there.
+			continue
+		}
 		if hv.class != "" {
 			internal = true
-			a.reportHost(it, hv, sp, 0, path)
+			a.reportHost(it, hv, sp(), 0, path)
 		}
 	}
 	if internal && confusion {
-		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp, 0.4)
+		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp(), 0.4)
 	}
 	if !internal {
 		lp := strings.ToLower(path)
 		for _, p := range credentialPaths[:5] {
 			if strings.HasPrefix(lp, p) {
-				a.ssrf.add("ssrf.credential_path", it.field, sp, 0.45)
+				a.ssrf.add("ssrf.credential_path", it.field, sp(), 0.45)
 				break
 			}
 		}
@@ -325,7 +343,7 @@ func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, _ int, path s
 	w := ssrfWeights[hv.class]
 	a.ssrf.add("ssrf."+hv.class, it.field, sp, w)
 	if hv.obfuscated {
-		a.ssrf.add("ssrf.obfuscated_host", it.field, sp+" → "+hv.canonical, 0.35)
+		a.ssrf.add("ssrf.obfuscated_host", it.field, safeText(hv.canonical+" ← "+sp), 0.35)
 	}
 	lp := strings.ToLower(path)
 	for _, p := range credentialPaths {
@@ -588,13 +606,23 @@ func (a *analysis) checkHostPath(it *item, tok string, at int, loose bool) {
 		}
 		host = host[:c]
 	}
+	if !strings.ContainsAny(host, ".:[") && it.kc != keyHost {
+		return // a bare number ("chmod 600") is not an address
+	}
 	hv := classifyHost(canonHost(host))
 	if hv.class == "" {
 		return
 	}
-	if !loose && hv.class != "metadata" && (!hasPort && path == "" || classifyKey(it.key) == keyData) {
+	hv.obfuscated = hv.obfuscated || strings.Contains(host, "%") || !isASCII(host)
+	if !loose && hv.class != "metadata" && (!hasPort && path == "" || it.kc == keyData) {
 		// A bare "localhost" or "10.0.0.5" in prose, or an address in a
 		// file's content, is not a request target.
+		return
+	}
+	if loose && it.kc != keyHost && (hv.class == "loopback" || hv.class == "private") && path == "" {
+		// ssh deploy@10.0.0.5, redis-cli -h 127.0.0.1: operations on
+		// one's own hosts, an explanation more than a signal.
+		a.ssrf.add("ssrf.internal_host", it.field, a.span(it.s, at, at+len(tok)), 0.2)
 		return
 	}
 	a.reportHost(it, hv, a.span(it.s, at, at+len(tok)), 0, path)
@@ -631,4 +659,10 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
+}
+
+// textOnly reports a string that is text or file content of a tool that
+// does not run it.
+func (a *analysis) textOnly(it *item) bool {
+	return it.kc == keyData && !a.exec && !a.tool.fetch
 }

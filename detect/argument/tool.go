@@ -10,9 +10,35 @@ type toolKind struct {
 	write, list, sql, auth, fetch bool
 }
 
-// nameWords splits a tool name into lowercase words at _, -, ., /, spaces
-// and lower-to-upper case changes ("runShellCommand" → run shell command).
+// nameWords splits a tool name into lowercase words at _, -, ., /, :,
+// spaces and lower-to-upper case changes ("runShellCommand" → run shell
+// command).
 func nameWords(name string) []string {
+	if !isASCII(name) {
+		return nameWordsUnicode(name)
+	}
+	words := make([]string, 0, 4)
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		c := byte(' ')
+		if i < len(name) {
+			c = name[i]
+		}
+		sep := c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		upperAfterLower := i > 0 && 'A' <= c && c <= 'Z' && start >= 0 && ('a' <= name[i-1] && name[i-1] <= 'z' || '0' <= name[i-1] && name[i-1] <= '9')
+		if (sep || upperAfterLower) && start >= 0 {
+			words = append(words, strings.ToLower(name[start:i]))
+			start = -1
+		}
+		if !sep && start < 0 {
+			start = i
+		}
+	}
+	return words
+}
+
+// nameWordsUnicode is nameWords for names with non-ASCII letters.
+func nameWordsUnicode(name string) []string {
 	var words []string
 	var b strings.Builder
 	prevLower := false
@@ -44,6 +70,16 @@ func hasWord(words []string, set ...string) bool {
 			if w == s {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// hasWordIn is hasWord over a set.
+func hasWordIn(words []string, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w] {
+			return true
 		}
 	}
 	return false
@@ -142,41 +178,61 @@ const (
 	keySecret           // a credential
 )
 
-// classifyKey reads an argument key (lowercase).
+// Word sets of classifyKey, in the order they are tried.
+var (
+	keyCommandWords = set("command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run")
+	keySecretWords  = set("password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key")
+	keyHostWords    = set("url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
+		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote")
+	keyPathWords = set("path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
+		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude")
+	keyHashWords = set("sha", "sha1", "sha256", "sha512", "hash", "checksum", "digest", "commit", "etag", "md5", "oid", "revision", "rev", "uuid", "guid", "nonce", "cursor", "signature", "sig", "fingerprint")
+	keyDataWords = set("content", "contents", "text", "body", "code", "data", "message", "msg", "description", "note", "notes",
+		"markdown", "html", "comment", "source", "input", "prompt", "value", "values", "diff", "patch", "template", "sql",
+		"image", "file", "blob", "bytes", "base64", "b64", "attachment", "photo", "picture", "audio", "video", "document", "screenshot", "icon", "avatar", "thumbnail", "payload", "new", "old", "str", "string", "line", "lines", "edits", "summary", "title", "subject")
+	keyShortWords = set("city", "name", "country", "zip", "zipcode", "postcode", "state", "region", "lang", "language", "locale",
+		"units", "unit", "username", "user", "email", "tag", "label", "q", "query", "search", "keyword", "keywords", "term", "id", "type", "kind", "format", "mode", "owner", "repo", "branch", "timezone", "currency", "symbol", "ticker", "category")
+	keyNotSecretWords = set("path", "file", "name", "id")
+	keyPathishWords   = set("path", "file", "dir", "folder")
+)
+
+// classifyKey reads an argument key (as written, so camelCase splits).
 func classifyKey(k string) keyClass {
 	if k == "" {
 		return keyOther
 	}
-	w := nameWords(k)
+	return classifyKeyWords(nameWords(k))
+}
+
+// classifyKeyWords is classifyKey over the key's words.
+func classifyKeyWords(w []string) keyClass {
 	switch {
-	case hasWord(w, "command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run"):
+	case hasWordIn(w, keyCommandWords):
 		return keyCommand
-	case hasWord(w, "password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key") && !hasWord(w, "path", "file", "name", "id"):
+	case hasWordIn(w, keySecretWords) && !hasWordIn(w, keyNotSecretWords):
 		return keySecret
-	case hasWord(w, "url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
-		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote"):
-		if hasWord(w, "path", "file", "dir", "folder") {
+	case hasWordIn(w, keyHostWords):
+		if hasWordIn(w, keyPathishWords) {
 			return keyPath
 		}
 		return keyHost
-	case hasWord(w, "path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
-		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude"):
+	case hasWordIn(w, keyPathWords):
 		return keyPath
-	case hasWord(w, "sha", "sha1", "sha256", "sha512", "hash", "checksum", "digest", "commit", "etag", "md5", "oid", "revision", "rev", "uuid", "guid", "nonce", "cursor", "signature", "sig", "fingerprint"):
+	case hasWordIn(w, keyHashWords):
 		return keyHash
-	case hasWord(w, "content", "contents", "text", "body", "code", "data", "message", "msg", "description", "note", "notes",
-		"markdown", "html", "comment", "source", "input", "prompt", "value", "values", "diff", "patch", "template", "sql",
-		"image", "file", "blob", "bytes", "base64", "b64", "attachment", "photo", "picture", "audio", "video", "document", "screenshot", "icon", "avatar", "thumbnail", "payload", "new", "old", "str", "string", "line", "lines", "edits", "summary", "title", "subject"):
+	case hasWordIn(w, keyDataWords):
 		return keyData
-	case hasWord(w, "city", "name", "country", "zip", "zipcode", "postcode", "state", "region", "lang", "language", "locale",
-		"units", "unit", "username", "user", "email", "tag", "label", "q", "query", "search", "keyword", "keywords", "term", "id", "type", "kind", "format", "mode", "owner", "repo", "branch", "timezone", "currency", "symbol", "ticker", "category"):
+	case hasWordIn(w, keyShortWords):
 		return keyShort
 	}
 	return keyOther
 }
 
 // blobKeys are data keys that normally carry encoded file content.
-func isBlobKey(k string) bool {
-	return hasWord(nameWords(k), "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
+func isBlobKey(k string) bool { return isBlobKeyWords(nameWords(k)) }
+
+// isBlobKeyWords is isBlobKey over the key's words.
+func isBlobKeyWords(w []string) bool {
+	return hasWord(w, "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
 		"photo", "picture", "audio", "video", "document", "pdf", "screenshot", "icon", "avatar", "thumbnail", "body", "raw", "binary", "upload")
 }

@@ -135,6 +135,7 @@ func TestHidden(t *testing.T) {
 		{"plain ascii", "Read the complete contents of a file.\n\nUse head.", "", "", "", ""},
 		{"indented code", "Example:\n" + strings.Repeat(" ", 16) + "code", "", "", "", ""},
 		{"windows newlines", "a\r\nb\r\n", "", "", "", ""},
+		{"markdown table column", "| name" + strings.Repeat(" ", 70) + "| value |\n|" + strings.Repeat("-", 80) + "|", "", "", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := Hidden(tc.in)

@@ -25,7 +25,7 @@
 //	steganography.bidi_override            0.75    U+202D, U+202E
 //	terminal.ansi_escape                   0.70    raw ESC or 8-bit CSI (U+009B)
 //	steganography.zero_width_run           0.30/0.75  a run of 2–3 / ≥ 4 invisible characters
-//	steganography.whitespace_padding       0.50    ≥ 48 blanks or ≥ 8 line breaks in a row, then more text
+//	steganography.whitespace_padding       0.50    ≥ 80 blanks or ≥ 12 line breaks in a row, then more text
 //	steganography.bidi_control             0.45/0.10  U+202A–202C, U+2066–2069 (0.10 when the text has RTL letters)
 //	steganography.variation_selector       0.45/0.20  a lone U+E0100–E01EF not after a Han ideograph / a lone FE00–FE0F where none belongs
 //	terminal.ansi_escape_text              0.45    \u001b[ \x1b[ \033[ \e[ spelled as text

@@ -201,8 +201,8 @@ func isPlainASCII(s string) bool {
 }
 
 const (
-	paddingSpaces = 48 // horizontal blanks in a row before more text
-	paddingLines  = 8  // line breaks in a row (blank lines between) before more text
+	paddingSpaces = 80 // horizontal blanks in a row before more text (CLI help and code align to ~60)
+	paddingLines  = 12 // line breaks in a row (blank lines between) before more text
 )
 
 type hiddenScan struct {
@@ -285,7 +285,9 @@ func (h *hiddenScan) scan() {
 			continue
 		}
 		if blankStart >= 0 {
-			if spaces >= paddingSpaces || lines >= paddingLines {
+			// a wide column of a Markdown or ASCII table is layout, not padding
+			table := lines < paddingLines && (r == '|' || r == '+' || prev == '|' || prev == '+')
+			if (spaces >= paddingSpaces || lines >= paddingLines) && !table {
 				what := fmt.Sprintf("%d spaces", spaces)
 				if lines >= paddingLines {
 					what = fmt.Sprintf("%d line breaks", lines)

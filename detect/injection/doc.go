@@ -52,15 +52,18 @@
 //	template.role_token                  0.60    <|im_start|>, <|system|>, [INST], <<SYS>>, <start_of_turn>, any <|name|>
 //	template.turn_forgery                0.45    Human:/User: and Assistant: lines in one text
 //	template.role_line                   0.40    a "SYSTEM:"/"Admin:"/"### Instruction" line holding an instruction (else role_label, 0.04)
-//	markup.control_tag                   0.35    <IMPORTANT>, <system>, <instructions>, <admin>, <secret>, … with an instruction inside (else markup.tag, 0.03)
-//	markup.comment_instruction           0.40    an HTML or Markdown comment holding an instruction (else markup.comment, 0.03)
-//	secrecy.user                         0.55    do not tell/mention/show … the user; the user must not know/see
+//	markup.control_tag                   0.35    <IMPORTANT>, <system>, <instructions>, <admin>, <secret>, … with an attack inside
+//	                                     0.25    <IMPORTANT>, <system>, <admin>, … around a plain instruction (<instructions>,
+//	                                             <rules>, <note> blocks around plain instructions are documentation: markup.tag, 0.03)
+//	markup.comment_instruction           0.40    an HTML or Markdown comment holding an attack (0.25 for a plain instruction; else markup.comment, 0.03)
+//	secrecy.user                         0.55    do not tell/mention/show … the user; the user must not know/see (0.30 for "anyone")
 //	secrecy.conceal                      0.40    do not mention this; keep this hidden/secret; hide it from the user
 //	secrecy.stealth                      0.45    silently/secretly/quietly with an action
-//	secrecy.no_consent                   0.20    without asking/permission/confirmation (not "without notifying the organizer")
-//	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt, sensitive path
+//	secrecy.no_consent                   0.20    without asking/permission/confirmation; do not ask the user (not "without notifying the organizer")
+//	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt
+//	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …)
 //	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted
-//	exfil.include_sensitive              0.30    include/pass/put + sensitive object
+//	exfil.include_sensitive              0.40    include/pass/put/copy/repeat + a credential or sensitive path (0.30 for the conversation)
 //	exfil.read_sensitive                 0.35    read/open/get + credential or sensitive path
 //	exfil.read_conversation              0.20    read/collect the whole conversation, addressed to the model
 //	tool_reference.foreign_instruction   0.60    a tool of another server named with an instruction
@@ -70,7 +73,8 @@
 //	redirect.unknown_tool                0.35    deprecated … use an unknown tool instead (a sibling replacement weighs nothing)
 //	redirect.route_all                   0.40    route/forward/send all requests/calls/data through/to …
 //	preference.unknown_tool              0.30    better/newer/official/verified + an unknown tool
-//	preference.exclusive                 0.35    do not use any other tools/servers
+//	preference.exclusive                 0.25    do not use any other tools/servers
+//	                                     0.45    … with a claim (better, replaces, only), or "choose it over other tools"
 //	command.download_exec                0.55    curl/wget/iwr … | sh/bash/python/iex; bash <(curl …); chmod +x && ./
 //	command.encoded                      0.55    powershell -enc; base64 -d | sh; FromBase64String
 //	command.reverse_shell                0.60    /dev/tcp/, nc -e, bash -i >&, mkfifo, socat exec
@@ -87,7 +91,23 @@
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal
 //	steganography.*, terminal.*          canon.Hidden's weights
 //	weak: instruction.directive 0.06, instruction.ordering 0.05, authority.framing 0.08, redirect.deprecation 0.05,
-//	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02
+//	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02,
+//	      secret.<kind> 0.05 (a secret of internal/secrets' catalogue in server-to-model text; the span is its marker)
+//	exfil.reveal_context                 0.35    reveal/show/print/repeat + the system prompt or conversation
+//	exfil.hidden_recipient               0.40    always/silently cc/bcc an address
+//	exfil.url_template                   0.35    a markdown image whose URL query is a placeholder to fill with data
+//	exfil.url_placeholder                0.25    another URL query placeholder next to send/include or a sensitive object
+//
+// In server-to-model text (results, resources, prompts, sampling,
+// elicitation) the data-shaped signals (exfil.*, command.*, redirect.*,
+// preference.*, url.*, unknown tools, result.directive, padding, escapes
+// spelled as text) are demoted to weak unless the text also shows that it
+// talks to the model: an override, a chat-template or role forgery, a fake
+// error, secrecy, the model named ("the assistant must", "dear AI"), a
+// foreign tool, a control tag or comment with an attack inside, strong
+// steganography, a markdown-image exfiltration URL, a credential file to be
+// sent out, or a URL of a tunnel or request collector next to "send". A README or a web
+// page full of "pass your API key" and "curl … | sh" is documentation.
 //
 // A sensitive object the tool is about (a password for a login tool, a
 // conversation for a summariser) weighs half. Negated actions ("never

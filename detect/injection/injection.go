@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -135,6 +136,14 @@ type analysis struct {
 	weak   []signal.Finding
 	// purpose is the folded name and description of the tool (AnalyzeTool)
 	purpose string
+	// modelAddressed is set when server-to-model text names the model
+	// ("the assistant", "dear AI", "AI agents reading this,")
+	modelAddressed bool
+	// anch holds the anchor occurrences of the text being analysed
+	anch anchors
+	// scalar is set while the text of a boolean/number/enum property is
+	// analysed: such a property cannot carry data out
+	scalar bool
 }
 
 func newAnalysis(ctx *Context) *analysis {
@@ -183,8 +192,20 @@ func (a *analysis) text(raw, field string, depth int) {
 	if raw == "" {
 		return
 	}
-	// secrets are masked before anything else, so no span can carry one
-	raw = redactor.Redact(raw, nil)
+	// secrets are masked before anything else, so no span can carry one;
+	// in text a server hands to the model they are also reported (a
+	// secret in a result is what a later call may carry out)
+	var kinds []string
+	raw = redactor.Redact(raw, func(kind string) {
+		if !slices.Contains(kinds, kind) {
+			kinds = append(kinds, kind)
+		}
+	})
+	if a.ctx.Surface.serverToModel() {
+		for _, k := range kinds {
+			a.add("secret."+k, field, wSecretInText, secrets.Marker(k))
+		}
+	}
 	h := canon.Hidden(raw)
 	for _, f := range h.Findings {
 		f.Field = field
@@ -204,6 +225,7 @@ func (a *analysis) text(raw, field string, depth int) {
 		return
 	}
 	s := scan(f)
+	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
 	a.markURLs(s, field)
 	a.sentences(s, field)
@@ -246,14 +268,20 @@ func mayMatter(f string) bool {
 const (
 	weakMax = 0.09
 	weakCap = 0.15
+	// wSecretInText is the weight of a secret found in server-to-model
+	// text: it explains, the data-flow rules decide.
+	wSecretInText = 0.05
 )
 
 func (a *analysis) verdict() signal.Verdict {
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
+	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
+		a.demoteData()
+	}
 	// amplifier: authority framing or an instruction around a real attack signal
-	if len(a.strong) > 0 {
+	if a.attack() {
 		for _, f := range a.weak {
 			if f.Signal == sigAuthority {
 				a.strong = append(a.strong, signal.Finding{Signal: sigAuthorityWithAttack, Field: f.Field, Weight: wAuthorityWithAttack, Span: f.Span})
@@ -289,6 +317,61 @@ func (a *analysis) verdict() signal.Verdict {
 		fs = fs[:maxFindings]
 	}
 	return signal.Verdict{Score: score, Level: canon.LevelFor(score), Findings: fs}
+}
+
+// evidenceSignals are the signals that show server-to-model text talks
+// to the model rather than being data: only with one of them do the
+// data-shaped signals of a README or a web page (credentials, install
+// commands, "send", URLs) weigh.
+var evidencePrefixes = []string{"override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
+	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
+	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
+
+func (a *analysis) injectionEvidence() bool {
+	if a.modelAddressed {
+		return true
+	}
+	for _, f := range a.strong {
+		for _, p := range evidencePrefixes {
+			// a tag or comment is evidence only with an attack inside
+			if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// demoteData turns the strong findings of data-shaped signals into weak
+// ones: in a result without injection evidence, "pass your API key in the
+// header" or "curl … | sh" is documentation for a person.
+func (a *analysis) demoteData() {
+	kept := a.strong[:0]
+	for _, f := range a.strong {
+		switch {
+		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
+			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
+			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
+			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
+			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText:
+			f.Weight = min(f.Weight, weakMax)
+			a.weak = append(a.weak, f)
+		default:
+			kept = append(kept, f)
+		}
+	}
+	a.strong = kept
+}
+
+// attack reports a strong finding of an attack signal (not a schema
+// oddity alone).
+func (a *analysis) attack() bool {
+	for _, f := range a.strong {
+		if f.Weight >= 0.3 && f.Signal != sigUnrelatedParam {
+			return true
+		}
+	}
+	return false
 }
 
 // maxFindings bounds a verdict's findings (a 30 KB manual could otherwise

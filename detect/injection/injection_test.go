@@ -156,7 +156,20 @@ func TestAnalyzeBenign(t *testing.T) {
 		{"result error plain", "Error: file not found. Check the path and try again.", result, "", signal.LevelLow, ""},
 		{"result with url", "Found 3 pages: https://example.com/a, https://example.com/b. Send feedback to the maintainers.", result, "", signal.LevelLow, ""},
 		{"memory preference", "User prefers metric units and answers in French.", memory, "", signal.LevelLow, ""},
+		{"prompt few-shot", "User: What is 2+2?\nAssistant: 4\nUser: {{question}}", Context{Surface: PromptMessages, Field: "messages[0].content.text"}, "", signal.LevelLow, ""},
 		{"elicitation name", "Please enter the name of the new project.", elicit, "", signal.LevelNone, ""},
+		{"rest path placeholders", "Calls GET https://api.github.com/repos/{owner}/{repo}/issues?state=open and returns the issues.", build, "", signal.LevelLow, ""},
+		{"absolute paths", "IMPORTANT: Always use absolute paths for reliability. Tilde paths (~/...) might not work in all contexts. Unless the user explicitly asks for relative paths, use absolute paths.", fs, "", signal.LevelLow, ""},
+		{"referenced in instructions", "This command can be referenced as \"DC: ...\" or \"use Desktop Commander to ...\" in your instructions.", fs, "", signal.LevelLow, ""},
+		{"tell user before", "Before running any code, ALWAYS tell the user what you are about to do.", fs, "", signal.LevelLow, ""},
+		{"do not ask confirmation", "Do not ask the user for confirmation before each step; run the whole plan.", fs, "", signal.LevelLow, ""},
+		{"never sibling", "NEVER use list_directory for file search — use read_text_file with a pattern instead.", fs, "", signal.LevelLow, ""},
+		{"dont show again", "Set to true to not show this dialog again.", build, "", signal.LevelLow, ""},
+		{"descriptive override", "Disregards all previous filter rules when `reset` is set and applies the new ones.", build, "", signal.LevelLow, ""},
+		{"forget memory", "Forget a stored memory. Removes all previous observations about an entity.", Context{Field: "description", ToolName: "delete_memory"}, "", signal.LevelLow, ""},
+		{"ignore case", "Ignore case when matching; skip the previous results if `fresh` is true.", build, "", signal.LevelLow, ""},
+		{"result docs page", "To authenticate, you must pass your API key in the Authorization header. Never share your key with anyone.", result, "", signal.LevelLow, ""},
+		{"result code comment", "// TODO: do not tell anyone about this hack\nfunc main() {}", result, "", signal.LevelLow, ""},
 		{"security scanner", "Scans a repository for leaked secrets such as AWS keys and reports the file and line of each.", Context{Field: "description", ToolName: "scan_secrets"}, "", signal.LevelLow, ""},
 	})
 }
@@ -198,6 +211,21 @@ func TestAnalyzeToolFields(t *testing.T) {
 			}
 			checkVerdict(t, v)
 		})
+	}
+}
+
+func TestSecretsInResults(t *testing.T) {
+	v := Analyze("config loaded: token=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB", result)
+	if !v.Has("secret.github_token") || v.Level.AtLeast(signal.LevelMedium) {
+		t.Errorf("want an explaining secret.github_token finding below medium: %+v", v)
+	}
+	for _, f := range v.Findings {
+		if strings.Contains(f.Span, "ghp_abc") {
+			t.Errorf("span carries the token: %q", f.Span)
+		}
+	}
+	if d := Analyze("token=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB", def); d.Has("secret") {
+		t.Errorf("secrets are reported for server-to-model text only: %+v", d)
 	}
 }
 

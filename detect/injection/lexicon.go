@@ -74,15 +74,15 @@ func init() {
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer
 		envia enviar envie manda mandar sube subir sende senden schicke schicken ubermittle ubertrage hochladen
 		envoie envoyer envoyez transmets transmettez partage`)
-	addWords(rInclude, `include pass put insert add append attach embed paste provide supply fill populate place prepend store save write
+	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write
 		incluye incluir incluya pon agrega anade adjunta
 		fuge einfugen hange anhangen ubergib gib
 		inclure incluez inclus mets mettez ajoute ajoutez joins`)
-	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch
+	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
-	addWords(rDisclose, `tell mention show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge
+	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge
 		digas decir digale menciones mencionar muestres mostrar reveles revelar informes informar avises avisar cuentes
 		sag sage sagen erwahne erwahnen zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
 		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez`)
@@ -106,7 +106,7 @@ func init() {
 		oculta ocultar oculto secreto esconde
 		verberge verbergen verborgen geheim verschweige verschweigen
 		cache cacher cachee secret secrete`)
-	addWords(rConv, `conversation conversations transcript transcripts dialogue dialog chat chats history
+	addWords(rConv, `conversation conversations transcript transcripts dialogue chat chats history
 		conversacion historial mensajes
 		unterhaltung gesprach gesprache chatverlauf verlauf nachrichten
 		historique`)
@@ -125,7 +125,7 @@ func init() {
 		ignora ignorar ignore olvida olvidar omite omitir descarta
 		ignoriere ignorieren vergiss vergessen missachte missachten uberschreibe
 		ignorez ignorer oublie oubliez oublier neglige negligez`)
-	addWords(rPrev, `previous prior above earlier preceding original initial existing old all any other your system developer safety past
+	addWords(rPrev, `previous prior above earlier preceding original initial existing old all any other your system developer safety past last recent
 		anteriores anterior previas previos todas todos
 		vorherigen vorherige bisherigen alle obigen fruheren vorigen
 		precedentes precedente anterieures anterieurs toutes tous`)
@@ -141,14 +141,14 @@ func init() {
 		obsolete desactive remplace deprecie`)
 	addWords(rInstead, `instead rather favor favour replacement successor
 		lugar vez stattdessen anstelle plutot place`)
-	addWords(rPref, `prefer preferred better newer improved enhanced upgraded official verified trusted faster safer superior recommended latest
+	addWords(rPref, `prefer preferred better best newer improved enhanced upgraded official verified trusted faster safer superior recommended latest authoritative
 		mejor oficial verificado besser offiziell verifiziert meilleur officiel verifie`)
-	addWords(rParam, `parameter parameters param params argument arguments arg args field fields property input`)
+	addWords(rParam, `parameter parameters param params argument arguments arg args field fields property input body payload headers metadata`)
 	addWords(rError, `error errors failed failure fail exception denied unauthorized forbidden invalid timeout unable
 		fehler erreur`)
 	addWords(rAll, `all every entire full complete whole verbatim everything
 		todo toda todos completo entera gesamte ganze vollstandig tout toute entier complet`)
-	addWords(rTraffic, `requests request calls queries query traffic operations commands actions messages data`)
+	addWords(rTraffic, `requests request calls queries query traffic operations commands actions messages data emails mails files documents results outputs responses`)
 	addWords(rThrough, `through via thru`)
 	addWords(rTool, `tool tools function functions server servers plugin plugins endpoint`)
 	addWords(rConsent, `permission consent approval confirmation confirming asking knowledge`)
@@ -194,21 +194,51 @@ func rolesOf(w string) role {
 	}
 	if s := stem(w); s != w {
 		if r, ok := lexicon[s]; ok {
-			return r &^ (rAddr | rParam)
+			// an inflected verb ("reads", "included", "sharing") describes
+			// what happens; only base forms give orders
+			r &^= rAddr | rParam | actionRoles
+			if !strings.HasSuffix(w, "ing") {
+				// "overrides the default rules", "is not exposed to users"
+				// describe; "without telling" keeps its verb
+				r &^= rIgnore | rDisclose
+			}
+			return r
 		}
 	}
 	if strings.IndexByte(w, '_') > 0 {
-		var r role
-		for _, p := range strings.Split(w, "_") {
-			r |= lexicon[p] & (rCred | rConv)
+		parts := strings.Split(w, "_")
+		switch parts[len(parts)-1] {
+		case "id", "ids", "type", "types", "name", "names", "count", "url", "uri", "path", "format", "mode", "size", "length", "limit":
+			return 0 // conversation_id, secret_type: about the thing, not the thing
 		}
-		if strings.Contains(w, "key") && (strings.Contains(w, "api") || strings.Contains(w, "ssh") || strings.Contains(w, "private") || strings.Contains(w, "secret") || strings.Contains(w, "access")) {
-			r |= rCred
+		var r role
+		for i, p := range parts {
+			switch {
+			case partCred[p]:
+				r |= rCred
+			case p == "key" || p == "keys" || p == "token" || p == "tokens":
+				if i > 0 && (keyModifiers[parts[i-1]] || tokenModifiers[parts[i-1]]) {
+					r |= rCred
+				}
+			case p == "history" || p == "transcript" || p == "conversation" || p == "conversations" || p == "messages" || p == "prompt":
+				if i > 0 || len(parts) == 1 {
+					r |= rConv
+				}
+				if p == "conversation" || p == "conversations" {
+					r |= rConv
+				}
+			}
 		}
 		return r
 	}
 	return 0
 }
+
+// partCred are snake_case parts that make an identifier a credential.
+var partCred = map[string]bool{"password": true, "passwd": true, "passphrase": true, "secret": true, "secrets": true, "credential": true, "credentials": true, "apikey": true, "mnemonic": true, "cookie": true, "cookies": true, "rsa": true}
+
+// tokenModifiers make "token" a credential: "access token", "auth_token".
+var tokenModifiers = map[string]bool{"access": true, "auth": true, "bearer": true, "refresh": true, "session": true, "api": true, "oauth": true, "github": true, "slack": true, "id": true, "personal": true}
 
 // stem strips one English inflection (-ing, -ed, -es, -s, -ly is kept):
 // enough to find "sending", "included", "asks" under their base form.

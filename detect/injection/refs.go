@@ -50,25 +50,43 @@ var toolVerbs = map[string]bool{"get": true, "list": true, "create": true, "upda
 
 // classify says what a mentioned name refers to.
 func (a *analysis) classify(s *scanned, k int) (refKind, string) {
+	t := &s.toks[k]
+	if t.kindDone {
+		return t.kind, ""
+	}
+	t.kindDone = true
+	t.kind = a.classifyTok(s, k)
+	return t.kind, ""
+}
+
+func (a *analysis) classifyTok(s *scanned, k int) refKind {
 	t := s.toks[k]
+	if a.names.self == "" && len(a.names.siblings) == 0 && len(a.names.params) == 0 && len(a.names.foreign) == 0 {
+		return refNone
+	}
+	// a plain word names a tool only in tool position: quoted, before
+	// "tool", or after a call verb
+	if !identLike(t.ext) && !t.quoted && !(k+1 < len(s.toks) && s.toks[k+1].r&rTool != 0) && !(k > 0 && s.toks[k-1].r&rCall != 0) {
+		return refNone
+	}
 	for _, n := range [2]string{t.ext, t.w} {
 		if n == "" {
 			continue
 		}
 		switch {
 		case n == a.names.self:
-			return refSelf, n
+			return refSelf
 		case a.names.siblings[n]:
-			return refSibling, n
+			return refSibling
 		case a.names.params[n]:
-			return refParam, n
+			return refParam
 		case a.names.foreign[n]:
 			if identLike(n) || t.quoted || k+1 < len(s.toks) && s.toks[k+1].r&rTool != 0 || k > 0 && s.toks[k-1].r&rCall != 0 {
-				return refForeign, n
+				return refForeign
 			}
 		}
 	}
-	return refNone, ""
+	return refNone
 }
 
 // unknownTool reports whether token k looks like the name of a tool that
@@ -103,7 +121,7 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 			break
 		}
 	}
-	if !after && !toolNext && !(k+1 < hi && s.toks[k+1].r&rInstead != 0) {
+	if !after && !toolNext {
 		return false
 	}
 	switch {
@@ -192,6 +210,22 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 	if unknownAt >= 0 && foreignAt < 0 && m&(rOblig|rOrder) != 0 && !deprec {
 		hs = append(hs, hit{sigUnknownTool, wUnknownTool, max(lo, unknownAt-3), unknownAt + 1})
 	}
+	// precedence: "always choose it over other tools", "prefer this to any
+	// alternative"
+	if m&(rPref|rOblig|rOrder) != 0 {
+		for j := lo; j+1 < hi; j++ {
+			if w := t[j].w; w != "over" && w != "above" && w != "than" && !(w == "to" && m&rPref != 0) {
+				continue
+			}
+			for k := j + 1; k < min(hi, j+4); k++ {
+				if w := t[k].w; w == "others" || w == "alternatives" || (w == "other" || w == "any" || w == "alternative" || w == "all") && k+1 < hi && s.mask(k+1, min(hi, k+3))&rTool != 0 {
+					hs = append(hs, hit{sigPreferenceExclusive, wPreferenceExclClaim, lo, hi})
+					j = hi
+					break
+				}
+			}
+		}
+	}
 	// exclusivity: "do not use any other tools", "never call other servers"
 	if m&rNeg != 0 && m&rCall != 0 && m&rTool != 0 {
 		for j := lo; j < hi; j++ {
@@ -200,7 +234,11 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 			}
 			for k := j + 1; k < min(hi, j+5); k++ {
 				if (t[k].w == "other" || t[k].w == "another" || t[k].w == "alternative" || t[k].w == "otras" || t[k].w == "andere" || t[k].w == "anderen" || t[k].w == "autres" || t[k].w == "autre") && k+1 < hi && s.mask(k+1, min(hi, k+3))&rTool != 0 {
-					hs = append(hs, hit{sigPreferenceExclusive, wPreferenceExclusive, j, min(hi, k+3)})
+					w := wPreferenceExclusive
+					if m&(rPref|rDeprec) != 0 || hasAnyWord(s, lo, hi, "replaces", "replace", "supersedes", "supersede", "only") {
+						w = wPreferenceExclClaim // and claims to be the better or only one
+					}
+					hs = append(hs, hit{sigPreferenceExclusive, w, j, min(hi, k+3)})
 					j = hi
 					break
 				}

@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,8 @@ type tok struct {
 	path       bool // part of a sensitive path
 	url        bool // part of a URL
 	han        bool // a Chinese lexicon word
+	kind       refKind
+	kindDone   bool // kind is computed (classify caches it)
 }
 
 // scanned is folded text cut into words and sentences.
@@ -139,11 +142,27 @@ func (s *scanned) addWord(i, j, sent int) {
 	if n := len(s.toks); n > 0 {
 		pw := s.toks[n-1].w
 		switch {
+		case w == "to" && (pw == "have" || pw == "has" || pw == "had" || pw == "needs" || pw == "ought"):
+			s.toks[n-1].r |= rOblig // "has to be included"
+		case w == "sure" && (pw == "make" || pw == "be"):
+			t.r |= rOblig
+		case t.r&actionRoles == 0 && pw == "by" && strings.HasSuffix(w, "ing"):
+			// "re-authenticate by sending the password": the means is an order
+			t.r |= lexicon[stem(w)] & actionRoles
+		case t.r&actionRoles == 0 && (pw == "be" || pw == "is" || pw == "are" || pw == "been" || pw == "being" || pw == "get" || pw == "gets"):
+			// passive voice keeps the action: "must be included", "is sent"
+			if st := stem(w); st != w && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularParticiple[w] != "") {
+				t.r |= lexicon[st] & (actionRoles | rDisclose)
+			} else if base := irregularParticiple[w]; base != "" {
+				t.r |= lexicon[base] & (actionRoles | rDisclose)
+			}
 		case (w == "key" || w == "keys") && keyModifiers[pw]:
 			t.r |= rCred
 		case w == "passe" && n > 1 && s.toks[n-2].w == "mot":
 			t.r |= rCred
 		case (w == "phrase" || w == "words") && (pw == "seed" || pw == "recovery"):
+			t.r |= rCred
+		case (w == "variable" || w == "variables" || w == "vars") && (pw == "environment" || pw == "env"):
 			t.r |= rCred
 		case w == "prompt" && pw == "system":
 			t.r |= rConv
@@ -151,6 +170,9 @@ func (s *scanned) addWord(i, j, sent int) {
 	}
 	s.toks = append(s.toks, t)
 }
+
+// irregularParticiple maps past participles of action verbs to the base.
+var irregularParticiple = map[string]string{"sent": "send", "put": "put", "read": "read", "written": "write", "forwarded": "forward", "given": "provide", "run": "run", "shown": "show", "told": "tell", "got": "get", "gotten": "get", "said": "say", "known": "know", "seen": "see"}
 
 // keyModifiers make "key" a credential: "API key", "private key".
 var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}
@@ -186,21 +208,20 @@ func (s *scanned) addHan(i, sent int) int {
 
 // sentenceOf returns the sentence index holding byte offset off, or -1.
 func (s *scanned) sentenceOf(off int) int {
-	for k, r := range s.sents {
-		if r[1] > r[0] && s.toks[r[0]].start <= off && off <= s.toks[r[1]-1].end {
-			return k
-		}
-		if r[0] < len(s.toks) && s.toks[r[0]].start > off {
-			if k > 0 {
-				return k - 1
-			}
-			return k
-		}
+	if len(s.sents) == 0 {
+		return -1
 	}
-	if len(s.sents) > 0 {
-		return len(s.sents) - 1
+	// the last sentence whose first token starts at or before off
+	k := sort.Search(len(s.sents), func(i int) bool { return s.toks[s.sents[i][0]].start > off })
+	return max(k-1, 0)
+}
+
+// markRange calls mark for every token overlapping bytes [start, end).
+func (s *scanned) markRange(start, end int, mark func(*tok)) {
+	k := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > start })
+	for ; k < len(s.toks) && s.toks[k].start < end; k++ {
+		mark(&s.toks[k])
 	}
-	return -1
 }
 
 // mask returns the OR of the roles of tokens [a, b).
@@ -216,7 +237,7 @@ func (s *scanned) mask(a, b int) role {
 // three words before it.
 func (s *scanned) negated(a, j int) bool {
 	for k := max(a, j-3); k < j; k++ {
-		if s.toks[k].r&rNeg != 0 {
+		if s.toks[k].r&rNeg != 0 && s.toks[k].sent == s.toks[j].sent {
 			return true
 		}
 	}

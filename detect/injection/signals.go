@@ -32,13 +32,18 @@ const (
 	sigNewInstructions     = "override.new_instructions"
 	sigRoleReassign        = "override.role_reassignment"
 	sigExfilSend           = "exfil.send_sensitive"
+	sigExfilSendFile       = "exfil.send_sensitive_file"
 	sigExfilParam          = "exfil.sensitive_to_parameter"
 	sigExfilInclude        = "exfil.include_sensitive"
 	sigSensitiveRead       = "exfil.read_sensitive"
 	sigConvRead            = "exfil.read_conversation"
+	sigRevealContext       = "exfil.reveal_context"
+	sigHiddenRecipient     = "exfil.hidden_recipient"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
+	sigURLTemplate         = "exfil.url_template"
+	sigURLPlaceholder      = "exfil.url_placeholder"
 	sigSensitivePath       = "sensitive.path"
 	sigFakeError           = "result.fake_error"
 	sigAddressedModel      = "result.addresses_model"
@@ -70,6 +75,7 @@ const (
 	wAuthorityWithAttack = 0.15
 	wSecrecyUser         = 0.55
 	wSecrecyConceal      = 0.4
+	wSecrecyVague        = 0.3
 	wStealth             = 0.45
 	wNoConsent           = 0.2
 	wForeignTool         = 0.35
@@ -81,7 +87,8 @@ const (
 	wRoute               = 0.4
 	wPreference          = 0.05
 	wPreferenceUnknown   = 0.3
-	wPreferenceExclusive = 0.35
+	wPreferenceExclusive = 0.25
+	wPreferenceExclClaim = 0.45
 	wOverride            = 0.7
 	wOverrideWeak        = 0.4
 	wNewInstructions     = 0.4
@@ -91,9 +98,14 @@ const (
 	wExfilInclude        = 0.3
 	wSensitiveRead       = 0.35
 	wConvRead            = 0.2
+	wRevealContext       = 0.35
+	wHiddenRecipient     = 0.4
+	wExfilIncludeCred    = 0.4
 	wURL                 = 0.02
 	wURLSend             = 0.2
 	wSuspiciousHost      = 0.15
+	wURLTemplate         = 0.35
+	wURLPlaceholder      = 0.25
 	wSensitivePath       = 0.05
 	wFakeError           = 0.45
 	wAddressedModel      = 0.35
@@ -111,6 +123,8 @@ const (
 	wRoleLineWeak        = 0.04
 	wTurnForgery         = 0.45
 	wControlTag          = 0.35
+	wControlTagPlain     = 0.25
+	wCommentPlain        = 0.25
 	wControlTagWeak      = 0.03
 	wCommentInstr        = 0.4
 	wComment             = 0.03
@@ -147,7 +161,7 @@ func (a *analysis) sentences(s *scanned, field string) {
 			continue
 		}
 		for _, h := range a.combos(s, r[0], r[1]) {
-			if h.w <= weakMax || slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig) {
+			if h.w <= weakMax || (slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig)) && !(h.sig == sigPreferenceExclusive && h.w > wPreferenceExclusive) {
 				continue
 			}
 			a.add(h.sig, field, h.w*pairFactor, s.span(h.a, h.b))
@@ -157,7 +171,7 @@ func (a *analysis) sentences(s *scanned, field string) {
 
 // pairRoles are the roles of the objects and framings a combination over
 // two sentences can complete.
-const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic
+const pairRoles = rCred | rConv | rUser | rStealth | rConceal | rIgnore | rDeprec | rPref | rError | rTraffic | rTool
 
 // combos evaluates every combination on tokens [a, b).
 func (a *analysis) combos(s *scanned, lo, hi int) []hit {
@@ -190,7 +204,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				prev := s.mask(j+1, k)&(rPrev|rAll) != 0 || k+1 < hi && t[k+1].r&rPrev != 0
 				if prev {
 					hs = append(hs, hit{sigOverride, wOverride, j, k + 1})
-				} else if m&(rAddr|rOblig) != 0 {
+				} else if m&(rAddr|rOblig) != 0 && (orderNoun(t[k].w) || t[k-1].w == "your") {
+					// "ignore your rules", "disregard the instructions"; not
+					// "bypass RLS policies"
 					hs = append(hs, hit{sigOverrideWeak, wOverrideWeak, j, k + 1})
 				}
 				j = hi
@@ -198,9 +214,29 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
-	if m&rNew != 0 && m&rInstr != 0 {
+	if m&rIgnore != 0 {
+		for j := lo; j < hi; j++ {
+			if t[j].r&rIgnore == 0 || s.negated(lo, j) {
+				continue
+			}
+			all, told := false, false
+			for k := j + 1; k < min(hi, j+8); k++ {
+				switch t[k].w {
+				case "everything", "all", "anything", "whatever", "todo", "alles", "tout":
+					all = true
+				case "told", "said", "instructed", "taught", "given", "asked", "dicho", "gesagt", "dit":
+					told = true
+				}
+			}
+			if all && told {
+				hs = append(hs, hit{sigOverride, wOverride, j, min(hi, j+8)})
+				break
+			}
+		}
+	}
+	if m&rNew != 0 && m&rInstr != 0 && (m&(rAddr|rOblig|rAuth|rIgnore) != 0) {
 		for j := lo; j+1 < hi; j++ {
-			if t[j].r&rNew != 0 && (t[j+1].r&rInstr != 0 || j+2 < hi && t[j+2].r&rInstr != 0) {
+			if t[j].r&rNew != 0 && (orderNoun(t[j+1].w) || j+2 < hi && orderNoun(t[j+2].w)) {
 				hs = append(hs, hit{sigNewInstructions, wNewInstructions, j, min(hi, j+3)})
 				break
 			}
@@ -216,17 +252,24 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
 				continue
 			}
-			user := false
+			user, vague := false, false
 			for k := max(lo, j-2); k < min(hi, j+8); k++ {
 				if t[k].r&rUser != 0 {
 					user = true
+					vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
 				}
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
 			switch {
+			case user && !protective && (t[j].w == "ask" || t[j].w == "confirm" || t[j].w == "consult"):
+				// "do not ask the user": autonomy, not secrecy
+				hs = append(hs, hit{sigNoConsent, wNoConsent, max(lo, j-3), min(hi, j+8)})
+			case user && !protective && vague:
+				// "don't tell anyone": secrecy, but not aimed at the user
+				hs = append(hs, hit{sigSecrecyUser, wSecrecyVague, max(lo, j-3), min(hi, j+8)})
 			case user && !protective:
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-3), min(hi, j+8)})
-			case !protective && j+1 < hi && (t[j+1].r&rThis != 0 || j+2 < hi && t[j+1].w == "about" && t[j+2].r&rThis != 0) && m&(rAddr|rOblig|rNeg) != 0 && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
+			case !protective && a.concealsThis(s, j, hi) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
 				hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
 			}
 			break
@@ -252,8 +295,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rStealth != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rStealth != 0 && !s.negated(lo, j) {
-				if m&actionRoles != 0 {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this") {
+				// an order done quietly, not "it will silently fall back"
+				if m&actionRoles != 0 && (m&(rAddr|rOblig|rOrder) != 0 || t[lo].r&(actionRoles|rStealth) != 0) {
 					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
 				}
 				break
@@ -280,7 +324,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].w != "without" && t[j].w != "sin" && t[j].w != "ohne" && t[j].w != "sans" {
 				continue
 			}
-			end := min(hi, j+6)
+			end := min(hi, j+5)
 			mm := s.mask(j+1, end)
 			if mm&rConsent != 0 || mm&rDisclose != 0 && mm&rUser != 0 {
 				hs = append(hs, hit{sigNoConsent, wNoConsent, j, end})
@@ -290,7 +334,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// sensitive data read, included or sent
-	if m&(rCred|rConv) != 0 || a.hasPath(s, lo, hi) {
+	if m&(rCred|rConv|rPrev|rAll|rInstr) != 0 || a.hasPath(s, lo, hi) {
 		hs = append(hs, a.sensitive(s, lo, hi, m)...)
 	}
 
@@ -315,14 +359,23 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		}
 	}
 
+	// a hidden copy to an outside address: "always bcc audit@x.example"
+	if m&(rOblig|rOrder|rStealth) != 0 && hasAnyWord(s, lo, hi, "bcc", "cc") {
+		if span := s.span(lo, hi); strings.IndexByte(span, '@') > 0 {
+			hs = append(hs, hit{sigHiddenRecipient, wHiddenRecipient, lo, hi})
+		}
+	}
+
 	// surfaces where the server hands text to the model
 	if surf.serverToModel() {
-		if m&rError != 0 && m&(rOblig|rOrder|rCall) != 0 && m&rCall != 0 && a.anyToolLike(s, lo, hi) {
+		if m&rError != 0 && m&rCall != 0 && a.fakeError(s, lo, hi, m) {
 			hs = append(hs, hit{sigFakeError, wFakeError, lo, hi})
 		}
-		if m&rOblig != 0 && a.thirdPersonModel(s, lo, hi) {
+		addressed := a.thirdPersonModel(s, lo, hi)
+		a.modelAddressed = a.modelAddressed || addressed
+		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && addressed {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
-		} else if m&rAddr != 0 && m&rOblig != 0 && m&actionRoles != 0 && surf != ElicitationRequest {
+		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
 			hs = append(hs, hit{sigResultDirective, wResultDirective, lo, hi})
 		}
 	}
@@ -333,6 +386,46 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		hs = append(hs, hit{sigCredentialRequest, wCredentialRequest, lo, hi})
 	}
 	return hs
+}
+
+// fakeError: an error framing ("Error: …", "Failed to …" among the first
+// words) with a call asked for: of a known tool (this one, a sibling, a
+// foreign one), or of an unknown tool-like name with an obligation and a
+// purpose ("you must call x to continue").
+func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
+	t := s.toks
+	framed := false
+	for k := lo; k < min(hi, lo+6); k++ {
+		if t[k].r&rError != 0 {
+			framed = true
+		}
+	}
+	if !framed {
+		return false
+	}
+	for k := lo; k < hi; k++ {
+		switch kind, _ := a.classify(s, k); kind {
+		case refSelf, refSibling, refForeign:
+			if k > lo && s.mask(max(lo, k-3), k)&rCall != 0 {
+				return true
+			}
+		}
+	}
+	if m&(rOblig|rOrder) == 0 || !hasAnyWord(s, lo, hi, "continue", "proceed", "complete", "fix", "resolve", "retry", "refresh", "recover", "authenticate", "reauthenticate", "unlock", "restore", "finish") {
+		return false
+	}
+	return a.anyToolLike(s, lo, hi)
+}
+
+// orderNoun reports the nouns that name orders given to the model (not
+// "rules" or "policies", which are also things tools create).
+func orderNoun(w string) bool {
+	switch w {
+	case "instruction", "instructions", "directive", "directives", "guidance", "guidelines", "orders", "prompt",
+		"instrucciones", "anweisungen", "consignes":
+		return true
+	}
+	return false
 }
 
 func hasWord(s *scanned, a, b int, w string) bool {
@@ -442,6 +535,31 @@ func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
 	return false
 }
 
+// concealsThis: a negated disclosure verb at j whose object is this text
+// itself ("do not mention this", "never reveal these instructions", "don't
+// talk about this step"), not a thing named after it ("do not show this
+// dialog again").
+func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
+	t := s.toks
+	k := j + 1
+	if k < hi && (t[k].w == "about" || t[k].w == "of" || t[k].w == "up") {
+		k++
+	}
+	if k >= hi || t[k].r&rThis == 0 {
+		return false
+	}
+	if k+1 >= hi || t[k].sent != t[k+1].sent {
+		return true
+	}
+	switch n := t[k+1]; {
+	case n.r&(rInstr|rUser|rThrough|rAddr) != 0:
+		return true
+	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at":
+		return true
+	}
+	return false
+}
+
 // keepSecret: "keep this secret/hidden/confidential/between us".
 func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 	t := s.toks
@@ -450,7 +568,10 @@ func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 		if w != "keep" && w != "keeping" && w != "manten" && w != "mantener" && w != "halte" && w != "garde" && w != "gardez" {
 			continue
 		}
-		for k := j + 1; k < min(hi, j+5); k++ {
+		if j+1 >= hi || t[j+1].r&rThis == 0 {
+			continue // "keep this …", "keep it …"
+		}
+		for k := j + 2; k < min(hi, j+4); k++ {
 			if t[k].r&rConceal != 0 && t[k].w != "private" {
 				return true
 			}
@@ -510,7 +631,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	}
 	if tk.r&rConv != 0 {
 		w := tk.w
-		strongWord := w == "conversation" || w == "conversations" || w == "transcript" || w == "transcripts" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
+		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
 		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
 		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
 		if strongWord || adjacent || modified && w != "history" || modified && k > lo && t[k-1].r&rAll != 0 {
@@ -519,7 +640,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		return 0
 	}
 	// "system prompt", "your instructions", "previous messages", "the entire context"
-	if tk.r&rInstr != 0 && k > lo && (t[k-1].w == "system" || t[k-1].w == "your" || t[k-1].w == "developer") && (tk.w == "prompt" || tk.w == "prompts" || tk.w == "instructions" || tk.w == "instruction") {
+	if tk.r&rInstr != 0 && k > lo && ((t[k-1].w == "system" || t[k-1].w == "developer" || t[k-1].w == "initial" || t[k-1].w == "hidden" || t[k-1].w == "original") && (tk.w == "prompt" || tk.w == "prompts" || tk.w == "instructions" || tk.w == "message") || t[k-1].w == "your" && (tk.w == "instructions" || tk.w == "instruction" || tk.w == "rules" || tk.w == "guidelines")) {
 		return 2
 	}
 	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
@@ -534,7 +655,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) {
 			objKind, objAt = c, k
 			break
 		}
@@ -563,9 +684,21 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	if a.relatedPurpose(objKind) {
 		factor = relatedFactor
 	}
+	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
+		// a key in the Authorization header is how APIs are called
+		factor *= 0.25
+	}
+	if a.scalar && send < 0 {
+		// "include transcripts" on a boolean flag is about the output
+		factor *= 0.25
+	}
 	all := objAt > lo && t[objAt-1].r&rAll != 0
 	span := func(j int) (int, int) { return min(j, objAt), max(j, objAt) + 1 }
 	switch {
+	case send >= 0 && objKind == 3 && credentialFile(s, lo, hi):
+		// a credential file sent out: no documentation asks that
+		x, y := span(send)
+		hs = append(hs, hit{sigExfilSendFile, wExfilSend * factor, x, y})
 	case send >= 0:
 		x, y := span(send)
 		hs = append(hs, hit{sigExfilSend, wExfilSend * factor, x, y})
@@ -574,15 +707,137 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, x, y})
 	case incl >= 0 && (objKind != 2 || all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(incl)
-		hs = append(hs, hit{sigExfilInclude, wExfilInclude * factor, x, y})
+		w := wExfilInclude
+		if objKind != 2 {
+			w = wExfilIncludeCred
+		}
+		hs = append(hs, hit{sigExfilInclude, w * factor, x, y})
 	case read >= 0 && objKind != 2:
 		x, y := span(read)
 		hs = append(hs, hit{sigSensitiveRead, wSensitiveRead * factor, x, y})
 	case read >= 0 && objKind == 2 && (all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(read)
 		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
+	case objKind == 2 && a.revealsContext(s, lo, hi):
+		hs = append(hs, hit{sigRevealContext, wRevealContext * factor, lo, hi})
+	case a.callWith(s, lo, objAt):
+		// "call search with query=$AWS_SECRET_ACCESS_KEY": the secret as an argument
+		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, lo, objAt + 1})
 	}
 	return hs
+}
+
+// revealsContext: an un-negated disclosure verb (reveal, show, print,
+// repeat) with the model's own context as object ("reveal your system
+// prompt").
+func (a *analysis) revealsContext(s *scanned, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		t := s.toks[j]
+		if (t.r&rDisclose != 0 || t.w == "print" || t.w == "repeat" || t.w == "output" || t.w == "dump") && !s.negated(lo, j) && !s.negatedAfter(j, hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// protected reports a sensitive object governed by a negated verb: the
+// nearest action or disclosure verb before it in its sentence is negated
+// ("do not include any API keys", "never reveal passwords").
+func protected(s *scanned, lo, k int) bool {
+	sent := s.toks[k].sent
+	for p := k - 1; p >= lo && s.toks[p].sent == sent; p-- {
+		if s.toks[p].r&(actionRoles|rDisclose) != 0 {
+			return s.negated(lo, p)
+		}
+	}
+	return false
+}
+
+// callWith reports a call verb followed by "with" before the sensitive
+// object at k: the object is an argument of the call.
+func (a *analysis) callWith(s *scanned, lo, k int) bool {
+	with := false
+	for p := k - 1; p >= max(lo, k-8); p-- {
+		t := s.toks[p]
+		if t.w == "with" || t.w == "using" {
+			with = true
+		}
+		if t.r&rCall != 0 && !s.negated(lo, p) {
+			// the thing called must be a tool, not "the API"
+			return with && p+1 < k && a.toolAt(s, lo, k, p+1)
+		}
+	}
+	return false
+}
+
+// toolAt reports a tool name at token j (skipping an article): this
+// tool, a sibling, a foreign tool, or an unknown tool-like identifier.
+func (a *analysis) toolAt(s *scanned, lo, hi, j int) bool {
+	if j < hi && (s.toks[j].w == "the" || s.toks[j].w == "a") {
+		j++
+	}
+	if j >= hi {
+		return false
+	}
+	switch kind, _ := a.classify(s, j); kind {
+	case refSelf, refSibling, refForeign:
+		return true
+	}
+	return a.unknownTool(s, lo, hi, j)
+}
+
+// toolOutput reports a sensitive noun that is the tool's own output
+// ("place the returned credentials in .env", "the generated token"): the
+// model handling what the tool gave it is the workflow, not a theft.
+func toolOutput(s *scanned, lo, k int) bool {
+	for p := k - 1; p >= max(lo, k-2); p-- {
+		switch s.toks[p].w {
+		case "returned", "generated", "new", "created", "resulting", "issued", "following", "provisioned", "obtained", "received":
+			return true
+		}
+	}
+	return false
+}
+
+// credentialFiles are the paths no documentation asks anyone to send:
+// private keys and credential stores (not client configs like mcp.json,
+// which every MCP README tells people to share).
+var credentialFiles = []string{".ssh", "id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "/etc/shadow", "/etc/passwd", ".aws/credentials", ".git-credentials", ".netrc", "wallet.dat", ".gnupg", "/proc/self/environ"}
+
+// credentialFile reports a path token of [lo, hi) naming a credential file.
+func credentialFile(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if !s.toks[k].path {
+			continue
+		}
+		a := s.toks[k].start
+		for a > 0 && isIdentByte(s.f[a-1]) {
+			a--
+		}
+		b := min(len(s.f), s.toks[k].end+24)
+		for _, c := range credentialFiles {
+			if strings.Contains(s.f[a:b], c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// destination reports a sensitive noun that is where something goes, not
+// what is taken ("store the value in the secret", "write to the env
+// file"): a preposition of place among the three words before it.
+func destination(s *scanned, lo, k int) bool {
+	for p := k - 1; p >= max(lo, k-5); p-- {
+		switch s.toks[p].w {
+		case "in", "into", "inside", "to", "under", "within", "as":
+			return true
+		}
+		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 && !s.toks[p].path {
+			return false
+		}
+	}
+	return false
 }
 
 // paramRef reports a reference to a parameter in [lo, hi): a word like
@@ -643,14 +898,53 @@ func (a *analysis) credentialObject(s *scanned, lo, hi int) bool {
 // agent", "attention AI" in a result.
 func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 	t := s.toks
+	isModel := func(w string) bool {
+		switch w {
+		case "assistant", "assistants", "ai", "model", "agent", "agents", "llm", "claude", "chatbot", "bot", "copilot":
+			return true
+		}
+		return false
+	}
 	for k := lo; k+1 < hi; k++ {
-		switch t[k].w {
-		case "the", "dear", "attention", "note", "hey", "hello":
-		default:
+		if !isModel(t[k+1].w) {
 			continue
 		}
-		switch t[k+1].w {
-		case "assistant", "ai", "model", "agent", "llm", "claude", "chatbot", "bot":
+		n := k + 2
+		if n < hi && isModel(t[n].w) { // "the AI assistant"
+			n++
+		}
+		switch t[k].w {
+		case "dear", "attention", "hey", "hello", "hi":
+			return true // a vocative
+		case "the", "this", "any", "all":
+			// "the assistant must/should/needs to", not "asking the AI
+			// assistant to list your pods" or "the agent needs a plan"
+			obligNext := func(i int) bool {
+				if i >= hi || t[i].r&rOblig == 0 {
+					return false
+				}
+				w := t[i].w
+				return !(w == "need" || w == "needs" || w == "require" || w == "requires" || w == "required") || i+1 < hi && t[i+1].w == "to"
+			}
+			if obligNext(n) || n+1 < hi && (t[n].w == "is" || t[n].w == "are") && obligNext(n+1) {
+				return true
+			}
+			if k > lo && (t[k-1].w == "to" || t[k-1].w == "for") && k-2 >= lo {
+				// "note to the assistant:", "instructions for the AI agent,"
+				switch t[k-2].w {
+				case "note", "notes", "message", "instructions", "instruction", "notice", "reminder":
+					if e := t[n-1].end; n >= hi || t[n].sent != t[n-1].sent || e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
+						return true
+					}
+				}
+			}
+		}
+	}
+	// "Assistant: …", "AI, …" as a vocative with an order ("agent:" and
+	// "model:" are configuration keys too often)
+	switch t[lo].w {
+	case "assistant", "assistants", "ai", "llm", "claude":
+		if e := t[lo].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') && s.mask(lo+1, hi)&actionRoles != 0 {
 			return true
 		}
 	}

@@ -28,14 +28,12 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 		ctx.ToolName = t.Name
 	}
 	in := decodeJSON(t.InputSchemaJSON)
-	props := properties(in)
-	ctx.Params = append(slices.Clip(ctx.Params), props...)
+	out := decodeJSON(t.OutputSchemaJSON)
+	ctx.Params = slices.Clip(ctx.Params)
+	allProperties(in, &ctx.Params, 0)
+	allProperties(out, &ctx.Params, 0)
 	a := newAnalysis(&ctx)
-	desc := t.Description
-	if len(desc) > 400 {
-		desc = desc[:400]
-	}
-	a.purpose = canon.Fold(splitIdent(t.Name) + " " + t.Title + " " + t.AnnotationsTitle + " " + desc)
+	a.purpose = canon.Fold(splitIdent(t.Name) + " " + t.Title + " " + t.AnnotationsTitle + " " + t.Description)
 
 	if h := canon.Hidden(t.Name); h.Hit() {
 		for _, f := range h.Findings {
@@ -49,7 +47,7 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	if in != nil {
 		a.schema(in, "inputSchema", true)
 	}
-	if out := decodeJSON(t.OutputSchemaJSON); out != nil {
+	if out != nil {
 		a.schema(out, "outputSchema", false)
 	}
 	if meta := decodeJSON(t.MetaJSON); meta != nil {
@@ -69,16 +67,54 @@ func decodeJSON(b []byte) any {
 	return v
 }
 
-// properties returns the top-level property names of a JSON schema.
-func properties(schema any) []string {
-	m, _ := schema.(map[string]any)
-	ps, _ := m["properties"].(map[string]any)
-	names := make([]string, 0, len(ps))
-	for k := range ps {
-		names = append(names, k)
+// allProperties appends every property name of a JSON schema, nested
+// ones included: naming a property is not naming a tool.
+func allProperties(v any, out *[]string, depth int) {
+	if depth > maxDepth {
+		return
 	}
-	slices.Sort(names)
-	return names
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			allProperties(e, out, depth+1)
+		}
+	case map[string]any:
+		for k, e := range x {
+			if k == "properties" {
+				if ps, ok := e.(map[string]any); ok {
+					for n := range ps {
+						*out = append(*out, n)
+					}
+				}
+			}
+			allProperties(e, out, depth+1)
+		}
+	}
+}
+
+// scalarSchema reports a property schema whose type cannot carry free
+// text (boolean, number, integer, or an enum): it cannot be an exfiltration
+// channel.
+func scalarSchema(v any) bool {
+	m, _ := v.(map[string]any)
+	if m == nil {
+		return false
+	}
+	if _, ok := m["enum"]; ok {
+		return true
+	}
+	switch t := m["type"].(type) {
+	case string:
+		return t == "boolean" || t == "number" || t == "integer"
+	case []any:
+		for _, e := range t {
+			if s, _ := e.(string); s != "boolean" && s != "number" && s != "integer" && s != "null" {
+				return false
+			}
+		}
+		return len(t) > 0
+	}
+	return false
 }
 
 // skipKeys hold schema keywords whose strings are not prose.
@@ -129,11 +165,15 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 							a.strong = append(a.strong, f)
 						}
 					}
-					if k == "properties" && top {
+					scalar := scalarSchema(ps[n])
+					if k == "properties" && top && !scalar {
 						desc, _ := ps[n].(map[string]any)["description"].(string)
 						a.parameter(n, desc, pp)
 					}
+					was := a.scalar
+					a.scalar = scalar
 					a.walkSchema(ps[n], pp, false, depth+1)
+					a.scalar = was
 				}
 				continue
 			}
@@ -222,9 +262,9 @@ func (a *analysis) parameter(name, desc, path string) {
 		kind, w = paramCred, wUnrelatedParam
 	case has("token", "apikey", "cookie", "cookies", "auth", "env", "environment") || joined == "apikey" || joined == "accesstoken" || joined == "sessionid":
 		kind, w = paramCred, wUnrelatedParamWeak
-	case has("conversation", "transcript", "history", "chat", "dialogue") || joined == "systemprompt" || joined == "previousmessages" || joined == "chathistory":
+	case has("conversation", "dialogue") || has("chat") && has("history", "log", "messages") || joined == "systemprompt" || joined == "previousmessages":
 		kind, w = paramConv, wUnrelatedParam
-	case has("context", "messages", "prompt", "instructions", "memory"):
+	case has("context", "messages", "prompt", "instructions", "memory", "history", "transcript", "chat"):
 		kind, w = paramConv, wUnrelatedParamWeak
 	case has("sidenote", "notes", "note", "remarks", "remark", "annotation", "extra", "debug", "metadata", "feedback") || joined == "sidenote":
 		kind, w = paramNotes, wUnrelatedParamWeak
@@ -232,13 +272,23 @@ func (a *analysis) parameter(name, desc, path string) {
 	if kind == 0 {
 		return
 	}
+	d := canon.Fold(desc)
+	if w < wUnrelatedParam && d != "" {
+		// an ambiguous name ("context", "token", "prompt") counts only when
+		// its description is about conversation or credentials too
+		if !strings.Contains(d, "conversation") && !strings.Contains(d, "chat") && !strings.Contains(d, "history") &&
+			!strings.Contains(d, "password") && !strings.Contains(d, "credential") && !strings.Contains(d, "secret") && !strings.Contains(d, "ssh") &&
+			!strings.Contains(d, "file content") && !strings.Contains(d, "system prompt") && !strings.Contains(d, "previous messages") {
+			return
+		}
+	}
 	if kind == paramNotes {
 		if a.notesPurpose() {
 			return
 		}
 		// free-text side channels weigh more when their description asks
 		// for something the model would have to go and get
-		if d := canon.Fold(desc); strings.Contains(d, "content") || strings.Contains(d, "file") || strings.Contains(d, "conversation") {
+		if strings.Contains(d, "content") || strings.Contains(d, "file") || strings.Contains(d, "conversation") {
 			w = wUnrelatedParam
 		}
 	} else if a.relatedPurpose(kind) || kind == paramCred && a.credPurpose() {

@@ -222,8 +222,10 @@ func NewRedactor() *Redactor {
 			kind:  KindPrivateKey,
 			hints: []string{"PRIVATE KEY"},
 			// The body never contains "--" or a quote, so an unterminated
-			// block stops at the end of its JSON string.
-			re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[^"-]|-[^"-])*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?`),
+			// block stops at the end of its JSON string; a backslash is
+			// taken with the character it escapes, except an escaped
+			// quote, so the string's escapes stay whole.
+			re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[^"\\-]|\\[^"]|-[^"\\-])*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?`),
 		},
 		{
 			kind:  KindGCPServiceAccount,
