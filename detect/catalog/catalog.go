@@ -104,8 +104,8 @@ var (
 	privObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc", "docs", "drive", "database", "db", "sql", "table", "tables", "row", "rows", "record", "records", "repo", "repository", "code", "secret", "secrets", "credential", "credentials", "env", "environment", "key", "keys", "token", "vault", "password", "calendar", "contact", "contacts", "inbox", "email", "emails", "mail", "note", "notes", "memory", "memories", "entities", "graph", "customer", "customers", "user", "users", "account", "accounts", "log", "logs", "bucket", "object", "objects", "blob", "config", "configuration", "history", "clipboard", "screen", "keychain", "wallet")
 	writeVerbs  = set("write", "edit", "create", "move", "rename", "copy", "save", "append", "patch", "replace", "modify", "mkdir", "touch", "put", "insert", "apply")
 	fileObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc")
-	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store")
-	memVerbs    = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn")
+	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store", "profile", "preferences", "persona", "instructions", "core", "article", "articles", "wiki", "kb")
+	memVerbs    = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set")
 	destroyVerb = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
 )
 
