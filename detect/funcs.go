@@ -21,7 +21,7 @@ import (
 
 // SensitivePath reports whether s names, or contains a path to, a file that
 // commonly holds credentials or MCP client configuration: anything under
-// .ssh/, SSH private keys (id_rsa, id_ed25519, id_ecdsa, id_dsa; not .pub),
+// .ssh/ but public keys (*.pub), SSH private keys (id_rsa, id_ed25519, id_ecdsa, id_dsa; not .pub),
 // .aws/credentials and .aws/config, .env files (.env, .env.local, ...; not
 // .env.example/.sample/.template), .netrc, .pgpass, /etc/passwd, /etc/shadow,
 // .kube/config, .docker/config.json, .git-credentials, .npmrc, .pypirc and
@@ -39,7 +39,13 @@ func SensitivePath(s string) bool {
 			next = parts[i+1]
 		}
 		switch p {
-		case ".ssh", ".netrc", "_netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc",
+		case ".ssh":
+			// Public keys under .ssh are meant to be shared.
+			if strings.HasSuffix(next, ".pub") && i+2 == len(parts) {
+				continue
+			}
+			return true
+		case ".netrc", "_netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc",
 			"claude_desktop_config.json", "mcp.json", "shadow", "gshadow":
 			if (p == "shadow" || p == "gshadow") && (i == 0 || parts[i-1] != "etc") {
 				continue

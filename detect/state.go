@@ -405,6 +405,12 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	afterChanged := ss.listChanged
 	fleetKnown := s.baseline.Known(env.TenantID, server)
 	seen := make(map[string]bool, len(env.Tools))
+	// A tool new to a known server counts only when the server is
+	// recognisably the same: same version, and at least half of the
+	// tools it had still there unchanged (another server that happens to
+	// share the name is not this one growing a tool).
+	var added []DefinitionChange
+	known, unchanged, upgraded := 0, 0, false
 	for i := range env.Tools {
 		t := &env.Tools[i]
 		seen[t.Name] = true
@@ -427,12 +433,26 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 					env.DefinitionChanges = append(env.DefinitionChanges, c)
 				}
 			case fleetKnown && !ss.listed:
-				env.DefinitionChanges = append(env.DefinitionChanges, DefinitionChange{Tool: t.Name, Kind: "added", Scope: "fleet", AfterListChanged: afterChanged, Hash: entry.Hash})
+				added = append(added, DefinitionChange{Tool: t.Name, Kind: "added", Scope: "fleet", AfterListChanged: afterChanged, Hash: entry.Hash})
+			default:
+				continue
+			}
+			if ok && prev.Hash == entry.Hash {
+				unchanged++
+			}
+			if ok {
+				known++
+				if prev.Version != entry.Version {
+					upgraded = true
+				}
 			}
 		}
 		if len(ss.tools) < maxCatalogTools || ss.tools[t.Name] != nil {
 			ss.tools[t.Name] = &catalogTool{tool: *t, base: entry}
 		}
+	}
+	if len(added) > 0 && !upgraded && known > 0 && 2*unchanged >= known {
+		env.DefinitionChanges = append(env.DefinitionChanges, added...)
 	}
 	if ss.listed {
 		for name := range ss.tools {
@@ -702,9 +722,15 @@ func tokenSep(r rune) bool {
 }
 
 // looksLikeToken reports a random-looking word: mixed letters and digits,
-// entropy of at least 3.5 bits per character, not a path, URL or UUID.
+// entropy of at least 3.5 bits per character, not a path, URL, UUID or
+// hex digest.
 func looksLikeToken(w string) bool {
 	if strings.ContainsAny(w, "/:@") || len(w) == 36 && strings.Count(w, "-") == 4 {
+		return false
+	}
+	// Digests (git commits, SHA-1, SHA-256) are identifiers meant to be
+	// passed around, not secrets.
+	if (len(w) == 40 || len(w) == 64) && strings.Trim(strings.ToLower(w), "0123456789abcdef") == "" {
 		return false
 	}
 	var lower, upper, digit bool

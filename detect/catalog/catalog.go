@@ -178,12 +178,15 @@ func Capabilities(d Definition) []string {
 		// The server's own hints: a read-only tool of the open world
 		// returns what others wrote.
 		add(ReadsUntrusted)
-	case ro && readish && !strong:
-		// Read-only and not said to reach the open world: the user's
+	case ro && d.Annotations.OpenWorldHint != nil && readish && !strong:
+		// Read-only and said not to reach the open world: the user's
 		// own data, whatever the object is called.
 		add(ReadsPrivate)
 	case strong || weak:
+		// No openWorldHint (MCP's default is true): the name decides.
 		add(ReadsUntrusted)
+	case ro && readish:
+		add(ReadsPrivate)
 	}
 	if privateByName && !slices.Contains(out, ReadsUntrusted) {
 		add(ReadsPrivate)
