@@ -119,22 +119,48 @@ func levelOf(score float64) signal.Level {
 // collector accumulates one analyser's findings.
 type collector struct {
 	findings []signal.Finding
+	at       map[[2]string]int  // (signal, field) → index in findings
+	best     map[string]float64 // highest weight per signal
 }
+
+// maxStored bounds the findings a collector keeps while adding; past it a
+// new finding replaces the lightest one if it weighs more. The score
+// still counts every signal (best).
+const maxStored = 256
 
 // add records a finding; the same signal on the same field keeps only its
 // weightiest instance.
 func (c *collector) add(sig, field, span string, w float64) {
 	w = math.Round(min(max(w, 0), 1)*1000) / 1000
+	if c.at == nil {
+		c.at, c.best = map[[2]string]int{}, map[string]float64{}
+	}
+	c.best[sig] = max(c.best[sig], w)
+	k := [2]string{sig, field}
+	if i, ok := c.at[k]; ok {
+		if f := &c.findings[i]; w > f.Weight {
+			f.Weight, f.Span = w, span
+		}
+		return
+	}
+	f := signal.Finding{Signal: sig, Field: field, Span: span, Weight: w}
+	if len(c.findings) < maxStored {
+		c.at[k] = len(c.findings)
+		c.findings = append(c.findings, f)
+		return
+	}
+	light := 0
 	for i := range c.findings {
-		f := &c.findings[i]
-		if f.Signal == sig && f.Field == field {
-			if w > f.Weight {
-				f.Weight, f.Span = w, span
-			}
-			return
+		if c.findings[i].Weight < c.findings[light].Weight {
+			light = i
 		}
 	}
-	c.findings = append(c.findings, signal.Finding{Signal: sig, Field: field, Span: span, Weight: w})
+	if w > c.findings[light].Weight {
+		old := c.findings[light]
+		delete(c.at, [2]string{old.Signal, old.Field})
+		c.findings[light] = f
+		c.at[k] = light
+	}
 }
 
 // verdict combines the findings: per signal its highest weight, then the
@@ -144,13 +170,14 @@ func (c *collector) verdict() signal.Verdict {
 	if len(c.findings) == 0 {
 		return signal.Verdict{}
 	}
-	best := map[string]float64{}
-	for _, f := range c.findings {
-		best[f.Signal] = max(best[f.Signal], f.Weight)
+	sigs := make([]string, 0, len(c.best))
+	for s := range c.best {
+		sigs = append(sigs, s)
 	}
+	slices.Sort(sigs) // a fixed order, so the float product is reproducible
 	keep := 1.0
-	for _, w := range best {
-		keep *= 1 - w
+	for _, s := range sigs {
+		keep *= 1 - c.best[s]
 	}
 	score := math.Round((1-keep)*1000) / 1000
 	signal.Sort(c.findings)
@@ -205,6 +232,7 @@ type analysis struct {
 	secret   collector
 	covert   collector
 	matchMem map[string][]secrets.Match
+	safeMemo map[string]string
 	keyMemo  map[string]keyInfo
 	// jsonLeft is how many more JSON texts inside strings may be walked.
 	jsonLeft int
@@ -435,7 +463,21 @@ func (a *analysis) span(s string, start, end int) string {
 	if last < we {
 		b.WriteString(s[last:we])
 	}
-	return safeText(b.String())
+	return a.safe(b.String())
+}
+
+// safe is safeText, computed once per distinct text in this call (many
+// findings share a span).
+func (a *analysis) safe(t string) string {
+	if v, ok := a.safeMemo[t]; ok {
+		return v
+	}
+	if a.safeMemo == nil {
+		a.safeMemo = map[string]string{}
+	}
+	v := safeText(t)
+	a.safeMemo[t] = v
+	return v
 }
 
 // safeText clips t and makes sure no secret the catalogue knows survives

@@ -561,7 +561,7 @@ func (a *analysis) powershell(it *item, r resolved, f float64, depth int) {
 		case opt == "e" || opt == "ec" || len(opt) >= 2 && strings.HasPrefix("encodedcommand", opt) && opt != "ex":
 			a.cmd.add("command_injection.encoded_powershell", it.field, sp, 0.6*f)
 			if dec, ok := decodePowerShell(next); ok {
-				a.cmd.add("command_injection.encoded_powershell", it.field, safeText("decoded: "+dec), 0.6*f)
+				a.cmd.add("command_injection.encoded_powershell", it.field, a.safe("decoded: "+dec), 0.6*f)
 				a.textSignalsOn(it, dec, f)
 				if depth < 2 {
 					a.scriptSignals(it, a.parseShell(dec), f, depth+1)

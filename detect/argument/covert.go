@@ -452,7 +452,7 @@ func (a *analysis) invisibleStego(it *item) {
 			zwRun = 0
 		}
 	}
-	sp := func(what string) string { return safeText(what + ": " + visibleEscape(s)) }
+	sp := func(what string) string { return a.safe(what + ": " + visibleEscape(s)) }
 	if tags > 0 {
 		a.covert.add("covert.tag_characters", it.field, sp("tag characters"), 0.7)
 	}
@@ -553,7 +553,7 @@ func (a *analysis) whitespaceStego(it *item) {
 		}
 	}
 	if mixedRun || trailMixed >= 3 || uniHit {
-		a.covert.add("covert.whitespace", it.field, safeText(strings.NewReplacer("\t", "\\t", " ", "·").Replace(cutUTF8(s, 100))), 0.5)
+		a.covert.add("covert.whitespace", it.field, a.safe(strings.NewReplacer("\t", "\\t", " ", "·").Replace(cutUTF8(s, 100))), 0.5)
 	}
 }
 

@@ -259,7 +259,7 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 	}
 	r := resolvePath(d)
 	spanText := func() string {
-		return safeText(a.span(it.s, t.at, t.at+len(t.raw)) + " → " + r.clean)
+		return a.safe(a.span(it.s, t.at, t.at+len(t.raw)) + " → " + r.clean)
 	}
 	looksPath := k == keyPath || whole || r.dotdot
 	if !looksPath {

@@ -219,7 +219,7 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 	default:
 		f = 0.75
 	}
-	a.sens.add("sensitive_path."+h.kind, it.field, safeText(a.span(it.s, t.at, t.at+len(t.raw))), h.weight*f)
+	a.sens.add("sensitive_path."+h.kind, it.field, a.safe(a.span(it.s, t.at, t.at+len(t.raw))), h.weight*f)
 }
 
 // sensitiveDirs are directories whose listing or search is
@@ -313,7 +313,7 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 		}
 	}
 	if w > 0 {
-		a.list.add(sig, it.field, safeText(raw), w)
+		a.list.add(sig, it.field, a.safe(raw), w)
 	}
 }
 

@@ -343,7 +343,7 @@ func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, _ int, path s
 	w := ssrfWeights[hv.class]
 	a.ssrf.add("ssrf."+hv.class, it.field, sp, w)
 	if hv.obfuscated {
-		a.ssrf.add("ssrf.obfuscated_host", it.field, safeText(hv.canonical+" ← "+sp), 0.35)
+		a.ssrf.add("ssrf.obfuscated_host", it.field, a.safe(hv.canonical+" ← "+sp), 0.35)
 	}
 	lp := strings.ToLower(path)
 	for _, p := range credentialPaths {
