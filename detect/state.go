@@ -434,8 +434,6 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 				}
 			case fleetKnown && !ss.listed:
 				added = append(added, DefinitionChange{Tool: t.Name, Kind: "added", Scope: "fleet", AfterListChanged: afterChanged, Hash: entry.Hash})
-			default:
-				continue
 			}
 			if ok && prev.Hash == entry.Hash {
 				unchanged++

@@ -246,7 +246,7 @@ func TestSensitiveFile(t *testing.T) {
 	tests := []struct{ in, kind string }{
 		{"/home/a/.ssh/id_rsa", "ssh_key"},
 		{"id_ed25519", "ssh_key"},
-		{"~/.ssh/id_rsa.pub", "ssh_dir"},
+		{"~/.ssh/id_rsa.pub", "ssh_public_key"},
 		{"C:\\Users\\a\\.aws\\credentials", "cloud_credentials"},
 		{".env", "env_file"},
 		{"config/.env.production", "env_file"},

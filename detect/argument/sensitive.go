@@ -66,7 +66,9 @@ func sensitiveFile(lp string) sensitiveHit {
 			switch {
 			case strings.HasPrefix(next, "id_") && !strings.HasSuffix(next, ".pub"):
 				take("ssh_key", 0.8)
-			case next == "authorized_keys" || next == "known_hosts" || next == "config" || strings.HasSuffix(next, ".pub"):
+			case strings.HasSuffix(next, ".pub"):
+				take("ssh_public_key", 0.1) // public keys are meant to be shared
+			case next == "authorized_keys" || next == "known_hosts" || next == "config":
 				take("ssh_dir", 0.45)
 			default:
 				take("ssh_dir", 0.6)
