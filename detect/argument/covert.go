@@ -325,6 +325,11 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 		isJSON := json.Valid(b.decoded)
 		text := printable(string(b.decoded)) && len(b.decoded) >= 12 && !isJSON
 		switch {
+		case isJSON && carriesText(b.decoded):
+			// Encoded JSON whose values are sentences or conversation
+			// fields: a message being carried out.
+			a.covert.add("covert.url_blob", it.field, sp(), 0.5)
+			return
 		case isJSON:
 			a.covert.add("covert.url_blob", it.field, sp(), 0.2)
 			return
@@ -664,4 +669,40 @@ func flipsIn(ws string) int {
 		}
 	}
 	return n
+}
+
+// carriesText reports JSON that holds a sentence (a string value of five
+// words or more) or a member named for conversation or user content.
+func carriesText(js []byte) bool {
+	var v any
+	if json.Unmarshal(js, &v) != nil {
+		return false
+	}
+	found := false
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if found || depth > 8 {
+			return
+		}
+		switch x := v.(type) {
+		case string:
+			if len(strings.Fields(x)) >= 5 {
+				found = true
+			}
+		case map[string]any:
+			for k, e := range x {
+				switch strings.ToLower(k) {
+				case "conversation", "messages", "message", "history", "chat", "prompt", "transcript", "email", "body", "content", "text":
+					found = true
+				}
+				walk(e, depth+1)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		}
+	}
+	walk(v, 0)
+	return found
 }

@@ -1,6 +1,7 @@
 package argument
 
 import (
+	"path"
 	"strings"
 )
 
@@ -298,6 +299,16 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 	}
 	if v, ok := sensitiveDirs[base]; ok && v > w {
 		w = v
+	}
+	// Below a directory that holds secrets (weight 0.6 and up: ~/.ssh,
+	// /var/run/secrets, keychains), every subdirectory is as sensitive;
+	// below /etc or ~ it is not.
+	for _, d := range []string{home, base} {
+		for parent := path.Dir(d); parent != d && parent != "." && parent != "/" && parent != "~"; d, parent = parent, path.Dir(parent) {
+			if v, ok := sensitiveDirs[parent]; ok && v >= 0.6 && v > w {
+				w = v
+			}
+		}
 	}
 	if user != "" && home == "~" && (len(a.roots) == 0 || !a.insideRoots(p)) {
 		// Someone's whole home directory.
