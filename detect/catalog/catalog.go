@@ -167,6 +167,7 @@ func Capabilities(d Definition) []string {
 	// Untrusted content: fetching or browsing the web (strong), reading
 	// issues, comments, inbound messages (weak: the server may be the
 	// user's own tracker).
+	descAll := words(d.Title + " " + d.Description)
 	strong := anyIn(name, set("fetch", "browse", "navigate", "scrape", "crawl")) ||
 		hasURLParam(params) && anyIn(nameAndDesc, fetchVerbs) && !anyIn(name, writeVerbs)
 	weak := (anyIn(name, fetchVerbs) || anyIn(desc, fetchVerbs)) && anyIn(name, webObjects)
@@ -182,7 +183,10 @@ func Capabilities(d Definition) []string {
 		// Read-only and said not to reach the open world: the user's
 		// own data, whatever the object is called.
 		add(ReadsPrivate)
-	case strong || weak:
+	case ro && readish && !strong && anyIn(descAll, privateWords) && !anyIn(descAll, publicWords):
+		// No openWorldHint, but the description says whose data it is.
+		add(ReadsPrivate)
+	case strong || weak || ro && readish && anyIn(descAll, publicWords):
 		// No openWorldHint (MCP's default is true): the name decides.
 		add(ReadsUntrusted)
 	case ro && readish:
@@ -239,6 +243,13 @@ func schemaProperties(js string) []string {
 func hasURLParam(params []string) bool {
 	return anyIn(params, set("url", "uri", "endpoint", "webhook", "href", "link"))
 }
+
+// privateWords and publicWords in a description say whose content a
+// read-only tool returns when the server gave no openWorldHint.
+var (
+	privateWords = set("internal", "private", "your", "my", "own", "local", "company", "team", "workspace", "organization", "organisation", "confidential", "personal")
+	publicWords  = set("public", "web", "internet", "external", "anyone", "community", "forum", "visitor", "visitors", "inbound", "incoming", "third")
+)
 
 // bulkWords and impactObjects mark destructive tools whose damage is wide
 // or hard to undo.
