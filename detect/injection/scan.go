@@ -81,6 +81,8 @@ func scan(f string) *scanned {
 				continue
 			case c == '\n' || c == ';':
 				endSentence()
+			case c == '.' && len(s.toks)-sentStart == 1 && isDigits(s.toks[sentStart].w) && i == s.toks[sentStart].end:
+				// "2. put it in …": a list number, not a sentence
 			case c == '.' || c == '!' || c == '?':
 				if i+1 >= len(f) || f[i+1] == ' ' || f[i+1] == '\n' || f[i+1] == '"' || f[i+1] == '\'' || f[i+1] == ')' || f[i+1] == '*' {
 					endSentence()
@@ -113,6 +115,15 @@ func scan(f string) *scanned {
 	}
 	endSentence()
 	return s
+}
+
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func isHanRune(r rune) bool {
@@ -274,8 +285,8 @@ func (s *scanned) imperative(lo, j int) bool {
 		break
 	}
 	p := t[j-1]
-	if p.r&(rOblig|rOrder|rAddr|rStealth|rNeg|actionRoles|rDisclose) != 0 {
-		return true
+	if p.r&(rOblig|rOrder|rAddr|rStealth|rNeg|actionRoles|rDisclose) != 0 || isDigits(p.w) {
+		return true // "1. read the file" starts a list item
 	}
 	switch p.w {
 	case "please", "then", "also", "and", "or", "just", "now", "kindly", "to", "be", "been", "being", "simply", "additionally", "first", "secretly", "quietly", "silently", "always", "never", "by", "y", "und", "et", "puis", "dann", "luego":

@@ -818,6 +818,8 @@ func (a *analysis) toolAt(s *scanned, lo, hi, j int) bool {
 	return a.unknownTool(s, lo, hi, j)
 }
 
+var determiners = map[string]bool{"all": true, "any": true, "the": true, "a": true, "an": true, "your": true, "this": true, "that": true, "their": true, "its": true, "our": true, "my": true, "each": true, "every": true}
+
 // toolOutput reports a sensitive noun that is the tool's own output
 // ("place the returned credentials in .env", "the generated token"): the
 // model handling what the tool gave it is the workflow, not a theft.
@@ -862,8 +864,13 @@ func credentialFile(s *scanned, lo, hi int) bool {
 func destination(s *scanned, lo, k int) bool {
 	for p := k - 1; p >= max(lo, k-5); p-- {
 		switch s.toks[p].w {
-		case "in", "into", "inside", "to", "under", "within", "as":
+		case "in", "into", "inside", "under", "within":
 			return true
+		case "to", "as":
+			// "to the secret", "as your token"; not the infinitive "to export their credentials"
+			if p+1 == k || p+1 < k && (determiners[s.toks[p+1].w] || s.toks[p+1].path) {
+				return true
+			}
 		}
 		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 && !s.toks[p].path {
 			return false
@@ -903,7 +910,8 @@ func (a *analysis) relatedPurpose(kind int) bool {
 	case 1:
 		words = []string{"auth", "login", "credential", "password", "secret", "vault", "token", "key", "oauth", "sign in", "account", "keychain", "ssh", "env", "config", "browser", "form"}
 	case 2:
-		words = []string{"chat", "conversation", "memory", "memories", "summar", "transcript", "message", "history", "context", "thread", "prompt", "feedback", "note"}
+		words = []string{"chat", "conversation", "memory", "memories", "summar", "transcript", "message", "history", "context", "thread", "prompt", "feedback", "note",
+			"email", "mail", "inbox", "channel", "slack", "discord", "sms"}
 	case 3:
 		words = []string{"ssh", "env", "credential", "config", "secret", "key", "audit", "scan", "security"}
 	}
@@ -948,6 +956,16 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 		switch t[k].w {
 		case "dear", "attention", "hey", "hello", "hi":
 			return true // a vocative
+		case "to", "for":
+			// "message for AI assistants:", "note to AI:"
+			if k > lo {
+				switch t[k-1].w {
+				case "note", "notes", "message", "instructions", "instruction", "notice", "reminder":
+					if e := t[n-1].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
+						return true
+					}
+				}
+			}
 		case "the", "this", "any", "all":
 			// "the assistant must/should/needs to", not "asking the AI
 			// assistant to list your pods" or "the agent needs a plan"
