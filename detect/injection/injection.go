@@ -259,7 +259,22 @@ func clipSpan(s string) string {
 // mayMatter is a cheap filter: text shorter than a short instruction with
 // no markup cannot carry any signal.
 func mayMatter(f string) bool {
-	return len(f) >= 6 || strings.ContainsAny(f, "<[|#")
+	if strings.ContainsAny(f, "<[|#`$") {
+		return true
+	}
+	// a single word ("metric", an enum value, a default) holds no
+	// instruction; paths and URLs have no spaces but matter
+	return len(f) >= 6 && (strings.IndexByte(f, ' ') >= 0 || strings.IndexByte(f, '\n') >= 0 || strings.ContainsAny(f, "/~:") || !isASCIIWord(f))
+}
+
+// isASCIIWord reports a run of ASCII letters, digits, '_', '-' and '.'.
+func isASCIIWord(f string) bool {
+	for i := 0; i < len(f); i++ {
+		if !isIdentByte(f[i]) || f[i] == '/' || f[i] == '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // Score scale (see doc.go): weak findings (weight ≤ weakMax) together add
