@@ -90,6 +90,7 @@
 //	elicitation.credential_request       0.45    (elicitation) a password, key or token asked for
 //	schema.unrelated_parameter           0.30/0.15  a conversation/credential/notes parameter unrelated to the tool's purpose
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal
+//	authority.claimed_consent            0.25    "the user has already approved this", "pre-authorized by the admin"
 //	steganography.*, terminal.*          canon.Hidden's weights
 //	weak: instruction.directive 0.06, instruction.ordering 0.05, authority.framing 0.08, redirect.deprecation 0.05,
 //	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02,

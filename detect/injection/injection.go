@@ -338,7 +338,7 @@ func (a *analysis) verdict() signal.Verdict {
 // to the model rather than being data: only with one of them do the
 // data-shaped signals of a README or a web page (credentials, install
 // commands, "send", URLs) weigh.
-var evidencePrefixes = []string{"override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
+var evidencePrefixes = []string{"authority.claimed_consent", "override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
 	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
 	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
 

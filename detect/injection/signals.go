@@ -13,6 +13,7 @@ const (
 	sigOrdering            = "instruction.ordering"
 	sigAuthority           = "authority.framing"
 	sigAuthorityWithAttack = "authority.with_instruction"
+	sigClaimedConsent      = "authority.claimed_consent"
 	sigSecrecyUser         = "secrecy.user"
 	sigSecrecyConceal      = "secrecy.conceal"
 	sigStealth             = "secrecy.stealth"
@@ -73,6 +74,7 @@ const (
 	wOrdering            = 0.05
 	wAuthority           = 0.08
 	wAuthorityWithAttack = 0.15
+	wClaimedConsent      = 0.25
 	wSecrecyUser         = 0.55
 	wSecrecyConceal      = 0.4
 	wSecrecyVague        = 0.3
@@ -372,6 +374,13 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			hs = append(hs, hit{sigRoute, wRoute, j, end})
 			break
 		}
+	}
+
+	// consent claimed on the user's behalf: "the user has already approved
+	// this", "pre-authorized by the admin"
+	if m&(rUser|rAuth) != 0 && hasAnyWord(s, lo, hi, "already", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") &&
+		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") {
+		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
 	}
 
 	// a hidden copy to an outside address: "always bcc audit@x.example"
