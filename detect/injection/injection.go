@@ -368,7 +368,7 @@ func (a *analysis) demoteData() {
 			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
 			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
 			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
-			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText:
+			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
 			f.Weight = min(f.Weight, weakMax)
 			a.weak = append(a.weak, f)
 		default:
