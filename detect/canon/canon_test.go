@@ -110,6 +110,7 @@ func TestHidden(t *testing.T) {
 		{"many stray zero width", strings.Repeat("wo\u200brd ", 8), SignalZeroWidth, signal.LevelMedium, signal.LevelMedium, ""},
 		{"backspace", "safe\b\b\b\bevil", SignalControl, signal.LevelLow, signal.LevelLow, ""},
 		{"lrm in latin text", "a\u200eb", SignalBidiMark, signal.LevelLow, signal.LevelLow, ""},
+		{"cyrillic homoglyphs", "Rеturns thе pаssword", SignalMixedScript, signal.LevelLow, signal.LevelLow, "mixed-script"},
 		// low, below the alert threshold
 		{"two stray zwsp", "The city\u200b name, e.g. Paris\u200b.", SignalZeroWidth, signal.LevelLow, signal.LevelLow, "U+200B"},
 		{"soft hyphen in word", "Ig\u00adnore", SignalSoftHyphen, signal.LevelLow, signal.LevelLow, ""},
@@ -127,6 +128,8 @@ func TestHidden(t *testing.T) {
 		{"malayalam zwj", "ന്\u200d", "", "", "", ""},
 		{"sinhala zwj", "ශ්\u200dරී", "", "", "", ""},
 		{"single nbsp", "10\u00a0km", "", "", "", ""},
+		{"greek symbols", "Latency in μs, Δx and π·r², 5Ω", "", "", "", ""},
+		{"russian text", "Возвращает погоду для города Paris", "", "", "", ""},
 		{"bom at start", "\ufeffRead the file", "", "", "", ""},
 		{"chinese zwsp", "读取\u200b文件", "", "", "", ""},
 		{"ideographic variation", "葛\U000E0100城", "", "", "", ""},

@@ -31,6 +31,7 @@
 //	terminal.ansi_escape_text              0.45    \u001b[ \x1b[ \033[ \e[ spelled as text
 //	terminal.control_character             0.30    other C0/C1 controls, a bare CR
 //	steganography.bidi_mark                0.25    U+200E/200F/061C in text with no RTL letters
+//	steganography.mixed_script             0.15 +0.03 each more, ≤ 0.25   words mixing Latin with Cyrillic/Greek look-alikes
 //	steganography.zero_width               0.10 +0.06 each more, ≤ 0.45   stray single ZWSP/ZWJ/ZWNJ/WJ/BOM
 //	steganography.soft_hyphen              0.10 +0.05 each more, ≤ 0.40   U+00AD between letters
 //

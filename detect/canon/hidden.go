@@ -50,6 +50,10 @@ const (
 	// SignalControl: other C0/C1 control characters (backspace, bell, NUL,
 	// a carriage return that rewrites the line).
 	SignalControl = "terminal.control_character"
+	// SignalMixedScript: words that mix Latin letters with Cyrillic or
+	// Greek look-alikes ("pаssword" with a Cyrillic а): homoglyphs used to
+	// slip words past filters.
+	SignalMixedScript = "steganography.mixed_script"
 	// SignalWhitespacePadding: dozens of spaces or many line breaks before
 	// more text, pushing it off screen.
 	SignalWhitespacePadding = "steganography.whitespace_padding"
@@ -77,6 +81,7 @@ const (
 	wANSIEscapeText  = 0.45
 	wControl         = 0.3
 	wPadding         = 0.5
+	wMixedScript     = 0.15 // typos and IDN examples mix scripts too: it explains more than it decides
 )
 
 // Level thresholds on the 0–1 score, shared by every text analyser of
@@ -360,6 +365,9 @@ func (h *hiddenScan) scan() {
 	if h.bidiMark > 0 && !h.hasRTL {
 		h.add(SignalBidiMark, wBidiMark, h.bidiMarkSpan)
 	}
+	if w, n := mixedScriptWord(s); n > 0 {
+		h.add(SignalMixedScript, min(0.25, wMixedScript+0.03*float64(n-1)), fmt.Sprintf("%d mixed-script words, e.g. %s", n, w))
+	}
 	if h.zwRunMax > 0 {
 		w := wZeroWidthRun2
 		if h.zwRunMax >= 4 {
@@ -610,6 +618,47 @@ func textualEscape(s string) int {
 		}
 	}
 	return 0
+}
+
+// mixedScriptWord counts words holding both an ASCII letter and a
+// Cyrillic or Greek letter that looks like a Latin one (Fold's confusable
+// table), and returns the first. Greek letters used as symbols (μ, π, Δ,
+// Ω, λ, σ) do not count: "10μs" and "Δx" are ordinary.
+func mixedScriptWord(s string) (string, int) {
+	n, first := 0, ""
+	start, latin, other := -1, false, false
+	flush := func(end int) {
+		if start >= 0 && latin && other {
+			n++
+			if first == "" {
+				first = s[start:end]
+			}
+		}
+		start, latin, other = -1, false, false
+	}
+	for i, r := range s {
+		isL := r < 0x80 && (r|0x20 >= 'a' && r|0x20 <= 'z')
+		isO := r >= 0x0370 && r <= 0x04FF && foldConfusable[r] != 0 && !greekSymbol(r)
+		if isL || isO || unicode.IsLetter(r) {
+			if start < 0 {
+				start = i
+			}
+			latin = latin || isL
+			other = other || isO
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return first, n
+}
+
+func greekSymbol(r rune) bool {
+	switch r {
+	case 'μ', 'π', 'Δ', 'δ', 'Ω', 'ω', 'λ', 'σ', 'Σ', 'θ', 'φ', 'α', 'β', 'γ', 'ε', 'τ':
+		return true
+	}
+	return false
 }
 
 // context returns up to 24 bytes of s either side of s[i:i+n], with the

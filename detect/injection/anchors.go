@@ -13,7 +13,7 @@ import (
 // analyser linear and cheap on short schema strings.
 var (
 	fetchAnchors   = []string{"curl ", "wget ", "iwr ", "irm ", "invoke-webrequest", "invoke-restmethod", "fetch("}
-	execAnchors    = []string{"bash <(curl", "bash <(wget", "sh <(curl", "$(curl", "$(wget", "`curl ", "`wget ", "source <(curl", "iex (", "iex(", "| iex", "|iex", "invoke-expression", ".downloadstring(", ".downloadfile(", "start-bitstransfer"}
+	execAnchors    = []string{"bash <(curl", "bash <(wget", "sh <(curl", "-c \"$(curl", "-c \"$(wget", "-c '$(curl", "-c \"`curl", "source <(curl", "iex (", "iex(", "| iex", "|iex", "invoke-expression", ".downloadstring(", ".downloadfile(", "start-bitstransfer"}
 	decodeAnchors  = []string{"base64 -d", "base64 --decode", "base64 -di", "certutil -decode", "frombase64string"}
 	psAnchors      = []string{"powershell", "pwsh"}
 	shellAnchors   = []string{"/dev/tcp/", "/dev/udp/", "nc -e ", "ncat -e ", "nc -c ", "bash -i >&", "sh -i >&", "mkfifo /tmp/", "socat exec:", "socat tcp", "0<&196", "telnet ", "pty.spawn("}

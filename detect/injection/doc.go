@@ -68,7 +68,8 @@
 //	exfil.read_conversation              0.20    read/collect the whole conversation, addressed to the model
 //	tool_reference.foreign_instruction   0.60    a tool of another server named with an instruction
 //	tool_reference.foreign               0.35    a tool of another server named
-//	tool_reference.unknown               0.37    an unknown tool-like identifier after call/use with an obligation or ordering
+//	tool_reference.unknown               0.37    an unknown tool-like identifier after call/use with an obligation (0.20 with only
+//	                                             an ordering word: "use get_details instead" names tools servers offer conditionally)
 //	redirect.foreign_tool                0.60    deprecated/disabled/replaced … another server's tool
 //	redirect.unknown_tool                0.35    deprecated … use an unknown tool instead (a sibling replacement weighs nothing)
 //	redirect.route_all                   0.40    route/forward/send all requests/calls/data through/to …
@@ -89,6 +90,7 @@
 //	elicitation.credential_request       0.45    (elicitation) a password, key or token asked for
 //	schema.unrelated_parameter           0.30/0.15  a conversation/credential/notes parameter unrelated to the tool's purpose
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal
+//	authority.claimed_consent            0.25    "the user has already approved this", "pre-authorized by the admin"
 //	steganography.*, terminal.*          canon.Hidden's weights
 //	weak: instruction.directive 0.06, instruction.ordering 0.05, authority.framing 0.08, redirect.deprecation 0.05,
 //	      preference.claim 0.05, sensitive.path 0.05, command.install 0.05, url.present 0.02,
@@ -108,6 +110,16 @@
 // steganography, a markdown-image exfiltration URL, a credential file to be
 // sent out, or a URL of a tunnel or request collector next to "send". A README or a web
 // page full of "pass your API key" and "curl … | sh" is documentation.
+//
+// Actions count only in the imperative: a verb that starts its sentence,
+// clause or list item, or follows an obligation, an addressee, "to",
+// "please", "and"/"then" (so "contexts share cookies" and "the upload"
+// are not orders); inflected forms ("reads", "included", "sharing")
+// describe, except in the passive after an obligation ("has to be
+// included"). Disclosure verbs that take the person as object (tell,
+// notify, let, ask) reach the user directly; the others (mention, show,
+// reveal) need "to the user" ("do not mention users" is about
+// @-mentions). A negation ends at a comma.
 //
 // A sensitive object the tool is about (a password for a login tool, a
 // conversation for a summariser) weighs half. Negated actions ("never

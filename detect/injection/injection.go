@@ -259,7 +259,22 @@ func clipSpan(s string) string {
 // mayMatter is a cheap filter: text shorter than a short instruction with
 // no markup cannot carry any signal.
 func mayMatter(f string) bool {
-	return len(f) >= 6 || strings.ContainsAny(f, "<[|#")
+	if strings.ContainsAny(f, "<[|#`$") {
+		return true
+	}
+	// a single word ("metric", an enum value, a default) holds no
+	// instruction; paths and URLs have no spaces but matter
+	return len(f) >= 6 && (strings.IndexByte(f, ' ') >= 0 || strings.IndexByte(f, '\n') >= 0 || strings.ContainsAny(f, "/~:") || !isASCIIWord(f))
+}
+
+// isASCIIWord reports a run of ASCII letters, digits, '_', '-' and '.'.
+func isASCIIWord(f string) bool {
+	for i := 0; i < len(f); i++ {
+		if !isIdentByte(f[i]) || f[i] == '/' || f[i] == '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // Score scale (see doc.go): weak findings (weight ≤ weakMax) together add
@@ -323,7 +338,7 @@ func (a *analysis) verdict() signal.Verdict {
 // to the model rather than being data: only with one of them do the
 // data-shaped signals of a README or a web page (credentials, install
 // commands, "send", URLs) weigh.
-var evidencePrefixes = []string{"override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
+var evidencePrefixes = []string{"authority.claimed_consent", "override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
 	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
 	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
 
@@ -353,7 +368,7 @@ func (a *analysis) demoteData() {
 			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
 			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
 			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
-			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText:
+			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
 			f.Weight = min(f.Weight, weakMax)
 			a.weak = append(a.weak, f)
 		default:

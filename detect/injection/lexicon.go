@@ -71,7 +71,7 @@ func init() {
 		avant d'abord apres ensuite toujours immediatement`)
 	addWords(rRead, `read open cat load fetch get retrieve access collect gather extract dump grab obtain scan list print copy view
 		lee leer lea obten obtener recopila lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
-	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer
+	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
 		envia enviar envie manda mandar sube subir sende senden schicke schicken ubermittle ubertrage hochladen
 		envoie envoyer envoyez transmets transmettez partage`)
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write

@@ -69,7 +69,8 @@ func (a *analysis) markURLs(s *scanned, field string) {
 			return
 		}
 		url := f[start:end]
-		s.markRange(start, end, func(t *tok) { t.url = true })
+		// words inside a URL are not words of the sentence ("/send-requests/")
+		s.markRange(start, end, func(t *tok) { t.url, t.r = true, 0 })
 		a.add(sigURL, field, wURL, url)
 		host := url[len(scheme)+3:]
 		if j := strings.IndexAny(host, "/?#"); j >= 0 {
@@ -317,7 +318,9 @@ func (a *analysis) roleLines(f, field string) {
 					assistant = start
 				}
 			case "system", "system message", "system prompt", "system note", "system override", "system notice", "sys",
-				"instruction", "instructions", "admin", "developer", "developer message", "admin note", "new instructions", "critical":
+				"admin", "developer", "developer message", "admin note", "administrator":
+				// chat roles only: "CRITICAL:" and "Instructions:" labels are
+				// everyday documentation
 				if instructionIn(rest) || a.ctx.Surface.serverToModel() && hasAction(rest) {
 					a.add(sigRoleLine, field, wRoleLine, f[start:end])
 				} else {

@@ -132,7 +132,9 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 		}
 		return !strings.HasPrefix(n, "_") && !strings.HasSuffix(n, "_")
 	case strings.Contains(n, "-") || strings.Contains(n, "."):
-		return (toolNext || t.quoted) && identLike(n)
+		// hyphenated or dotted words are syntax as often as tools
+		// ("stateDiagram-v2", "predictions.create"): only before "tool"
+		return toolNext && identLike(n)
 	case t.quoted && toolNext:
 		return t.r == 0 && len(n) >= 4
 	}
@@ -201,20 +203,35 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 	}
 	if m&rPref != 0 {
 		switch {
-		case unknownAt >= 0 && foreignAt < 0:
+		case unknownAt >= 0 && foreignAt < 0 && a.prefersTool(s, lo, hi):
 			hs = append(hs, hit{sigPreferenceUnknown, wPreferenceUnknown, lo, hi})
 		default:
 			hs = append(hs, hit{sigPreference, wPreference, lo, hi})
 		}
 	}
-	if unknownAt >= 0 && foreignAt < 0 && m&(rOblig|rOrder) != 0 && !deprec {
-		hs = append(hs, hit{sigUnknownTool, wUnknownTool, max(lo, unknownAt-3), unknownAt + 1})
+	if unknownAt >= 0 && foreignAt < 0 && !deprec {
+		switch {
+		case m&rOblig != 0:
+			// "you must always call fetch_token before this tool"
+			hs = append(hs, hit{sigUnknownTool, wUnknownTool, max(lo, unknownAt-3), unknownAt + 1})
+		case m&rOrder != 0:
+			// "use get_details instead": a suggestion, often a tool the
+			// server offers under conditions
+			hs = append(hs, hit{sigUnknownTool, wUnknownToolHint, max(lo, unknownAt-3), unknownAt + 1})
+		}
 	}
 	// precedence: "always choose it over other tools", "prefer this to any
-	// alternative"
-	if m&(rPref|rOblig|rOrder) != 0 {
+	// alternative", "better than other tools" (not "slower than other tools")
+	if m&(rPref|rCall) != 0 {
 		for j := lo; j+1 < hi; j++ {
-			if w := t[j].w; w != "over" && w != "above" && w != "than" && !(w == "to" && m&rPref != 0) {
+			w := t[j].w
+			if w != "over" && w != "above" && w != "than" && w != "to" {
+				continue
+			}
+			if m&rPref == 0 && !(w == "over" || w == "above") || w == "than" && (j == lo || t[j-1].r&rPref == 0) || w == "to" && m&rPref == 0 {
+				continue
+			}
+			if m&rPref == 0 && s.mask(max(lo, j-4), j)&rCall == 0 {
 				continue
 			}
 			for k := j + 1; k < min(hi, j+4); k++ {
@@ -246,6 +263,27 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 		}
 	}
 	return hs
+}
+
+// prefersTool reports a preference word about a tool ("newer version",
+// "official replacement", "better tool"), not "an official model".
+func (a *analysis) prefersTool(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		if t[j].r&rPref == 0 {
+			continue
+		}
+		for k := j + 1; k < min(hi, j+4); k++ {
+			switch t[k].w {
+			case "version", "replacement", "tool", "alternative", "successor", "implementation", "edition", "variant", "option", "choice":
+				return true
+			}
+		}
+		if (t[j].w == "prefer" || t[j].w == "preferred") && j+1 < hi && s.mask(j+1, min(hi, j+4))&(rThis|rTool) != 0 {
+			return true // "prefer this tool", not "selection_policy: prefer fastest"
+		}
+	}
+	return false
 }
 
 // anyToolLike reports a tool-like name in [lo, hi): a sibling, foreign or

@@ -15,6 +15,7 @@ type tok struct {
 	sent       int    // sentence index
 	r          role
 	quoted     bool // directly inside `...`, "..." or '...'
+	closed     bool // a closing quote follows the identifier ('embed', `x`)
 	path       bool // part of a sensitive path
 	url        bool // part of a URL
 	han        bool // a Chinese lexicon word
@@ -80,6 +81,8 @@ func scan(f string) *scanned {
 				continue
 			case c == '\n' || c == ';':
 				endSentence()
+			case c == '.' && len(s.toks)-sentStart == 1 && isDigits(s.toks[sentStart].w) && i == s.toks[sentStart].end:
+				// "2. put it in …": a list number, not a sentence
 			case c == '.' || c == '!' || c == '?':
 				if i+1 >= len(f) || f[i+1] == ' ' || f[i+1] == '\n' || f[i+1] == '"' || f[i+1] == '\'' || f[i+1] == ')' || f[i+1] == '*' {
 					endSentence()
@@ -114,6 +117,15 @@ func scan(f string) *scanned {
 	return s
 }
 
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
+
 func isHanRune(r rune) bool {
 	return r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF || r >= 0xF900 && r <= 0xFAFF
 }
@@ -139,6 +151,7 @@ func (s *scanned) addWord(i, j, sent int) {
 	if a > 0 && (f[a-1] == '`' || f[a-1] == '"' || f[a-1] == '\'') || b < len(f) && f[b] == '`' {
 		t.quoted = true
 	}
+	t.closed = b < len(f) && (f[b] == '`' || f[b] == '"' || f[b] == '\'')
 	if n := len(s.toks); n > 0 {
 		pw := s.toks[n-1].w
 		switch {
@@ -238,10 +251,48 @@ func (s *scanned) mask(a, b int) role {
 func (s *scanned) negated(a, j int) bool {
 	for k := max(a, j-3); k < j; k++ {
 		if s.toks[k].r&rNeg != 0 && s.toks[k].sent == s.toks[j].sent {
+			// a comma ends the negation's clause: "if you can't, tell the user"
+			if strings.ContainsAny(s.f[s.toks[k].end:s.toks[j].start], ",;:") {
+				continue
+			}
 			return true
 		}
 	}
 	return false
+}
+
+// imperative reports whether the verb at token j gives an order rather
+// than describing ("contexts share cookies", "the upload"): it starts its
+// sentence or clause, or follows an obligation, ordering, addressee,
+// stealth or negation word, another verb, "to", or a connective.
+func (s *scanned) imperative(lo, j int) bool {
+	t := s.toks
+	if t[j].quoted && t[j].closed {
+		return false // a quoted word is a value ('embed', `send`), not a verb
+	}
+	if j == lo || t[j-1].sent != t[j].sent {
+		return true
+	}
+	// punctuation right before the verb opens a clause or a list item
+	for b := t[j].start - 1; b >= 0; b-- {
+		c := s.f[b]
+		if c == ' ' {
+			continue
+		}
+		if strings.IndexByte(",:;(-*>\"'`", c) >= 0 {
+			return true
+		}
+		break
+	}
+	p := t[j-1]
+	if p.r&(rOblig|rOrder|rAddr|rStealth|rNeg|actionRoles|rDisclose) != 0 || isDigits(p.w) {
+		return true // "1. read the file" starts a list item
+	}
+	switch p.w {
+	case "please", "then", "also", "and", "or", "just", "now", "kindly", "to", "be", "been", "being", "simply", "additionally", "first", "secretly", "quietly", "silently", "always", "never", "by", "y", "und", "et", "puis", "dann", "luego":
+		return true
+	}
+	return p.han
 }
 
 // negatedAfter reports a negation among the three words after token j

@@ -13,6 +13,7 @@ const (
 	sigOrdering            = "instruction.ordering"
 	sigAuthority           = "authority.framing"
 	sigAuthorityWithAttack = "authority.with_instruction"
+	sigClaimedConsent      = "authority.claimed_consent"
 	sigSecrecyUser         = "secrecy.user"
 	sigSecrecyConceal      = "secrecy.conceal"
 	sigStealth             = "secrecy.stealth"
@@ -73,6 +74,7 @@ const (
 	wOrdering            = 0.05
 	wAuthority           = 0.08
 	wAuthorityWithAttack = 0.15
+	wClaimedConsent      = 0.25
 	wSecrecyUser         = 0.55
 	wSecrecyConceal      = 0.4
 	wSecrecyVague        = 0.3
@@ -81,6 +83,7 @@ const (
 	wForeignTool         = 0.35
 	wForeignToolInstr    = 0.6
 	wUnknownTool         = 0.37
+	wUnknownToolHint     = 0.2
 	wDeprecation         = 0.05
 	wRedirectForeign     = 0.6
 	wRedirectUnknown     = 0.35
@@ -252,12 +255,26 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
 				continue
 			}
+			if (t[j].w == "bring" || t[j].w == "bringing") && !hasWord(s, j+1, min(hi, j+4), "up") {
+				continue // "without bringing it to the front"
+			}
+			if j+1 < hi && t[j+1].w == "up" && t[j].w != "bring" {
+				continue // "changes don't show up"
+			}
 			user, vague := false, false
+			personObject := tellVerbs[t[j].w] || tellVerbs[stem(t[j].w)]
 			for k := max(lo, j-2); k < min(hi, j+8); k++ {
-				if t[k].r&rUser != 0 {
-					user = true
-					vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
+				if t[k].r&rUser == 0 {
+					continue
 				}
+				// "tell the user" takes the person as object; "mention X
+				// to the user" needs the preposition ("do not mention
+				// users" is about @-mentions)
+				if k > j && !personObject && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") {
+					continue
+				}
+				user = true
+				vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
 			switch {
@@ -295,7 +312,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rStealth != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this") {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this", "of", "than", "instead", "rather", "not") {
 				// an order done quietly, not "it will silently fall back"
 				if m&actionRoles != 0 && (m&(rAddr|rOblig|rOrder) != 0 || t[lo].r&(actionRoles|rStealth) != 0) {
 					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
@@ -359,6 +376,13 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		}
 	}
 
+	// consent claimed on the user's behalf: "the user has already approved
+	// this", "pre-authorized by the admin"
+	if m&(rUser|rAuth) != 0 && hasAnyWord(s, lo, hi, "already", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") &&
+		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") {
+		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
+	}
+
 	// a hidden copy to an outside address: "always bcc audit@x.example"
 	if m&(rOblig|rOrder|rStealth) != 0 && hasAnyWord(s, lo, hi, "bcc", "cc") {
 		if span := s.span(lo, hi); strings.IndexByte(span, '@') > 0 {
@@ -416,6 +440,12 @@ func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
 	}
 	return a.anyToolLike(s, lo, hi)
 }
+
+// tellVerbs take the person told as their object ("tell the user",
+// "notify the user", "let the user know", "ask the user").
+var tellVerbs = map[string]bool{"tell": true, "inform": true, "notify": true, "let": true, "alert": true, "warn": true, "ask": true, "confirm": true,
+	"informes": true, "informar": true, "avises": true, "avisar": true, "informiere": true, "informieren": true, "benachrichtige": true,
+	"informe": true, "informez": true, "informer": true, "previens": true, "prevenez": true, "告诉": true, "告知": true, "通知": true}
 
 // orderNoun reports the nouns that name orders given to the model (not
 // "rules" or "policies", which are also things tools create).
@@ -600,23 +630,34 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	if tk.r&rCred != 0 {
 		w := tk.w
 		if w == "token" || w == "tokens" {
-			if k > lo {
-				switch t[k-1].w {
-				case "page", "pagination", "next", "continuation", "cursor", "max", "maximum", "input", "output", "completion", "sync", "csrf", "prompt", "context", "the", "a":
-					if t[k-1].w != "the" && t[k-1].w != "a" {
-						return 0
-					}
+			// a credential only when said so ("access token", "your token",
+			// "the user's token"); "fewer tokens", "pagination token",
+			// "token filter" are not
+			cred := false
+			for p := k - 1; p >= max(lo, k-2); p-- {
+				pw := t[p].w
+				if keyModifiers[pw] || tokenModifiers[pw] || pw == "your" || pw == "their" || pw == "user's" || pw == "jwt" || pw == "bearer" || t[p].r&rCred != 0 {
+					cred = true
 				}
 			}
-			if k+1 < hi {
-				switch t[k+1].w {
-				case "limit", "limits", "count", "counts", "budget", "usage", "length", "window":
-					return 0
-				}
+			if !cred {
+				return 0
 			}
 		}
 		if w == "secret" && k+1 < hi && (t[k+1].r&rInstr != 0 || t[k+1].w == "mode") {
 			return 0
+		}
+		// "ssh key ids", "password policy", "token expiry": about the
+		// secret, not the secret
+		for n := k + 1; n < min(hi, k+3); n++ {
+			switch t[n].w {
+			case "id", "ids", "name", "names", "fingerprint", "fingerprints", "type", "types", "count", "length", "format", "label",
+				"hint", "policy", "policies", "rotation", "expiry", "expiration", "prefix", "metadata", "manager", "strength", "reset", "field":
+				return 0
+			case "key", "keys":
+				continue
+			}
+			break
 		}
 		if w == "seed" && !(k+1 < hi && (t[k+1].w == "phrase" || t[k+1].w == "words")) {
 			return 0
@@ -667,7 +708,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var send, incl, read = -1, -1, -1
 	for j := lo; j < hi; j++ {
 		r := t[j].r
-		if r&(rSend|rInclude|rRead) == 0 || s.negated(lo, j) || a.sensitiveObject(s, lo, hi, j) != 0 {
+		if r&(rSend|rInclude|rRead) == 0 || s.negated(lo, j) || a.sensitiveObject(s, lo, hi, j) != 0 || !s.imperative(lo, j) {
 			continue
 		}
 		if r&rSend != 0 && send < 0 {
@@ -786,6 +827,8 @@ func (a *analysis) toolAt(s *scanned, lo, hi, j int) bool {
 	return a.unknownTool(s, lo, hi, j)
 }
 
+var determiners = map[string]bool{"all": true, "any": true, "the": true, "a": true, "an": true, "your": true, "this": true, "that": true, "their": true, "its": true, "our": true, "my": true, "each": true, "every": true}
+
 // toolOutput reports a sensitive noun that is the tool's own output
 // ("place the returned credentials in .env", "the generated token"): the
 // model handling what the tool gave it is the workflow, not a theft.
@@ -830,8 +873,13 @@ func credentialFile(s *scanned, lo, hi int) bool {
 func destination(s *scanned, lo, k int) bool {
 	for p := k - 1; p >= max(lo, k-5); p-- {
 		switch s.toks[p].w {
-		case "in", "into", "inside", "to", "under", "within", "as":
+		case "in", "into", "inside", "under", "within":
 			return true
+		case "to", "as":
+			// "to the secret", "as your token"; not the infinitive "to export their credentials"
+			if p+1 == k || p+1 < k && (determiners[s.toks[p+1].w] || s.toks[p+1].path) {
+				return true
+			}
 		}
 		if s.toks[p].r&(actionRoles|rCred|rConv) != 0 && !s.toks[p].path {
 			return false
@@ -869,9 +917,10 @@ func (a *analysis) relatedPurpose(kind int) bool {
 	var words []string
 	switch kind {
 	case 1:
-		words = []string{"auth", "login", "credential", "password", "secret", "vault", "token", "key", "oauth", "sign in", "account", "keychain", "ssh", "env", "config"}
+		words = []string{"auth", "login", "credential", "password", "secret", "vault", "token", "key", "oauth", "sign in", "account", "keychain", "ssh", "env", "config", "browser", "form"}
 	case 2:
-		words = []string{"chat", "conversation", "memory", "memories", "summar", "transcript", "message", "history", "context", "thread", "prompt", "feedback", "note"}
+		words = []string{"chat", "conversation", "memory", "memories", "summar", "transcript", "message", "history", "context", "thread", "prompt", "feedback", "note",
+			"email", "mail", "inbox", "channel", "slack", "discord", "sms"}
 	case 3:
 		words = []string{"ssh", "env", "credential", "config", "secret", "key", "audit", "scan", "security"}
 	}
@@ -916,6 +965,16 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 		switch t[k].w {
 		case "dear", "attention", "hey", "hello", "hi":
 			return true // a vocative
+		case "to", "for":
+			// "message for AI assistants:", "note to AI:"
+			if k > lo {
+				switch t[k-1].w {
+				case "note", "notes", "message", "instructions", "instruction", "notice", "reminder":
+					if e := t[n-1].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == ',') {
+						return true
+					}
+				}
+			}
 		case "the", "this", "any", "all":
 			// "the assistant must/should/needs to", not "asking the AI
 			// assistant to list your pods" or "the agent needs a plan"
