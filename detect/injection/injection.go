@@ -136,6 +136,7 @@ type analysis struct {
 	weak   []signal.Finding
 	// purpose is the folded name and description of the tool (AnalyzeTool)
 	purpose string
+	param   string // the schema property whose text is being analysed, folded
 	// modelAddressed is set when server-to-model text names the model
 	// ("the assistant", "dear AI", "AI agents reading this,")
 	modelAddressed bool

@@ -627,6 +627,10 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	if tk.path {
 		return 3
 	}
+	// "per api key", "by token": a unit of counting, not the secret
+	if tk.r&(rCred|rConv) != 0 && (k > lo && (t[k-1].w == "per" || t[k-1].w == "each") || k > lo+1 && (t[k-2].w == "per" || t[k-2].w == "each")) {
+		return 0
+	}
 	if tk.r&rCred != 0 {
 		w := tk.w
 		if w == "token" || w == "tokens" {
@@ -672,6 +676,13 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	}
 	if tk.r&rConv != 0 {
 		w := tk.w
+		// "conversation id", "thread name": about the conversation, not it
+		if k+1 < hi {
+			switch t[k+1].w {
+			case "id", "ids", "identifier", "identifiers", "name", "names", "title", "titles", "url", "link", "count", "type":
+				return 0
+			}
+		}
 		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
 		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
 		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
@@ -910,6 +921,9 @@ func (a *analysis) relatedPurpose(kind int) bool {
 	p := a.purpose
 	if p == "" {
 		p = a.names.self
+	}
+	if a.param != "" {
+		p += " " + a.param
 	}
 	if p == "" {
 		return false

@@ -33,6 +33,11 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	allProperties(in, &ctx.Params, 0)
 	allProperties(out, &ctx.Params, 0)
 	a := newAnalysis(&ctx)
+	// What the tool is for: its name, titles and description. (A
+	// poisoned description names the objects it asks for, which then look
+	// like the tool's own business and weigh half; using only the first
+	// sentence catches more poisoning but flags real tools whose later
+	// sentences explain their credentials: see docs/decisions.md.)
 	a.purpose = canon.Fold(splitIdent(t.Name) + " " + t.Title + " " + t.AnnotationsTitle + " " + t.Description)
 
 	if h := canon.Hidden(t.Name); h.Hit() {
@@ -170,10 +175,13 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 						desc, _ := ps[n].(map[string]any)["description"].(string)
 						a.parameter(n, desc, pp)
 					}
-					was := a.scalar
+					was, wasParam := a.scalar, a.param
 					a.scalar = scalar
+					// a parameter's own text is about that parameter: a
+					// description of an api_key parameter talks of keys
+					a.param = canon.Fold(splitIdent(n))
 					a.walkSchema(ps[n], pp, false, depth+1)
-					a.scalar = was
+					a.scalar, a.param = was, wasParam
 				}
 				continue
 			}
