@@ -217,6 +217,7 @@ type hiddenScan struct {
 
 	hasRTL       bool
 	zwStray      int
+	zwInWord     int // stray zero-width characters between two letters
 	zwSpan       string
 	shy          int
 	shySpan      string
@@ -376,7 +377,13 @@ func (h *hiddenScan) scan() {
 		h.add(SignalZeroWidthRun, w, h.zwRunSpan)
 	}
 	if h.zwStray > 0 {
-		h.add(SignalZeroWidth, min(wZeroWidthMax, wZeroWidthFirst+wZeroWidthMore*float64(h.zwStray-1)), h.zwSpan)
+		w := min(wZeroWidthMax, wZeroWidthFirst+wZeroWidthMore*float64(h.zwStray-1))
+		if h.zwInWord >= 3 {
+			// three or more splitting words: text broken up to slip past
+			// filters (a stray one or two in a description is a typo)
+			w = wZeroWidthMax
+		}
+		h.add(SignalZeroWidth, w, h.zwSpan)
 	}
 	if h.shy > 0 {
 		h.add(SignalSoftHyphen, min(wSoftHyphenMax, wSoftHyphenFirst+wSoftHyphenMore*float64(h.shy-1)), h.shySpan)
@@ -591,6 +598,9 @@ func (h *hiddenScan) zeroWidth(i int, prev rune) int {
 		return j // line-break opportunity in CJK, Thai, Lao, Khmer, Myanmar
 	}
 	h.zwStray++
+	if unicode.IsLetter(prev) && unicode.IsLetter(next) {
+		h.zwInWord++
+	}
 	if h.zwSpan == "" {
 		h.zwSpan = context(s, i, j-i)
 	}
