@@ -6,9 +6,10 @@
 #   e.g. scripts/mcp-servers/record.sh -only @modelcontextprotocol/server-memory
 #
 # Steps:
-#   1. npm install --no-audit --no-fund --ignore-scripts every name@version of
-#      packages.txt into .tmp/mcp-servers/node_modules; skipped when every
-#      package is already installed at its pinned version. Install scripts are
+#   1. npm install --no-audit --no-fund --ignore-scripts --legacy-peer-deps
+#      every name@version of packages.txt into .tmp/mcp-servers/node_modules;
+#      skipped when every package is already installed at its pinned version;
+#      when the whole set fails to install, one by one. Install scripts are
 #      not run: they would run with network, as root, from 80-odd packages; no
 #      listed server needs one to list its tools (browser downloads and the
 #      like are exactly what must not happen).
@@ -47,22 +48,38 @@ command -v unshare >/dev/null || { echo "record.sh: unshare (util-linux) is not 
 mapfile -t specs < <(awk -F'\t' '!/^[[:space:]]*(#|$)/ {print $1}' "$packages")
 [ "${#specs[@]}" -gt 0 ] || { echo "record.sh: no packages in $packages" >&2; exit 1; }
 
-missing=()
-for spec in "${specs[@]}"; do
-	name=${spec%@*} version=${spec##*@}
-	pj=$servers_dir/node_modules/$name/package.json
-	have=$(node -e 'try{process.stdout.write(require(process.argv[1]).version)}catch(e){}' "$pj")
-	[ "$have" = "$version" ] || missing+=("$spec")
-done
+# The specs not installed at their pinned version (one node process for all).
+mapfile -t missing < <(node -e '
+	const fs = require("fs"), path = require("path");
+	const [dir, ...specs] = process.argv.slice(1);
+	for (const spec of specs) {
+		const at = spec.lastIndexOf("@"), name = spec.slice(0, at), version = spec.slice(at + 1);
+		let have = "";
+		try { have = JSON.parse(fs.readFileSync(path.join(dir, name, "package.json"), "utf8")).version; } catch (e) {}
+		if (have !== version) console.log(spec);
+	}' "$servers_dir/node_modules" "${specs[@]}")
 if [ "${#missing[@]}" -eq 0 ]; then
 	echo "record.sh: all ${#specs[@]} packages installed at their pinned versions"
 else
 	echo "record.sh: installing ${#missing[@]} of ${#specs[@]} packages into $servers_dir"
 	mkdir -p "$servers_dir"
 	[ -f "$servers_dir/package.json" ] || echo '{"name":"mcpaudit-mcp-servers","private":true}' >"$servers_dir/package.json"
-	# All specs, not only the missing ones: npm resolves the tree as a whole.
-	(cd "$servers_dir" && PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
-		npm install --no-audit --no-fund --ignore-scripts --loglevel=error --prefix . "${specs[@]}")
+	npm_install() {
+		(cd "$servers_dir" && PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+			npm install --no-audit --no-fund --ignore-scripts --legacy-peer-deps --loglevel=error --prefix . "$@")
+	}
+	# All specs at once, not only the missing ones: npm resolves one tree.
+	# --legacy-peer-deps: resolving 80 servers' peer ranges into one tree
+	# otherwise takes npm tens of minutes of backtracking.
+	if ! npm_install "${specs[@]}"; then
+		# One package that cannot install (a dependency fetched from outside
+		# the registry, say) fails the whole tree: install one by one instead
+		# and let the recorder report what is missing.
+		echo "record.sh: installing the whole set failed; installing the packages one by one" >&2
+		for spec in "${specs[@]}"; do
+			npm_install "$spec" >/dev/null 2>&1 || echo "record.sh: cannot install $spec (the recorder will report it missing)" >&2
+		done
+	fi
 fi
 
 bin=$servers_dir/record

@@ -386,6 +386,8 @@ func (g argGen) stringByFormatOrName(name string, s map[string]any) string {
 		return false
 	}
 	switch {
+	case strings.HasSuffix(n, "id") || strings.HasSuffix(n, "ids") || strings.HasSuffix(n, "key"):
+		return "123"
 	case has("direction"):
 		return "asc"
 	case has("dir", "folder", "root", "cwd", "workspace", "vault"):
@@ -400,6 +402,10 @@ func (g argGen) stringByFormatOrName(name string, s map[string]any) string {
 		return "SELECT 1"
 	case has("jql"):
 		return "project = DEMO ORDER BY created DESC"
+	case has("database") || n == "db" || n == "dbname":
+		return "app"
+	case has("library", "package"):
+		return "react"
 	case n == "q" || has("query", "search", "keyword", "term", "question", "prompt", "topic", "library"):
 		return "weather forecast Lisbon"
 	case has("region"):

@@ -206,9 +206,44 @@ var sandboxFiles = map[string]string{
 	"docs/plan.md": "# Plan\n\n1. Draft the outline\n2. Ask for review\n3. Publish on Friday\n",
 }
 
+// Files written into every server's HOME: dummy credential files that some
+// servers must find to start (a kubeconfig with one context, a Google OAuth
+// client, a Google Drive token). Every value is fake; nothing can reach a
+// real service from the sandbox anyway.
+var sandboxHomeFiles = map[string]string{
+	".kube/config": `apiVersion: v1
+kind: Config
+clusters:
+- name: dev
+  cluster:
+    server: https://127.0.0.1:6443
+    insecure-skip-tls-verify: true
+users:
+- name: dev
+  user:
+    token: dummy-token
+contexts:
+- name: dev
+  context:
+    cluster: dev
+    user: dev
+    namespace: default
+current-context: dev
+`,
+	"gcp-oauth.keys.json":            googleOAuthClient,
+	".gmail-mcp/gcp-oauth.keys.json": googleOAuthClient,
+	".gmail-mcp/credentials.json":    googleToken,
+	"gdrive-credentials.json":        googleToken,
+}
+
+const (
+	googleOAuthClient = `{"installed":{"client_id":"000000000000-dummy.apps.googleusercontent.com","project_id":"dummy","auth_uri":"https://accounts.google.com/o/oauth2/auth","token_uri":"https://oauth2.googleapis.com/token","client_secret":"dummy","redirect_uris":["http://localhost"]}}`
+	googleToken       = `{"access_token":"dummy","refresh_token":"dummy","scope":"https://www.googleapis.com/auth/drive.readonly","token_type":"Bearer","expiry_date":4102444800000}`
+)
+
 // PrepareSandbox empties root and creates root/work (the server's working
 // directory, holding sandboxFiles) and root/home (its HOME, with tmp and
-// XDG directories). It returns the two absolute paths.
+// XDG directories and sandboxHomeFiles). It returns the two absolute paths.
 func PrepareSandbox(root string) (work, home string, err error) {
 	if err := os.RemoveAll(root); err != nil {
 		return "", "", fmt.Errorf("sandbox: %w", err)
@@ -219,8 +254,14 @@ func PrepareSandbox(root string) (work, home string, err error) {
 			return "", "", fmt.Errorf("sandbox: %w", err)
 		}
 	}
+	files := map[string]string{}
 	for name, body := range sandboxFiles {
-		p := filepath.Join(work, filepath.FromSlash(name))
+		files[filepath.Join(work, filepath.FromSlash(name))] = body
+	}
+	for name, body := range sandboxHomeFiles {
+		files[filepath.Join(home, filepath.FromSlash(name))] = body
+	}
+	for p, body := range files {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return "", "", fmt.Errorf("sandbox: %w", err)
 		}
