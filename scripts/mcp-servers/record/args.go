@@ -128,7 +128,8 @@ func ChooseTools(tools []Tool, n int) []Tool {
 // for ids). Optional properties are left out. A missing or non-object schema
 // gives an empty object.
 func ArgsFor(schema map[string]any, sandbox string) map[string]any {
-	g := argGen{root: schema, sandbox: sandbox}
+	g := argGen{root: schema, sandbox: sandbox, budget: new(int)}
+	*g.budget = maxArgValues
 	v, ok := g.value("", schema, 0).(map[string]any)
 	if !ok {
 		return map[string]any{}
@@ -139,7 +140,14 @@ func ArgsFor(schema map[string]any, sandbox string) map[string]any {
 type argGen struct {
 	root    map[string]any
 	sandbox string
+	// budget counts down the values still allowed (shared by all levels).
+	budget *int
 }
+
+// maxArgValues bounds the values generated for one call, so that a hostile
+// schema (wide required lists nested under minItems arrays) cannot make the
+// arguments explode.
+const maxArgValues = 2000
 
 // resolve follows a local "$ref" ("#/$defs/x", "#/definitions/x").
 func (g argGen) resolve(s map[string]any) map[string]any {
@@ -190,9 +198,10 @@ func schemaType(s map[string]any) string {
 }
 
 func (g argGen) value(name string, s map[string]any, depth int) any {
-	if depth > maxSchemaDepth || s == nil {
+	if depth > maxSchemaDepth || s == nil || *g.budget <= 0 {
 		return nil
 	}
+	*g.budget--
 	s = g.resolve(s)
 	if c, ok := s["const"]; ok {
 		return c

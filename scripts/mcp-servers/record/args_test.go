@@ -161,3 +161,16 @@ func TestParsePackages(t *testing.T) {
 		})
 	}
 }
+
+func TestArgsForBoundedOnExplodingSchema(t *testing.T) {
+	// Four required self-references and a 5-item array of itself: without a
+	// budget this is 8^8 values deep.
+	schema := decodeSchema(t, `{"type":"object","required":["a","b","c","d"],"properties":{"a":{"$ref":"#"},"b":{"$ref":"#"},"c":{"$ref":"#"},"d":{"type":"array","minItems":5,"items":{"$ref":"#"}}}}`)
+	b, err := json.Marshal(ArgsFor(schema, "/sandbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "{"); n > maxArgValues {
+		t.Errorf("%d objects generated, want at most %d", n, maxArgValues)
+	}
+}
