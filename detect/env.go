@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 
@@ -79,6 +80,13 @@ type Env struct {
 	// InvalidOversize is invalid_frame.oversize: the frame was longer than
 	// the emitter's frame limit and was relayed unparsed.
 	InvalidOversize bool `expr:"invalid_oversize"`
+	// InvalidLogLine reports an invalid frame that is a plain line of text
+	// a server printed on stdout (a log line or a banner): not JSON at all
+	// (-32700), not oversize, valid UTF-8, printable, and not starting
+	// with '{' or '[' as a frame a lenient client could try to parse does.
+	// Clients skip such lines; the mcp-invalid-jsonrpc-frame rule leaves
+	// them alone.
+	InvalidLogLine bool `expr:"invalid_log_line"`
 	// InvalidUTF8 is invalid_utf8: the message held bytes that are not
 	// valid UTF-8 (replaced by U+FFFD in every field rules see).
 	InvalidUTF8 bool `expr:"invalid_utf8"`
@@ -257,6 +265,8 @@ func NewEnv(ev *eventv1.Event) *Env {
 		e.InvalidReason = f.GetReason()
 		e.InvalidPrefix = strings.ToValidUTF8(string(f.GetPrefix()), "\uFFFD")
 		e.InvalidOversize = f.GetOversize()
+		e.InvalidLogLine = e.Direction == "server_to_client" && e.InvalidCode == -32700 && !e.InvalidOversize &&
+			!e.InvalidUTF8 && utf8.Valid(f.GetPrefix()) && plainText(e.InvalidPrefix)
 	}
 	if g := ev.GetObservationGap(); g != nil {
 		e.GapReason = gapReasonName(g.GetReason())
@@ -287,6 +297,21 @@ func NewEnv(ev *eventv1.Event) *Env {
 		}
 	}
 	return e
+}
+
+// plainText reports printable text (tabs allowed) that does not start
+// like JSON ('{' or '[').
+func plainText(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || t[0] == '{' || t[0] == '[' {
+		return false
+	}
+	for _, r := range s {
+		if r == '\uFFFD' || r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return false
+		}
+	}
+	return true
 }
 
 // serverText returns the model-visible text of a server-to-client event

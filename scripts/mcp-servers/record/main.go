@@ -136,9 +136,11 @@ func run() error {
 				t0 := time.Now()
 				r := recordOne(ctx, servers[i], *nodeModules, *work, node, lim)
 				if r.Err == nil {
-					if err := WriteCase(defDir, r.Server.SafeName(), NewCase(FamilyDefinitions, r.Server, r.Definitions, "The initialize handshake and tools/prompts/resources lists")); err != nil {
+					defCase := NewCase(FamilyDefinitions, r.Server, r.Definitions, "The initialize handshake and tools/prompts/resources lists")
+					sessCase := NewCase(FamilySessions, r.Server, r.Session, "A benign session (handshake, lists, read-only tool calls with ordinary arguments)")
+					if err := WriteCase(defDir, defCase.ID, defCase); err != nil {
 						r.Err = err
-					} else if err := WriteCase(sessDir, r.Server.SafeName(), NewCase(FamilySessions, r.Server, r.Session, "A benign session (handshake, lists, read-only tool calls with ordinary arguments)")); err != nil {
+					} else if err := WriteCase(sessDir, sessCase.ID, sessCase); err != nil {
 						r.Err = err
 					}
 				}

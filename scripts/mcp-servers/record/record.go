@@ -268,7 +268,8 @@ func NewCase(family string, srv Server, frames []Frame, what string) Case {
 }
 
 // WriteCase writes c as indented JSON to dir/<name>.json atomically (a
-// temporary file renamed into place), creating dir.
+// temporary file renamed into place), creating dir. The corpus format wants
+// name to be c.ID.
 func WriteCase(dir, name string, c Case) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write case: %w", err)

@@ -248,10 +248,12 @@ func TestRecordEverything(t *testing.T) {
 		family string
 		frames []Frame
 	}{{FamilyDefinitions, res.Definitions}, {FamilySessions, res.Session}} {
-		if err := WriteCase(filepath.Join(out, fam.family), srv.SafeName(), NewCase(fam.family, srv, fam.frames, "test")); err != nil {
+		written := NewCase(fam.family, srv, fam.frames, "test")
+		if err := WriteCase(filepath.Join(out, fam.family), written.ID, written); err != nil {
 			t.Fatal(err)
 		}
-		raw, err := os.ReadFile(filepath.Join(out, fam.family, srv.SafeName()+".json"))
+		// The file is named by the case id, as the corpus format wants.
+		raw, err := os.ReadFile(filepath.Join(out, fam.family, written.ID+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}
