@@ -719,9 +719,9 @@ func tokenSep(r rune) bool {
 	return false
 }
 
-// looksLikeToken reports a random-looking word: mixed letters and digits,
-// entropy of at least 3.5 bits per character, not a path, URL, UUID or
-// hex digest.
+// looksLikeToken reports a random-looking word (secrets.Randomish, with a
+// digit and a letter and at least 3.5 bits of entropy per character), not
+// a path, URL, UUID or hex digest.
 func looksLikeToken(w string) bool {
 	if strings.ContainsAny(w, "/:@") || len(w) == 36 && strings.Count(w, "-") == 4 {
 		return false
@@ -731,25 +731,9 @@ func looksLikeToken(w string) bool {
 	if (len(w) == 40 || len(w) == 64) && strings.Trim(strings.ToLower(w), "0123456789abcdef") == "" {
 		return false
 	}
-	var lower, upper, digit bool
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			lower = true
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case '0' <= c && c <= '9':
-			digit = true
-		case strings.IndexByte("-_.=+!#$%^&*?~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	if !digit || !(lower || upper) {
-		return false
-	}
-	return Entropy(w) >= 3.5
+	return secrets.Randomish(w) && strings.ContainsAny(w, "0123456789") &&
+		strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0 &&
+		Entropy(w) >= 3.5
 }
 
 func (s *state) recordTaints(env *Env, ss *sessionState, text string) {

@@ -103,17 +103,7 @@ const (
 
 // levelOf maps a score to a level with the thresholds above.
 func levelOf(score float64) signal.Level {
-	switch {
-	case score >= thresholdCritical:
-		return signal.LevelCritical
-	case score >= thresholdHigh:
-		return signal.LevelHigh
-	case score >= thresholdMedium:
-		return signal.LevelMedium
-	case score >= thresholdLow:
-		return signal.LevelLow
-	}
-	return signal.LevelNone
+	return signal.Thresholds{Low: thresholdLow, Medium: thresholdMedium, High: thresholdHigh, Critical: thresholdCritical}.Level(score)
 }
 
 // collector accumulates one analyser's findings.

@@ -100,18 +100,7 @@ const (
 
 // LevelFor returns the level the shared thresholds give score.
 func LevelFor(score float64) signal.Level {
-	score += 1e-9 // 1 − (1 − 0.1) is 0.0999…
-	switch {
-	case score >= ThresholdCritical:
-		return signal.LevelCritical
-	case score >= ThresholdHigh:
-		return signal.LevelHigh
-	case score >= ThresholdMedium:
-		return signal.LevelMedium
-	case score >= ThresholdLow:
-		return signal.LevelLow
-	}
-	return signal.LevelNone
+	return signal.Thresholds{Low: ThresholdLow, Medium: ThresholdMedium, High: ThresholdHigh, Critical: ThresholdCritical}.Level(score)
 }
 
 // Combine returns 1 − Π(1 − w) over the findings' weights (diminishing

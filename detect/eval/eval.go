@@ -60,7 +60,7 @@ type Case struct {
 	// Summary says what happens, in one line.
 	Summary string `json:"summary"`
 	// References are the public sources the case was written from.
-	References []string `json:"references"`
+	References []string `json:"references,omitempty"`
 	// Client and Principal describe the agent side.
 	Client    Implementation `json:"client"`
 	Principal Principal      `json:"principal"`
@@ -86,7 +86,7 @@ type Principal struct {
 // Connection is one MCP session: a client-server connection.
 type Connection struct {
 	// SessionID overrides the generated session id.
-	SessionID string `json:"session_id"`
+	SessionID string `json:"session_id,omitempty"`
 	// Transport is stdio (default) or streamable_http.
 	Transport string `json:"transport"`
 	// Messages are the frames in order.
@@ -101,10 +101,10 @@ type Message struct {
 	AtMS int64 `json:"at_ms"`
 	// Message is the JSON-RPC message (any JSON value, written as one
 	// line).
-	Message json.RawMessage `json:"message"`
+	Message json.RawMessage `json:"message,omitempty"`
 	// Raw, instead of Message, is a frame replayed as it is (a line that
 	// is not JSON).
-	Raw *string `json:"raw"`
+	Raw *string `json:"raw,omitempty"`
 }
 
 var familyRe = regexp.MustCompile(`^[a-z0-9]+(?:_[a-z0-9]+)*$`)

@@ -65,6 +65,29 @@ func (l Level) Rank() int {
 // AtLeast reports whether l is as severe as min or more.
 func (l Level) AtLeast(min Level) bool { return l.Rank() >= min.Rank() && min.Rank() >= 0 }
 
+// Thresholds are the scores from which a verdict reaches each level; an
+// analyser documents its own.
+type Thresholds struct {
+	Low, Medium, High, Critical float64
+}
+
+// Level returns the level t gives score. A tolerance of 1e-9 absorbs
+// float rounding (1 − (1 − 0.1) is 0.0999…).
+func (t Thresholds) Level(score float64) Level {
+	score += 1e-9
+	switch {
+	case score >= t.Critical:
+		return LevelCritical
+	case score >= t.High:
+		return LevelHigh
+	case score >= t.Medium:
+		return LevelMedium
+	case score >= t.Low:
+		return LevelLow
+	}
+	return LevelNone
+}
+
 // Verdict is an analyser's answer for one input: Score, the Level its
 // thresholds give that score, and the Findings behind it. The zero Verdict
 // means nothing was found.

@@ -62,7 +62,7 @@ func TestRolesAlone(t *testing.T) {
 		"kind": "MESSAGE_KIND_REQUEST",
 		"jsonrpcId": "7",
 		"method": "tools/call",
-		"toolCall": {"name": "read_file", "argumentsJson": "{\"path\":\"/srv/app/../../etc/passwd\"}"}
+		"toolCall": {"name": "read_file", "argumentsJson": "{\"path\":\"/srv/app/../../etc/hosts\"}"}
 	}]}`, time.Now().UTC().Format(time.RFC3339Nano))
 	status, resp := httpDo(t, ctx, "POST", "http://"+ingestP.httpAddr+"/v1/events:export", "s3cret-ingest", body)
 	if status != http.StatusOK {

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mcpaudit/mcpaudit/detect/eval"
 	"io"
 	"os"
 	"os/exec"
@@ -46,12 +47,7 @@ var ErrTooManyMessages = errors.New("too many messages")
 // Frame is one recorded JSON-RPC line: its direction ("c2s" or "s2c"), the
 // milliseconds since the session's first frame, and the line: Message when it
 // is valid JSON, Raw otherwise. It marshals in the corpus case format.
-type Frame struct {
-	Dir     string          `json:"dir"`
-	AtMS    int64           `json:"at_ms"`
-	Message json.RawMessage `json:"message,omitempty"`
-	Raw     *string         `json:"raw,omitempty"`
-}
+type Frame = eval.Message
 
 // RPCError is a JSON-RPC error object (code, message, data).
 type RPCError struct {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mcpaudit/mcpaudit/detect/eval"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,36 +219,14 @@ func listAll(ctx context.Context, sess *Session, method, key string, each func(j
 	return total, nil
 }
 
-// Case is a corpus case (detect/testdata/corpus/README.md).
-type Case struct {
-	ID          string       `json:"id"`
-	Family      string       `json:"family"`
-	Label       string       `json:"label"`
-	Techniques  []string     `json:"techniques"`
-	Summary     string       `json:"summary"`
-	References  []string     `json:"references,omitempty"`
-	Client      ClientInfo   `json:"client"`
-	Principal   Principal    `json:"principal"`
-	Connections []Connection `json:"connections"`
-}
-
-// ClientInfo names the MCP client of a case.
-type ClientInfo struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-}
-
-// Principal is who the case's sessions run as.
-type Principal struct {
-	Subject  string `json:"subject"`
-	SourceIP string `json:"source_ip"`
-}
-
-// Connection is one MCP session of a case.
-type Connection struct {
-	Transport string  `json:"transport"`
-	Messages  []Frame `json:"messages"`
-}
+// Case, ClientInfo, Principal and Connection are the corpus case format
+// (detect/testdata/corpus/README.md), shared with the evaluator.
+type (
+	Case       = eval.Case
+	ClientInfo = eval.Implementation
+	Principal  = eval.Principal
+	Connection = eval.Connection
+)
 
 // NewCase builds the benign case of family for srv from frames.
 func NewCase(family string, srv Server, frames []Frame, what string) Case {
