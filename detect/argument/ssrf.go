@@ -59,7 +59,19 @@ type hostVerdict struct {
 }
 
 // ssrfWeights per class.
-var ssrfWeights = map[string]float64{"metadata": 0.85, "loopback": 0.4, "private": 0.4, "link_local": 0.5, "shared": 0.3, "rebinding": 0.45}
+// Plain loopback and private targets stay below medium (0.35): a fetch of
+// http://localhost:3000 is how developers check their own service. They
+// reach it when encoded, when the path is a service's admin or data
+// endpoint, or when the port is an unauthenticated infrastructure service.
+var ssrfWeights = map[string]float64{"metadata": 0.85, "loopback": 0.3, "private": 0.3, "link_local": 0.5, "shared": 0.3, "rebinding": 0.45}
+
+// internalServicePorts are ports of services that commonly answer without
+// authentication on loopback or a private network: Redis, the Docker
+// daemon, the kubelet, Consul, etcd, memcached, Elasticsearch, CouchDB,
+// RabbitMQ management, kubectl proxy, Nomad, Vault; and FTP, SSH, telnet
+// and SMTP, which an HTTP fetch has no business talking to.
+var internalServicePorts = map[int]bool{21: true, 22: true, 23: true, 25: true, 6379: true, 2375: true, 2376: true, 10250: true, 10255: true, 8500: true, 2379: true,
+	4001: true, 11211: true, 9200: true, 5984: true, 15672: true, 8001: true, 4646: true, 8200: true}
 
 // ssrfItem finds URLs and hosts in one string and scores their targets.
 func (a *analysis) ssrfItem(it *item) {
@@ -269,11 +281,15 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		}
 		if hv.class != "" {
 			internal = true
-			a.reportHost(it, hv, sp(), 0, path)
+			a.reportHost(it, hv, sp(), authorityPort(auth), path)
+			if scheme != "http" && scheme != "https" && hv.class != "metadata" {
+				// ftp:, ws:, smb: ... to an internal host: not a page fetch
+				a.ssrf.add("ssrf.internal_other_scheme", it.field, sp(), 0.3)
+			}
 		}
 	}
 	if internal && confusion {
-		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp(), 0.4)
+		a.ssrf.add("ssrf.userinfo_confusion", it.field, sp(), 0.45)
 	}
 	if !internal {
 		lp := strings.ToLower(path)
@@ -339,11 +355,11 @@ func isASCII(s string) bool {
 }
 
 // reportHost records an internal target.
-func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, _ int, path string) {
+func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, port int, path string) {
 	w := ssrfWeights[hv.class]
 	a.ssrf.add("ssrf."+hv.class, it.field, sp, w)
 	if hv.obfuscated {
-		a.ssrf.add("ssrf.obfuscated_host", it.field, a.safe(hv.canonical+" ← "+sp), 0.35)
+		a.ssrf.add("ssrf.obfuscated_host", it.field, a.safe(hv.canonical+" ← "+sp), 0.45)
 	}
 	lp := strings.ToLower(path)
 	for _, p := range credentialPaths {
@@ -354,8 +370,11 @@ func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, _ int, path s
 	}
 	if hv.class == "loopback" || hv.class == "private" {
 		// Admin and data endpoints of local services.
-		if containsAny(lp, "/admin", "/actuator", "/debug", "/env", "/metrics", "/console", "/manager", "/server-status", "/_cat", "/_cluster", "/v1/agent", "/v1/kv", "/api/v1/namespaces") {
+		if containsAny(lp, "/admin", "/actuator", "/debug", "/env", "/metrics", "/console", "/manager", "/server-status", "/_cat", "/_cluster", "/v1/agent", "/v1/kv", "/api/v1/namespaces", "/cgi-bin", "/luci", "/setup", "/config") {
 			a.ssrf.add("ssrf.internal_admin_path", it.field, sp, 0.3)
+		}
+		if internalServicePorts[port] {
+			a.ssrf.add("ssrf.internal_service_port", it.field, sp, 0.3)
 		}
 	}
 }
@@ -374,7 +393,7 @@ func classifyHost(h string) hostVerdict {
 	}
 	if addr, canonical, ok := parseHostAddr(h); ok {
 		hv := classifyAddr(addr)
-		hv.obfuscated = hv.class != "" && !canonical
+		hv.obfuscated = hv.obfuscated || hv.class != "" && !canonical
 		return hv
 	}
 	for _, d := range rebindDomains {
@@ -434,8 +453,12 @@ func classifyAddr(a netip.Addr) hostVerdict {
 	switch {
 	case metadataAddrs[a]:
 		hv.class = "metadata"
-	case a.IsLoopback() || a.IsUnspecified():
+	case a.IsLoopback():
 		hv.class = "loopback"
+	case a.IsUnspecified():
+		// 0.0.0.0 and [::] reach the local host: a spelling of loopback
+		// that allow-lists written for 127.0.0.1 miss
+		hv.class, hv.obfuscated = "loopback", true
 	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
 		hv.class = "link_local"
 	case a.IsPrivate():
@@ -443,7 +466,7 @@ func classifyAddr(a netip.Addr) hostVerdict {
 	case a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64:
 		hv.class = "shared"
 	case a.Is4() && a.As4()[0] == 0:
-		hv.class = "loopback" // 0.0.0.0/8 reaches the local host on Linux
+		hv.class, hv.obfuscated = "loopback", true // 0.0.0.0/8 reaches the local host on Linux
 	}
 	return hv
 }
@@ -665,4 +688,21 @@ func unhex(c byte) byte {
 // does not run it.
 func (a *analysis) textOnly(it *item) bool {
 	return it.kc == keyData && !a.exec && !a.tool.fetch
+}
+
+// authorityPort returns the port of a URL authority (user@host:port,
+// [v6]:port), 0 when none is given.
+func authorityPort(auth string) int {
+	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
+		auth = auth[i+1:]
+	}
+	c := strings.LastIndexByte(auth, ':')
+	if c < 0 || strings.IndexByte(auth[c:], ']') >= 0 {
+		return 0
+	}
+	p, err := strconv.Atoi(auth[c+1:])
+	if err != nil || p <= 0 || p > 65535 {
+		return 0
+	}
+	return p
 }
