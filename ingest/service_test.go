@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -331,11 +332,17 @@ func TestExportGRPCAndREST(t *testing.T) {
 		t.Errorf("assigned id %s is not version 7", resp.GetEventIds()[1])
 	}
 	redacted := decode(t, byID[resp.GetEventIds()[1]]).GetToolCall().GetArgumentsJson()
-	if want := `{"aws":"[REDACTED:aws_access_key]","password":"[REDACTED:json_secret]"}`; redacted != want {
-		t.Errorf("arguments = %s, want %s", redacted, want)
+	if want := `{"aws":"[REDACTED:aws_access_key]","password":"[REDACTED:json_secret]"}`; plainMarkers(redacted) != want {
+		t.Errorf("arguments = %s, want %s (markers with fingerprints)", redacted, want)
 	}
-	if got := decode(t, byID[restResp.EventIDs[0]]).GetToolCall().GetArgumentsJson(); got != `{"title":"hi","password":"[REDACTED:json_secret]"}` {
-		t.Errorf("REST arguments = %s", got)
+	restArgs := decode(t, byID[restResp.EventIDs[0]]).GetToolCall().GetArgumentsJson()
+	if plainMarkers(restArgs) != `{"title":"hi","password":"[REDACTED:json_secret]"}` {
+		t.Errorf("REST arguments = %s", restArgs)
+	}
+	// The same password sent through gRPC and REST gets the same
+	// fingerprint: detection can follow it without the value.
+	if a, b := markerRe.FindString(redacted[strings.Index(redacted, "password"):]), markerRe.FindString(restArgs); a == "" || a != b {
+		t.Errorf("markers of the same secret differ: %q, %q", a, b)
 	}
 
 	// Metrics. The unknown-field request failed in the gateway's JSON
@@ -553,7 +560,7 @@ func TestExportCaptureRaw(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := decode(t, readEvents(t, b.Brokers(), 1)[0])
-	if want := `{"jsonrpc":"2.0","method":"tools/call","params":{"arguments":{"token":"[REDACTED:slack_token]"}}}`; string(got.GetRaw()) != want {
+	if want := `{"jsonrpc":"2.0","method":"tools/call","params":{"arguments":{"token":"[REDACTED:slack_token]"}}}`; plainMarkers(string(got.GetRaw())) != want {
 		t.Fatalf("raw = %s, want %s", got.GetRaw(), want)
 	}
 	if got.GetTenantId() != auth.DefaultTenant {
@@ -582,3 +589,12 @@ var (
 	fakeAWS   = "AKIA" + "IOSFODNN7EXAMPLE"
 	fakeSlack = "xox" + "b-123456789012-abcdefABCDEF"
 )
+
+// markerRe matches a redaction marker with its fingerprint.
+var markerRe = regexp.MustCompile(`\[REDACTED:[a-z0-9_]+:[0-9a-f]{12}\]`)
+
+// plainMarkers drops the fingerprints from redaction markers, so tests can
+// compare text whatever the collector's fingerprint key.
+func plainMarkers(s string) string {
+	return regexp.MustCompile(`(\[REDACTED:[a-z0-9_]+):[0-9a-f]{12}\]`).ReplaceAllString(s, "$1]")
+}
