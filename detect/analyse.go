@@ -16,15 +16,16 @@ import (
 
 // analysis names a rule can read, and what they cost to compute.
 const (
-	useToolRisk   = "risk"        // tools[].risk: injection.AnalyzeTool
-	useToolHidden = "hidden"      // tools[].hidden: canon.Hidden
-	useTextRisk   = "text_risk"   // injection.Analyze of text
-	useTextHidden = "text_hidden" // canon.Hidden of text
-	useArgs       = "args"        // argument.Analyze
-	useMemoryRisk = "memory_risk" // injection.Analyze of a memory write
+	useToolRisk   = "risk"           // tools[].risk: injection.AnalyzeTool
+	useToolHidden = "hidden"         // tools[].hidden: canon.Hidden
+	useTextRisk   = "text_risk"      // injection.Analyze of text
+	useTextHidden = "text_hidden"    // canon.Hidden of text
+	useArgs       = "args"           // argument.Analyze
+	useMemoryRisk = "memory_risk"    // injection.Analyze of a memory write
+	useResultSecr = "result_secrets" // secrets.Kinds of a result's text
 )
 
-var analysisNames = []string{useToolRisk, useToolHidden, useTextRisk, useTextHidden, useArgs, useMemoryRisk}
+var analysisNames = []string{useToolRisk, useToolHidden, useTextRisk, useTextHidden, useArgs, useMemoryRisk, useResultSecr}
 
 // namesUsed returns the identifiers and member names p's expression
 // mentions.
@@ -107,6 +108,9 @@ func analyse(env *Env, needs map[string]bool) {
 				Surface: textSurface(env.TextSurface), Field: env.TextSurface, ToolName: env.ToolName, ServerName: env.ServerName,
 			})
 		}
+	}
+	if needs[useResultSecr] && env.ResultText != "" {
+		env.ResultSecrets = Secrets(env.ResultText)
 	}
 	if env.Method == "tools/call" && env.Kind == "request" {
 		if needs[useArgs] && env.Arguments != nil {

@@ -162,6 +162,10 @@ type Env struct {
 	// (command_injection, privileged_command, destructive, ssrf, traversal,
 	// sensitive_path, listing, secrets, covert).
 	Args argument.Report `expr:"args"`
+	// ResultSecrets are the kinds of secret (internal/secrets, markers
+	// included) in a tools/call result's text, each once: secrets(result_text)
+	// computed once per event for every rule that reads it.
+	ResultSecrets []string `expr:"result_secrets"`
 	// MemoryRisk is detect/injection's verdict on the strings a tools/call
 	// asks a memory tool (capability writes_memory) to store.
 	MemoryRisk signal.Verdict `expr:"memory_risk"`
