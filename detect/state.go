@@ -100,9 +100,10 @@ type DefinitionChange struct {
 	// was edited or extended, near 0 for an unrelated tool that happens
 	// to share the server and tool name.
 	Similarity float64 `expr:"similarity"`
-	// PreviousHash and Hash are the definition hashes before and now.
+	// PreviousHash is the definition hash before ("" for added tools).
 	PreviousHash string `expr:"previous_hash"`
-	Hash         string `expr:"hash"`
+	// Hash is the definition hash now ("" for removed tools).
+	Hash string `expr:"hash"`
 }
 
 // Collision is a tool or server of a tools/list response that collides
@@ -130,8 +131,9 @@ type Flow struct {
 	// Kind is the secret kind (internal/secrets) or token for a
 	// high-entropy string.
 	Kind string `expr:"kind"`
-	// SourceTool and SourceServer name the call whose result held it.
-	SourceTool   string `expr:"source_tool"`
+	// SourceTool names the tool (or resource URI) whose result held it.
+	SourceTool string `expr:"source_tool"`
+	// SourceServer names the server of that result.
 	SourceServer string `expr:"source_server"`
 	// SameSession reports the result came from this session.
 	SameSession bool `expr:"same_session"`
@@ -140,20 +142,29 @@ type Flow struct {
 // BaselineEntry is what the fleet baseline holds for one tool of one
 // server of one tenant.
 type BaselineEntry struct {
-	Hash        string
+	// Hash is the definition hash (ToolDefinition.definition_hash).
+	Hash string
+	// Title, Description, InputSchema (JSON), OutSchema (JSON) and Meta
+	// (the _meta JSON) are the definition's texts.
 	Title       string
 	Description string
 	InputSchema string
 	OutSchema   string
 	Meta        string
-	Annotations string // canonical JSON of the hints
-	ReadOnly    bool
-	NotDestroy  bool // destructiveHint explicitly false
-	Version     string
+	// Annotations is the canonical JSON of the hints and annotations.title.
+	Annotations string
+	// ReadOnly is readOnlyHint; NotDestroy is destructiveHint given as
+	// false.
+	ReadOnly   bool
+	NotDestroy bool
+	// Version is the server's serverInfo.version when recorded.
+	Version string
 
 	annotations *eventv1.ToolAnnotations // as sent, for the baseline record
-	FirstSeen   time.Time
-	LastSeen    time.Time
+	// FirstSeen is when the tool was first seen on the server; LastSeen
+	// when this definition was recorded (event time).
+	FirstSeen time.Time
+	LastSeen  time.Time
 }
 
 // Baseline is the fleet-wide record of tool definitions, keyed by tenant,
@@ -162,7 +173,10 @@ type BaselineEntry struct {
 // engine calls it from Process, serialised; implementations shared by
 // replicas (a compacted Kafka topic) publish Swap's writes.
 type Baseline interface {
+	// Swap records e and returns the previous entry (ok false when the
+	// tool was not known).
 	Swap(tenant, server, tool string, e BaselineEntry) (prev BaselineEntry, ok bool)
+	// Known reports whether any tool of the server is recorded.
 	Known(tenant, server string) bool
 }
 

@@ -46,19 +46,24 @@ const (
 // Annotations are the MCP tool annotations as sent; nil means the server
 // did not send the hint.
 type Annotations struct {
-	ReadOnlyHint    *bool
+	// ReadOnlyHint is readOnlyHint.
+	ReadOnlyHint *bool
+	// DestructiveHint is destructiveHint.
 	DestructiveHint *bool
-	OpenWorldHint   *bool
+	// OpenWorldHint is openWorldHint.
+	OpenWorldHint *bool
 }
 
 // Definition is the part of a tool definition the labels come from.
 type Definition struct {
+	// Name, Title and Description are the tool's.
 	Name        string
 	Title       string
 	Description string
 	// InputSchemaJSON is inputSchema as JSON text; its property names count.
 	InputSchemaJSON string
-	Annotations     Annotations
+	// Annotations are the hints as sent.
+	Annotations Annotations
 }
 
 // words splits an identifier or text into lowercase words: camelCase,

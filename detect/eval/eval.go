@@ -73,13 +73,17 @@ type Case struct {
 
 // Implementation is an MCP Implementation (name, version).
 type Implementation struct {
-	Name    string `json:"name"`
+	// Name is clientInfo.name.
+	Name string `json:"name"`
+	// Version is clientInfo.version.
 	Version string `json:"version"`
 }
 
 // Principal is who the agent acts for.
 type Principal struct {
-	Subject  string `json:"subject"`
+	// Subject is principal.subject (for stdio taps, the OS user).
+	Subject string `json:"subject"`
+	// SourceIP is principal.source_ip.
 	SourceIP string `json:"source_ip"`
 }
 
@@ -112,9 +116,12 @@ var familyRe = regexp.MustCompile(`^[a-z0-9]+(?:_[a-z0-9]+)*$`)
 // CaseError is a problem with one case file: File, the JSON field at fault
 // (`connections[0].messages[3].dir`) and what is wrong.
 type CaseError struct {
-	File  string
+	// File is the case file.
+	File string
+	// Field is the JSON field at fault ("" for the whole file).
 	Field string
-	Err   error
+	// Err says what is wrong.
+	Err error
 }
 
 // Error formats "file: field: reason".
@@ -279,6 +286,7 @@ func (l *loader) done() ([]*Case, error) {
 
 // Result is what one case raised.
 type Result struct {
+	// Case is the case replayed.
 	Case *Case
 	// Alerts are the alerts raised, in order.
 	Alerts []*eventv1.Alert

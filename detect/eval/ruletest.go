@@ -21,9 +21,10 @@ import (
 type RuleTestResult struct {
 	// RuleID is the rule tested.
 	RuleID string
-	// Passed and Failed count fixtures; Failures say which and why.
+	// Passed and Failed count fixtures.
 	Passed, Failed int
-	Failures       []string
+	// Failures say which fixtures failed and why.
+	Failures []string
 }
 
 // ErrRuleTestsFailed is returned by TestRules when a fixture fails.

@@ -35,7 +35,8 @@ type Finding struct {
 // Level is a verdict's severity, in Sigma's words.
 type Level string
 
-// Levels, in increasing order.
+// Levels, in increasing order: LevelNone (nothing found), then Sigma's
+// low, medium, high and critical.
 const (
 	LevelNone     Level = ""
 	LevelLow      Level = "low"
@@ -68,6 +69,7 @@ func (l Level) AtLeast(min Level) bool { return l.Rank() >= min.Rank() && min.Ra
 // Thresholds are the scores from which a verdict reaches each level; an
 // analyser documents its own.
 type Thresholds struct {
+	// Low, Medium, High and Critical are the lowest scores of each level.
 	Low, Medium, High, Critical float64
 }
 
