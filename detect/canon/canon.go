@@ -75,8 +75,7 @@ func fold(s string, depth int) string {
 			}
 			continue
 		case r == zwnj || r == zwj:
-			next, _ := utf8.DecodeRuneInString(s[i:])
-			if !joinerNeeded(prev, next) {
+			if !joinerNeeded(prev, nextKept(s[i:])) {
 				removed = true
 				continue
 			}
@@ -294,4 +293,20 @@ func isHan(r rune) bool {
 // Arabic, Syriac, Thaana, N'Ko, and their presentation forms).
 func isRTL(r rune) bool {
 	return r >= 0x0590 && r <= 0x08FF || r >= 0xFB1D && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFE || r >= 0x10800 && r <= 0x10FFF || r >= 0x1E800 && r <= 0x1EFFF
+}
+
+// nextKept returns the first rune of s that fold keeps: format and control
+// characters, variation selectors, fillers and joiners before it are
+// dropped, so a joiner's need is judged on the letters it will end up
+// between (which keeps Fold idempotent).
+func nextKept(s string) rune {
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r == zwnj || r == zwj || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cc, r) && r != '\n' && r != '\r' && r != '\t' && r != '\v' && r != '\f' || isVariationSelector(r) || isInvisibleFiller(r) {
+			s = s[n:]
+			continue
+		}
+		return r
+	}
+	return 0
 }

@@ -164,14 +164,8 @@ func Sort(fs []Finding) {
 // control characters but tab as U+FFFD, so a span is one line and never
 // carries a terminal escape.
 func Clip(s string) string {
-	cut := false
-	if len(s) > MaxSpan {
-		n := MaxSpan - len("…")
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s, cut = s[:n], true
-	}
+	// Map first, cut after: U+FFFD is three bytes, so mapping after the
+	// cut could grow a span past MaxSpan.
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\r':
@@ -181,8 +175,12 @@ func Clip(s string) string {
 		}
 		return r
 	}, s)
-	if cut {
-		s += "…"
+	if len(s) <= MaxSpan {
+		return s
 	}
-	return s
+	n := MaxSpan - len("…")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

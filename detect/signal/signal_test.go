@@ -37,3 +37,10 @@ func TestVerdict(t *testing.T) {
 		t.Error("Hit wrong")
 	}
 }
+
+func TestClipControlCharactersStayWithinMaxSpan(t *testing.T) {
+	in := strings.Repeat("\x01", 200)
+	if got := Clip(in); len(got) > MaxSpan || !utf8.ValidString(got) {
+		t.Errorf("Clip of 200 control characters: %d bytes", len(got))
+	}
+}
