@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -225,6 +226,11 @@ func (a *analysis) text(raw, field string, depth int) {
 	if !mayMatter(f) {
 		return
 	}
+	if a.ctx.Surface.serverToModel() && !a.modelAddressed && modelReaderRe.MatchString(f) {
+		// content that names an AI reading it as its addressee is talking
+		// to the model, whatever else it looks like
+		a.modelAddressed = true
+	}
 	s := scan(f)
 	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
@@ -236,6 +242,18 @@ func (a *analysis) text(raw, field string, depth int) {
 }
 
 var redactor = secrets.NewRedactor()
+
+// modelReaderRe finds text addressed to an AI that reads it (folded,
+// lower case): "message for any AI model reading this", "note for AI
+// coding agents", "required action for the assistant:", "@assistant",
+// "if you are an AI", "whoever (or whatever agent) picks this up",
+// "AI agents processing this page". Documentation is written for a
+// person; these phrases single out the model.
+var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notice|instructions?|action|request|reminder|attention)\s+(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
+	`(?:^|[\s(\[])@(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:[\s,:;!?)\]]|$)|` +
+	`\bif you are an?\s+(?:ai|llm|language model|assistant|agent|automated agent|bot|model)\b|` +
+	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing)\s+(?:this|these|the)\b|` +
+	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)`)
 
 // clipSpan shortens a span of folded, already redacted text to
 // signal.MaxSpan and restores the case of the redaction markers that
