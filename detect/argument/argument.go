@@ -270,6 +270,8 @@ func Analyze(args map[string]any, ctx Context) Report {
 	for i := range a.items {
 		a.analyzeItem(&a.items[i])
 	}
+	a.wrappedCommands()
+	a.destructiveObject(args)
 	a.analyzeObjects(args)
 	return Report{
 		CommandInjection:  a.cmd.verdict(),

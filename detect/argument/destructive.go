@@ -78,6 +78,12 @@ func (a *analysis) destructiveCmd(it *item, c *shCmd, r resolved, f float64) {
 				add("rm_repository", 0.45)
 			case recursive && force && (strings.HasPrefix(t, "/var/lib/") || strings.HasPrefix(t, "/var/log")):
 				add("rm_system_data", 0.55)
+			case recursive && force && (strings.HasPrefix(t, `\\`) || strings.HasPrefix(t, "//")) && len(t) > 2:
+				// everything under a network share
+				add("rm_network_share", 0.7)
+			case recursive && force && (strings.HasSuffix(t, "/*") || strings.HasSuffix(t, `\*`)) && strings.Count(strings.ReplaceAll(t, `\`, "/"), "/") <= 3:
+				// the contents of a top-level directory (/srv/*, ~/projects/*)
+				add("rm_recursive_wildcard", 0.5)
 			}
 		}
 	case "mkfs", "mke2fs", "mkswap", "wipefs", "sgdisk", "mkntfs", "newfs":
@@ -242,6 +248,23 @@ func (a *analysis) gitDestructive(it *item, args []string, f float64) {
 	case "branch":
 		if (anyEq(rest, "-D") || anyEq(rest, "-d") && anyEq(rest, "-f")) && anyEqFold(rest, "main", "master") {
 			a.destr.add("destructive.branch_delete", it.field, sp, 0.4*f)
+		}
+	case "clean":
+		// -f with -d or -x deletes every untracked (and ignored) file
+		force, dirs := false, false
+		for _, w := range rest {
+			if len(w) > 1 && w[0] == '-' && w[1] != '-' {
+				force = force || strings.ContainsRune(w, 'f')
+				dirs = dirs || strings.ContainsAny(w, "dxX")
+			}
+			force = force || w == "--force"
+		}
+		if force && dirs {
+			a.destr.add("destructive.git_clean", it.field, sp, 0.45*f)
+		}
+	case "reset":
+		if anyEq(rest, "--hard") {
+			a.destr.add("destructive.git_reset_hard", it.field, sp, 0.3*f)
 		}
 	}
 }
