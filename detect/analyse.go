@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"strings"
+
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 
@@ -119,7 +121,7 @@ func analyse(env *Env, needs map[string]bool) {
 				ExecLike: hasCapability(env.CalledTool, "executes"), Roots: env.Session.Roots,
 			})
 		}
-		if needs[useMemoryRisk] && hasCapability(env.CalledTool, "writes_memory") {
+		if needs[useMemoryRisk] && (hasCapability(env.CalledTool, "writes_memory") || agentInstructionsWrite(env)) {
 			env.MemoryRisk = memoryRisk(env)
 		}
 	}
@@ -173,4 +175,26 @@ func prefixFields(fs []signal.Finding, prefix string) {
 			fs[i].Field = prefix + "." + fs[i].Field
 		}
 	}
+}
+
+// agentInstructionFiles are the files coding agents load as standing
+// instructions at the start of every session.
+var agentInstructionFiles = []string{"agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions.md",
+	".cursor/rules/", ".clinerules", ".github/instructions/", ".continue/rules", ".roo/rules"}
+
+// agentInstructionsWrite reports a tools/call that writes one of those
+// files: memory by another name.
+func agentInstructionsWrite(env *Env) bool {
+	if !hasCapability(env.CalledTool, "writes_files") && !strings.Contains(strings.ToLower(env.ToolName), "write") {
+		return false
+	}
+	for _, p := range PathArgs(env.Arguments) {
+		lp := strings.ToLower(strings.ReplaceAll(p, "\\", "/"))
+		for _, f := range agentInstructionFiles {
+			if strings.HasSuffix(lp, f) || strings.Contains(lp, "/"+f) || strings.HasPrefix(lp, f) {
+				return true
+			}
+		}
+	}
+	return false
 }

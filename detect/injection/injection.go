@@ -141,6 +141,7 @@ type analysis struct {
 	// modelAddressed is set when server-to-model text names the model
 	// ("the assistant", "dear AI", "AI agents reading this,")
 	modelAddressed bool
+	memText        []string // folded texts of a memory write (MemoryWrite)
 	// anch holds the anchor occurrences of the text being analysed
 	anch anchors
 	// scalar is set while the text of a boolean/number/enum property is
@@ -223,6 +224,9 @@ func (a *analysis) text(raw, field string, depth int) {
 		}
 	}
 	f := canon.Fold(raw)
+	if a.ctx.Surface == MemoryWrite && len(a.memText) < 64 {
+		a.memText = append(a.memText, f)
+	}
 	if !mayMatter(f) {
 		return
 	}
@@ -308,12 +312,16 @@ const (
 )
 
 func (a *analysis) verdict() signal.Verdict {
+	if a.ctx.Surface == MemoryWrite {
+		a.standingOrder()
+	}
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
 	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
 		a.demoteData()
 	}
+
 	// amplifier: authority framing or an instruction around a real attack signal
 	if a.attack() {
 		for _, f := range a.weak {
@@ -425,4 +433,43 @@ func dedupe(fs []signal.Finding) []signal.Finding {
 		}
 	}
 	return out
+}
+
+// Memory writes. A note stored for later sessions is replayed to a model
+// that will take it as the user's own words; what turns a preference into
+// an implant is a standing scope together with what no preference needs:
+// skipping consent, a hidden recipient or an outbound copy, secrecy, code
+// to run, or treating someone else's content as orders.
+var (
+	standingScopeRe = regexp.MustCompile(`\b(?:always|every|whenever|any|all future|from now on|henceforth|permanent(?:ly)?|standing|by default|each time|` +
+		`immer|jede[rsmn]?|dauerhaft|toujours|chaque|toute future|siempre|cada|en adelante|sempre|ogni)\b|künftig|désormais|` +
+		`всегда|любые|любой|каждый|впредь|总是|始终|每次|长期|今后|任何|常に|今後|すべて|毎回|必ず`)
+	consentBypassRe = regexp.MustCompile(`\bwithout (?:asking|confirmation|confirming|approval|checking|telling)|\bno (?:need to )?(?:confirm|ask)|` +
+		`\bsin (?:confirmaci[oó]n|preguntar)|\bohne (?:nachfrage|bestätigung|rückfrage|zu fragen)|\bsans (?:confirmation|demander)|` +
+		`без подтверждения|без согласия|無需|无需|不需要确认|確認(?:なし|せず)|伝えない|告诉用户|не сообщать`)
+)
+
+// standingOrder adds memory.persistent_instruction when a memory write
+// sets a standing order (see above).
+func (a *analysis) standingOrder() {
+	if len(a.memText) == 0 {
+		return
+	}
+	text := strings.Join(a.memText, "\n")
+	if !standingScopeRe.MatchString(text) {
+		return
+	}
+	risky := consentBypassRe.MatchString(text)
+	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
+		for _, f := range fs {
+			switch {
+			case strings.HasPrefix(f.Signal, "secrecy."), strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."),
+				strings.HasPrefix(f.Signal, "override."), f.Signal == sigHiddenRecipient, strings.HasPrefix(f.Signal, "url.send"), f.Signal == "redirect.route_all":
+				risky = true
+			}
+		}
+	}
+	if risky {
+		a.add(sigMemoryInstruction, a.ctx.Field, wMemoryOverride, text)
+	}
 }
