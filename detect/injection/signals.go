@@ -737,7 +737,10 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		}
 	}
 	factor := 1.0
-	if a.relatedPurpose(objKind) {
+	// Whether the object is the tool's business is judged without the
+	// sentence that asks for it: a poisoned description names the object
+	// it wants, which must not make the object look related.
+	if a.relatedPurposeWithout(objKind, s.f[t[lo].start:t[hi-1].end]) {
 		factor = relatedFactor
 	}
 	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
@@ -921,8 +924,15 @@ func (a *analysis) paramRef(s *scanned, lo, hi int) bool {
 // relatedPurpose reports whether the tool is about the kind of sensitive
 // object (1 credentials, 2 conversation, 3 files): then naming it is the
 // tool's job and weighs half.
-func (a *analysis) relatedPurpose(kind int) bool {
+func (a *analysis) relatedPurpose(kind int) bool { return a.relatedPurposeWithout(kind, "") }
+
+// relatedPurposeWithout is relatedPurpose with the sentence sent (folded
+// text) left out of the tool's purpose.
+func (a *analysis) relatedPurposeWithout(kind int, sent string) bool {
 	p := a.purpose
+	if sent != "" && len(sent) < len(p) {
+		p = strings.Replace(p, sent, " ", 1)
+	}
 	if p == "" {
 		p = a.names.self
 	}
