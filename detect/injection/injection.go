@@ -230,7 +230,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	if !mayMatter(f) {
 		return
 	}
-	if a.ctx.Surface.serverToModel() && !a.modelAddressed && modelReaderRe.MatchString(f) {
+	if a.ctx.Surface.serverToModel() && !a.modelAddressed && mentionsModelReader(f) {
 		// content that names an AI reading it as its addressee is talking
 		// to the model, whatever else it looks like
 		a.modelAddressed = true
@@ -246,6 +246,36 @@ func (a *analysis) text(raw, field string, depth int) {
 }
 
 var redactor = secrets.NewRedactor()
+
+// modelWords are the words every modelReaderRe match contains.
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot"}
+
+// mentionsModelReader runs modelReaderRe only around the places that
+// name a model (a window of text on each side), so a long document costs
+// a few substring scans rather than a full regular-expression pass.
+func mentionsModelReader(f string) bool {
+	for _, w := range modelWords {
+		for from := 0; from < len(f); {
+			i := strings.Index(f[from:], w)
+			if i < 0 {
+				break
+			}
+			i += from
+			lo, hi := max(0, i-80), min(len(f), i+len(w)+80)
+			for lo > 0 && !utf8.RuneStart(f[lo]) {
+				lo--
+			}
+			for hi < len(f) && !utf8.RuneStart(f[hi]) {
+				hi++
+			}
+			if modelReaderRe.MatchString(f[lo:hi]) {
+				return true
+			}
+			from = i + len(w)
+		}
+	}
+	return false
+}
 
 // modelReaderRe finds text addressed to an AI that reads it (folded,
 // lower case): "message for any AI model reading this", "note for AI
