@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"github.com/mcpaudit/mcpaudit/detect/argument"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	"math"
 	"net/netip"
@@ -19,74 +20,18 @@ import (
 // Each helper is an exported Go function (usable and tested on its own) and
 // is registered in expr under the lowerCamel name given in its doc comment.
 
-// SensitivePath reports whether s names, or contains a path to, a file that
-// commonly holds credentials or MCP client configuration: anything under
-// .ssh/ but public keys (*.pub), SSH private keys (id_rsa, id_ed25519, id_ecdsa, id_dsa; not .pub),
-// .aws/credentials and .aws/config, .env files (.env, .env.local, ...; not
-// .env.example/.sample/.template), .netrc, .pgpass, /etc/passwd, /etc/shadow,
-// .kube/config, .docker/config.json, .git-credentials, .npmrc, .pypirc and
-// MCP client configs (claude_desktop_config.json, mcp.json). Matching is
-// case-insensitive, accepts / and \ separators and works inside URIs and
-// command lines. expr: sensitivePath(s).
+// SensitivePath reports whether s names, or contains a path to, a file
+// that commonly holds credentials or agent configuration, by the one list
+// detect/argument keeps (argument.SensitiveFile: SSH keys and the .ssh
+// directory but public keys, cloud and cluster credentials, .env files but
+// examples and templates, .netrc, .pgpass, package-registry tokens,
+// /etc/shadow and /etc/passwd, browser and OS credential stores, MCP client
+// configs, ...), counting what that function weighs at least 0.3. Matching
+// is case-insensitive, accepts / and \ and works inside URIs and command
+// lines. expr: sensitivePath(s).
 func SensitivePath(s string) bool {
-	if len(s) < 4 {
-		return false
-	}
-	parts := strings.FieldsFunc(strings.ToLower(s), isPathSeparator)
-	for i, p := range parts {
-		next := ""
-		if i+1 < len(parts) {
-			next = parts[i+1]
-		}
-		switch p {
-		case ".ssh":
-			// Public keys under .ssh are meant to be shared.
-			if strings.HasSuffix(next, ".pub") && i+2 == len(parts) {
-				continue
-			}
-			return true
-		case ".netrc", "_netrc", ".pgpass", ".git-credentials", ".npmrc", ".pypirc",
-			"claude_desktop_config.json", "mcp.json", "shadow", "gshadow":
-			if (p == "shadow" || p == "gshadow") && (i == 0 || parts[i-1] != "etc") {
-				continue
-			}
-			return true
-		case "passwd":
-			if i > 0 && parts[i-1] == "etc" {
-				return true
-			}
-		case ".aws":
-			if next == "credentials" || next == "config" {
-				return true
-			}
-		case ".kube":
-			if next == "config" {
-				return true
-			}
-		case ".docker":
-			if next == "config.json" {
-				return true
-			}
-		}
-		if p == ".env" || (strings.HasPrefix(p, ".env.") && !strings.HasSuffix(p, ".example") &&
-			!strings.HasSuffix(p, ".sample") && !strings.HasSuffix(p, ".template")) {
-			return true
-		}
-		for _, k := range []string{"id_rsa", "id_ed25519", "id_ecdsa", "id_dsa"} {
-			if strings.HasPrefix(p, k) && !strings.HasSuffix(p, ".pub") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func isPathSeparator(r rune) bool {
-	switch r {
-	case '/', '\\', ' ', '\t', '\n', '\r', '"', '\'', '`', '=', ',', ';', ':', '|', '&', '<', '>', '(', ')', '[', ']', '{', '}', '~', '$':
-		return true
-	}
-	return false
+	_, w := argument.SensitiveFile(s)
+	return w >= 0.3
 }
 
 // secretCatalogue is the shared catalogue of secret patterns; the collector

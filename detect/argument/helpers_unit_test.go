@@ -335,52 +335,6 @@ func TestBounds(t *testing.T) {
 	}
 }
 
-// TestSensitiveFileKeepsSensitivePath checks that SensitiveFile keeps the
-// semantics of detect.SensitivePath, which it supersedes: the cases of
-// that function's table, with the same answers.
-func TestSensitiveFileKeepsSensitivePath(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"/home/u/.ssh/id_rsa", true},
-		{"~/.ssh/authorized_keys", true},
-		{`C:\Users\u\.ssh\id_ed25519`, true},
-		{"/home/u/keys/id_ecdsa", true},
-		{"/home/u/.ssh", true},
-		{"/home/u/keys/id_rsa.pub", false},
-		{"/home/u/.aws/credentials", true},
-		{"/home/u/.aws/config", true},
-		{"/srv/app/.env", true},
-		{"/srv/app/.env.production", true},
-		{"/srv/app/.env.example", false},
-		{"/srv/app/environment.md", false},
-		{"/home/u/.netrc", true},
-		{"/etc/passwd", true},
-		{"file:///etc/shadow", true},
-		{"/home/u/shadow/notes.txt", false},
-		{"/home/u/.kube/config", true},
-		{"/home/u/.docker/config.json", true},
-		{"/home/u/.git-credentials", true},
-		{"/home/u/Library/Application Support/Claude/claude_desktop_config.json", true},
-		{"/proj/.cursor/mcp.json", true},
-		{"/home/u/.npmrc", true},
-		{"/home/u/.pypirc", true},
-		{"cat ~/.ssh/id_rsa | base64", true},
-		{"/tmp/fsroot/notes.txt", false},
-		{"/etc/hosts", false},
-		{"", false},
-		{"README.md", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got, _ := SensitiveFile(tt.in); (got != "") != tt.want {
-				t.Errorf("SensitiveFile(%q) = %q, want sensitive %v", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 // TestManyFindings feeds many distinct hostile strings: every verdict
 // keeps at most maxFindings findings, the weightiest first, and the score
 // still reflects every signal.
