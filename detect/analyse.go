@@ -159,7 +159,7 @@ func textSurface(s string) injection.Surface {
 		return injection.SamplingRequest
 	case "elicitation":
 		return injection.ElicitationRequest
-	case "instructions":
+	case "instructions", "definitions":
 		return injection.ToolDefinition
 	}
 	return injection.ToolResult

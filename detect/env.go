@@ -117,7 +117,9 @@ type Env struct {
 	// tools[].text).
 	Text string `expr:"text"`
 	// TextSurface names Text's source: tool_result, resource, prompt,
-	// sampling, elicitation, instructions, or "".
+	// sampling, elicitation, instructions, definitions (the names, titles
+	// and descriptions of a prompts/list, resources/list or
+	// resources/templates/list result), or "".
 	TextSurface string `expr:"text_surface"`
 	// Time is the event time (see EventTime).
 	Time time.Time `expr:"time"`
@@ -323,6 +325,13 @@ func plainText(s string) bool {
 func serverText(ev *eventv1.Event) (string, string) {
 	if ev.GetDirection() != eventv1.Direction_DIRECTION_SERVER_TO_CLIENT {
 		return "", ""
+	}
+	switch ev.GetMethod() {
+	case "prompts/list", "resources/list", "resources/templates/list":
+		if t := ev.GetPrompt().GetText(); t != "" {
+			return t, "definitions"
+		}
+		return ev.GetResource().GetText(), "definitions"
 	}
 	switch {
 	case ev.GetToolCall().GetResult() != nil:

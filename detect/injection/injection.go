@@ -227,6 +227,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	if a.ctx.Surface == MemoryWrite && len(a.memText) < 64 {
 		a.memText = append(a.memText, f)
 	}
+	a.obfuscated(raw, field, depth)
 	if !mayMatter(f) {
 		return
 	}
@@ -236,6 +237,7 @@ func (a *analysis) text(raw, field string, depth int) {
 		a.modelAddressed = true
 	}
 	s := scan(f)
+	thirdPersonOrders(s)
 	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
 	a.markURLs(s, field)
@@ -423,7 +425,7 @@ func (a *analysis) demoteData() {
 		switch {
 		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
 			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
-			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
+			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
 			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
 			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
 			f.Weight = min(f.Weight, weakMax)

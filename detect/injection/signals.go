@@ -253,7 +253,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	// secrecy toward the user
 	if m&rDisclose != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) {
+			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) && !skipped(s, lo, j) {
 				continue
 			}
 			if (t[j].w == "bring" || t[j].w == "bringing") && !hasWord(s, j+1, min(hi, j+4), "up") {
@@ -285,6 +285,10 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			case user && !protective && vague:
 				// "don't tell anyone": secrecy, but not aimed at the user
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyVague, max(lo, j-3), min(hi, j+8)})
+			case user && !protective && !personObject && a.displayedThing(s, j, hi):
+				// "don't show internal IDs to the user": how to present
+				// results, not a secret kept from the user
+				hs = append(hs, hit{sigSecrecyDisplay, wSecrecyDisplay, max(lo, j-3), min(hi, j+8)})
 			case user && !protective:
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-3), min(hi, j+8)})
 			case !protective && a.concealsThis(s, j, hi) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
@@ -337,10 +341,19 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, lo, hi})
 		}
 	}
+	if m&rConceal == 0 && m&rThis != 0 && hasAnyWord(s, lo, hi, "keep", "keeping") && hasWord(s, lo, hi, "out") {
+		switch {
+		case a.keepSecret(s, lo, hi):
+			hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, lo, hi})
+		}
+	}
 	if m&rNeg != 0 && m&(rConsent|rDisclose) != 0 {
 		for j := lo; j < hi; j++ {
 			if t[j].w != "without" && t[j].w != "sin" && t[j].w != "ohne" && t[j].w != "sans" {
 				continue
+			}
+			if s.negated(lo, j) {
+				continue // "do not send without the user's approval" protects
 			}
 			end := min(hi, j+5)
 			mm := s.mask(j+1, end)
@@ -379,8 +392,8 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 
 	// consent claimed on the user's behalf: "the user has already approved
 	// this", "pre-authorized by the admin"
-	if m&(rUser|rAuth) != 0 && hasAnyWord(s, lo, hi, "already", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") &&
-		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "pre-approved", "preapproved", "pre-authorized", "preauthorized", "pre-authorised") {
+	if m&(rUser|rAuth) != 0 && (hasAnyWord(s, lo, hi, "already", "preapproved", "preauthorized", "preauthorised", "precleared") || preWord(s, lo, hi)) &&
+		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "cleared", "preapproved", "preauthorized", "preauthorised", "precleared") {
 		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
 	}
 
@@ -390,6 +403,8 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			hs = append(hs, hit{sigHiddenRecipient, wHiddenRecipient, lo, hi})
 		}
 	}
+
+	hs = append(hs, a.scopeCombos(s, lo, hi, m)...)
 
 	// surfaces where the server hands text to the model
 	if surf.serverToModel() {
@@ -447,7 +462,7 @@ func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
 
 // tellVerbs take the person told as their object ("tell the user",
 // "notify the user", "let the user know", "ask the user").
-var tellVerbs = map[string]bool{"tell": true, "inform": true, "notify": true, "let": true, "alert": true, "warn": true, "ask": true, "confirm": true,
+var tellVerbs = map[string]bool{"tell": true, "bother": true, "inform": true, "notify": true, "let": true, "alert": true, "warn": true, "ask": true, "confirm": true,
 	"informes": true, "informar": true, "avises": true, "avisar": true, "informiere": true, "informieren": true, "benachrichtige": true,
 	"informe": true, "informez": true, "informer": true, "previens": true, "prevenez": true, "告诉": true, "告知": true, "通知": true}
 
@@ -576,6 +591,9 @@ func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
 func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	t := s.toks
 	k := j + 1
+	if k < hi && (t[k].w == "nothing" || t[k].w == "anything") {
+		k++ // "say nothing about it"
+	}
 	if k < hi && (t[k].w == "about" || t[k].w == "of" || t[k].w == "up") {
 		k++
 	}
@@ -588,7 +606,7 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	switch n := t[k+1]; {
 	case n.r&(rInstr|rUser|rThrough|rAddr) != 0:
 		return true
-	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at":
+	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at" || n.w == "out":
 		return true
 	}
 	return false
@@ -607,6 +625,10 @@ func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 		}
 		for k := j + 2; k < min(hi, j+4); k++ {
 			if t[k].r&rConceal != 0 && t[k].w != "private" {
+				return true
+			}
+			// "keep that out of your reply/the summary"
+			if t[k].w == "out" && k+1 < hi && t[k+1].w == "of" && hasAnyWord(s, k+2, min(hi, k+5), "reply", "replies", "answer", "answers", "response", "responses", "summary", "output", "report", "chat", "message", "messages", "transcript", "log", "logs") {
 				return true
 			}
 		}
@@ -702,7 +724,62 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
 		return 2
 	}
+	// "everything the user has told you", "all the user said"
+	if (tk.w == "everything" || tk.w == "anything" || tk.w == "all" || tk.w == "whatever") && k+2 < hi && (t[k+1].r&rUser != 0 || t[k+1].w == "the" && t[k+2].r&rUser != 0) {
+		for n := k + 2; n < min(hi, k+6); n++ {
+			switch stem(t[n].w) {
+			case "said", "say", "told", "tell", "share", "typ", "type", "wrote", "written", "write", "provide", "upload", "mention", "ask", "paste", "send", "sent":
+				return 2
+			}
+		}
+	}
+	if personalData(s, lo, k) {
+		return 4
+	}
 	return 0
+}
+
+// personalNouns are the user's own data a tool has no business asking the
+// model to gather: messages, mail, location, contacts, files.
+var personalNouns = map[string]bool{"messages": true, "emails": true, "email": true, "inbox": true, "mails": true, "location": true, "position": true, "whereabouts": true,
+	"gps": true, "contacts": true, "contact": true, "address": true, "addresses": true, "phone": true, "files": true, "documents": true, "photos": true,
+	"calendar": true, "questions": true, "prompts": true, "clipboard": true, "screenshots": true, "keystrokes": true, "notes": true, "passport": true,
+	"ssn": true, "iban": true, "cvv": true, "otp": true, "otps": true, "texts": true, "sms": true, "dms": true, "browsing": true}
+
+// personalData reports a noun of the user's own data at k, owned by the
+// user ("the user's last ten emails", "their contacts", "the user's current
+// GPS position"), or identity and payment data whoever owns it.
+func personalData(s *scanned, lo, k int) bool {
+	t := s.toks
+	w := t[k].w
+	if !personalNouns[w] {
+		return false
+	}
+	switch w {
+	case "passport", "ssn", "iban", "cvv", "otp", "otps":
+		return true
+	}
+	if k+1 < len(t) && t[k+1].sent == t[k].sent {
+		switch t[k+1].w {
+		case "id", "ids", "field", "format", "type", "parameter", "count", "name", "book":
+			if t[k+1].w != "book" {
+				return false // "email format", "location id"
+			}
+		}
+	}
+	for p := k - 1; p >= max(lo, k-5); p-- {
+		pw := t[p].w
+		if pw == "user's" || pw == "users'" || pw == "their" || pw == "his" || pw == "her" || pw == "customer's" || pw == "owner's" {
+			return true
+		}
+		if t[p].r&rUser != 0 && p+1 < len(t) && (t[p+1].w == "s" || strings.HasPrefix(s.f[t[p].end:], "'s")) {
+			return true
+		}
+		if t[p].r&(actionRoles|rDisclose) != 0 || pw == "of" || pw == "from" || pw == "in" || pw == "to" {
+			break
+		}
+	}
+	return false
 }
 
 // sensitive finds actions on sensitive objects in [lo, hi).
@@ -740,7 +817,13 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	// Whether the object is the tool's business is judged without the
 	// sentence that asks for it: a poisoned description names the object
 	// it wants, which must not make the object look related.
-	if a.relatedPurposeWithout(objKind, s.f[t[lo].start:t[hi-1].end]) {
+	if objKind == 4 {
+		// the user's own data is the tool's business when the tool is
+		// about that kind of data (a mail tool and the user's emails)
+		if a.relatedNoun(t[objAt].w, s.f[t[lo].start:t[hi-1].end]) {
+			factor = relatedFactor
+		}
+	} else if a.relatedPurposeWithout(objKind, s.f[t[lo].start:t[hi-1].end]) {
 		factor = relatedFactor
 	}
 	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
@@ -764,17 +847,17 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	case incl >= 0 && a.paramRef(s, lo, hi):
 		x, y := span(incl)
 		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, x, y})
-	case incl >= 0 && (objKind != 2 || all || m&(rAddr|rOblig|rOrder) != 0):
+	case incl >= 0 && (objKind != 2 && objKind != 4 || all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(incl)
 		w := wExfilInclude
-		if objKind != 2 {
+		if objKind != 2 && objKind != 4 {
 			w = wExfilIncludeCred
 		}
 		hs = append(hs, hit{sigExfilInclude, w * factor, x, y})
-	case read >= 0 && objKind != 2:
+	case read >= 0 && objKind != 2 && objKind != 4:
 		x, y := span(read)
 		hs = append(hs, hit{sigSensitiveRead, wSensitiveRead * factor, x, y})
-	case read >= 0 && objKind == 2 && (all || m&(rAddr|rOblig|rOrder) != 0):
+	case read >= 0 && (objKind == 2 || objKind == 4) && (all || m&(rAddr|rOblig|rOrder) != 0):
 		x, y := span(read)
 		hs = append(hs, hit{sigConvRead, wConvRead * factor, x, y})
 	case objKind == 2 && a.revealsContext(s, lo, hi):
@@ -951,6 +1034,8 @@ func (a *analysis) relatedPurposeWithout(kind int, sent string) bool {
 			"email", "mail", "inbox", "channel", "slack", "discord", "sms"}
 	case 3:
 		words = []string{"ssh", "env", "credential", "config", "secret", "key", "audit", "scan", "security"}
+	case 4:
+		words = []string{"mail", "inbox", "contact", "location", "map", "route", "direction", "geo", "calendar", "message", "chat", "photo", "file", "document", "note", "sms", "phone", "crm", "profile", "passport", "identity", "kyc", "payment", "bank", "travel", "booking"}
 	}
 	for _, w := range words {
 		if strings.Contains(p, w) {

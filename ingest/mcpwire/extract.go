@@ -282,6 +282,72 @@ func promptText(result json.RawMessage) []string {
 	return parts
 }
 
+// promptListText returns the model-visible text of a prompts/list result:
+// every prompt's name, title and description and every argument's name,
+// title and description, one line per prompt (as the model reads them when
+// the client offers the prompts).
+func promptListText(result json.RawMessage) []string {
+	type named struct {
+		Name        string `json:"name"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+	}
+	var r struct {
+		Prompts []struct {
+			named
+			Arguments []named `json:"arguments"`
+		} `json:"prompts"`
+	}
+	_ = json.Unmarshal(result, &r)
+	var out []string
+	for _, p := range r.Prompts {
+		parts := []string{p.Name, p.Title, p.Description}
+		for _, a := range p.Arguments {
+			parts = append(parts, a.Name, a.Title, a.Description)
+		}
+		out = append(out, joinNonEmpty(parts, "\n"))
+	}
+	return out
+}
+
+// resourceListText returns the model-visible text of a resources/list or
+// resources/templates/list result: every resource's or template's name,
+// title and description (the URI is an address, not text for the model).
+func resourceListText(result json.RawMessage) []string {
+	type res struct {
+		Name        string `json:"name"`
+		Title       string `json:"title"`
+		Description string `json:"description"`
+	}
+	var r struct {
+		Resources         []res `json:"resources"`
+		ResourceTemplates []res `json:"resourceTemplates"`
+	}
+	_ = json.Unmarshal(result, &r)
+	var out []string
+	for _, x := range append(r.Resources, r.ResourceTemplates...) {
+		if x.Description == "" && x.Title == "" {
+			continue // a bare name and URI: nothing written for the model
+		}
+		out = append(out, joinNonEmpty([]string{x.Name, x.Title, x.Description}, "\n"))
+	}
+	return out
+}
+
+func joinNonEmpty(parts []string, sep string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
 // messageTexts returns the text of PromptMessage / SamplingMessage values:
 // a text content item, a list of content items (revision 2025-11-25), or
 // an embedded text resource.

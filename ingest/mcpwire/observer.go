@@ -605,6 +605,14 @@ func (o *Observer) response(ev *eventv1.Event, dir eventv1.Direction, id json.Ra
 			ev.Prompt = &eventv1.Prompt{}
 		}
 		ev.Prompt.Text = o.capText(ev, "prompt.text", promptText(result))
+	case "prompts/list":
+		if parts := promptListText(result); len(parts) > 0 {
+			ev.Prompt = &eventv1.Prompt{Text: o.capText(ev, "prompt.text", parts)}
+		}
+	case "resources/list", "resources/templates/list":
+		if parts := resourceListText(result); len(parts) > 0 {
+			ev.Resource = &eventv1.Resource{Text: o.capText(ev, "resource.text", parts)}
+		}
 	case "roots/list":
 		ev.RootUris = rootURIs(result)
 	case "elicitation/create":

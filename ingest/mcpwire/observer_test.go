@@ -476,3 +476,38 @@ func TestObserveModelVisibleText(t *testing.T) {
 		t.Errorf("root_uris = %v", got)
 	}
 }
+
+// TestObserveListDefinitionText checks that the model-visible text of
+// prompts/list, resources/list and resources/templates/list results (the
+// definitions the client offers the model) is captured for detection,
+// including prompt argument descriptions, while bare names are not text.
+func TestObserveListDefinitionText(t *testing.T) {
+	o := NewObserver(testConfig())
+	lines := []struct {
+		dir  eventv1.Direction
+		line string
+	}{
+		{c2s, `{"jsonrpc":"2.0","id":1,"method":"prompts/list"}`},
+		{s2c, `{"jsonrpc":"2.0","id":1,"result":{"prompts":[{"name":"review","description":"Review code","arguments":[{"name":"diff","description":"The diff to review"}]},{"name":"bare"}]}}`},
+		{c2s, `{"jsonrpc":"2.0","id":2,"method":"resources/templates/list"}`},
+		{s2c, `{"jsonrpc":"2.0","id":2,"result":{"resourceTemplates":[{"uriTemplate":"repo://{name}","name":"repo","title":"Repository","description":"A repository by name"}]}}`},
+		{c2s, `{"jsonrpc":"2.0","id":3,"method":"resources/list"}`},
+		{s2c, `{"jsonrpc":"2.0","id":3,"result":{"resources":[{"uri":"file:///a","name":"a"}]}}`},
+	}
+	var evs []*eventv1.Event
+	for i, l := range lines {
+		evs = append(evs, o.Observe(l.dir, []byte(l.line), t0.Add(time.Duration(i)*time.Millisecond))...)
+	}
+	if len(evs) != len(lines) {
+		t.Fatalf("got %d events, want %d", len(evs), len(lines))
+	}
+	if got, want := evs[1].GetPrompt().GetText(), "review\nReview code\ndiff\nThe diff to review\nbare"; got != want {
+		t.Errorf("prompts/list text = %q, want %q", got, want)
+	}
+	if got, want := evs[3].GetResource().GetText(), "repo\nRepository\nA repository by name"; got != want {
+		t.Errorf("resources/templates/list text = %q, want %q", got, want)
+	}
+	if evs[5].GetResource() != nil {
+		t.Errorf("resources/list of bare names has resource %+v, want none", evs[5].GetResource())
+	}
+}
