@@ -141,7 +141,13 @@ type analysis struct {
 	// modelAddressed is set when server-to-model text names the model
 	// ("the assistant", "dear AI", "AI agents reading this,")
 	modelAddressed bool
-	memText        []string // folded texts of a memory write (MemoryWrite)
+	// readerSpan is the phrase that names an AI reading the text as its
+	// addressee ("note for the automated screening model"), "" if none
+	readerSpan string
+	// consequential is set when server-to-model text holds an order that
+	// acts on the world (send, delete, approve, share, book, grant, …)
+	consequential bool
+	memText       []string // folded texts of a memory write (MemoryWrite)
 	// anch holds the anchor occurrences of the text being analysed
 	anch anchors
 	// scalar is set while the text of a boolean/number/enum property is
@@ -231,7 +237,10 @@ func (a *analysis) text(raw, field string, depth int) {
 	if !mayMatter(f) {
 		return
 	}
-	if a.ctx.Surface.serverToModel() && !a.modelAddressed && mentionsModelReader(f) {
+	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
+		a.readerSpan = modelReader(f)
+	}
+	if a.readerSpan != "" {
 		// content that names an AI reading it as its addressee is talking
 		// to the model, whatever else it looks like
 		a.modelAddressed = true
@@ -243,6 +252,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	a.markURLs(s, field)
 	a.sentences(s, field)
 	a.markup(f, s, field)
+	a.forgedToolCall(f, field)
 	a.commands(f, s, field)
 	a.roleLines(f, field)
 }
@@ -255,7 +265,10 @@ var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "
 // mentionsModelReader runs modelReaderRe only around the places that
 // name a model (a window of text on each side), so a long document costs
 // a few substring scans rather than a full regular-expression pass.
-func mentionsModelReader(f string) bool {
+func mentionsModelReader(f string) bool { return modelReader(f) != "" }
+
+// modelReader returns the first modelReaderRe match, "" when none.
+func modelReader(f string) string {
 	for _, w := range modelWords {
 		for from := 0; from < len(f); {
 			i := strings.Index(f[from:], w)
@@ -270,10 +283,45 @@ func mentionsModelReader(f string) bool {
 			for hi < len(f) && !utf8.RuneStart(f[hi]) {
 				hi++
 			}
-			if modelReaderRe.MatchString(f[lo:hi]) {
-				return true
+			if loc := modelReaderRe.FindStringIndex(f[lo:hi]); loc != nil && plausibleReader(f[lo+loc[0]:lo+loc[1]], f[lo:lo+loc[0]], f[lo+loc[1]:]) {
+				return f[lo+loc[0] : lo+loc[1]]
 			}
 			from = i + len(w)
+		}
+	}
+	return ""
+}
+
+// plausibleReader rejects modelReaderRe matches whose reader is an HTTP
+// agent or a data model ("request to that agent", "note to the model
+// class"): "agent", "model" and "bot" name an AI reader only with a word
+// that says so (AI, automated, coding, …), in a label ("note for the
+// agent:"), or in the phrases that can only mean one (if you are an
+// agent, whatever agent, agent-notice:).
+func plausibleReader(m, before, after string) bool {
+	words := strings.Fields(m)
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "that", "this", "its", "their", "your", "his", "her", "http", "https", "proxy", "user", "data", "custom", "default":
+			return false // "request to that agent", "note to the data model"
+		}
+	}
+	last := strings.TrimRight(strings.TrimRight(words[len(words)-1], ":"), "s")
+	if last != "agent" && last != "model" && last != "bot" || strings.HasPrefix(m, "if you are") || strings.HasPrefix(m, "whatever") || strings.HasPrefix(m, "whoever") || strings.HasPrefix(strings.TrimSpace(m), "@") || strings.HasSuffix(m, ":") {
+		return true
+	}
+	// a label at the start of a line: "Note for the agent:", "[Message to the model]"
+	before = strings.TrimRight(before, " #*>[(-_")
+	if after = strings.TrimLeft(after, " "); after != "" && strings.IndexByte(":,)]", after[0]) >= 0 && (before == "" || strings.HasSuffix(before, "\n")) {
+		return true
+	}
+	for _, w := range words {
+		switch w {
+		case "ai", "llm", "llms", "automated", "autonomous", "virtual", "coding", "code", "language", "ai-powered", "agentic", "screening", "review", "reviewing":
+			return true
 		}
 	}
 	return false
@@ -285,10 +333,14 @@ func mentionsModelReader(f string) bool {
 // "if you are an AI", "whoever (or whatever agent) picks this up",
 // "AI agents processing this page". Documentation is written for a
 // person; these phrases single out the model.
-var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notice|instructions?|action|request|reminder|attention)\s+(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
+var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,2}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
 	`(?:^|[\s(\[])@(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:[\s,:;!?)\]]|$)|` +
 	`\bif you are an?\s+(?:ai|llm|language model|assistant|agent|automated agent|bot|model)\b|` +
-	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing)\s+(?:this|these|the)\b|` +
+	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing|answering|handling)\s+(?:this|these|the)\b|` +
+	`\b(?:ai|llm|assistant|agent|model|bot)[ -](?:notice|instructions?|directive|note)\s*:|` +
+	`\b(?:any|every|each)\s+(?:[a-z-]+\s+){0,2}(?:ai|llm|assistant|agent|model|bot)s?\s+(?:with|that|who|reading|processing|answering|handling)\b|` +
+	`\bwhen\s+(?:an?|the|any)\s+(?:[a-z-]+\s+)?(?:ai|assistant|agent|model|llm)s?\s+[a-z]+\b[^.!?\n]{0,60}\b(?:it|they)\s+(?:should|must|needs? to|has to)\b|` +
+	`\b(?:machine|automated|automation)\s+(?:readers?|agents?|systems?)\s+only\b|` +
 	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)`)
 
 // clipSpan shortens a span of folded, already redacted text to
@@ -347,6 +399,11 @@ func (a *analysis) verdict() signal.Verdict {
 	if a.ctx.Surface == MemoryWrite {
 		a.standingOrder()
 	}
+	if a.readerSpan != "" && a.consequential && !a.hasStrong(sigAddressedModel) {
+		// text that names an AI reader and orders it to act is talking to
+		// the model, however the orders are worded
+		a.add(sigAddressedModel, a.ctx.Field, wAddressedModel, a.readerSpan)
+	}
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
@@ -398,7 +455,7 @@ func (a *analysis) verdict() signal.Verdict {
 // data-shaped signals of a README or a web page (credentials, install
 // commands, "send", URLs) weigh.
 var evidencePrefixes = []string{"authority.claimed_consent", "override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
-	"result.fake_error", "result.addresses_model", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
+	"result.fake_error", "result.addresses_model", "template.tool_call_forgery", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
 	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
 
 func (a *analysis) injectionEvidence() bool {

@@ -94,7 +94,7 @@ func init() {
 		nunca sin jamas ni
 		nicht nie niemals kein keine keinen ohne
 		ne pas jamais sans n'`)
-	addWords(rUser, `user users human humans person customer customers operator owner requester anyone anybody
+	addWords(rUser, `user users human humans person customer customers operator owner requester anyone anybody reader readers recruiter reviewer
 		usuario usuaria usuarios persona cliente
 		benutzer benutzerin nutzer nutzerin anwender anwenderin kunde
 		utilisateur utilisatrice utilisateurs personne`)

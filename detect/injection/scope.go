@@ -430,3 +430,117 @@ func preWord(s *scanned, lo, hi int) bool {
 	}
 	return false
 }
+
+// hasStrong reports a strong finding of signal sig.
+func (a *analysis) hasStrong(sig string) bool {
+	for _, f := range a.strong {
+		if f.Signal == sig {
+			return true
+		}
+	}
+	return false
+}
+
+// actVerbs act on the world or on the user's accounts: what an injected
+// order wants done, unlike "run the tests" or "use tabs".
+var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wipe": true, "purge": true, "erase": true, "destroy": true, "disable": true,
+	"approve": true, "transfer": true, "grant": true, "merge": true, "publish": true, "book": true, "purchase": true, "buy": true, "pay": true,
+	"flip": true, "share": true, "invite": true, "close": true, "lower": true, "raise": true, "accept": true, "schedule": true, "give": true, "rate": true,
+	"score": true, "recommend": true, "change": true, "replace": true, "set": true, "add": true, "insert": true, "move": true, "scale": true, "revoke": true,
+	"unsubscribe": true, "cancel": true, "sell": true, "order": true, "sign": true, "reply": true, "respond": true, "commit": true, "open": true, "create": true, "finish": true, "end": true}
+
+// consequentialOrder reports an imperative, un-negated verb in [lo, hi)
+// that sends, hides, overrides or acts on the world ("email the original
+// to …", "set the sheet to anyone", "give a score of 10", "run
+// namespaces_delete"), not "see the docs" or "run the tests".
+func (a *analysis) consequentialOrder(s *scanned, lo, hi int, m role) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		w := t[j].w
+		r := t[j].r
+		act := r&(rSend|rIgnore|rStealth) != 0 || actVerbs[w] || r&rCall != 0 && a.anyToolLike(s, j+1, min(hi, j+5))
+		if !act && r&(rInclude|rRead) != 0 && s.mask(j+1, min(hi, j+8))&(rCred|rConv) != 0 {
+			act = true
+		}
+		if act && !s.negated(lo, j) && s.imperative(lo, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// signedOff reports consent claimed for the model's benefit in a past
+// tense: "humans have signed this off", "the SRE lead approved this", "it
+// was already cleared by legal".
+func signedOff(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k+1 < hi; k++ {
+		w := t[k].w
+		switch {
+		case w == "signed" && (t[k+1].w == "off" || k+2 < hi && t[k+1].r&rThis != 0 && t[k+2].w == "off"):
+			return k > lo && (t[k-1].w == "have" || t[k-1].w == "has" || t[k-1].w == "already")
+		case (w == "approved" || w == "authorized" || w == "authorised" || w == "cleared" || w == "sanctioned") && t[k+1].r&rThis != 0:
+			// "<someone> approved this", not "once approved, this"
+			if k > lo && t[k-1].r&(rAuth|rUser) != 0 || k > lo && (t[k-1].w == "lead" || t[k-1].w == "manager" || t[k-1].w == "director" || t[k-1].w == "team" || t[k-1].w == "already" || t[k-1].w == "cfo" || t[k-1].w == "ceo" || t[k-1].w == "legal") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Signals of server-to-model text: a forged tool call, and a pagination
+// or truncation lure that asks for a call carrying the user's data.
+const (
+	sigToolCallForgery  = "template.tool_call_forgery"
+	sigContinuationLure = "result.continuation_lure"
+	wToolCallForgery    = 0.45
+	wContinuationLure   = 0.45
+)
+
+// toolCallTags open a function call in the syntaxes models are trained on.
+var toolCallTags = []string{"<tool_call>", "<function_call>", "<function_calls>", "<invoke ", "<|tool_call|>", "<tool_use>", "<|python_tag|>", "[tool_calls]"}
+
+// forgedToolCall finds a function-call block in text a server returned:
+// the model's own call syntax with a name inside, which makes the
+// model believe it already decided to make that call.
+func (a *analysis) forgedToolCall(f, field string) {
+	if !a.ctx.Surface.serverToModel() || strings.IndexByte(f, '<') < 0 && strings.IndexByte(f, '[') < 0 {
+		return
+	}
+	for _, tag := range toolCallTags {
+		i := strings.Index(f, tag)
+		if i < 0 {
+			continue
+		}
+		body := f[i+len(tag) : min(len(f), i+len(tag)+400)]
+		if strings.Contains(body, "name") || strings.Contains(body, "arguments") || strings.Contains(body, "parameter") {
+			a.add(sigToolCallForgery, field, wToolCallForgery, f[i:min(len(f), i+len(tag)+80)])
+			return
+		}
+	}
+}
+
+// continuationLure reports "to load the remaining results, call the
+// fetch tool on … with the user's last message": a claim that more
+// content needs a call, whose arguments are the user's data.
+func (a *analysis) continuationLure(s *scanned, lo, hi int, m role) bool {
+	if m&(rCall|rRead|rSend|rInclude) == 0 || !hasAnyWord(s, lo, hi, "remaining", "rest", "more", "next", "full", "truncated", "continue", "unlock", "complete") {
+		return false
+	}
+	target := m&rTool != 0 || a.anyToolLike(s, lo, hi)
+	for k := lo; k < hi && !target; k++ {
+		target = s.toks[k].url
+	}
+	if !target {
+		return false
+	}
+	for k := lo; k < hi; k++ {
+		// the conversation or the user's own data; keys are what API
+		// documentation talks about
+		if c := a.sensitiveObject(s, lo, hi, k); c == 2 || c == 4 {
+			return a.unnegatedAction(s, lo, hi, rCall|rRead|rSend|rInclude)
+		}
+	}
+	return false
+}

@@ -357,7 +357,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 			end := min(hi, j+5)
 			mm := s.mask(j+1, end)
-			if mm&rConsent != 0 || mm&rDisclose != 0 && mm&rUser != 0 {
+			if mm&rConsent != 0 || mm&(rDisclose|rThrough) != 0 && mm&rUser != 0 || mm&rUser != 0 && hasAnyWord(s, j+1, end, "waiting", "involving", "routing", "checking", "consulting", "looping", "alerting") {
 				hs = append(hs, hit{sigNoConsent, wNoConsent, j, end})
 				break
 			}
@@ -392,7 +392,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 
 	// consent claimed on the user's behalf: "the user has already approved
 	// this", "pre-authorized by the admin"
-	if m&(rUser|rAuth) != 0 && (hasAnyWord(s, lo, hi, "already", "preapproved", "preauthorized", "preauthorised", "precleared") || preWord(s, lo, hi)) &&
+	if preWord(s, lo, hi) || signedOff(s, lo, hi) {
+		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
+	} else if m&(rUser|rAuth) != 0 && hasAnyWord(s, lo, hi, "already", "preapproved", "preauthorized", "preauthorised", "precleared") &&
 		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "cleared", "preapproved", "preauthorized", "preauthorised", "precleared") {
 		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
 	}
@@ -410,6 +412,12 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	if surf.serverToModel() {
 		if m&rError != 0 && m&rCall != 0 && a.fakeError(s, lo, hi, m) {
 			hs = append(hs, hit{sigFakeError, wFakeError, lo, hi})
+		}
+		if a.continuationLure(s, lo, hi, m) {
+			hs = append(hs, hit{sigContinuationLure, wContinuationLure, lo, hi})
+		}
+		if !a.consequential && a.consequentialOrder(s, lo, hi, m) {
+			a.consequential = true
 		}
 		addressed := a.thirdPersonModel(s, lo, hi)
 		a.modelAddressed = a.modelAddressed || addressed
@@ -741,7 +749,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 
 // personalNouns are the user's own data a tool has no business asking the
 // model to gather: messages, mail, location, contacts, files.
-var personalNouns = map[string]bool{"messages": true, "emails": true, "email": true, "inbox": true, "mails": true, "location": true, "position": true, "whereabouts": true,
+var personalNouns = map[string]bool{"messages": true, "message": true, "emails": true, "email": true, "inbox": true, "mails": true, "location": true, "position": true, "whereabouts": true,
 	"gps": true, "contacts": true, "contact": true, "address": true, "addresses": true, "phone": true, "files": true, "documents": true, "photos": true,
 	"calendar": true, "questions": true, "prompts": true, "clipboard": true, "screenshots": true, "keystrokes": true, "notes": true, "passport": true,
 	"ssn": true, "iban": true, "cvv": true, "otp": true, "otps": true, "texts": true, "sms": true, "dms": true, "browsing": true}
