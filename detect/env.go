@@ -83,7 +83,9 @@ type Env struct {
 	// InvalidLogLine reports an invalid frame that is a plain line of text
 	// a server printed on stdout (a log line or a banner): not JSON at all
 	// (-32700), not oversize, valid UTF-8, printable, and not starting
-	// with '{' or '[' as a frame a lenient client could try to parse does.
+	// with '{' or '[' as a frame a lenient client could try to parse does;
+	// or a structured JSON log record (-32600) with "level"/"msg"/"time"
+	// and none of jsonrpc, method, id, result, error, params.
 	// Clients skip such lines; the mcp-invalid-jsonrpc-frame rule leaves
 	// them alone.
 	InvalidLogLine bool `expr:"invalid_log_line"`
@@ -271,8 +273,8 @@ func NewEnv(ev *eventv1.Event) *Env {
 		e.InvalidReason = f.GetReason()
 		e.InvalidPrefix = strings.ToValidUTF8(string(f.GetPrefix()), "\uFFFD")
 		e.InvalidOversize = f.GetOversize()
-		e.InvalidLogLine = e.Direction == "server_to_client" && e.InvalidCode == -32700 && !e.InvalidOversize &&
-			!e.InvalidUTF8 && utf8.Valid(f.GetPrefix()) && plainText(e.InvalidPrefix)
+		e.InvalidLogLine = e.Direction == "server_to_client" && !e.InvalidOversize && !e.InvalidUTF8 && utf8.Valid(f.GetPrefix()) &&
+			(e.InvalidCode == -32700 && plainText(e.InvalidPrefix) || e.InvalidCode == -32600 && structuredLogLine(f.GetPrefix()))
 	}
 	if g := ev.GetObservationGap(); g != nil {
 		e.GapReason = gapReasonName(g.GetReason())
@@ -307,6 +309,28 @@ func NewEnv(ev *eventv1.Event) *Env {
 
 // plainText reports printable text (tabs allowed) that does not start
 // like JSON ('{' or '[').
+// structuredLogLine reports a complete JSON object that is a structured
+// log record (pino, bunyan, slog, OpenTelemetry: "level", "msg", "time"
+// keys) with none of the members of a JSON-RPC message: a logger writing
+// to stdout, not a frame a client could take for a message.
+func structuredLogLine(b []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return false
+	}
+	for _, k := range []string{"jsonrpc", "method", "id", "result", "error", "params"} {
+		if _, ok := m[k]; ok {
+			return false
+		}
+	}
+	for _, k := range []string{"level", "msg", "message", "severity", "time", "timestamp", "ts"} {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 func plainText(s string) bool {
 	t := strings.TrimSpace(s)
 	if t == "" || t[0] == '{' || t[0] == '[' {

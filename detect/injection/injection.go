@@ -553,7 +553,8 @@ func (a *analysis) standingOrder() {
 		for _, f := range fs {
 			switch {
 			case strings.HasPrefix(f.Signal, "secrecy."), strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."),
-				strings.HasPrefix(f.Signal, "override."), f.Signal == sigHiddenRecipient, strings.HasPrefix(f.Signal, "url.send"), f.Signal == "redirect.route_all":
+				strings.HasPrefix(f.Signal, "override."), f.Signal == sigHiddenRecipient, f.Signal == sigSuspiciousHost, f.Signal == "redirect.route_all":
+				// (a link to include is not data sent: url.send alone does not count)
 				risky = true
 			}
 		}

@@ -109,6 +109,9 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 	if k+1 < hi && paramWords[s.toks[k+1].w] {
 		return false
 	}
+	if a.serverPrefixed(n) {
+		return false // perplexity_reason on the perplexity server: its own tool
+	}
 	toolNext := k+1 < hi && s.toks[k+1].r&rTool != 0
 	after := false
 	for p := k - 1; p >= max(lo, k-3); p-- {
@@ -295,6 +298,23 @@ func (a *analysis) anyToolLike(s *scanned, lo, hi int) bool {
 			return true
 		}
 		if a.unknownTool(s, lo, hi, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// serverPrefixed reports a tool-like name that starts with a word of the
+// server's name ("perplexity_ask" on "ai.perplexity/mcp-server" or
+// "perplexity-mcp"): the server's own tool, named in its instructions
+// before tools/list told the analyser its siblings.
+func (a *analysis) serverPrefixed(n string) bool {
+	for _, w := range strings.FieldsFunc(foldName(a.ctx.ServerName), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		switch w {
+		case "server", "servers", "mcp", "modelcontextprotocol", "official", "tools", "tool":
+			continue
+		}
+		if len(w) >= 4 && (strings.HasPrefix(n, w+"_") || strings.HasPrefix(n, w+"-") || strings.HasPrefix(n, w+".")) {
 			return true
 		}
 	}

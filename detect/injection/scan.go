@@ -81,6 +81,12 @@ func scan(f string) *scanned {
 				continue
 			case c == '\n' || c == ';':
 				endSentence()
+			case c == '\\' && i+1 < len(f) && f[i+1] == 'n' && (i+2 >= len(f) || f[i+2] < 'a' || f[i+2] > 'z'):
+				// a line break escaped in JSON text a tool returned
+				// ("…failed\nSee https://…"), not a Windows path (C:\notes)
+				endSentence()
+				i += 2
+				continue
 			case c == '.' && len(s.toks)-sentStart == 1 && isDigits(s.toks[sentStart].w) && i == s.toks[sentStart].end:
 				// "2. put it in …": a list number, not a sentence
 			case c == '.' || c == '!' || c == '?':

@@ -544,3 +544,42 @@ func (a *analysis) continuationLure(s *scanned, lo, hi int, m role) bool {
 	}
 	return false
 }
+
+// reported reports an override at j that a text describes rather than
+// gives: reported speech ("instructing it to ignore", "tricks the model
+// into ignoring") or a sentence about attacks (attacker, injection,
+// scenario, for example).
+func reported(s *scanned, lo, hi, j int) bool {
+	t := s.toks
+	for p := j - 1; p >= max(lo, j-4); p-- {
+		switch stem(t[p].w) {
+		case "instruct", "instructing", "tell", "telling", "ask", "asking", "caus", "cause", "make", "making", "trick", "convinc", "convince", "persuad", "persuade", "into", "such", "like", "saying", "phrase", "phrases":
+			return true
+		}
+	}
+	return hasAnyWord(s, lo, hi, "attacker", "attackers", "adversary", "adversarial", "malicious", "injects", "injected", "injection", "injections", "scenario", "example", "examples")
+}
+
+// imperativeAction reports an un-negated verb of roles rs in [lo, hi)
+// used as an order ("send it to", not "the weekly report").
+func (a *analysis) imperativeAction(s *scanned, lo, hi int, rs role) bool {
+	for j := lo; j < hi; j++ {
+		if s.toks[j].r&rs != 0 && !s.negated(lo, j) && s.imperative(lo, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// asksForData reports "ask the user to paste/type/enter/provide …" or
+// "ask the user for their key": a request for data, whose negation keeps
+// secrets away from the chat rather than skipping consent.
+func asksForData(s *scanned, j, hi int) bool {
+	for k := j + 1; k < min(hi, j+7); k++ {
+		switch s.toks[k].w {
+		case "paste", "type", "enter", "provide", "give", "share", "send", "supply", "input", "reveal", "for":
+			return true
+		}
+	}
+	return false
+}

@@ -206,7 +206,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 					continue
 				}
 				prev := s.mask(j+1, k)&(rPrev|rAll) != 0 || k+1 < hi && t[k+1].r&rPrev != 0
-				if prev {
+				if surf.serverToModel() && reported(s, lo, hi, j) {
+					// "an attacker injects a prompt instructing it to
+					// ignore previous guidelines": an attack described
+					hs = append(hs, hit{sigOverrideWeak, weakMax, j, k + 1})
+				} else if prev {
 					hs = append(hs, hit{sigOverride, wOverride, j, k + 1})
 				} else if m&(rAddr|rOblig) != 0 && (orderNoun(t[k].w) || t[k-1].w == "your") {
 					// "ignore your rules", "disregard the instructions"; not
@@ -279,6 +283,8 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
 			switch {
+			case user && (t[j].w == "ask" || t[j].w == "asking") && asksForData(s, j, hi):
+				// "never ask the user to paste it": not asking for data
 			case user && !protective && (t[j].w == "ask" || t[j].w == "confirm" || t[j].w == "consult"):
 				// "do not ask the user": autonomy, not secrecy
 				hs = append(hs, hit{sigNoConsent, wNoConsent, max(lo, j-3), min(hi, j+8)})
@@ -317,7 +323,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rStealth != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this", "of", "than", "instead", "rather", "not") {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this", "of", "than", "instead", "rather", "not", "failed", "fails", "unable", "tried", "tries", "attempted", "attempts", "could") {
 				// an order done quietly, not "it will silently fall back"
 				if m&actionRoles != 0 && (m&(rAddr|rOblig|rOrder) != 0 || t[lo].r&(actionRoles|rStealth) != 0) {
 					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
@@ -455,8 +461,10 @@ func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
 		return false
 	}
 	for k := lo; k < hi; k++ {
+		// another tool; "run gh auth login" from the gh tool is its own
+		// retry hint
 		switch kind, _ := a.classify(s, k); kind {
-		case refSelf, refSibling, refForeign:
+		case refSibling, refForeign:
 			if k > lo && s.mask(max(lo, k-3), k)&rCall != 0 {
 				return true
 			}
@@ -896,12 +904,16 @@ func (a *analysis) revealsContext(s *scanned, lo, hi int) bool {
 func protected(s *scanned, lo, k int) bool {
 	sent := s.toks[k].sent
 	for p := k - 1; p >= lo && s.toks[p].sent == sent; p-- {
-		if s.toks[p].r&(actionRoles|rDisclose) != 0 {
+		if s.toks[p].r&(actionRoles|rDisclose) != 0 || keepingVerbs[s.toks[p].w] {
 			return s.negated(lo, p)
 		}
 	}
 	return false
 }
+
+// keepingVerbs put a secret somewhere it should not be: "never commit
+// .env files", "do not log tokens" protect the object like "never send".
+var keepingVerbs = map[string]bool{"commit": true, "push": true, "log": true, "hardcode": true, "check": true, "store": true, "keep": true, "expose": true, "leak": true, "publish": true}
 
 // callWith reports a call verb followed by "with" before the sensitive
 // object at k: the object is an argument of the call.
