@@ -148,7 +148,7 @@ func init() {
 		fehler erreur`)
 	addWords(rAll, `all every entire full complete whole verbatim everything
 		todo toda todos completo entera gesamte ganze vollstandig tout toute entier complet`)
-	addWords(rTraffic, `requests request calls queries query traffic operations commands actions messages data emails mails files documents results outputs responses`)
+	addWords(rTraffic, `requests request calls queries query traffic operations commands actions messages data emails mails files documents results result outputs responses`)
 	addWords(rThrough, `through via thru`)
 	addWords(rTool, `tool tools function functions server servers plugin plugins endpoint`)
 	addWords(rConsent, `permission consent approval confirmation confirming asking knowledge`)

@@ -94,6 +94,10 @@ func (a *analysis) markURLs(s *scanned, field string) {
 			switch {
 			case image && strings.ContainsAny(url[q:], "{<") && !strings.Contains(url, "shields.io") && !strings.Contains(url, "badge"):
 				a.add(sigURLTemplate, field, wURLTemplate, url)
+			case placeholderNamesData(f[start+q:min(len(f), end+60)], end-start-q):
+				// "?ctx=<the conversation so far>": the query is to carry
+				// the conversation or a secret, image or not
+				a.add(sigURLTemplate, field, wURLData, url)
 			case a.unnegatedAction(s, lo, hi, rSend|rInclude) || s.mask(lo, hi)&(rConv|rCred) != 0:
 				a.add(sigURLPlaceholder, field, wURLPlaceholder, url)
 			}

@@ -195,7 +195,8 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 		switch {
 		case foreignAt >= 0:
 			hs = append(hs, hit{sigRedirectForeign, wRedirectForeign, lo, hi})
-		case unknownAt >= 0 && m&(rInstead|rCall) != 0:
+		case unknownAt >= 0 && m&(rInstead|rCall) != 0, m&(rInstead|rCall|rRead) != 0 && hasURL(s, lo, hi):
+			// "deprecated: use x_v2 instead", "deprecated, fetch https://… instead"
 			hs = append(hs, hit{sigRedirectUnknown, wRedirectUnknown, lo, hi})
 		case siblingAt >= 0:
 			// "DEPRECATED: use read_text_file instead": the server's own

@@ -388,7 +388,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		if s.negated(lo, j) {
 			continue
 		}
-		end := min(hi, j+6)
+		end := min(hi, j+9)
 		mm := s.mask(j+1, end)
 		if mm&rAll != 0 && mm&rTraffic != 0 && (mm&rThrough != 0 || hasWord(s, j+1, end, "to")) {
 			hs = append(hs, hit{sigRoute, wRoute, j, end})
@@ -725,6 +725,9 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 				return 0
 			}
 		}
+		if k > lo && (t[k-1].w == "this" || t[k-1].w == "current" || t[k-1].w == "our") && w != "history" {
+			return 2 // "this chat", "the current conversation"
+		}
 		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
 		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
 		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
@@ -738,6 +741,10 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		return 2
 	}
 	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
+		return 2
+	}
+	// "every message of this chat", "all messages in the conversation"
+	if (tk.w == "message" || tk.w == "messages" || tk.w == "turn" || tk.w == "turns") && k > lo && t[k-1].r&rAll != 0 && k+3 < hi && (t[k+1].w == "of" || t[k+1].w == "in") && s.mask(k+2, k+4)&rConv != 0 {
 		return 2
 	}
 	// "everything the user has told you", "all the user said"
@@ -839,14 +846,16 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		if a.relatedNoun(t[objAt].w, s.f[t[lo].start:t[hi-1].end]) {
 			factor = relatedFactor
 		}
-	} else if a.relatedPurposeWithout(objKind, s.f[t[lo].start:t[hi-1].end]) {
+	} else if a.relatedPurposeWithout(objKind, s.f[t[lo].start:t[hi-1].end]) && !(objKind == 1 && fromConversation(s, lo, hi)) {
+		// (credentials taken from the conversation are never a tool's own
+		// business, whatever the tool is about)
 		factor = relatedFactor
 	}
 	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
 		// a key in the Authorization header is how APIs are called
 		factor *= 0.25
 	}
-	if a.scalar && send < 0 {
+	if a.scalar && send < 0 && !a.callWith(s, lo, objAt) {
 		// "include transcripts" on a boolean flag is about the output
 		factor *= 0.25
 	}
@@ -919,7 +928,7 @@ var keepingVerbs = map[string]bool{"commit": true, "push": true, "log": true, "h
 // object at k: the object is an argument of the call.
 func (a *analysis) callWith(s *scanned, lo, k int) bool {
 	with := false
-	for p := k - 1; p >= max(lo, k-8); p-- {
+	for p := k - 1; p >= max(lo, k-12); p-- {
 		t := s.toks[p]
 		if t.w == "with" || t.w == "using" {
 			with = true
@@ -997,7 +1006,11 @@ func destination(s *scanned, lo, k int) bool {
 		case "in", "into", "inside", "under", "within":
 			return true
 		case "to", "as":
-			// "to the secret", "as your token"; not the infinitive "to export their credentials"
+			// "to the secret", "as your token"; not the infinitive "to
+			// export their credentials", nor a value ("set to every message")
+			if p > lo && (s.toks[p-1].w == "set" || s.toks[p-1].w == "equal" || s.toks[p-1].w == "equals") {
+				return false
+			}
 			if p+1 == k || p+1 < k && (determiners[s.toks[p+1].w] || s.toks[p+1].path) {
 				return true
 			}

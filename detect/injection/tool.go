@@ -185,6 +185,9 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 				}
 				continue
 			}
+			if str, ok := val.(string); ok {
+				a.schemaValue(k, str, p)
+			}
 			a.walkSchema(val, p, false, depth+1)
 		}
 	}
