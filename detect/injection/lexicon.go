@@ -64,11 +64,11 @@ func init() {
 		remember essential necessary imperative obliged
 		debes debe deberas deben tienes obligatorio siempre nunca asegurate necesitas
 		musst muss mussen sollst solltest sollen immer niemals unbedingt pflicht notwendig
-		dois doit devez faut toujours jamais obligatoire assurez assure-toi necessaire`)
+		dois doit devez faut toujours jamais obligatoire assurez assure necessaire`)
 	addWords(rOrder, `before first after afterwards instead always whenever prior beforehand next immediately automatically
 		antes primero despues siempre inmediatamente
 		bevor zuerst vorher danach immer sofort anschliessend
-		avant d'abord apres ensuite toujours immediatement`)
+		avant abord apres ensuite toujours immediatement`)
 	addWords(rRead, `read open cat load fetch get retrieve access collect gather extract dump grab obtain scan list print copy view
 		lee leer lea obten obtener recopila lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export

@@ -475,7 +475,7 @@ var jaWords = map[string]role{
 	"必ず": rOblig, "常に": rOblig | rOrder, "いつも": rOblig | rOrder, "絶対に": rOblig, "必須": rOblig, "なければならない": rOblig, "べき": rOblig,
 	"前に": rOrder, "まず": rOrder, "最初に": rOrder, "先に": rOrder, "後で": rOrder, "その後": rOrder, "直ちに": rOrder, "すぐに": rOrder, "自動的に": rOrder,
 	"代わりに": rInstead | rOrder,
-	"読み取": rRead, "読み込": rRead, "読んで": rRead, "取得": rRead, "収集": rRead, "集め": rRead, "抽出": rRead,
+	"読み取":  rRead, "読み込": rRead, "読んで": rRead, "取得": rRead, "収集": rRead, "集め": rRead, "抽出": rRead,
 	"送信": rSend, "送って": rSend, "送る": rSend, "転送": rSend, "アップロード": rSend, "共有": rSend, "送付": rSend,
 	"含め": rInclude, "入れ": rInclude, "添付": rInclude, "記入": rInclude, "入力": rInclude, "追加": rInclude, "挿入": rInclude, "貼り付け": rInclude, "書き込": rInclude, "コピー": rInclude,
 	"使用": rCall, "使って": rCall, "呼び出": rCall, "実行": rCall, "利用": rCall,
@@ -518,7 +518,7 @@ var koWords = map[string]role{
 	"포함": rInclude, "넣어": rInclude, "넣으세요": rInclude, "넣고": rInclude, "첨부": rInclude, "추가": rInclude, "삽입": rInclude, "입력": rInclude, "기입": rInclude, "복사": rInclude, "붙여": rInclude,
 	"사용": rCall, "호출": rCall, "실행": rCall, "이용": rCall,
 	"알리": rDisclose, "알려": rDisclose, "말하": rDisclose, "말해": rDisclose, "보여": rDisclose, "표시": rDisclose, "공개": rDisclose, "언급": rDisclose, "노출": rDisclose, "보고": rDisclose, "통보": rDisclose,
-	"마세요": rNeg, "마십시오": rNeg, "말고": rNeg, "마라": rNeg, "않고": rNeg, "않게": rNeg, "않도록": rNeg, "않습니다": rNeg, "없이": rNeg, "안": rNeg,
+	"없이": rNeg, "안": rNeg,
 	"사용자": rUser, "유저": rUser, "고객": rUser, "이용자": rUser,
 	"몰래": rStealth, "조용히": rStealth, "은밀히": rStealth, "비밀리에": rStealth, "모르게": rStealth,
 	"숨기": rConceal, "숨겨": rConceal, "비밀": rConceal, "기밀": rConceal, "비공개": rConceal,
@@ -589,7 +589,7 @@ const (
 	i18nPostNeg = `ninguém nada nessuno niente niet nooit niemand niets inte aldrig ingen ingenting nikomu nic
 		никому ничего нікому нічого kimseye hiçbir siapapun
 		söyleme söylemeyin bahsetme bahsetmeyin gösterme göstermeyin bildirme bildirmeyin anlatma anlatmayın açıklamayın
-		नहीं मत`
+		नहीं मत 마세요 마십시오 말고 마라 말것 않고 않게 않도록 않습니다 않는다`
 	// tellVerbs: disclosure verbs whose object is the person told
 	i18nTellVerbs = `conte contar diga dizer informe informar avise avisar notifique notificar dire dica racconta informa informare avvisa avvisare notifica
 		vertel vertellen zeg zeggen informeer informeren waarschuw meld berätta säg säga informera meddela varna
@@ -606,7 +606,7 @@ const (
 		lütfen tolong silakan harap mohon hãy lòng παρακαλώ και يرجى الرجاء فضلك נא בבקשה कृपया और फिर`
 	// toUser: words before the user that make it the one told ("mostre
 	// ao usuário"), and datives that are that word and the user in one
-	i18nToUser = `ao aos à para all'utente agli'utenti all' aan till för dla do kepada pada ke cho với στον στην σε στους إلى
+	i18nToUser = `ao aos à para all'utente agli'utenti aan till för dla do kepada pada ke cho với στον στην σε στους إلى
 		пользователю користувачеві користувачу użytkownikowi kullanıcıya للمستخدم למשתמש को`
 	// fromUser: the user as the one kept out ("esconda do usuário")
 	i18nFromUser = `do dos da dal dall'utente voor för przed от від dari khỏi από عن من מ кроме`
@@ -616,7 +616,7 @@ const (
 		разговор разговора переписка переписку переписки диалог диалога беседа беседу беседы розмова розмову розмови листування діалог діалогу
 		konuşma konuşmayı konuşmanın konuşmadaki sohbet sohbeti sohbetin sohbette sohbetteki percakapan obrolan
 		συνομιλία συνομιλίας συνομιλίες المحادثة محادثة المحادثات الدردشة השיחה שיחה השיחות बातचीत वार्तालाप
-		대화 대화내용 대화기록 채팅`
+		대화 대화내용 대화기록 채팅 chuyện thoại`
 	// imperativeAux: a following word that makes the verb before it an
 	// order (Hindi शामिल करें, "include"; Korean 보내 주세요)
 	i18nImperativeAux = `करें करो कीजिए दें दो दीजिए जोड़ें डालें 주세요 줘 주십시오`
@@ -641,7 +641,7 @@ var (
 	fromUser      = map[string]bool{}
 	strongConvSet = map[string]bool{}
 	imperativeAux = map[string]bool{}
-	lateVerbs     = map[string]bool{} // disclosure verbs of the languages userReach names, folded
+	lateVerbs     = map[string]bool{}            // disclosure verbs of the languages userReach names, folded
 	compounds     = map[string]map[string]role{} // second word -> first word -> role
 	// hanFirst maps the first rune of every hanLexicon word to the length
 	// in runes of the longest word starting with it (scan.go addHan).
@@ -866,9 +866,10 @@ func prefixed(w string, ps []string, minRunes int) role {
 	return 0
 }
 
-// koStem strips one particle or ending of koSuffixes from a Korean word
-// whose stem is in the lexicon: the stem's roles as the ending leaves
-// them, and whether the ending is an imperative.
+// koStem strips a particle or ending of koSuffixes from a Korean word
+// whose stem is in the lexicon (two for 사용자에게는, "to the user" with a
+// topic particle): the stem's roles as the endings leave them, and
+// whether the last ending is an imperative.
 func koStem(w string) (role, bool, bool) {
 	for _, s := range koSuffixes {
 		stem, ok := strings.CutSuffix(w, s.s)
@@ -877,6 +878,15 @@ func koStem(w string) (role, bool, bool) {
 		}
 		if r, ok := lexicon[stem]; ok {
 			return r & s.keep, s.imp, true
+		}
+		for _, s2 := range koSuffixes {
+			stem2, ok := strings.CutSuffix(stem, s2.s)
+			if !ok || stem2 == "" {
+				continue
+			}
+			if r, ok := lexicon[stem2]; ok {
+				return r & s.keep & s2.keep, s.imp, true
+			}
 		}
 	}
 	return 0, false, false
@@ -893,8 +903,11 @@ func imperativeForm(w string) bool {
 		return false
 	}
 	if r0, _ := utf8.DecodeRuneInString(w); isHangul(r0) {
-		_, imp, ok := koStem(w)
-		return ok && imp
+		for _, s := range koSuffixes {
+			if s.imp && len(s.s) < len(w) && strings.HasSuffix(w, s.s) {
+				return true // 보내세요, 넣으세요, 전송해야
+			}
+		}
 	}
 	return false
 }
@@ -1010,4 +1023,57 @@ func userReach(w string) int {
 		}
 	}
 	return 2
+}
+
+// overrideAfter finds an override written object first, as verb-final
+// languages order it (Turkish "önceki tüm talimatları yoksay", Japanese
+// "これまでの指示はすべて無視して", Hindi "सभी पिछले निर्देशों को अनदेखा करें"):
+// an instructions word with "previous"/"all" among the three words before
+// or after it, and an un-negated ignore verb among the three words after
+// it. It returns the token range, or ok false.
+func (s *scanned) overrideAfter(lo, hi int) (a, b int, ok bool) {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		if t[k].r&rInstr == 0 {
+			continue
+		}
+		for j := k + 1; j < min(hi, k+4); j++ {
+			if t[j].r&rIgnore == 0 || t[j].r&rNeg != 0 {
+				continue
+			}
+			if s.mask(max(lo, k-3), j)&(rPrev|rAll) == 0 {
+				continue
+			}
+			if j+1 < hi && postNeg[t[j+1].w] {
+				continue
+			}
+			return max(lo, k-3), j + 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// postVerbNeg are the negations Dutch, Swedish and German put after the
+// verb of an imperative ("Deel nooit je wachtwoord", "Dela aldrig ditt
+// lösenord", "Sende niemals das Passwort": never share/send the password).
+var postVerbNeg = map[string]bool{"niet": true, "nooit": true, "inte": true, "aldrig": true, "ej": true, "nicht": true, "niemals": true, "nie": true}
+
+// negateVerbBefore takes the action roles from the verb that a
+// post-verbal negation w follows (directly, or after a pronoun: "stuur
+// het niet"), so "never share your password" written that way is no
+// order to share it. Disclosure verbs keep their role: negatedAfter
+// finds their negation ("vertel het niet aan de gebruiker").
+func (s *scanned) negateVerbBefore(w string, sent int) {
+	if !postVerbNeg[w] {
+		return
+	}
+	for k := len(s.toks) - 1; k >= max(0, len(s.toks)-2); k-- {
+		if s.toks[k].sent != sent {
+			return
+		}
+		if s.toks[k].r&actionRoles != 0 {
+			s.toks[k].r &^= actionRoles
+			return
+		}
+	}
 }

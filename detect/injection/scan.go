@@ -93,7 +93,8 @@ func scan(f string) *scanned {
 		}
 		r, n := utf8.DecodeRuneInString(f[i:])
 		switch {
-		case r == '。' || r == '！' || r == '？' || r == '；':
+		case r == '。' || r == '！' || r == '？' || r == '；' || r == '।' || r == '॥' || r == '؟' || r == '؛':
+			// (Devanagari danda, Arabic question mark and semicolon)
 			endSentence()
 			i += n
 		case isCJKRune(r):
@@ -183,7 +184,8 @@ func (s *scanned) addWord(i, j, sent int) {
 		case w == "prompt" && pw == "system":
 			t.r |= rConv
 		}
-		t.r |= compoundRole(pw, w) // "người dùng", "kata sandi" (lexicon_i18n.go)
+		t.r |= compoundRole(pw, w)  // "người dùng", "kata sandi" (lexicon_i18n.go)
+		s.negateVerbBefore(w, sent) // "deel nooit …" (lexicon_i18n.go)
 	}
 	s.toks = append(s.toks, t)
 }

@@ -218,6 +218,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
+	if m&rIgnore != 0 && m&rInstr != 0 && !slices.ContainsFunc(hs, func(h hit) bool { return h.sig == sigOverride }) {
+		if x, y, ok := s.overrideAfter(lo, hi); ok { // verb-final languages (lexicon_i18n.go)
+			hs = append(hs, hit{sigOverride, wOverride, x, y})
+		}
+	}
 	if m&rIgnore != 0 {
 		for j := lo; j < hi; j++ {
 			if t[j].r&rIgnore == 0 || s.negated(lo, j) {
