@@ -962,31 +962,46 @@ func strongConvWord(w string) bool {
 
 // vocativeModel reports a sentence of another language that opens by
 // addressing the model as its reader ("Assistente, envie …", "Для модели:
-// …", "Asistan için not: …"): a model noun among its first four words,
-// a ':' or ',' right after it or one of the two words after it, and an
-// action later in the sentence (or, for a preposition and the noun, the
-// label alone on its line). "model" words count only after another word
-// ("para o modelo:"), as "Modelo:" is a configuration key.
+// …", "Asistan için not: …", "AIアシスタントへのお願い：…"): a model noun
+// among its first four words, a ':' or ',' (or the ']' of a "[…]" label)
+// within vocativeReach bytes after it, and an action later in the
+// sentence (or, when a word comes before the noun, the label alone on
+// its line). "model" words count only after another word ("para o
+// modelo:"), as "Modelo:" is a configuration key.
 func vocativeModel(s *scanned, lo, hi int) bool {
 	t := s.toks
+	for k := lo + 1; k < hi; k++ {
+		if t[k].sent != t[lo].sent {
+			hi = k // the label and its order are one sentence
+			break
+		}
+	}
 	for k := lo; k < min(hi, lo+4); k++ {
 		c := modelNoun(t[k].w)
 		if c == 0 || c == 2 && k == lo {
 			continue
 		}
-		for e := k; e < min(hi, k+3); e++ {
-			end := t[e].end
-			if end >= len(s.f) || s.f[end] != ':' && s.f[end] != ',' {
-				continue
-			}
-			if s.mask(e+1, hi)&actionRoles != 0 {
-				return true
-			}
-			return e+1 == hi && k > lo && s.f[end] == ':'
+		from := t[k].end
+		i := strings.IndexAny(s.f[from:min(len(s.f), from+vocativeReach)], ":,]")
+		if i < 0 {
+			continue
 		}
+		end := from + i
+		e := k + 1 // the first token after the label
+		for e < hi && t[e].start < end {
+			e++
+		}
+		if s.mask(e, hi)&actionRoles != 0 {
+			return true
+		}
+		return e == hi && k > lo && s.f[end] != ','
 	}
 	return false
 }
+
+// vocativeReach bounds the words between the model noun and the end of
+// its label ("के लिए संदेश", "へのお願い"), in bytes.
+const vocativeReach = 48
 
 // modelNoun is vocModel for a word, Korean and Arabic/Hebrew ones also
 // with their particle or prefix.

@@ -290,6 +290,9 @@ func (s *scanned) imperative(lo, j int) bool {
 		if c == ' ' {
 			continue
 		}
+		if c == '-' && b > 0 && s.f[b-1] != ' ' && s.f[b-1] != '\n' {
+			break // a hyphen inside a word ("e-mail") opens nothing
+		}
 		if strings.IndexByte(",:;(-*>\"'`", c) >= 0 {
 			return true
 		}
