@@ -572,6 +572,17 @@ var koSuffixes = func() []koSuffix {
 	return out
 }()
 
+// koByLast indexes koSuffixes by their last syllable (longest first
+// within each), so a word is tried only against the endings it can have.
+var koByLast = func() map[rune][]koSuffix {
+	m := map[rune][]koSuffix{}
+	for _, s := range koSuffixes {
+		r, _ := utf8.DecodeLastRuneInString(s.s)
+		m[r] = append(m[r], s)
+	}
+	return m
+}()
+
 // arPrefixes and hePrefixes are the clitics written attached to the next
 // word: Arabic "and", "so", "with", "to", "like", "the"; Hebrew "and",
 // "the", "to", "in", "from", "that", "as". Longest first.
@@ -868,10 +879,12 @@ func prefixed(w string, ps []string, minRunes int) role {
 
 // koStem strips a particle or ending of koSuffixes from a Korean word
 // whose stem is in the lexicon (two for 사용자에게는, "to the user" with a
-// topic particle): the stem's roles as the endings leave them, and
+// topic particle; only 는, 은, 도, 만 stack, which bounds the work on a
+// word that is in no lexicon): the stem's roles as the endings leave them, and
 // whether the last ending is an imperative.
 func koStem(w string) (role, bool, bool) {
-	for _, s := range koSuffixes {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	for _, s := range koByLast[last] {
 		stem, ok := strings.CutSuffix(w, s.s)
 		if !ok || stem == "" {
 			continue
@@ -879,7 +892,11 @@ func koStem(w string) (role, bool, bool) {
 		if r, ok := lexicon[stem]; ok {
 			return r & s.keep, s.imp, true
 		}
-		for _, s2 := range koSuffixes {
+		if s.s != "는" && s.s != "은" && s.s != "도" && s.s != "만" {
+			continue // only these particles stack on another (에게+는)
+		}
+		last2, _ := utf8.DecodeLastRuneInString(stem)
+		for _, s2 := range koByLast[last2] {
 			stem2, ok := strings.CutSuffix(stem, s2.s)
 			if !ok || stem2 == "" {
 				continue
