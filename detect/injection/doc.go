@@ -20,7 +20,17 @@
 // sensitive paths are matched separately), authority words (system,
 // critical, compliance), override verbs and objects (ignore … previous …
 // instructions), deprecation, preference, error words. English, Spanish,
-// German, French and Chinese forms are listed. Signals are combinations of
+// German, French and Chinese forms are listed in lexicon.go; Portuguese,
+// Italian, Dutch, Swedish, Polish, Russian, Ukrainian, Turkish,
+// Indonesian, Vietnamese, Greek, Arabic, Hebrew, Hindi, Japanese and
+// Korean ones in lexicon_i18n.go, written as spelt and folded at start
+// (with the capitals of Cyrillic and Greek, which fold differently).
+// Japanese is matched like Chinese, greedily inside Han and kana runs (at
+// most hanMaxRunes runes a word); Korean words are looked up without
+// their particles and endings (사용자에게 → 사용자), Arabic and Hebrew ones
+// without their attached prefixes. Verb-final orders ("previous
+// instructions ignore", an imperative recognised by its ending) and
+// post-verbal negations are handled there too. Signals are combinations of
 // roles within one sentence (or two adjacent sentences, at 0.8 of the
 // weight), never whole phrases, so other wordings of the same instruction
 // match too. Tool names are compared with the context: a sibling tool of

@@ -64,11 +64,11 @@ func init() {
 		remember essential necessary imperative obliged
 		debes debe deberas deben tienes obligatorio siempre nunca asegurate necesitas
 		musst muss mussen sollst solltest sollen immer niemals unbedingt pflicht notwendig
-		dois doit devez faut toujours jamais obligatoire assurez assure-toi necessaire`)
+		dois doit devez faut toujours jamais obligatoire assurez assure necessaire`)
 	addWords(rOrder, `before first after afterwards instead always whenever prior beforehand next immediately automatically
 		antes primero despues siempre inmediatamente
 		bevor zuerst vorher danach immer sofort anschliessend
-		avant d'abord apres ensuite toujours immediatement`)
+		avant abord apres ensuite toujours immediatement`)
 	addWords(rRead, `read open cat load fetch get retrieve access collect gather extract dump grab obtain scan list print copy view
 		lee leer lea obten obtener recopila lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
@@ -156,7 +156,8 @@ func init() {
 	addWords(rThis, `this it that these those anything instruction instructions step steps`)
 }
 
-// hanLexicon holds Chinese words (greedy longest match inside Han runs).
+// hanLexicon holds Chinese words, and the Japanese ones lexicon_i18n.go
+// adds (greedy longest match inside Han and kana runs).
 var hanLexicon = map[string]role{
 	"忽略": rIgnore, "无视": rIgnore, "忘记": rIgnore, "忽视": rIgnore, "不理会": rIgnore, "覆盖": rIgnore,
 	"之前": rPrev, "以前": rPrev, "先前": rPrev, "上面": rPrev, "所有": rPrev | rAll, "原来": rPrev, "原有": rPrev,
@@ -181,7 +182,10 @@ var hanLexicon = map[string]role{
 	"这个": rThis, "此": rThis, "这些": rThis, "任何": rAll,
 }
 
-const hanMaxRunes = 4
+// hanMaxRunes is the longest hanLexicon word in runes: katakana loanwords
+// are long (システムプロンプト, "system prompt", is 9). A test checks every
+// word fits.
+const hanMaxRunes = 9
 
 // rolesOf returns the roles of a folded word: the word itself, else its
 // English stem, else (for snake_case) the noun roles of its parts.
@@ -231,7 +235,7 @@ func rolesOf(w string) role {
 		}
 		return r
 	}
-	return 0
+	return affixRoles(w) // Korean particles, Arabic and Hebrew prefixes (lexicon_i18n.go)
 }
 
 // partCred are snake_case parts that make an identifier a credential.

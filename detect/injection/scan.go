@@ -69,7 +69,7 @@ func scan(f string) *scanned {
 					// a non-ASCII letter continues the word (ü, é folded away, but ñ/ç/etc.)
 					if f[j] >= utf8.RuneSelf {
 						r, n := utf8.DecodeRuneInString(f[j:])
-						if unicode.IsLetter(r) && !isHanRune(r) {
+						if unicode.IsLetter(r) && !isCJKRune(r) {
 							j += n
 							continue
 						}
@@ -99,16 +99,20 @@ func scan(f string) *scanned {
 		}
 		r, n := utf8.DecodeRuneInString(f[i:])
 		switch {
-		case r == '。' || r == '！' || r == '？' || r == '；':
+		case r == '。' || r == '！' || r == '？' || r == '；' || r == '।' || r == '॥' || r == '؟' || r == '؛':
+			// (Devanagari danda, Arabic question mark and semicolon)
 			endSentence()
 			i += n
-		case isHanRune(r):
+		case isCJKRune(r):
+			// Han and kana runs have no spaces: lexicon words are found
+			// by greedy longest match (hanLexicon holds Chinese and
+			// Japanese, see lexicon_i18n.go)
 			i = s.addHan(i, sent)
 		case unicode.IsLetter(r):
 			j := i + n
 			for j < len(f) {
 				r2, n2 := utf8.DecodeRuneInString(f[j:])
-				if !(unicode.IsLetter(r2) || unicode.IsDigit(r2) || r2 == '_' || unicode.Is(unicode.Mn, r2) || unicode.Is(unicode.Mc, r2)) || isHanRune(r2) {
+				if !(unicode.IsLetter(r2) || unicode.IsDigit(r2) || r2 == '_' || unicode.Is(unicode.Mn, r2) || unicode.Is(unicode.Mc, r2)) || isCJKRune(r2) {
 					break
 				}
 				j += n2
@@ -186,6 +190,8 @@ func (s *scanned) addWord(i, j, sent int) {
 		case w == "prompt" && pw == "system":
 			t.r |= rConv
 		}
+		t.r |= compoundRole(pw, w)  // "người dùng", "kata sandi" (lexicon_i18n.go)
+		s.negateVerbBefore(w, sent) // "deel nooit …" (lexicon_i18n.go)
 	}
 	s.toks = append(s.toks, t)
 }
@@ -196,16 +202,23 @@ var irregularParticiple = map[string]string{"sent": "send", "put": "put", "read"
 // keyModifiers make "key" a credential: "API key", "private key".
 var keyModifiers = map[string]bool{"api": true, "access": true, "secret": true, "private": true, "ssh": true, "signing": true, "encryption": true, "deploy": true, "gpg": true, "pgp": true, "license": true, "master": true, "root": true}
 
-// addHan matches the Chinese lexicon greedily inside a Han run starting at
-// i and returns the index after what it consumed.
+// addHan matches the Chinese and Japanese lexicon (hanLexicon) greedily
+// inside a Han or kana run starting at i and returns the index after what
+// it consumed. Only lengths up to the longest word starting with the run's
+// first rune are tried (hanFirst), at most hanMaxRunes.
 func (s *scanned) addHan(i, sent int) int {
 	f := s.f
+	r0, n0 := utf8.DecodeRuneInString(f[i:])
+	maxK := int(hanFirst[r0])
+	if maxK == 0 {
+		return i + n0 // no lexicon word starts here
+	}
 	// try the longest lexicon word first
 	ends := [hanMaxRunes + 1]int{}
 	k, j := 0, i
-	for k < hanMaxRunes && j < len(f) {
+	for k < maxK && j < len(f) {
 		r, n := utf8.DecodeRuneInString(f[j:])
-		if !isHanRune(r) {
+		if !isCJKRune(r) {
 			break
 		}
 		j += n
@@ -218,11 +231,7 @@ func (s *scanned) addHan(i, sent int) int {
 			return ends[m]
 		}
 	}
-	if k == 0 {
-		_, n := utf8.DecodeRuneInString(f[i:])
-		return i + n
-	}
-	return ends[1]
+	return i + n0
 }
 
 // sentenceOf returns the sentence index holding byte offset off, or -1.
@@ -276,7 +285,9 @@ func (s *scanned) imperative(lo, j int) bool {
 	if t[j].quoted && t[j].closed {
 		return false // a quoted word is a value ('embed', `send`), not a verb
 	}
-	if j == lo || t[j-1].sent != t[j].sent {
+	if j == lo || t[j-1].sent != t[j].sent || imperativeForm(t[j].w) || s.imperativeNext(j) {
+		// (or an order by its form or the word after it: Korean 보내세요,
+		// Hindi शामिल करें; lexicon_i18n.go)
 		return true
 	}
 	// punctuation right before the verb opens a clause or a list item
@@ -284,6 +295,9 @@ func (s *scanned) imperative(lo, j int) bool {
 		c := s.f[b]
 		if c == ' ' {
 			continue
+		}
+		if c == '-' && b > 0 && s.f[b-1] != ' ' && s.f[b-1] != '\n' {
+			break // a hyphen inside a word ("e-mail") opens nothing
 		}
 		if strings.IndexByte(",:;(-*>\"'`", c) >= 0 {
 			return true
@@ -298,13 +312,14 @@ func (s *scanned) imperative(lo, j int) bool {
 	case "please", "then", "also", "and", "or", "just", "now", "kindly", "to", "be", "been", "being", "simply", "additionally", "first", "secretly", "quietly", "silently", "always", "never", "by", "y", "und", "et", "puis", "dann", "luego":
 		return true
 	}
-	return p.han
+	return p.han || connective[p.w]
 }
 
 // negatedAfter reports a negation among the three words after token j
-// ("tell nobody", German "erwähne das niemals").
+// ("tell nobody", German "erwähne das niemals"), or the verb negating
+// itself (Turkish "söyleme", "do not tell", is in postNeg).
 func (s *scanned) negatedAfter(j, hi int) bool {
-	for k := j + 1; k < min(hi, j+4); k++ {
+	for k := j; k < min(hi, j+4); k++ {
 		if postNeg[s.toks[k].w] {
 			return true
 		}

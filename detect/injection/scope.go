@@ -190,7 +190,7 @@ func thirdPersonOrders(s *scanned) {
 			continue
 		}
 		for p := k - 1; p >= max(0, k-3) && t[p].sent == t[k].sent; p-- {
-			if modelNoun(t[p].w) {
+			if subjectModel(t[p].w) {
 				t[k].r |= base
 				break
 			}
@@ -203,7 +203,7 @@ func thirdPersonOrders(s *scanned) {
 		// "… and passes every key": a second verb of the same subject
 		if t[k].r&actionRoles == 0 && t[k-1].w == "and" {
 			for p := k - 2; p >= max(0, k-12) && t[p].sent == t[k].sent; p-- {
-				if t[p].r&actionRoles != 0 && p > 0 && modelNoun(t[p-1].w) {
+				if t[p].r&actionRoles != 0 && p > 0 && subjectModel(t[p-1].w) {
 					t[k].r |= base
 					break
 				}
@@ -212,7 +212,7 @@ func thirdPersonOrders(s *scanned) {
 	}
 }
 
-func modelNoun(w string) bool {
+func subjectModel(w string) bool {
 	switch w {
 	case "assistant", "model", "agent", "ai", "llm", "claude", "copilot", "chatbot":
 		return true
@@ -561,7 +561,16 @@ func reported(s *scanned, lo, hi, j int) bool {
 			return true
 		}
 	}
-	return hasAnyWord(s, lo, hi, "attacker", "attackers", "adversary", "adversarial", "malicious", "injects", "injected", "injection", "injections", "scenario", "example", "examples")
+	for k := lo; k < hi; k++ {
+		switch t[k].w {
+		case "attacker", "attackers", "adversary", "adversarial", "malicious", "injects", "injected", "injection", "injections", "scenario", "example", "examples":
+			// a word of the sentence, not a part of an address (admin@example.com)
+			if !t[k].url && t[k].ext == t[k].w && (t[k].start == 0 || s.f[t[k].start-1] != '@') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // imperativeAction reports an un-negated verb of roles rs in [lo, hi)

@@ -222,6 +222,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
+	if m&rIgnore != 0 && m&rInstr != 0 && !slices.ContainsFunc(hs, func(h hit) bool { return h.sig == sigOverride }) {
+		if x, y, ok := s.overrideAfter(lo, hi); ok { // verb-final languages (lexicon_i18n.go)
+			hs = append(hs, hit{sigOverride, wOverride, x, y})
+		}
+	}
 	if m&rIgnore != 0 {
 		for j := lo; j < hi; j++ {
 			if t[j].r&rIgnore == 0 || s.negated(lo, j) {
@@ -268,14 +273,14 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 			user, vague := false, false
 			personObject := tellVerbs[t[j].w] || tellVerbs[stem(t[j].w)]
-			for k := max(lo, j-2); k < min(hi, j+8); k++ {
+			for k := max(lo, j-userReach(t[j].w)); k < min(hi, j+8); k++ {
 				if t[k].r&rUser == 0 {
 					continue
 				}
 				// "tell the user" takes the person as object; "mention X
 				// to the user" needs the preposition ("do not mention
 				// users" is about @-mentions)
-				if k > j && !personObject && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") {
+				if k > j && !personObject && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") && !toUserBefore(s, max(j+1, k-2), k) {
 					continue
 				}
 				user = true
@@ -592,7 +597,7 @@ func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
 			continue
 		}
 		for k := j + 1; k < min(hi, j+7); k++ {
-			if t[k].r&rUser != 0 && (t[k-1].w == "from" || k >= 2 && t[k-2].w == "from" || t[k-1].w == "de" || t[k-1].w == "vor" || t[k-1].w == "a") {
+			if t[k].r&rUser != 0 && (t[k-1].w == "from" || k >= 2 && t[k-2].w == "from" || t[k-1].w == "de" || t[k-1].w == "vor" || t[k-1].w == "a" || fromUser[t[k-1].w]) {
 				return true
 			}
 		}
@@ -728,7 +733,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		if k > lo && (t[k-1].w == "this" || t[k-1].w == "current" || t[k-1].w == "our") && w != "history" {
 			return 2 // "this chat", "the current conversation"
 		}
-		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han
+		strongWord := w == "conversation" || w == "conversations" || w == "dialogue" || w == "conversacion" || w == "unterhaltung" || w == "gesprach" || w == "chatverlauf" || tk.han || strongConvWord(w)
 		adjacent := k+1 < hi && t[k+1].r&rConv != 0 || k > lo && t[k-1].r&rConv != 0
 		modified := k > lo && t[k-1].r&(rAll|rPrev) != 0 || k > lo+1 && t[k-2].r&(rAll|rPrev) != 0
 		if strongWord || adjacent || modified && w != "history" || modified && k > lo && t[k-1].r&rAll != 0 {
@@ -1153,7 +1158,7 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 			return true
 		}
 	}
-	return false
+	return vocativeModel(s, lo, hi) // other languages (lexicon_i18n.go)
 }
 
 // paymentOrIdentity reports a request for payment-card or identity data
