@@ -530,13 +530,30 @@ func dedupe(fs []signal.Finding) []signal.Finding {
 // skipping consent, a hidden recipient or an outbound copy, secrecy, code
 // to run, or treating someone else's content as orders.
 var (
-	standingScopeRe = regexp.MustCompile(`\b(?:always|every|whenever|any|all future|from now on|henceforth|permanent(?:ly)?|standing|by default|each time|` +
-		`immer|jede[rsmn]?|dauerhaft|toujours|chaque|toute future|siempre|cada|en adelante|sempre|ogni)\b|künftig|désormais|` +
-		`всегда|любые|любой|каждый|впредь|总是|始终|每次|长期|今后|任何|常に|今後|すべて|毎回|必ず`)
-	consentBypassRe = regexp.MustCompile(`\bwithout (?:asking|confirmation|confirming|approval|checking|telling)|\bno (?:need to )?(?:confirm|ask)|` +
-		`\bsin (?:confirmaci[oó]n|preguntar)|\bohne (?:nachfrage|bestätigung|rückfrage|zu fragen)|\bsans (?:confirmation|demander)|` +
-		`без подтверждения|без согласия|無需|无需|不需要确认|確認(?:なし|せず)|伝えない|告诉用户|не сообщать`)
+	standingScopeRe = foldedAlternatives([]string{"always", "every", "whenever", "any", "all future", "from now on", "henceforth", "permanent", "permanently", "standing", "by default", "each time",
+		"immer", "jeder", "jede", "jedes", "jedem", "jeden", "dauerhaft", "toujours", "chaque", "toute future", "siempre", "cada", "en adelante", "sempre", "ogni", "künftig", "désormais",
+		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず"})
+	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
+		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
+		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
+		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户"})
 )
+
+// foldedAlternatives compiles words, folded as the text they are matched
+// against is (canon.Fold turns Cyrillic look-alikes Latin and removes
+// accents, so the words must be folded the same way), into one
+// alternation; ASCII words match on word boundaries.
+func foldedAlternatives(words []string) *regexp.Regexp {
+	var alt []string
+	for _, w := range words {
+		f := regexp.QuoteMeta(strings.TrimSpace(canon.Fold(w)))
+		if isASCIIWord(strings.ReplaceAll(canon.Fold(w), " ", "_")) {
+			f = `\b` + f + `\b`
+		}
+		alt = append(alt, f)
+	}
+	return regexp.MustCompile(strings.Join(alt, "|"))
+}
 
 // standingOrder adds memory.persistent_instruction when a memory write
 // sets a standing order (see above).

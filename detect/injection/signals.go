@@ -287,6 +287,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
 			}
 			protective := m&rCred != 0 && !a.unnegatedAction(s, lo, hi, rRead|rSend|rInclude)
+			n := len(hs)
 			switch {
 			case user && (t[j].w == "ask" || t[j].w == "asking") && asksForData(s, j, hi):
 				// "never ask the user to paste it": not asking for data
@@ -305,7 +306,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			case !protective && a.concealsThis(s, j, hi) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
 				hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
 			}
-			break
+			if len(hs) > n && (hs[n].sig == sigSecrecyUser || hs[n].sig == sigSecrecyConceal) {
+				break // one secrecy finding per sentence; "do not ask …, do not mention it" goes on
+			}
 		}
 	}
 	if m&rUser != 0 && m&rNeg != 0 && m&rPerceive != 0 {
