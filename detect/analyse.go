@@ -108,6 +108,7 @@ func analyse(env *Env, needs map[string]bool) {
 		if needs[useTextRisk] {
 			env.TextRisk = injection.Analyze(env.Text, injection.Context{
 				Surface: textSurface(env.TextSurface), Field: env.TextSurface, ToolName: env.ToolName, ServerName: env.ServerName,
+				SiblingTools: env.sessionTools,
 			})
 		}
 	}

@@ -20,6 +20,10 @@ import (
 // expressions are the expr tags (snake_case, as in the proto and the
 // OpenTelemetry MCP conventions); the helper functions are lowerCamel.
 type Env struct {
+	// sessionTools are the tool names of the session's catalogue, set on
+	// events with Text (not visible to rules): the server's own tools.
+	sessionTools []string
+
 	// Method is the MCP method (tools/call, tools/list, ...); for responses
 	// the method of the paired request.
 	Method string `expr:"method"`

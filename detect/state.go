@@ -374,6 +374,14 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		Listed: ss.listed, ListChanged: ss.listChanged, Used: slices.Clone(ss.used), Calls: ss.calls,
 		Consented: !ss.consentAt.IsZero() && env.Time.Sub(ss.consentAt) <= consentWindow, Roots: ss.roots,
 	}
+	if env.Text != "" && len(ss.tools) > 0 {
+		// the server's own tools, so that its text naming them ("call the
+		// list-connections tool") is not read as naming a stranger's
+		env.sessionTools = make([]string, 0, len(ss.tools))
+		for name := range ss.tools {
+			env.sessionTools = append(env.sessionTools, name)
+		}
+	}
 	if env.ToolName != "" {
 		if ct, ok := ss.tools[env.ToolName]; ok {
 			env.CalledTool = ct.tool

@@ -341,7 +341,13 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`\b(?:any|every|each)\s+(?:[a-z-]+\s+){0,2}(?:ai|llm|assistant|agent|model|bot)s?\s+(?:with|that|who|reading|processing|answering|handling)\b|` +
 	`\bwhen\s+(?:an?|the|any)\s+(?:[a-z-]+\s+)?(?:ai|assistant|agent|model|llm)s?\s+[a-z]+\b[^.!?\n]{0,60}\b(?:it|they)\s+(?:should|must|needs? to|has to)\b|` +
 	`\b(?:machine|automated|automation)\s+(?:readers?|agents?|systems?)\s+only\b|` +
-	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)`)
+	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)|` +
+	// a vocative opening a field, a quote, a tag or a line: "Assistant, mark …", "<desc>AI: …", "— AI: delete …"
+	`(?:^|["'(\[>\n—–-]\s*)(?:ai|llm|assistant|claude|copilot|chatgpt)s?\s*[:,]\s|` +
+	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
+	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
+	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +
+	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system)s?\s*:`)
 
 // clipSpan shortens a span of folded, already redacted text to
 // signal.MaxSpan and restores the case of the redaction markers that
@@ -402,7 +408,7 @@ func (a *analysis) verdict() signal.Verdict {
 	if a.readerSpan != "" && a.consequential && !a.hasStrong(sigAddressedModel) {
 		// text that names an AI reader and orders it to act is talking to
 		// the model, however the orders are worded
-		a.add(sigAddressedModel, a.ctx.Field, wAddressedModel, a.readerSpan)
+		a.add(sigAddressedModel, a.ctx.Field, wReaderOrder, a.readerSpan)
 	}
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
