@@ -229,6 +229,14 @@ type analysis struct {
 	// shellBudget is how many more bytes of shell text this call may
 	// tokenize (decoded and inline scripts included).
 	shellBudget int
+	// pathArg: some argument is named for a file path (path, file, dir).
+	pathArg bool
+}
+
+// localWrite reports a tool that writes local files: its name says it
+// writes, not fetches or sends, and an argument names a path.
+func (a *analysis) localWrite() bool {
+	return a.tool.write && !a.tool.fetch && a.pathArg
 }
 
 // maxShellTotal bounds the shell text one Analyze call tokenizes.
@@ -364,6 +372,9 @@ func (a *analysis) addItem(it item) {
 		a.trunc = true
 	}
 	a.bytes += len(it.s)
+	if it.kc == keyPath && !it.isKey {
+		a.pathArg = true
+	}
 	a.items = append(a.items, it)
 }
 
