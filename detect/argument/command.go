@@ -28,7 +28,33 @@ const (
 	factorExec  = 1.0
 	factorValue = 0.85
 	factorData  = 0.5
+	// factorDoc: a command quoted in a document the user edits (a
+	// Markdown code block, a README): install instructions, not a
+	// payload.
+	factorDoc = 0.3
 )
+
+// document reports free text that is a document a person reads: it
+// holds a Markdown code fence, or the call writes a file whose name says
+// documentation (.md, .rst, .adoc, .txt, .html).
+func (a *analysis) document(s string) bool {
+	if strings.Contains(s, "```") || strings.Contains(s, "~~~") {
+		return true
+	}
+	for i := range a.items {
+		it := &a.items[i]
+		if it.kc != keyPath || it.isKey {
+			continue
+		}
+		l := it.lower()
+		for _, ext := range []string{".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".html", ".htm"} {
+			if strings.HasSuffix(l, ext) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Command-name sets.
 var (
@@ -103,11 +129,23 @@ func (a *analysis) commandItem(it *item) {
 			if fired {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
+			a.embeddedCommands(it, factorValue)
 		}
 		a.argumentInjection(it)
 	case modeData:
 		if dataGate(it.lower()) {
-			a.scriptSignals(it, a.parseShell(s), factorData, 0)
+			f := factorData
+			if a.document(s) {
+				f = factorDoc
+			}
+			a.scriptSignals(it, a.parseShell(s), f, 0)
+			if !strings.Contains(s, "\n") && len(s) <= 1024 {
+				// One line of text (a title, a subject, a SQL
+				// statement): a command inside is injected, not
+				// written. Files (a Dockerfile's RUN curl ... | bash)
+				// are read as they are.
+				a.embeddedCommands(it, factorValue)
+			}
 		}
 	}
 	a.writeTargetItem(it)
