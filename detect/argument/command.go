@@ -232,7 +232,7 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 			continue
 		}
 		r := resolve(c)
-		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") {
+		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") && plausibleCmdName(r.name) {
 			// Any command substituted into a one-word value (a URL, a
 			// name): values never hold $(...).
 			a.cmd.add("command_injection.substitution", it.field, a.spanAll(it.s), 0.45)
@@ -259,6 +259,22 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 		fired = true
 	}
 	return fired
+}
+
+// plausibleCmdName reports a word that can name a program: a letter,
+// "_", "." or "/" first, then letters, digits and . _ + - / \ : (an
+// encoded polyline or a password between backticks is not one).
+func plausibleCmdName(n string) bool {
+	if n == "" || !(isAlpha(n[0]) || n[0] == '_' || n[0] == '.' || n[0] == '/') {
+		return false
+	}
+	for i := 1; i < len(n); i++ {
+		c := n[i]
+		if !(isAlpha(c) || '0' <= c && c <= '9' || strings.IndexByte("._+-/\\:", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // commandish reports whether a command's arguments look like a command's
