@@ -417,7 +417,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		}
 		// Inline code: sh -c '...', python -c '...', powershell -enc ...
 		a.inlineCode(it, r, chained, f, depth)
-		a.listingCmd(it, r)
+		a.listingCmd(it, r, sc, res)
 		if f > factorData {
 			a.credentialCmd(it, r, c, f)
 		}
