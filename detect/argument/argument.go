@@ -280,6 +280,7 @@ func Analyze(args map[string]any, ctx Context) Report {
 	}
 	a.wrappedCommands()
 	a.destructiveObject(args)
+	a.grantObject(args)
 	a.analyzeObjects(args)
 	return Report{
 		CommandInjection:  a.cmd.verdict(),

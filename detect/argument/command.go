@@ -149,6 +149,11 @@ func (a *analysis) commandItem(it *item) {
 		}
 	}
 	a.writeTargetItem(it)
+	gf := 1.0
+	if mode == modeData && a.document(s) {
+		gf = 0.5 // a manifest shown in documentation
+	}
+	a.grantText(it, gf)
 }
 
 // modeOf tells how the string reaches a shell.

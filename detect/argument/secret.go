@@ -34,7 +34,7 @@ func (a *analysis) secretsItem(it *item) {
 	if len(ms) == 0 {
 		// A random-looking value in a member named for a credential
 		// ("api_key": "...") that no format rule knows.
-		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) {
+		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) && strings.Count(it.s, `\`) < 2 {
 			w := 0.4 * 0.45
 			if a.tool.auth {
 				w = 0.4 * 0.35
