@@ -231,6 +231,8 @@ type analysis struct {
 	shellBudget int
 	// pathArg: some argument is named for a file path (path, file, dir).
 	pathArg bool
+	// sent are the credentials found, for foreignSecrets.
+	sent []sentSecret
 }
 
 // localWrite reports a tool that writes local files: its name says it
@@ -281,6 +283,7 @@ func Analyze(args map[string]any, ctx Context) Report {
 	a.wrappedCommands()
 	a.destructiveObject(args)
 	a.grantObject(args)
+	a.foreignSecrets()
 	a.analyzeObjects(args)
 	return Report{
 		CommandInjection:  a.cmd.verdict(),
