@@ -129,8 +129,8 @@ func (a *analysis) commandItem(it *item) {
 			if fired {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
-			a.embeddedCommands(it, factorValue)
 		}
+		a.embeddedCommands(it, factorValue)
 		a.argumentInjection(it)
 	case modeData:
 		if dataGate(it.lower()) {
@@ -352,7 +352,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		case "nc", "telnet", "socat", "openssl", "cryptcat":
 			hasNetPipe = hasNetPipe || c.op == "|" || i+1 < len(sc.cmds) && sc.cmds[i+1].op == "|"
 		}
-		if r.name == "nc" && hasAnyFlag(r.args, "-e", "-c", "--exec", "--sh-exec", "--lua-exec") {
+		if r.name == "nc" && ncExec(r.args) {
 			a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
 		}
 		if r.name == "socat" {
@@ -435,6 +435,28 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 	if sc.ifs {
 		a.cmd.add("command_injection.ifs_evasion", field, sp(), 0.55*f)
 	}
+}
+
+// ncExec reports netcat told to run a program for the connection:
+// -e/-c/--exec/--sh-exec/--lua-exec followed by a shell, an interpreter
+// or a path (nc host 4444 -e /bin/sh), or the flag written with it
+// (-e/bin/sh).
+func ncExec(args []string) bool {
+	for i, w := range args {
+		switch {
+		case w == "-e" || w == "-c" || w == "--exec" || w == "--sh-exec" || w == "--lua-exec" ||
+			len(w) > 1 && w[0] == '-' && w[1] != '-' && (strings.HasSuffix(w, "e") || strings.HasSuffix(w, "c")):
+			if i+1 < len(args) {
+				p := strings.ToLower(strings.TrimSuffix(baseName(args[i+1]), ".exe"))
+				if shellCmds[p] || interpCmds[p] || strings.ContainsAny(args[i+1], `/\`) || w == "--sh-exec" || w == "-c" {
+					return true
+				}
+			}
+		case strings.HasPrefix(w, "-e/") || strings.HasPrefix(w, "--exec="):
+			return true
+		}
+	}
+	return false
 }
 
 // isDevNet reports a bash network pseudo-file (/dev/tcp/host/port).

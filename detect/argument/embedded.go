@@ -32,6 +32,11 @@ var embeddedStarts = func() map[string]bool {
 	return m
 }()
 
+// embeddedGate are the words of strong patterns that need no pipe or
+// substitution (nc -e, socat exec:, encoded or downloaded PowerShell,
+// LOLBin downloads).
+var embeddedGate = newAnchorSet(" -e ", "exec:", "-enc", "iex", "invoke-expression", "downloadstring", "-urlcache", "/transfer", "javascript:")
+
 // maxEmbeddedStarts bounds the re-readings of one value.
 const maxEmbeddedStarts = 8
 
@@ -41,7 +46,7 @@ const maxEmbeddedStarts = 8
 // (COPY ... TO PROGRAM 'curl ... | bash').
 func (a *analysis) embeddedCommands(it *item, f float64) {
 	s := it.s
-	if len(s) > maxShellBytes || !hasPipeOrSubst(s) && !strings.Contains(s, "/dev/") && !containsFold(s, "-enc") {
+	if len(s) > maxShellBytes || !hasPipeOrSubst(s) && !strings.Contains(s, "/dev/") && embeddedGate.scan(strings.ToLower(s)).none() {
 		return
 	}
 	tried := 0
@@ -104,11 +109,3 @@ func hasPipeOrSubst(s string) bool {
 	return strings.ContainsAny(s, "|`") || strings.Contains(s, "$(") || strings.Contains(s, "<(")
 }
 
-// containsFold reports whether s contains the lower-case ASCII sub,
-// ignoring case.
-func containsFold(s, sub string) bool {
-	if len(s) > 4096 {
-		s = s[:4096]
-	}
-	return strings.Contains(strings.ToLower(s), sub)
-}
