@@ -108,4 +108,3 @@ func embeddedBoundary(c byte) bool {
 func hasPipeOrSubst(s string) bool {
 	return strings.ContainsAny(s, "|`") || strings.Contains(s, "$(") || strings.Contains(s, "<(")
 }
-
