@@ -233,6 +233,8 @@ type analysis struct {
 	pathArg bool
 	// sent are the credentials found, for foreignSecrets.
 	sent []sentSecret
+	// toolWords are the words of the tool's name (nameWords).
+	toolWords []string
 }
 
 // localWrite reports a tool that writes local files: its name says it
@@ -271,6 +273,7 @@ type keyInfo struct {
 func Analyze(args map[string]any, ctx Context) Report {
 	a := &analysis{ctx: ctx, shellBudget: maxShellTotal, jsonLeft: 16}
 	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
+	a.toolWords = nameWords(ctx.ToolName)
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)
 	a.walk(args, "arguments", "", 0)

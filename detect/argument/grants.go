@@ -109,7 +109,7 @@ func (a *analysis) grantText(it *item, f float64) {
 // something (attach_user_policy, add_iam_binding, set_iam_policy,
 // create_role_assignment).
 func (a *analysis) grantTool() bool {
-	w := nameWords(a.ctx.ToolName)
+	w := a.toolWords
 	return hasWord(w, "attach", "grant", "bind", "binding", "bindings", "assign", "assignment", "add", "set", "put", "create", "update", "apply")
 }
 
@@ -126,7 +126,7 @@ func (a *analysis) grantObject(args map[string]any) {
 	if len(args) == 0 {
 		return
 	}
-	w := nameWords(a.ctx.ToolName)
+	w := a.toolWords
 	grantVerb := hasWord(w, "add", "invite", "grant", "set", "update", "assign", "create", "change", "edit", "put", "promote", "make")
 	memberObj := hasWord(w, "collaborator", "collaborators", "member", "members", "user", "users", "permission", "permissions", "role",
 		"roles", "access", "team", "membership", "owner", "admin", "invitation", "invite", "principal")
