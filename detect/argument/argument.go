@@ -235,6 +235,9 @@ type analysis struct {
 	sent []sentSecret
 	// toolWords are the words of the tool's name (nameWords).
 	toolWords []string
+	// docPath: 1 when a path argument names a document file, -1 when
+	// none does, 0 before document first looks.
+	docPath int8
 }
 
 // localWrite reports a tool that writes local files: its name says it

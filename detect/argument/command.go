@@ -41,6 +41,10 @@ func (a *analysis) document(s string) bool {
 	if strings.Contains(s, "```") || strings.Contains(s, "~~~") {
 		return true
 	}
+	if a.docPath != 0 {
+		return a.docPath > 0
+	}
+	a.docPath = -1
 	for i := range a.items {
 		it := &a.items[i]
 		if it.kc != keyPath || it.isKey {
@@ -49,6 +53,7 @@ func (a *analysis) document(s string) bool {
 		l := it.lower()
 		for _, ext := range []string{".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".html", ".htm"} {
 			if strings.HasSuffix(l, ext) {
+				a.docPath = 1
 				return true
 			}
 		}
