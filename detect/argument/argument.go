@@ -229,6 +229,21 @@ type analysis struct {
 	// shellBudget is how many more bytes of shell text this call may
 	// tokenize (decoded and inline scripts included).
 	shellBudget int
+	// pathArg: some argument is named for a file path (path, file, dir).
+	pathArg bool
+	// sent are the credentials found, for foreignSecrets.
+	sent []sentSecret
+	// toolWords are the words of the tool's name (nameWords).
+	toolWords []string
+	// docPath: 1 when a path argument names a document file, -1 when
+	// none does, 0 before document first looks.
+	docPath int8
+}
+
+// localWrite reports a tool that writes local files: its name says it
+// writes, not fetches or sends, and an argument names a path.
+func (a *analysis) localWrite() bool {
+	return a.tool.write && !a.tool.fetch && a.pathArg
 }
 
 // maxShellTotal bounds the shell text one Analyze call tokenizes.
@@ -261,6 +276,7 @@ type keyInfo struct {
 func Analyze(args map[string]any, ctx Context) Report {
 	a := &analysis{ctx: ctx, shellBudget: maxShellTotal, jsonLeft: 16}
 	a.exec = ctx.ExecLike || ExecLikeTool(ctx.ToolName, ctx.ToolDescription)
+	a.toolWords = nameWords(ctx.ToolName)
 	a.tool = classifyTool(ctx.ToolName, ctx.ToolDescription)
 	a.roots = normalizeRoots(ctx.Roots)
 	a.walk(args, "arguments", "", 0)
@@ -272,6 +288,8 @@ func Analyze(args map[string]any, ctx Context) Report {
 	}
 	a.wrappedCommands()
 	a.destructiveObject(args)
+	a.grantObject(args)
+	a.foreignSecrets()
 	a.analyzeObjects(args)
 	return Report{
 		CommandInjection:  a.cmd.verdict(),
@@ -364,6 +382,9 @@ func (a *analysis) addItem(it item) {
 		a.trunc = true
 	}
 	a.bytes += len(it.s)
+	if it.kc == keyPath && !it.isKey {
+		a.pathArg = true
+	}
 	a.items = append(a.items, it)
 }
 

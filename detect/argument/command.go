@@ -28,7 +28,38 @@ const (
 	factorExec  = 1.0
 	factorValue = 0.85
 	factorData  = 0.5
+	// factorDoc: a command quoted in a document the user edits (a
+	// Markdown code block, a README): install instructions, not a
+	// payload.
+	factorDoc = 0.3
 )
+
+// document reports free text that is a document a person reads: it
+// holds a Markdown code fence, or the call writes a file whose name says
+// documentation (.md, .rst, .adoc, .txt, .html).
+func (a *analysis) document(s string) bool {
+	if strings.Contains(s, "```") || strings.Contains(s, "~~~") {
+		return true
+	}
+	if a.docPath != 0 {
+		return a.docPath > 0
+	}
+	a.docPath = -1
+	for i := range a.items {
+		it := &a.items[i]
+		if it.kc != keyPath || it.isKey {
+			continue
+		}
+		l := it.lower()
+		for _, ext := range []string{".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt", ".html", ".htm"} {
+			if strings.HasSuffix(l, ext) {
+				a.docPath = 1
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Command-name sets.
 var (
@@ -104,13 +135,30 @@ func (a *analysis) commandItem(it *item) {
 				a.scriptSignals(it, sc, factorValue, 0)
 			}
 		}
+		a.embeddedCommands(it, factorValue)
 		a.argumentInjection(it)
 	case modeData:
 		if dataGate(it.lower()) {
-			a.scriptSignals(it, a.parseShell(s), factorData, 0)
+			f := factorData
+			if a.document(s) {
+				f = factorDoc
+			}
+			a.scriptSignals(it, a.parseShell(s), f, 0)
+			if !strings.Contains(s, "\n") && len(s) <= 1024 {
+				// One line of text (a title, a subject, a SQL
+				// statement): a command inside is injected, not
+				// written. Files (a Dockerfile's RUN curl ... | bash)
+				// are read as they are.
+				a.embeddedCommands(it, factorValue)
+			}
 		}
 	}
 	a.writeTargetItem(it)
+	gf := 1.0
+	if mode == modeData && a.document(s) {
+		gf = 0.5 // a manifest shown in documentation
+	}
+	a.grantText(it, gf)
 }
 
 // modeOf tells how the string reaches a shell.
@@ -194,7 +242,7 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 			continue
 		}
 		r := resolve(c)
-		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") {
+		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") && plausibleCmdName(r.name) {
 			// Any command substituted into a one-word value (a URL, a
 			// name): values never hold $(...).
 			a.cmd.add("command_injection.substitution", it.field, a.spanAll(it.s), 0.45)
@@ -221,6 +269,22 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 		fired = true
 	}
 	return fired
+}
+
+// plausibleCmdName reports a word that can name a program: a letter,
+// "_", "." or "/" first, then letters, digits and . _ + - / \ : (an
+// encoded polyline or a password between backticks is not one).
+func plausibleCmdName(n string) bool {
+	if n == "" || !(isAlpha(n[0]) || n[0] == '_' || n[0] == '.' || n[0] == '/') {
+		return false
+	}
+	for i := 1; i < len(n); i++ {
+		c := n[i]
+		if !(isAlpha(c) || '0' <= c && c <= '9' || strings.IndexByte("._+-/\\:", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // commandish reports whether a command's arguments look like a command's
@@ -293,7 +357,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		case "nc", "telnet", "socat", "openssl", "cryptcat":
 			hasNetPipe = hasNetPipe || c.op == "|" || i+1 < len(sc.cmds) && sc.cmds[i+1].op == "|"
 		}
-		if r.name == "nc" && hasAnyFlag(r.args, "-e", "-c", "--exec", "--sh-exec", "--lua-exec") {
+		if r.name == "nc" && ncExec(r.args) {
 			a.cmd.add("command_injection.reverse_shell", field, sp(), 0.92*f)
 		}
 		if r.name == "socat" {
@@ -363,7 +427,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		}
 		// Inline code: sh -c '...', python -c '...', powershell -enc ...
 		a.inlineCode(it, r, chained, f, depth)
-		a.listingCmd(it, r)
+		a.listingCmd(it, r, sc, res)
 		if f > factorData {
 			a.credentialCmd(it, r, c, f)
 		}
@@ -376,6 +440,28 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 	if sc.ifs {
 		a.cmd.add("command_injection.ifs_evasion", field, sp(), 0.55*f)
 	}
+}
+
+// ncExec reports netcat told to run a program for the connection:
+// -e/-c/--exec/--sh-exec/--lua-exec followed by a shell, an interpreter
+// or a path (nc host 4444 -e /bin/sh), or the flag written with it
+// (-e/bin/sh).
+func ncExec(args []string) bool {
+	for i, w := range args {
+		switch {
+		case w == "-e" || w == "-c" || w == "--exec" || w == "--sh-exec" || w == "--lua-exec" ||
+			len(w) > 1 && w[0] == '-' && w[1] != '-' && (strings.HasSuffix(w, "e") || strings.HasSuffix(w, "c")):
+			if i+1 < len(args) {
+				p := strings.ToLower(strings.TrimSuffix(baseName(args[i+1]), ".exe"))
+				if shellCmds[p] || interpCmds[p] || strings.ContainsAny(args[i+1], `/\`) || w == "--sh-exec" || w == "-c" {
+					return true
+				}
+			}
+		case strings.HasPrefix(w, "-e/") || strings.HasPrefix(w, "--exec="):
+			return true
+		}
+	}
+	return false
 }
 
 // isDevNet reports a bash network pseudo-file (/dev/tcp/host/port).

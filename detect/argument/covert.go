@@ -145,7 +145,9 @@ func (a *analysis) covertItem(it *item) {
 		return
 	}
 	k := it.kc
-	for _, u := range findURLs(s) {
+	urls := findURLs(s)
+	a.encodedText(it, urls)
+	for _, u := range urls {
 		if u.scheme == "data" {
 			a.dataURI(it, u, k)
 			continue
@@ -251,11 +253,19 @@ func (a *analysis) dataURI(it *item, u urlRef, k keyClass) {
 		return
 	}
 	scriptable := mime == "text/html" || strings.Contains(mime, "javascript") || mime == "image/svg+xml" || mime == "application/x-sh"
+	media := strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "audio/") || strings.HasPrefix(mime, "video/") ||
+		strings.HasPrefix(mime, "font/") || mime == "application/pdf"
 	switch {
+	case scriptable && a.localWrite() && k != keyHost:
+		// An inline icon or script in a page the user's editor writes
+		// to a local file: a page's own resources, not a payload sent.
+		a.covert.add("covert.data_uri", it.field, sp, 0.2)
 	case scriptable:
 		a.covert.add("covert.data_uri", it.field, sp, 0.55)
-	case strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "audio/") || strings.HasPrefix(mime, "video/") ||
-		strings.HasPrefix(mime, "font/") || mime == "application/pdf":
+	case media && !scriptable && isB64 && len(dec) >= minTextBytes && readableText(dec) && !fileMagic(dec):
+		// Text under a media type: data dressed as an image.
+		a.covert.add("covert.data_uri", it.field, sp, 0.5)
+	case media:
 		if !it.blob && k == keyHost {
 			a.covert.add("covert.data_uri", it.field, sp, 0.3)
 		}
@@ -282,21 +292,7 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	sp := lazy(func() string { return a.span(it.s, u.at, u.at+len(u.text)) })
 	host := hostOfAuthority(auth)
 	// DNS exfiltration: long random labels below the registered domain.
-	labels := strings.Split(host, ".")
-	if len(labels) >= 3 {
-		total := 0
-		for _, l := range labels[:len(labels)-2] {
-			if dnsBlobLabel(l) {
-				total += len(l)
-			}
-		}
-		switch {
-		case total >= 50:
-			a.covert.add("covert.dns_label", it.field, sp(), 0.7)
-		case total >= 20:
-			a.covert.add("covert.dns_label", it.field, sp(), 0.6)
-		}
-	}
+	a.dnsLabels(it, host, sp)
 	path, query, _ := strings.Cut(tail, "?")
 	frag := ""
 	if i := strings.IndexByte(query, '#'); i >= 0 {
@@ -306,11 +302,28 @@ func (a *analysis) urlBlobs(it *item, u urlRef) {
 	}
 	check := func(piece, key string, base float64) {
 		v := percentDecode(piece)
-		if len(v) < 24 || idKey(key) {
+		if len(v) < 16 {
 			return
 		}
 		if ms := a.matches(v); len(ms) > 0 {
 			return // a secret: the secrets analyser's business
+		}
+		id := idKey(key)
+		if _, d, ok := decodeText(v); ok {
+			// Text, whatever the parameter is called: a cursor or an id
+			// decodes to random bytes or short typed text.
+			switch {
+			case secretish(d):
+				a.covert.add("covert.encoded_secret", it.field, sp(), 0.85)
+			case fileMagic(d):
+			case !id:
+				a.covert.add("covert.encoded_text", it.field, sp(), 0.55)
+			case len(d) >= 24 && structuredText(d):
+				a.covert.add("covert.encoded_text", it.field, sp(), 0.5)
+			}
+		}
+		if len(v) < 24 || id {
+			return
 		}
 		b, ok := asBlob(v)
 		if !ok {
@@ -638,21 +651,51 @@ func (a *analysis) dnsTokens(it *item) {
 		if st >= 3 && s[st-3:st] == "://" {
 			continue // urlBlobs reads URL hosts
 		}
+		if st > 0 && s[st-1] == '/' || strings.Contains(tok, "..") {
+			continue // a path segment (a/b...c.diff), not a host name
+		}
 		n++
-		labels := strings.Split(tok, ".")
-		total := 0
-		for _, l := range labels[:len(labels)-2] {
-			if dnsBlobLabel(l) {
-				total += len(l)
+		a.dnsLabels(it, tok, func() string { return a.span(s, st, i) })
+	}
+}
+
+// dnsLabels scores the labels of host name h below its registered
+// domain (the last two labels): random-looking labels of 20 or more
+// letters and digits in total (0.6, 0.7 from 50), and labels that,
+// joined, decode as base32, hex or base64url to text (0.7: DNS
+// exfiltration splits the encoded data into labels).
+func (a *analysis) dnsLabels(it *item, h string, sp func() string) {
+	labels := strings.Split(h, ".")
+	if len(labels) < 3 {
+		return
+	}
+	total := 0
+	var joined strings.Builder
+	for _, l := range labels[:len(labels)-2] {
+		if dnsBlobLabel(l) {
+			total += len(l)
+		}
+		if len(l) >= 8 && !strings.HasPrefix(l, "xn--") {
+			joined.WriteString(l)
+		}
+	}
+	w := 0.0
+	switch {
+	case total >= 50:
+		w = 0.7
+	case total >= 20:
+		w = 0.6
+	}
+	if j := joined.String(); len(j) >= 16 {
+		if _, d, ok := decodeText(j); ok {
+			w = 0.7
+			if secretish(d) {
+				w = 0.85
 			}
 		}
-		if total >= 20 {
-			w := 0.6
-			if total >= 50 {
-				w = 0.7
-			}
-			a.covert.add("covert.dns_label", it.field, a.span(s, st, i), w)
-		}
+	}
+	if w > 0 {
+		a.covert.add("covert.dns_label", it.field, sp(), w)
 	}
 }
 

@@ -78,7 +78,17 @@
 // tables never count; a value that opens with a quote to break out of the
 // one a command line puts it in (a.jpg" ; wget …) is read inside those
 // quotes too. substitution 0.45: any command substituted into a one-word
-// value (https://auth.example/$(calc.exe)). argument_injection 0.6:
+// value (https://auth.example/$(calc.exe)); the name must be shaped like a
+// program (an encoded polyline's backticks are not). Embedded commands
+// (embedded.go): a value whose head is not a command (a SQL COPY ... TO
+// PROGRAM or xp_cmdshell string, a cron entry, sed's e command, a title
+// closing its quote) is read again from each word naming a fetching,
+// raw-network or shell program, and right after a quote up to the
+// matching one; only reverse_shell, download_and_run, decode_and_run,
+// lolbin_download and encoded_powershell count from it (factor 0.85 in
+// values and one-line text). A command quoted in a document (a Markdown
+// code fence, a .md/.rst/.txt/.html file being written) is install
+// instructions: factor 0.3 instead of 0.5. argument_injection 0.6:
 // an option that runs commands or writes files smuggled in after a value
 // (--upload-pack=…, -oProxyCommand=…, --checkpoint-action, -c core.…),
 // 0.7 for git's ext:: transport. ifs_evasion 0.55 (${IFS} as a
@@ -101,7 +111,22 @@
 // 0.5, kernel_module 0.6, sysctl 0.35, disable_security 0.6–0.75
 // (setenforce 0, stopping firewalld/ufw/auditd/falco/Defender, iptables -F,
 // Set-MpPreference -Disable…), ssh_authorized_keys 0.8, add_user 0.5,
-// registry_persistence 0.6, scheduled_task 0.45–0.65, anti_forensics 0.45.
+// registry_persistence 0.6, scheduled_task 0.45–0.65, anti_forensics 0.45,
+// account_file_perms 0.6 (chmod/chown of /etc/shadow, sudoers, passwd).
+// Declared privilege (grants.go), in any string: k8s_admin_binding 0.8 (a
+// rolebinding or --clusterrole to cluster-admin), container_escape 0.35–
+// 0.85 in pod and compose specs (privileged, hostPID/IPC, hostNetwork,
+// allowPrivilegeEscalation true; a hostPath of /, /etc, /var/run or the
+// runtime socket 0.75; kubectl debug node/ 0.6), cloud_admin_grant 0.55–
+// 0.75 (AdministratorAccess, IAMFullAccess, roles/owner, roles/editor,
+// IAM admin roles, Allow of Action "*") in a granting tool or command,
+// registry_persistence 0.6 for autorun keys (Run, RunOnce, Winlogon,
+// Image File Execution Options, HKLM services) written by a write tool;
+// and from the structured arguments admin_grant 0.6 (a permission or role
+// of admin/owner/... given by an add/invite/grant tool on members,
+// collaborators, roles) and protection_disabled 0.45–0.55 (a branch
+// protection or ruleset deleted, or updated with 0 reviews / admins
+// exempt). Documents count half.
 // Writes are read from redirections, tee, cp/mv/install/ln, dd of= and
 // sed -i, and from the path arguments of write tools (factor 0.9).
 //
@@ -191,9 +216,18 @@
 // listing commands (ls, find, tree, dir, Get-ChildItem, grep -r, rg):
 // sensitive_dir 0.35–0.75 (/ 0.5, /etc 0.5, /root 0.65, ~/.ssh 0.75,
 // ~/.aws 0.7, /var/run/secrets 0.75, C:\Windows\System32 0.5, /proc 0.5,
-// .git 0.4, ...), home_dir 0.45 (another user's home outside the roots),
-// sensitive_glob 0.6 (**/*.pem, **/.env*, *secret*; +0.1 for **),
-// sensitive_search 0.6 (find -name id_rsa).
+// .git 0.4, AI clients' configuration directories 0.5–0.65 (Claude,
+// Cursor, Codeium, Continue, gh, Copilot), /var/lib/docker/volumes 0.65,
+// and any directory the credential-file catalogue names at 0.6 or more,
+// ...); homes are recognised under /home, /Users, C:\Users, /var/home,
+// WSL's /mnt/<drive>/Users and through %APPDATA%, %LOCALAPPDATA% and
+// $XDG_CONFIG_HOME; home_dir 0.45 (another user's home outside the
+// roots; 0.25 when no roots are known, ~ itself 0.25), sensitive_glob 0.6
+// (**/*.pem, **/.env*, *secret*, and any glob whose last element matches a
+// credential file name and no ordinary one: id_*, .*rc; +0.1 for **),
+// sensitive_search 0.6 (find -name id_rsa). ls -l or stat of a file the
+// same command line creates or changes (chmod 600 k && ls -l k) is not a
+// listing.
 //
 // # Secrets (secrets)
 //
@@ -207,7 +241,14 @@
 // in an unrelated named field (a message, URL, query, city) adds
 // unexpected_field 0.3. named_credential 0.18 (0.14 for authentication
 // tools): a random-looking value no format knows, in a field named for a
-// credential.
+// credential. foreign_destination 0.6 (vendor.go): a credential whose
+// service is known from its format (OpenAI, Hugging Face, GitHub, Stripe,
+// Shopify, ...) or from the field naming it (DD-API-KEY, X-Shopify-...)
+// sent to a host outside that service's domains, or any credential sent to
+// a host that borrows a service's name without being under its domains.
+// A webhook URL that is the request's own target (the url of
+// post_webhook) is expected; values that spell EXAMPLE, xxxxxxxx or
+// your_ are documentation placeholders and do not count.
 //
 // # Covert (covert)
 //
@@ -226,7 +267,17 @@
 // (100+ inside text), entropy_outlier 0.35 (one random value among
 // plain-text siblings), encoded_secret 0.85 (a blob of 32+ anywhere,
 // upload fields included, whose decoding holds a secret or sensitive file
-// content), data_uri 0.3–0.55 (scriptable types highest),
+// content), encoded_text 0.55 (0.4 in text fields, +0.1 when the text
+// carries a URL, an address, a list or several lines; encoded.go): a token
+// of hex, base32 in either case, base64 or Ascii85 — a whole value, a
+// file-name stem, a branch-name piece, a word appended to a search query,
+// a URL piece — that decodes to ten or more bytes of readable text (ids,
+// digests and signatures decode to random bytes), not JSON and not a typed
+// id ("User:1842"); in id, cursor, hash and secret fields only 24 bytes or
+// more with structure count, in upload fields nothing; dns_label also when
+// the labels below the registered domain, joined, decode to text (0.7);
+// data_uri 0.3–0.55 (scriptable types highest; 0.2 in a page a local
+// write tool saves; 0.5 for text under a media type),
 // encoded_file 0.15, tag_characters 0.7, variation_selectors 0.65 (runs,
 // not one after an emoji), zero_width 0.6 (runs of 3+, not a ZWJ in an
 // emoji or a ZWNJ in Persian), whitespace 0.5 (a 12+ run alternating

@@ -147,6 +147,11 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 		if anyContains(args, "privileged") || anyContains(args, "hostPID") || anyContains(args, "hostpid") {
 			add("container_escape", 0.6)
 		}
+		if anyEq(args, "debug") && anyHasPrefix(args, "node/") {
+			// kubectl debug node/x runs a pod in the node's namespaces
+			// with its root file system mounted.
+			add("container_escape", 0.6)
+		}
 	case "nsenter":
 		add("nsenter", 0.75)
 	case "mount":
@@ -194,6 +199,15 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 	case "export":
 		if anyHasPrefix(args, "HISTFILE=/dev/null") || anyHasPrefix(args, "HISTSIZE=0") {
 			add("anti_forensics", 0.45)
+		}
+	}
+	if r.name == "chmod" || r.name == "chown" || r.name == "chgrp" || r.name == "setfacl" {
+		for _, m := range args {
+			switch strings.ToLower(m) {
+			case "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/passwd", "/etc/group":
+				// Loosening who may read or write the account files.
+				add("account_file_perms", 0.6)
+			}
 		}
 	}
 	for _, t := range writeTargets(c, r) {

@@ -17,7 +17,7 @@ var secretWeights = map[string]float64{
 	secrets.KindDiscordToken: 0.7, secrets.KindDiscordWebhook: 0.6, secrets.KindTelegramBotToken: 0.7,
 	secrets.KindTwilioKey: 0.7, secrets.KindSendGridKey: 0.7, secrets.KindMailgunKey: 0.65, secrets.KindNPMToken: 0.75,
 	secrets.KindPyPIToken: 0.75, secrets.KindDockerHubToken: 0.7, secrets.KindAnthropicKey: 0.75, secrets.KindOpenAIKey: 0.75,
-	secrets.KindHuggingFaceToken: 0.7, secrets.KindGoogleAPIKey: 0.6, secrets.KindJWT: 0.5, secrets.KindURLCredentials: 0.55,
+	secrets.KindHuggingFaceToken: 0.7, secrets.KindGoogleAPIKey: 0.6, secrets.KindShopifyToken: 0.75, secrets.KindJWT: 0.5, secrets.KindURLCredentials: 0.55,
 	secrets.KindJSONSecret: 0.4, secrets.KindSecretAssignment: 0.45,
 }
 
@@ -34,16 +34,24 @@ func (a *analysis) secretsItem(it *item) {
 	if len(ms) == 0 {
 		// A random-looking value in a member named for a credential
 		// ("api_key": "...") that no format rule knows.
-		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) {
+		if k == keySecret && !it.isKey && len(it.s) <= 512 && secrets.Randomish(it.s) && !looksFileName(it.s) && strings.Count(it.s, `\`) < 2 {
 			w := 0.4 * 0.45
 			if a.tool.auth {
 				w = 0.4 * 0.35
 			}
 			a.secret.add("secret.named_credential", it.field, "[REDACTED:named_credential]", w)
+			if len(a.sent) < 16 {
+				a.sent = append(a.sent, sentSecret{it.field, "named_credential", vendorOfKey(it.rawKey)})
+			}
 		}
 		return
 	}
 	for _, m := range ms {
+		if !m.Marker && placeholderSecret(it.s[m.Start:m.End]) {
+			// A vendor's documented example (AKIAIOSFODNN7EXAMPLE) or
+			// a template value: no credential.
+			continue
+		}
 		w, ok := secretWeights[m.Kind]
 		if !ok {
 			w = 0.5 // a marker of a kind this build does not know
@@ -51,7 +59,10 @@ func (a *analysis) secretsItem(it *item) {
 		if m.Verified {
 			w = min(1, w+0.1)
 		}
-		expected := k == keySecret || m.Kind == secrets.KindJSONSecret
+		expected := k == keySecret || m.Kind == secrets.KindJSONSecret ||
+			// A webhook URL that is the request's own target (the url
+			// of post_webhook) is used, not sent away.
+			(m.Kind == secrets.KindSlackWebhook || m.Kind == secrets.KindDiscordWebhook) && k == keyHost && strings.TrimSpace(it.s[:m.Start]) == ""
 		switch {
 		case expected && a.tool.auth:
 			w *= 0.35
@@ -59,6 +70,12 @@ func (a *analysis) secretsItem(it *item) {
 			w *= 0.45
 		case it.isKey:
 			// A secret used as an object key is hiding in plain sight.
+		}
+		if v := vendorOfKind(m.Kind); len(a.sent) < 16 && (v >= 0 || k == keySecret) {
+			if v < 0 {
+				v = vendorOfKey(it.rawKey)
+			}
+			a.sent = append(a.sent, sentSecret{it.field, m.Kind, v})
 		}
 		sig := "secret." + m.Kind
 		if !expected && !it.isKey && k != keyOther {
@@ -78,4 +95,15 @@ func looksFileName(v string) bool {
 	base := v[i+1:]
 	dot := strings.LastIndexByte(base, '.')
 	return dot > 0 && dot < len(base)-1 && isLetters(base[dot+1:])
+}
+
+// placeholderSecret reports a matched secret that is a documentation
+// example or template value: it spells EXAMPLE (AWS's published pair),
+// or is a run of one repeated character or of x's after its prefix.
+func placeholderSecret(v string) bool {
+	l := strings.ToLower(v)
+	if strings.Contains(l, "example") || strings.Contains(l, "xxxxxxxx") || strings.Contains(l, "your_") || strings.Contains(l, "<your") {
+		return true
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package argument
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -231,11 +232,19 @@ var sensitiveDirs = map[string]float64{
 	"/": 0.5, "/etc": 0.5, "/root": 0.65, "~/.ssh": 0.75, "~/.aws": 0.7, "~/.config": 0.45, "~/.gnupg": 0.7, "~/.kube": 0.6,
 	"~/.docker": 0.5, "~/.azure": 0.6, "~/.config/gcloud": 0.65, "/proc": 0.5, "/proc/self": 0.55, "/var/run/secrets": 0.75,
 	"/run/secrets": 0.7, "c:/windows/system32": 0.5, "c:/windows/system32/config": 0.75, "c:": 0.5, "c:/users": 0.5,
-	"/home": 0.5, "/users": 0.5, "~": 0.4, "/var/log": 0.35, "/sys": 0.35, "/etc/ssh": 0.65, "/var/lib/docker": 0.5,
+	"/home": 0.5, "/users": 0.5, "~": 0.25, "/var/log": 0.35, "/sys": 0.35, "/etc/ssh": 0.65, "/var/lib/docker": 0.5,
 	"~/library/keychains": 0.75, "~/.password-store": 0.7, "~/.mozilla": 0.6, "~/library/application support/google/chrome": 0.65,
 	"~/.config/google-chrome": 0.65, "~/appdata/local/google/chrome/user data": 0.65, "~/appdata/roaming/microsoft/credentials": 0.75,
 	"/var/run": 0.4, "/run": 0.35, "/etc/kubernetes": 0.65, "/var/lib/kubelet": 0.6, "~/.local/share/keyrings": 0.7,
 	"~/.electrum": 0.7, "~/.ethereum": 0.7, "~/.bitcoin": 0.7, "/etc/ssl/private": 0.7,
+	// Where AI clients keep their MCP server configurations and tokens.
+	"~/library/application support/claude": 0.65, "~/appdata/roaming/claude": 0.65, "~/.config/claude": 0.65,
+	"~/.claude": 0.6, "~/.cursor": 0.6, "~/.codeium": 0.55, "~/.continue": 0.55, "~/.config/github-copilot": 0.6,
+	"~/.config/gh": 0.65, "~/library/application support/code/user": 0.5, "~/appdata/roaming/code/user": 0.5,
+	"~/.config/code/user": 0.5,
+	// Container and orchestrator state: volumes hold databases and
+	// mounted secrets.
+	"/var/lib/docker/volumes": 0.65, "/var/lib/containerd": 0.55, "/var/lib/rancher": 0.55,
 }
 
 // homeDir maps a path under a user's home (/home/bob/x, /Users/bob/x,
@@ -247,7 +256,22 @@ func homeDir(p string) (string, string) {
 			return "~" + p[len(pre):], ""
 		}
 	}
-	for _, pre := range []string{"/home/", "/users/", "c:/users/"} {
+	// Per-user directories named by variables.
+	for _, v := range [][2]string{{"%appdata%", "~/appdata/roaming"}, {"$env:appdata", "~/appdata/roaming"},
+		{"%localappdata%", "~/appdata/local"}, {"$env:localappdata", "~/appdata/local"},
+		{"$xdg_config_home", "~/.config"}, {"${xdg_config_home}", "~/.config"}, {"$xdg_data_home", "~/.local/share"}} {
+		if p == v[0] || strings.HasPrefix(p, v[0]+"/") {
+			return v[1] + p[len(v[0]):], ""
+		}
+	}
+	// Windows drives mounted in WSL (/mnt/c/users/x), and home
+	// directories outside /home (/var/home on image-based systems).
+	if len(p) > 7 && strings.HasPrefix(p, "/mnt/") && isAlpha(p[5]) && p[6] == '/' {
+		if h, u := homeDir("c:" + p[6:]); h != "c:"+p[6:] {
+			return h, u
+		}
+	}
+	for _, pre := range []string{"/home/", "/users/", "c:/users/", "/var/home/", "/export/home/"} {
 		if strings.HasPrefix(p, pre) {
 			rest := p[len(pre):]
 			user, tail, _ := strings.Cut(rest, "/")
@@ -310,15 +334,27 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 			}
 		}
 	}
-	if user != "" && home == "~" && (len(a.roots) == 0 || !a.insideRoots(p)) {
-		// Someone's whole home directory.
-		w, sig = max(w, 0.45), "listing.home_dir"
+	// A directory the credential-file catalogue knows (a Windows
+	// credential store, a password store, ~/.ssh under any home).
+	if h := sensitiveFile(home); h.weight >= 0.6 && !glob && h.weight > w {
+		w = h.weight
+	}
+	if user != "" && home == "~" {
+		switch {
+		case len(a.roots) > 0 && !a.insideRoots(p):
+			// Someone's whole home directory, outside the roots.
+			w, sig = max(w, 0.45), "listing.home_dir"
+		case len(a.roots) == 0:
+			// A home directory, the user's own as likely as not.
+			w, sig = max(w, 0.25), "listing.home_dir"
+		}
 	}
 	if base == ".git" || strings.HasSuffix(base, "/.git") {
 		w = max(w, 0.4)
 	}
 	if glob {
-		if h := sensitiveFile(p); h.kind != "" || containsAny(p, "secret", "password", "passwd", "credential", "token", "id_rsa", ".pem", ".key", "wallet", ".env") {
+		if h := sensitiveFile(p); h.kind != "" || containsAny(p, "secret", "password", "passwd", "credential", "token", "id_rsa", ".pem", ".key", "wallet", ".env") ||
+			globFindsSecrets(p) {
 			w, sig = max(w, 0.6), "listing.sensitive_glob"
 		}
 		if strings.Contains(p, "**") && w > 0 {
@@ -330,15 +366,53 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 	}
 }
 
+// secretNames are names of credential files a glob may be written to
+// find; plainNames are ordinary file names. A glob that matches one of
+// the first and none of the second is looking for credentials (id_*,
+// *.pem, .*rc, *cred*).
+var (
+	secretNames = []string{"id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", ".env", ".env.local", ".env.production", "credentials",
+		"credentials.json", ".npmrc", ".pypirc", ".pgpass", ".netrc", ".git-credentials", "server.key", "tls.key", "private.pem",
+		"wallet.dat", "terraform.tfstate", "secrets.yaml", "secrets.json", "key4.db", "logins.json", "service-account.json",
+		"client_secret.json", ".vault-token", "kubeconfig", ".htpasswd", "keystore.jks", "cert.p12"}
+	plainNames = []string{"readme.md", "main.go", "index.js", "index.ts", "package.json", "notes.txt", "photo.jpg", "data.csv",
+		"app.py", "style.css", "index.html", "makefile", "dockerfile", "go.mod", "report.pdf", "config.yaml", "test_main.py",
+		"license", "changelog.md", "setup.cfg", "todo.txt", "image.png", "a", "src", "docs", "build", "cmd", ".gitignore", ".github"}
+)
+
+// globFindsSecrets reports a glob whose last element matches a
+// credential file name and no ordinary one.
+func globFindsSecrets(p string) bool {
+	last := p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		last = p[i+1:]
+	}
+	if !strings.ContainsAny(last, "*?[") || len(last) > 64 {
+		return false
+	}
+	for _, n := range plainNames {
+		if ok, _ := path.Match(last, n); ok {
+			return false
+		}
+	}
+	for _, n := range secretNames {
+		if ok, _ := path.Match(last, n); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // listingCmds are commands that list, walk or search directories.
 var listingCmds = set("ls", "dir", "tree", "find", "du", "get-childitem", "gci", "locate", "rg", "grep", "egrep", "fd", "ag",
 	"exa", "eza", "lsd", "stat", "file", "ll", "la")
 
 // listingCmd reads a listing command's directory arguments.
-func (a *analysis) listingCmd(it *item, r resolved) {
+func (a *analysis) listingCmd(it *item, r resolved, sc *shScript, res []resolved) {
 	if !listingCmds[r.name] {
 		return
 	}
+	single := r.name == "ls" || r.name == "stat" || r.name == "file" || r.name == "ll"
 	if (r.name == "grep" || r.name == "egrep") && !hasAnyFlag(r.args, "--recursive") && !hasShortFlag(r.args, 'r', 'R') {
 		return
 	}
@@ -362,8 +436,31 @@ func (a *analysis) listingCmd(it *item, r resolved) {
 			continue
 		}
 		dirs++
+		if single && !hasShortFlag(r.args, 'R') && handledPath(sc, res, w) {
+			// ls -l of a file the same command line creates or
+			// changes (chmod 600 k && ls -l k): checking the result.
+			continue
+		}
 		a.listDir(it, resolvePath(w).clean, it.s)
 	}
+}
+
+// handledPath reports whether a command of sc other than a listing one
+// creates, changes or moves path w (chmod, chown, ssh-keygen -f, touch,
+// mv, cp, install, ssh-add, mkdir).
+func handledPath(sc *shScript, res []resolved, w string) bool {
+	if sc == nil || len(w) < 3 {
+		return false
+	}
+	for i := range res {
+		switch res[i].name {
+		case "chmod", "chown", "chgrp", "ssh-keygen", "touch", "mv", "cp", "install", "ssh-add", "mkdir", "ln":
+			if slices.Contains(res[i].args, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func firstNonFlag(args []string) int {

@@ -192,6 +192,21 @@ func findURLs(s string) []urlRef {
 	return out
 }
 
+// databaseArg reports an argument a database tool takes or one named
+// for a connection string (dsn, connection, database_url, db).
+func (a *analysis) databaseArg(it *item) bool {
+	if a.tool.sql || hasWord(nameWords(it.rawKey), "dsn", "connection", "conn", "database", "db", "connstr", "uri") {
+		return true
+	}
+	d := strings.ToLower(a.ctx.ToolDescription)
+	return len(d) < 4096 && strings.Contains(d, "database")
+}
+
+// dbSchemes are database connection URL schemes: a database tool given
+// one for an internal host connects to its own database.
+var dbSchemes = set("postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "clickhouse",
+	"sqlserver", "mssql", "cockroachdb", "sqlite", "oracle", "amqp", "amqps")
+
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func isSchemeChar(c byte) bool {
@@ -266,8 +281,14 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 			confusion = true
 		}
 	}
-	if strings.Contains(auth, "@") {
-		confusion = true
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		// Userinfo shaped like a host (evil.com@127.0.0.1,
+		// evil.com:80@10.0.0.1) makes a reader see the wrong host; a
+		// DSN's user:password@host does not.
+		user, _, _ := strings.Cut(auth[:at], ":")
+		if strings.Contains(user, ".") || strings.Contains(user, "@") || user == "" {
+			confusion = true
+		}
 	}
 	internal := false
 	encoded := strings.Contains(auth, "%") || !isASCII(auth)
@@ -282,7 +303,7 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 		if hv.class != "" {
 			internal = true
 			a.reportHost(it, hv, sp(), authorityPort(auth), path)
-			if scheme != "http" && scheme != "https" && hv.class != "metadata" {
+			if scheme != "http" && scheme != "https" && hv.class != "metadata" && !(dbSchemes[scheme] && a.databaseArg(it)) {
 				// ftp:, ws:, smb: ... to an internal host: not a page fetch
 				a.ssrf.add("ssrf.internal_other_scheme", it.field, sp(), 0.3)
 			}

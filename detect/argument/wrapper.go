@@ -53,7 +53,7 @@ func (a *analysis) destructiveObject(args map[string]any) {
 	if len(args) == 0 {
 		return
 	}
-	words := nameWords(a.ctx.ToolName)
+	words := a.toolWords
 	str := func(k string) string { s, _ := args[k].(string); return strings.ToLower(s) }
 	truthy := func(v any) bool {
 		switch x := v.(type) {

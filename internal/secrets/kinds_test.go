@@ -31,6 +31,7 @@ var (
 	fakeOpenAI     = "sk-" + "proj-" + "Qx9Lm3Vt8Rw2Zp5Ks1Hd7Fj4Nb6Yc0Ua3eT7Lm2Qp9Rt4Vw8"
 	fakeOpenAIOld  = "sk-" + "Qx9Lm3Vt8Rw2Zp5Ks1HdT3BlbkFJ7Fj4Nb6Yc0Ua3eT7Lm2Qp"
 	fakeHF         = "hf_" + "QxLmVtRwZpKsHdFjNbYcUaeTLmQpRtVwZs"
+	fakeShopify    = "shpat_" + "9c1e4b7a2d5f8e0b3a6c9d2e5f8a1b4c"
 	fakeGoogle     = "AIza" + "SyD3x9Lm2Qp7Rt4Vw8Zs1Bn6Cd0Fg5Hj3Kl"
 	fakeAzure      = "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=" + strings.Repeat("Qx9Lm3Vt8Rw2Zp5Ks1Hd7Fj4", 3) + "Nb6Yc0Ua3eT7Lm2Qp9Rt4Vw8==;EndpointSuffix=core.windows.net"
 	fakeGCP        = `{"type":"service_account","project_id":"acme","private_key_id":"` + "3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a" + `","private_key":"-----BEGIN ` + `PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----\n","client_email":"bot@acme.iam.gserviceaccount.com"}`
@@ -64,6 +65,7 @@ func TestNewKinds(t *testing.T) {
 		{"openai project", "OPENAI_API_KEY=" + fakeOpenAI, []string{KindOpenAIKey}, fakeOpenAI},
 		{"openai legacy", "key " + fakeOpenAIOld, []string{KindOpenAIKey}, fakeOpenAIOld},
 		{"hugging face", "HF_TOKEN " + fakeHF, []string{KindHuggingFaceToken}, fakeHF},
+		{"shopify admin token", "X-Shopify-Access-Token: " + fakeShopify, []string{KindShopifyToken}, fakeShopify},
 		{"google api key", "https://maps.googleapis.com/maps/api/geocode/json?key=" + fakeGoogle, []string{KindGoogleAPIKey}, fakeGoogle},
 		{"azure connection string", fakeAzure, []string{KindAzureStorageKey}, "Qx9Lm3Vt8Rw2Zp5Ks1Hd7Fj4Qx9"},
 		{"gcp service account json", fakeGCP, []string{KindPrivateKey, KindGCPServiceAccount}, "3f9a1c7e5b2d4f6a8c0e"},

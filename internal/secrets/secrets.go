@@ -93,6 +93,10 @@ const (
 	// KindGoogleAPIKey is a Google API key (AIza followed by 35
 	// characters).
 	KindGoogleAPIKey = "google_api_key"
+	// KindShopifyToken is a Shopify access token (shpat_ admin API,
+	// shpca_ custom app, shppa_ private app, shpss_ shared secret,
+	// followed by 32 hex digits).
+	KindShopifyToken = "shopify_token"
 	// KindGCPServiceAccount is the private_key_id of a Google Cloud
 	// service-account key file (its private_key is a KindPrivateKey).
 	KindGCPServiceAccount = "gcp_service_account"
@@ -204,7 +208,7 @@ func AllKinds() []string {
 		KindDiscordWebhook, KindDiscordToken, KindTelegramBotToken, KindStripeKey,
 		KindTwilioKey, KindSendGridKey, KindMailgunKey, KindNPMToken, KindPyPIToken,
 		KindDockerHubToken, KindAnthropicKey, KindOpenAIKey, KindHuggingFaceToken,
-		KindGoogleAPIKey, KindAzureStorageKey, KindJWT, KindURLCredentials,
+		KindGoogleAPIKey, KindShopifyToken, KindAzureStorageKey, KindJWT, KindURLCredentials,
 		KindJSONSecret, KindSecretAssignment,
 	}
 }
@@ -347,6 +351,11 @@ func NewRedactor() *Redactor {
 			kind:  KindGoogleAPIKey,
 			hints: []string{"AIza"},
 			re:    regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
+		},
+		{
+			kind:  KindShopifyToken,
+			hints: []string{"shpat_", "shpca_", "shppa_", "shpss_"},
+			re:    regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`),
 		},
 		{
 			kind:  KindAzureStorageKey,
