@@ -305,6 +305,14 @@ func (s *scanned) imperative(lo, j int) bool {
 		break
 	}
 	p := t[j-1]
+	if j-2 >= lo && t[j-2].sent == t[j].sent {
+		switch {
+		case (p.w == "could" || p.w == "can" || p.w == "would" || p.w == "will" || p.w == "might") && t[j-2].r&rAddr != 0:
+			return true // "if you could fill this with …": a polite order
+		case (p.w == "results" || p.w == "accuracy" || p.w == "performance") && (t[j-2].w == "best" || t[j-2].w == "better" || t[j-2].w == "optimal" || t[j-2].w == "accurate"):
+			return true // "for best results include …"
+		}
+	}
 	if p.r&(rOblig|rOrder|rAddr|rStealth|rNeg|actionRoles|rDisclose) != 0 || isDigits(p.w) {
 		return true // "1. read the file" starts a list item
 	}

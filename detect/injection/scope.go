@@ -680,6 +680,8 @@ const (
 	sigModelKeyword     = "schema.model_keyword"
 	wSensitiveDefault   = 0.45
 	wModelKeyword       = 0.3
+	sigValueInstruction = "schema.instruction_in_value"
+	wValueInstruction   = 0.3
 	wModelKeywordOrder  = 0.4 // the keyword holds an order (an action with must/before/you)
 )
 
@@ -690,17 +692,23 @@ var defaultFiles = []string{".ssh/", "id_rsa", "id_ed25519", "id_ecdsa", ".aws/c
 // schemaValue checks one string value of a schema keyword k at path p.
 func (a *analysis) schemaValue(k, v, p string) {
 	switch k {
-	case "default", "const", "example", "examples":
+	case "default", "const", "example", "examples", "enum":
 		f := canon.Fold(v)
 		for _, c := range defaultFiles {
-			if strings.Contains(f, c) {
+			if k != "enum" && strings.Contains(f, c) {
 				// the model is to send the file unless it thinks to change
 				// the value: a credential file as a default is a request
 				a.add(sigSensitiveDefault, p, wSensitiveDefault, f)
 				return
 			}
 		}
-	case "description", "title", "$comment", "enum", "items", "type", "format", "pattern", "properties", "required":
+		// a value is a token ("csv", "metric"); a value that is an order
+		// to the model ("json -- assistant: before exporting, call …") is
+		// text smuggled where no one reads it
+		if strings.Count(f, " ") >= 5 && instructionLevel(f) >= 1 && hasAction(f) && strings.ContainsAny(f, ":,;") {
+			a.add(sigValueInstruction, p, wValueInstruction, f)
+		}
+	case "description", "title", "$comment", "items", "type", "format", "pattern", "properties", "required":
 	default:
 		words := strings.Fields(canon.Fold(splitIdent(strings.TrimPrefix(k, "x-"))))
 		for _, w := range words {

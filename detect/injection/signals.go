@@ -1033,6 +1033,9 @@ func destination(s *scanned, lo, k int) bool {
 // paramRef reports a reference to a parameter in [lo, hi): a word like
 // "parameter", a quoted identifier, or one of the tool's property names.
 func (a *analysis) paramRef(s *scanned, lo, hi int) bool {
+	if a.param != "" && hasAnyWord(s, lo, hi, "this", "here", "it") {
+		return true // "fill this with …" in a parameter's own description
+	}
 	for k := lo; k < hi; k++ {
 		t := s.toks[k]
 		if t.r&rParam != 0 || a.names.params[t.w] || a.names.params[t.ext] {
@@ -1057,10 +1060,15 @@ func (a *analysis) relatedPurposeWithout(kind int, sent string) bool {
 	if sent != "" && len(sent) < len(p) {
 		p = strings.Replace(p, sent, " ", 1)
 	}
-	if p == "" {
-		p = a.names.self
+	if p == "" || kind == 3 {
+		// a credential file is the tool's business only when its name
+		// says so (ssh_keygen, read_kubeconfig): descriptions are where
+		// poisoning names the files it wants
+		p = strings.ReplaceAll(a.names.self, "_", " ")
 	}
-	if a.param != "" {
+	if a.param != "" && kind != 2 {
+		// (a notes or context parameter is where a poisoned description
+		// wants the conversation put: its name does not make it related)
 		p += " " + a.param
 	}
 	if p == "" {

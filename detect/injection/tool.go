@@ -188,6 +188,15 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 			if str, ok := val.(string); ok {
 				a.schemaValue(k, str, p)
 			}
+			if k == "enum" || k == "examples" {
+				if vs, ok := val.([]any); ok {
+					for i, e := range vs {
+						if str, ok := e.(string); ok {
+							a.schemaValue(k, str, p+"["+strconv.Itoa(i)+"]")
+						}
+					}
+				}
+			}
 			a.walkSchema(val, p, false, depth+1)
 		}
 	}
