@@ -260,7 +260,7 @@ func (a *analysis) text(raw, field string, depth int) {
 var redactor = secrets.NewRedactor()
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot"}
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration"}
 
 // mentionsModelReader runs modelReaderRe only around the places that
 // name a model (a window of text on each side), so a long document costs
@@ -303,7 +303,13 @@ func plausibleReader(m, before, after string) bool {
 	if len(words) == 0 {
 		return false
 	}
+	if len(words) >= 3 && strings.HasSuffix(words[len(words)-2], "ing") && (words[len(words)-1] == "this" || words[len(words)-1] == "these") {
+		return true // "agents triaging this repository", "model reading this page"
+	}
 	for _, w := range words {
+		if strings.HasPrefix(w, "ai") || strings.HasPrefix(w, "llm") || strings.HasPrefix(w, "assistant") || strings.HasPrefix(w, "agent") || strings.HasPrefix(w, "model") || strings.HasPrefix(w, "claude") {
+			break // only the words before the reader are its qualifiers
+		}
 		switch w {
 		case "that", "this", "its", "their", "your", "his", "her", "http", "https", "proxy", "user", "data", "custom", "default":
 			return false // "request to that agent", "note to the data model"
@@ -334,16 +340,18 @@ func plausibleReader(m, before, after string) bool {
 // "AI agents processing this page". Documentation is written for a
 // person; these phrases single out the model.
 var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,2}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
-	`(?:^|[\s(\[])@(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:[\s,:;!?)\]]|$)|` +
+	`(?:^|[\s(\[])@(?:[a-z]+-)?(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:-[a-z]+)?(?:[\s,:;!?)\]]|$)|` +
 	`\bif you are an?\s+(?:ai|llm|language model|assistant|agent|automated agent|bot|model)\b|` +
 	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing|answering|handling)\s+(?:this|these|the)\b|` +
-	`\b(?:ai|llm|assistant|agent|model|bot)[ -](?:notice|instructions?|directive|note)\s*:|` +
+	`\b(?:ai|llm|assistant|agent|model|chatbot|integration)s?\s+[a-z]+ing\s+(?:this|these)\b|` +
+	`\b(?:ai|llm|assistant|agent|model|bot)[ -](?:notice|instructions?|directive|note|override|policy|rule)\s*(?:\([^)\n]{0,60}\))?\s*:|` +
+	`\(\s*(?:for|to)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,3}(?:assistant|agent|ai|model|llm)s?\s*\)|` +
 	`\b(?:any|every|each)\s+(?:[a-z-]+\s+){0,2}(?:ai|llm|assistant|agent|model|bot)s?\s+(?:with|that|who|reading|processing|answering|handling)\b|` +
 	`\bwhen\s+(?:an?|the|any)\s+(?:[a-z-]+\s+)?(?:ai|assistant|agent|model|llm)s?\s+[a-z]+\b[^.!?\n]{0,60}\b(?:it|they)\s+(?:should|must|needs? to|has to)\b|` +
 	`\b(?:machine|automated|automation)\s+(?:readers?|agents?|systems?)\s+only\b|` +
 	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)|` +
 	// a vocative opening a field, a quote, a tag or a line: "Assistant, mark …", "<desc>AI: …", "— AI: delete …"
-	`(?:^|["'(\[>\n—–-]\s*)(?:ai|llm|assistant|claude|copilot|chatgpt)s?\s*[:,]\s|` +
+	`(?:^|["'(\[>\n—–:-]\s*)(?:ai|llm|assistant|claude|copilot|chatgpt)s?\s*[:,]\s|` +
 	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
 	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
 	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +

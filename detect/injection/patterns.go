@@ -14,7 +14,7 @@ var sensitivePaths = []string{
 	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
 	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
 	// commands and expressions that dump the environment
-	"printenv", "process.env", "os.environ", "$env:", "get-childitem env:", "env | ", "export -p",
+	"printenv", "process.env", "os.environ", "$env:", "get-childitem env:", "env | ", "export -p", "config view --raw", "get secret -o",
 }
 
 // markPaths marks tokens inside sensitive paths and notes each path once.

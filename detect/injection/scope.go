@@ -494,11 +494,11 @@ func (a *analysis) consequentialOrder(s *scanned, lo, hi int, m role) bool {
 	for j := lo; j < hi; j++ {
 		w := t[j].w
 		r := t[j].r
-		act := r&(rSend|rIgnore|rStealth) != 0 || actVerbs[w] || r&rCall != 0 && a.otherTool(s, j+1, min(hi, j+5))
-		if !act && r&(rInclude|rRead) != 0 && s.mask(j+1, min(hi, j+8))&(rCred|rConv) != 0 {
+		act := r&(rSend|rIgnore|rStealth) != 0 || actVerbs[w] || r&rCall != 0 && a.otherTool(s, lo, j+1, min(hi, j+5))
+		if !act && r&(rInclude|rRead) != 0 && (s.mask(j+1, min(hi, j+8))&(rCred|rConv) != 0 || a.hasPath(s, j+1, min(hi, j+12))) {
 			act = true
 		}
-		if act && !s.negated(lo, j) && s.imperative(lo, j) {
+		if act && !s.negated(lo, j) && s.imperative(lo, j) && !userAsked(s, lo, j) {
 			return true
 		}
 	}
@@ -854,10 +854,10 @@ func delegatedAuthority(s *scanned, lo, hi int) bool {
 }
 
 // otherTool reports a tool of another server or an unknown tool-like
-// name in [lo, hi): a call the server's own tools do not explain ("use
+// name in [from, hi) of the sentence starting at lo: a call the server's own tools do not explain ("use
 // the connect tool" from the same server is its own help).
-func (a *analysis) otherTool(s *scanned, lo, hi int) bool {
-	for k := lo; k < hi; k++ {
+func (a *analysis) otherTool(s *scanned, lo, from, hi int) bool {
+	for k := from; k < hi; k++ {
 		switch kind, _ := a.classify(s, k); kind {
 		case refForeign:
 			return true
@@ -888,6 +888,18 @@ func safetyWaived(s *scanned, lo, hi int) bool {
 			case "apply", "applies":
 				return s.negated(j, k)
 			}
+		}
+	}
+	return false
+}
+
+// userAsked reports a verb at j that the user is to do: "ask the user to
+// provide a new token", "tell them to rotate the key".
+func userAsked(s *scanned, lo, j int) bool {
+	t := s.toks
+	for p := j - 1; p >= max(lo, j-9); p-- {
+		if t[p].w == "ask" || t[p].w == "tell" || t[p].w == "remind" || t[p].w == "invite" || t[p].w == "prompt" {
+			return s.mask(p+1, j)&rUser != 0 || hasAnyWord(s, p+1, j, "them", "him", "her")
 		}
 	}
 	return false

@@ -775,7 +775,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 var personalNouns = map[string]bool{"messages": true, "message": true, "emails": true, "email": true, "inbox": true, "mails": true, "location": true, "position": true, "whereabouts": true,
 	"gps": true, "contacts": true, "contact": true, "address": true, "addresses": true, "phone": true, "files": true, "documents": true, "photos": true,
 	"calendar": true, "questions": true, "prompts": true, "clipboard": true, "screenshots": true, "keystrokes": true, "notes": true, "passport": true,
-	"ssn": true, "iban": true, "cvv": true, "otp": true, "otps": true, "texts": true, "sms": true, "dms": true, "browsing": true}
+	"ssn": true, "iban": true, "cvv": true, "otp": true, "otps": true, "texts": true, "sms": true, "dms": true, "browsing": true, "bookmarks": true, "history": true, "cookies": true}
 
 // personalData reports a noun of the user's own data at k, owned by the
 // user ("the user's last ten emails", "their contacts", "the user's current
