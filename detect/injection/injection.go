@@ -260,7 +260,7 @@ func (a *analysis) text(raw, field string, depth int) {
 var redactor = secrets.NewRedactor()
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration"}
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini"}
 
 // mentionsModelReader runs modelReaderRe only around the places that
 // name a model (a window of text on each side), so a long document costs
@@ -351,7 +351,7 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`\b(?:machine|automated|automation)\s+(?:readers?|agents?|systems?)\s+only\b|` +
 	`\bwhatever\s+agent\b|\bwhoever\s+\(or whatever)|` +
 	// a vocative opening a field, a quote, a tag or a line: "Assistant, mark …", "<desc>AI: …", "— AI: delete …"
-	`(?:^|["'(\[>\n—–:-]\s*)(?:ai|llm|assistant|claude|copilot|chatgpt)s?\s*[:,]\s|` +
+	`(?:^|["'(\[>\n—–:}-]\s*)(?:ai|llm|assistant|claude|copilot|chatgpt|gemini)s?(?:/(?:ai|llm|assistant|claude|copilot|chatgpt|gemini|gpt))*\s*[:,]\s|` +
 	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
 	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
 	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +

@@ -618,6 +618,9 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	if k < hi && (t[k].w == "nothing" || t[k].w == "anything") {
 		k++ // "say nothing about it"
 	}
+	if k < hi && strings.HasSuffix(t[k].w, "ing") && lexicon[stem(t[k].w)]&(rSend|rInclude|rRead|rCall) != 0 {
+		return true // "do not mention sharing": the action itself hidden
+	}
 	if k < hi && (t[k].w == "about" || t[k].w == "of" || t[k].w == "up") {
 		k++
 	}
