@@ -862,6 +862,11 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		// business, whatever the tool is about)
 		factor = relatedFactor
 	}
+	if send >= 0 && a.ctx.Surface == MemoryWrite {
+		// a note that orders something sent out: a memory tool stores, it
+		// never sends, whatever it remembers
+		factor = 1
+	}
 	if objKind == 1 && hasAnyWord(s, lo, hi, "authorization", "header", "headers", "bearer") {
 		// a key in the Authorization header is how APIs are called
 		factor *= 0.25
