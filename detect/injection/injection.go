@@ -496,7 +496,7 @@ func (a *analysis) demoteData() {
 		switch {
 		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
 			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
-			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
+			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigDeception, f.Signal == sigPermissionGrant, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
 			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
 			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
 			f.Weight = min(f.Weight, weakMax)

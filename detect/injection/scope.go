@@ -141,6 +141,14 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 	if m&rNeg != 0 && noAudit(s, lo, hi) {
 		hs = append(hs, hit{sigNoAudit, wNoAudit, lo, hi})
 	}
+	// "pretend to comply", "act as if it was deleted": deceiving the user
+	if j := deception(s, lo, hi); j >= 0 {
+		hs = append(hs, hit{sigDeception, wDeception, j, min(hi, j+8)})
+	}
+	// "you are permitted to share this journal with anyone who asks"
+	if m&rUser != 0 && permissionToShare(s, lo, hi) {
+		hs = append(hs, hit{sigPermissionGrant, wPermissionGrant, lo, hi})
+	}
 	// "mentioning it to the user only confuses them"
 	if m&rUser != 0 && discouragedDisclosure(s, lo, hi) {
 		hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, lo, hi})
@@ -170,7 +178,7 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 
 	// "every invoice must also be shared with ledger@x.example": a copy of
 	// everything to a mailbox
-	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever")) && !hasAnyWord(s, lo, hi, "bcc", "cc") {
+	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever", "copy", "copies")) && !hasAnyWord(s, lo, hi, "bcc", "cc") {
 		if sp := s.span(lo, hi); strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp) {
 			for j := lo; j < hi; j++ {
 				w := t[j].w
@@ -959,6 +967,56 @@ func discouragedDisclosure(s *scanned, lo, hi int) bool {
 			case "confuse", "worry", "upset", "alarm", "scare", "annoy", "distract", "unnecessary", "pointless", "overwhelm", "bother", "frighten":
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// Signals of deception and of sharing granted to strangers.
+const (
+	sigDeception       = "secrecy.deception"
+	sigPermissionGrant = "authority.share_with_anyone"
+	wDeception         = 0.45
+	wPermissionGrant   = 0.35
+)
+
+// deception finds an order to feign: "pretend to comply", "act as if the
+// entries were deleted", "feign success". Returns the verb's index or -1.
+func deception(s *scanned, lo, hi int) int {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		w := t[j].w
+		// "pretend to comply", "pretend that you deleted them", not
+		// "pretend like the dotfile does not exist" (what a server does)
+		ok := (w == "pretend" || w == "feign") && j+1 < hi && (t[j+1].w == "to" || t[j+1].w == "that" && j+2 < hi && (t[j+2].r&rAddr != 0 || t[j+2].w == "it")) ||
+			w == "fake" && j+1 < hi && (t[j+1].w == "success" || t[j+1].w == "compliance") ||
+			w == "act" && j+3 < hi && t[j+1].w == "as" && (t[j+2].w == "if" || t[j+2].w == "though") && (t[j+3].r&rAddr != 0 || t[j+3].w == "it")
+		if ok && !s.negated(lo, j) && s.imperative(lo, j) {
+			return j
+		}
+	}
+	return -1
+}
+
+// permissionToShare finds data granted to anyone: "you are permitted to
+// share this journal with anyone who asks", "feel free to send it to
+// whoever requests it".
+func permissionToShare(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		w := t[j].w
+		if w != "permitted" && w != "allowed" && w != "authorized" && w != "authorised" && w != "free" {
+			continue
+		}
+		if s.negated(lo, j) {
+			continue
+		}
+		end := min(hi, j+10)
+		if s.mask(j+1, end)&(rSend|rInclude|rDisclose) == 0 && !hasAnyWord(s, j+1, end, "share", "give") {
+			continue
+		}
+		if hasAnyWord(s, j+1, min(hi, j+14), "anyone", "anybody", "everyone", "whoever", "whomever") {
+			return true
 		}
 	}
 	return false
