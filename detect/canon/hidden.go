@@ -42,6 +42,10 @@ const (
 	SignalZeroWidth = "steganography.zero_width"
 	// SignalSoftHyphen: U+00AD inside words.
 	SignalSoftHyphen = "steganography.soft_hyphen"
+	// SignalInvisibleInAddress: an invisible character or soft hyphen
+	// inside a URL, a host name or a shell command ("ht\u180etps://…",
+	// "cu\u00adrl"): nothing but evasion puts one there.
+	SignalInvisibleInAddress = "steganography.invisible_in_address"
 	// SignalANSIEscape: a raw ESC or 8-bit CSI (terminal escape sequence).
 	SignalANSIEscape = "terminal.ansi_escape"
 	// SignalANSIEscapeText: an escape spelled as text (\u001b[, \x1b[,
@@ -205,6 +209,7 @@ type hiddenScan struct {
 	decoded strings.Builder
 
 	hasRTL       bool
+	invisAt      []int // byte offsets of stray invisible characters and soft hyphens (the first maxInvisAt)
 	zwStray      int
 	zwInWord     int // stray zero-width characters between two letters
 	zwSpan       string
@@ -313,6 +318,9 @@ func (h *hiddenScan) scan() {
 			}
 		case r == 0x00AD:
 			next, _ := utf8.DecodeRuneInString(s[i+n:])
+			if len(h.invisAt) < maxInvisAt {
+				h.invisAt = append(h.invisAt, i)
+			}
 			if unicode.IsLetter(prev) && unicode.IsLetter(next) {
 				h.shy++
 				if h.shySpan == "" {
@@ -373,6 +381,9 @@ func (h *hiddenScan) scan() {
 			w = wZeroWidthMax
 		}
 		h.add(SignalZeroWidth, w, h.zwSpan)
+	}
+	if sp := h.insideAddress(); sp != "" {
+		h.add(SignalInvisibleInAddress, wInvisibleInAddress, sp)
 	}
 	if h.shy > 0 {
 		h.add(SignalSoftHyphen, min(wSoftHyphenMax, wSoftHyphenFirst+wSoftHyphenMore*float64(h.shy-1)), h.shySpan)
@@ -587,6 +598,9 @@ func (h *hiddenScan) zeroWidth(i int, prev rune) int {
 		return j // line-break opportunity in CJK, Thai, Lao, Khmer, Myanmar
 	}
 	h.zwStray++
+	if len(h.invisAt) < maxInvisAt {
+		h.invisAt = append(h.invisAt, i)
+	}
 	if unicode.IsLetter(prev) && unicode.IsLetter(next) {
 		h.zwInWord++
 	}
@@ -689,4 +703,48 @@ func context(s string, i, n int) string {
 	sb.WriteString("⟧")
 	sb.WriteString(s[i+n : b])
 	return sb.String()
+}
+
+// maxInvisAt bounds the invisible-character offsets kept per text.
+const maxInvisAt = 16
+
+// wInvisibleInAddress is SignalInvisibleInAddress's weight (medium alone).
+const wInvisibleInAddress = 0.5
+
+// addressWords are command names and URL parts an invisible character
+// inside of hides from a filter.
+var addressWords = []string{"://", "www.", "curl", "wget", "bash", "powershell", "iex", "invoke-", "base64", "nc ", "/dev/tcp", "http"}
+
+// insideAddress returns the text around the first stray invisible
+// character whose word, with the invisible characters removed, is a URL,
+// a host name or a command (see addressWords), or "".
+func (h *hiddenScan) insideAddress() string {
+	for _, i := range h.invisAt {
+		// a break hint after '/', '.' or '-' in a long URL is layout; one
+		// right after a letter or digit splits the word itself
+		prev, _ := utf8.DecodeLastRuneInString(h.s[:i])
+		if !unicode.IsLetter(prev) && !unicode.IsDigit(prev) {
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(h.s[i:])
+		a, b := i, i
+		for a > 0 && h.s[a-1] != ' ' && h.s[a-1] != '\n' && h.s[a-1] != '\t' {
+			a--
+		}
+		for b < len(h.s) && h.s[b] != ' ' && h.s[b] != '\n' && h.s[b] != '\t' {
+			b++
+		}
+		word := strings.ToLower(strings.Map(func(r rune) rune {
+			if r == 0x00AD || isZeroWidth(r) {
+				return -1
+			}
+			return r
+		}, h.s[a:b]))
+		for _, w := range addressWords {
+			if strings.Contains(word, strings.TrimSpace(w)) {
+				return context(h.s, i, n)
+			}
+		}
+	}
+	return ""
 }
