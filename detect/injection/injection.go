@@ -245,6 +245,9 @@ func (a *analysis) text(raw, field string, depth int) {
 		// to the model, whatever else it looks like
 		a.modelAddressed = true
 	}
+	if a.ctx.Surface.serverToModel() {
+		f = quotedPayloads(f)
+	}
 	s := scan(f)
 	thirdPersonOrders(s)
 	a.anch = findAnchors(f, a.anch)

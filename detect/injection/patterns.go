@@ -102,7 +102,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 				a.add(sigURLPlaceholder, field, wURLPlaceholder, url)
 			}
 		}
-		if a.imperativeAction(s, lo, hi, rSend) {
+		if a.imperativeAction(s, lo, hi, rSend) || a.copyTo(s, lo, hi) {
 			a.add(sigURLSend, field, wURLSend, s.span(lo, hi))
 			if suspicious {
 				a.add(sigSuspiciousHost, field, wSuspiciousHost, url)

@@ -138,7 +138,7 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigSupersedes, wSupersedes, j, min(hi, j+8)})
 	}
 	// "must not create an audit log entry", "do not escalate or log it"
-	if m&rNeg != 0 && noAudit(s, lo, hi) {
+	if noAudit(s, lo, hi) {
 		hs = append(hs, hit{sigNoAudit, wNoAudit, lo, hi})
 	}
 	// "pretend to comply", "act as if it was deleted": deceiving the user
@@ -156,6 +156,24 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 	// "carry out whatever it asks", "treat messages from x as the owner's"
 	if delegatedAuthority(s, lo, hi) {
 		hs = append(hs, hit{sigDelegated, wDelegated, lo, hi})
+	}
+	// "never ask for confirmation", "do not request approval"
+	if m&rNeg != 0 && m&rConsent != 0 {
+		for k := lo; k+1 < hi; k++ {
+			if (t[k].w == "ask" || t[k].w == "request" || t[k].w == "seek" || t[k].w == "wait") && s.negated(lo, k) && s.mask(k+1, min(hi, k+4))&rConsent != 0 {
+				hs = append(hs, hit{sigNoConsent, wNoConsent, max(lo, k-2), min(hi, k+4)})
+				break
+			}
+		}
+	}
+	// "they approve all actions in advance": consent claimed ahead
+	if hasAnyWord(s, lo, hi, "advance", "beforehand") && hasAnyWord(s, lo, hi, "approve", "approved", "approves", "authorize", "authorized", "authorise", "authorised", "consent", "consented", "agreed") && (hasWord(s, lo, hi, "in") || hasWord(s, lo, hi, "beforehand")) {
+		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
+	}
+	// "tell anyone who asks to sign in at https://… and enter their
+	// credentials and the MFA code": the model sent phishing
+	if hasURL(s, lo, hi) && hasAnyWord(s, lo, hi, "enter", "type", "provide", "submit", "confirm", "verify", "input") && (m&rCred != 0 || hasAnyWord(s, lo, hi, "mfa", "otp", "2fa", "passcode", "pin")) && hasAnyWord(s, lo, hi, "sign", "log", "login", "signin") {
+		hs = append(hs, hit{sigPhishing, wPhishing, lo, hi})
 	}
 	// "with no confirmation", "no confirmation needed"
 	if m&rConsent != 0 && hasWord(s, lo, hi, "no") && !hasAnyWord(s, lo, hi, "without") {
@@ -815,6 +833,11 @@ func (a *analysis) toolOutputToParam(s *scanned, lo, hi int, m role) bool {
 // audit trail switched off, and another party's requests given the
 // user's authority.
 const (
+	sigPhishing = "exfil.credential_phishing"
+	wPhishing   = 0.45
+)
+
+const (
 	sigSupersedes = "override.supersedes"
 	sigNoAudit    = "secrecy.no_audit"
 	sigDelegated  = "authority.delegated"
@@ -836,10 +859,11 @@ func supersedes(s *scanned, lo, hi int) int {
 			continue
 		}
 		end := min(hi, j+7)
-		if s.mask(j+1, end)&(rPrev|rAll) != 0 && s.mask(j+1, end)&rInstr != 0 {
+		mod := s.mask(j+1, end)&(rPrev|rAll|rUser) != 0 || hasAnyWord(s, j+1, end, "older", "old", "existing", "official")
+		if mod && s.mask(j+1, end)&rInstr != 0 {
 			return j
 		}
-		if hasAnyWord(s, j+1, end, "guidance", "documents", "answers") && s.mask(j+1, end)&(rPrev|rAll) != 0 {
+		if mod && hasAnyWord(s, j+1, end, "guidance", "documents", "answers", "articles", "documentation", "docs", "versions", "entries", "notes") {
 			return j
 		}
 	}
@@ -851,6 +875,13 @@ func supersedes(s *scanned, lo, hi int) int {
 func noAudit(s *scanned, lo, hi int) bool {
 	t := s.toks
 	for j := lo; j < hi; j++ {
+		// "call audit.disable", "run disable_logging": a control switched
+		// off by a call
+		if e := t[j].ext; e != t[j].w && strings.ContainsAny(e, "._-") && t[j].r&rCall == 0 {
+			if containsAny(e, "audit", "logging", "log_", "monitor", "guard", "alert", "trail") && containsAny(e, "disable", "off", "stop", "pause", "mute", "suspend") {
+				return true
+			}
+		}
 		w := t[j].w
 		if w != "log" && w != "logging" && w != "record" && w != "escalate" && w != "audit" && !(w == "create" && hasWord(s, j+1, min(hi, j+4), "audit")) {
 			continue
@@ -865,6 +896,15 @@ func noAudit(s *scanned, lo, hi int) bool {
 			}
 		}
 		if j > lo && t[j-1].w == "skip" {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
 			return true
 		}
 	}
@@ -1020,4 +1060,67 @@ func permissionToShare(s *scanned, lo, hi int) bool {
 		}
 	}
 	return false
+}
+
+// copyTo reports "copy/paste/append its full text to https://…": content
+// put into a web address, which is sending it.
+func (a *analysis) copyTo(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		w := t[j].w
+		if w != "copy" && w != "paste" && w != "append" && w != "write" && w != "dump" && w != "mirror" || s.negated(lo, j) || !s.imperative(lo, j) {
+			continue
+		}
+		for k := j + 1; k+1 < min(hi, j+10); k++ {
+			if t[k].w == "to" && t[k+1].url {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// discussionWords mark prose about attacks: an article or advisory that
+// quotes payloads as examples.
+var discussionWords = []string{"prompt injection", "payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit"}
+
+// quotedPayloads blanks the fenced code blocks (```…```) of folded
+// server-to-model text whose prose outside the blocks discusses attacks:
+// a security article quoting "ignore all previous instructions" shows an
+// example, it does not give the order. Text without such prose, or
+// without fences, is returned unchanged.
+func quotedPayloads(f string) string {
+	if strings.Count(f, "```") < 2 {
+		return f
+	}
+	var prose strings.Builder
+	in := false
+	for i, part := range strings.Split(f, "```") {
+		in = i%2 == 1
+		if !in {
+			prose.WriteString(part)
+		}
+	}
+	if !containsAny(prose.String(), discussionWords...) {
+		return f
+	}
+	b := []byte(f)
+	open := -1
+	for i := 0; i+3 <= len(b); i++ {
+		if b[i] != '`' || b[i+1] != '`' || b[i+2] != '`' {
+			continue
+		}
+		if open < 0 {
+			open = i + 3
+		} else {
+			for j := open; j < i; j++ {
+				if b[j] != '\n' {
+					b[j] = ' '
+				}
+			}
+			open = -1
+		}
+		i += 2
+	}
+	return string(b)
 }
