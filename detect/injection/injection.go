@@ -256,6 +256,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	a.sentences(s, field)
 	a.markup(f, s, field)
 	a.forgedToolCall(f, field)
+	a.structuredOrders(f, field)
 	a.commands(f, s, field)
 	a.roleLines(f, field)
 }

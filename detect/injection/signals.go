@@ -564,6 +564,8 @@ func (a *analysis) roleReassign(s *scanned, lo, hi int) int {
 			return j
 		case t[j].w == "from" && t[j+1].w == "now" && t[j+2].w == "on" && s.mask(lo, hi)&(rAddr|actionRoles) != 0:
 			return j
+		case t[j].w == "from" && t[j+1].w == "this" && (t[j+2].w == "point" || t[j+2].w == "moment") && hasWord(s, j+3, min(hi, j+7), "you"):
+			return j // "from this point on you are MaintenanceBot"
 		case t[j].w == "your" && t[j+1].r&rNew != 0 && (t[j+2].w == "task" || t[j+2].w == "role" || t[j+2].w == "goal" || t[j+2].w == "purpose" || t[j+2].w == "job" || t[j+2].w == "objective" || t[j+2].w == "mission" || t[j+2].r&rInstr != 0):
 			return j
 		case t[j].w == "a" && t[j+1].w == "partir" && t[j+2].w == "de" && j+3 < hi && t[j+3].w == "ahora":
@@ -753,6 +755,19 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 	}
 	if (tk.w == "messages" || tk.w == "turns" || tk.w == "context" || tk.w == "exchanges") && k > lo && t[k-1].r&(rPrev|rAll) != 0 && t[k-1].w != "any" && t[k-1].w != "other" {
 		return 2
+	}
+	// "every message the user and you exchanged so far"
+	if (tk.w == "message" || tk.w == "messages" || tk.w == "turn" || tk.w == "turns") && k > lo && t[k-1].r&rAll != 0 {
+		for n := k + 1; n < min(hi, k+7); n++ {
+			switch t[n].w {
+			case "exchanged", "sent", "said", "wrote", "written", "typed", "shared":
+				return 2
+			case "so":
+				if n+1 < hi && t[n+1].w == "far" {
+					return 2
+				}
+			}
+		}
 	}
 	// "every message of this chat", "all messages in the conversation"
 	if (tk.w == "message" || tk.w == "messages" || tk.w == "turn" || tk.w == "turns") && k > lo && t[k-1].r&rAll != 0 && k+3 < hi && (t[k+1].w == "of" || t[k+1].w == "in") && s.mask(k+2, k+4)&rConv != 0 {

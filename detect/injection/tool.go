@@ -252,6 +252,10 @@ func splitIdent(n string) string {
 	return b.String()
 }
 
+// wSentenceParam is schema.unrelated_parameter for a property name of
+// five or more words asking for a credential.
+const wSentenceParam = 0.45
+
 // parameter kinds for schema.unrelated_parameter.
 const (
 	paramCred = iota + 1
@@ -291,6 +295,11 @@ func (a *analysis) parameter(name, desc, path string) {
 	}
 	if kind == 0 {
 		return
+	}
+	if kind == paramCred && len(words) >= 5 {
+		// a property name that is a sentence naming a secret
+		// ("content_of_file_at_home_ssh_id_rsa"): the name is the order
+		w = wSentenceParam
 	}
 	d := canon.Fold(desc)
 	if w < wUnrelatedParam && d != "" {
