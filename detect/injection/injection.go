@@ -343,12 +343,14 @@ func plausibleReader(m, before, after string) bool {
 // "if you are an AI", "whoever (or whatever agent) picks this up",
 // "AI agents processing this page". Documentation is written for a
 // person; these phrases single out the model.
-var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,2}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
+var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention|steps|procedure|tasks?|orders)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,2}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
 	`(?:^|[\s(\[])@(?:[a-z]+-)?(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:-[a-z]+)?(?:[\s,:;!?)\]]|$)|` +
 	`\bif you are an?\s+(?:ai|llm|language model|assistant|agent|automated agent|bot|model)\b|` +
 	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing|answering|handling)\s+(?:this|these|the)\b|` +
 	`\b(?:ai|llm|assistant|agent|model|chatbot|integration)s?\s+[a-z]+ing\s+(?:this|these)\b|` +
-	`\b(?:ai|llm|assistant|agent|model|bot)[ -](?:notice|instructions?|directive|note|override|policy|rule)\s*(?:\([^)\n]{0,60}\))?\s*:|` +
+	`\b(?:ai|llm|assistant|agent|model|bot)[ -](?:notice|instructions?|directive|note|override|policy|rule)\s*(?:\([^)\n]{0,60}\))?\s*[:#]|` +
+	`\bfor\s+(?:claude|copilot|cursor|gemini|chatgpt|gpt|ai|llm)\b[^.\n]{0,40}\b(?:agents?|assistants?|models?|bots?)\s+(?:reading|processing|working on|parsing|triaging|running|viewing|summari[sz]ing)\b[^.\n]{0,30}:|` +
+	`\battention\s+(?:[a-z-]+\s+){0,3}(?:ai|llm|assistant|agent|model|bot)s?\b|` +
 	`\(\s*(?:for|to)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,3}(?:assistant|agent|ai|model|llm)s?\s*\)|` +
 	`\b(?:any|every|each)\s+(?:[a-z-]+\s+){0,2}(?:ai|llm|assistant|agent|model|bot)s?\s+(?:with|that|who|reading|processing|answering|handling)\b|` +
 	`\bwhen\s+(?:an?|the|any)\s+(?:[a-z-]+\s+)?(?:ai|assistant|agent|model|llm)s?\s+[a-z]+\b[^.!?\n]{0,60}\b(?:it|they)\s+(?:should|must|needs? to|has to)\b|` +

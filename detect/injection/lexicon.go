@@ -129,7 +129,7 @@ func init() {
 		anteriores anterior previas previos todas todos
 		vorherigen vorherige bisherigen alle obigen fruheren vorigen
 		precedentes precedente anterieures anterieurs toutes tous`)
-	addWords(rInstr, `instruction instructions rules rule guidelines guideline guidance directions directives constraints guardrails policies
+	addWords(rInstr, `instruction instructions rules rule guidelines guideline guidance directions directives constraints guardrails policies task tasks
 		restrictions orders commands prompt prompts programming training
 		instrucciones instruccion reglas indicaciones directrices
 		anweisungen anweisung regeln vorgaben instruktionen richtlinien befehle

@@ -562,7 +562,7 @@ func (a *analysis) consequentialOrder(s *scanned, lo, hi int, m role) bool {
 	for j := lo; j < hi; j++ {
 		w := t[j].w
 		r := t[j].r
-		act := r&(rSend|rIgnore|rStealth) != 0 || actVerbs[w] || r&rCall != 0 && a.otherTool(s, lo, j+1, min(hi, j+5))
+		act := r&(rSend|rIgnore|rStealth) != 0 || actVerbs[w] || r&rCall != 0 && (a.otherTool(s, lo, j+1, min(hi, j+5)) || a.anyToolLike(s, j+1, min(hi, j+5)) && outsideAddress(s, lo, hi))
 		if !act && r&(rInclude|rRead) != 0 && (s.mask(j+1, min(hi, j+8))&(rCred|rConv) != 0 || a.hasPath(s, j+1, min(hi, j+12))) {
 			act = true
 		}
@@ -1184,4 +1184,14 @@ func fixedRecipient(s *scanned, lo, hi int) bool {
 	}
 	sp := s.span(lo, hi)
 	return phoneRe.MatchString(sp) || ibanRe.MatchString(sp) || strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp)
+}
+
+// outsideAddress reports an e-mail address or web address in [lo, hi):
+// a call that carries one is sending somewhere.
+func outsideAddress(s *scanned, lo, hi int) bool {
+	if hasURL(s, lo, hi) {
+		return true
+	}
+	sp := s.span(lo, hi)
+	return strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp)
 }
