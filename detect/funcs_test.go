@@ -62,7 +62,7 @@ func TestSecrets(t *testing.T) {
 		{"github classic", "token ghp_abcdefghijklmnopqrstuvwxyz0123456789", []string{"github_token"}},
 		{"github fine-grained", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop", []string{"github_token"}},
 		{"slack token", "xoxb-123456789012-abcdefghijkl", []string{"slack_token"}},
-		{"slack webhook", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX", []string{"slack_webhook"}},
+		{"slack webhook", "https://hooks.slack.com/services/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", []string{"slack_webhook"}},
 		{"jwt", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", []string{"jwt"}},
 		{"two kinds", "AKIA" + "R4TW2QZ7NXM3LP8V and ghp_abcdefghijklmnopqrstuvwxyz0123456789", []string{"aws_access_key", "github_token"}},
 		{"redacted by the collector", `{"key":"[REDACTED:aws_access_key]","body":"[REDACTED:private_key]"}`, []string{"private_key", "aws_access_key"}},

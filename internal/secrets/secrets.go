@@ -11,7 +11,12 @@
 // decodes to a numeric user id, enough entropy for values of password= style
 // assignments. A validation is either required (the match is not a secret
 // without it) or only raises confidence (Match.Verified), so made-up tokens
-// of the right shape still count.
+// of the right shape still count. Documentation and template stand-ins
+// of a token format (AWS's published AKIAIOSFODNN7EXAMPLE pair,
+// ghp_XXXX..., sk_live_REPLACE_ME; see Placeholder) are not secrets and
+// stay in clear, and an assignment whose name is one segment of a
+// colon-separated identifier (the ":secret:" of an AWS ARN) names a secret
+// without holding it.
 //
 // Written here rather than taken from a secret scanner library: the scanners
 // available (gitleaks, trufflehog) are whole applications with hundreds of
@@ -161,6 +166,16 @@ type redactRule struct {
 	scan func(string) bool
 	// valid, when set, must accept the replaced text for it to count.
 	valid func(string) bool
+	// free marks rules whose value is free-form (a password, a member's
+	// value): their own valid says what a placeholder is. Every other
+	// rule matches a token format, and a token that reads as a
+	// documentation or template stand-in (Placeholder) is no secret.
+	free bool
+	// segment, when set, refuses a match whose name is one segment of a
+	// colon-separated identifier (the "secret:" of an AWS ARN,
+	// arn:aws:secretsmanager:region:account:secret:name): a reference to
+	// a secret, not an assignment of one.
+	segment bool
 	// verify, when set, tells a verified secret (a checksum or structure
 	// that holds) from one of the right shape only.
 	verify func(string) bool
@@ -377,6 +392,7 @@ func NewRedactor() *Redactor {
 			re:    regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@"'<>\\]{1,64}:([^\s/@"'<>\\]{1,128})@[A-Za-z0-9\[]`),
 			group: 1,
 			valid: notPlaceholder,
+			free:  true,
 		},
 		{
 			kind: KindJSONSecret,
@@ -387,14 +403,17 @@ func NewRedactor() *Redactor {
 			re:     regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
 			group:  1,
 			exempt: []string{"progressToken"},
+			free:   true,
 		},
 		{
-			kind:  KindSecretAssignment,
-			hints: []string{"pass", "pwd", "secret", "token", "key"},
-			fold:  true,
-			re:    regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
-			group: 1,
-			valid: Randomish,
+			kind:    KindSecretAssignment,
+			hints:   []string{"pass", "pwd", "secret", "token", "key"},
+			fold:    true,
+			re:      regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
+			group:   1,
+			valid:   Randomish,
+			free:    true,
+			segment: true,
 		},
 	}}
 }
@@ -496,7 +515,7 @@ func (r *Redactor) Find(s string) []Match {
 				continue
 			}
 			v := s[start:end]
-			if rule.valid != nil && !rule.valid(v) {
+			if !rule.accepts(s, loc[0], v) {
 				continue
 			}
 			if overlaps(out, start, end) {
@@ -539,7 +558,7 @@ func (rule *redactRule) apply(r *Redactor, s string, found func(string)) string 
 		if isMarker(s[start:end]) {
 			continue
 		}
-		if rule.valid != nil && !rule.valid(s[start:end]) {
+		if !rule.accepts(s, loc[0], s[start:end]) {
 			continue
 		}
 		if b.Len() == 0 {
@@ -557,6 +576,23 @@ func (rule *redactRule) apply(r *Redactor, s string, found func(string)) string 
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// accepts reports whether v, the text rule matched in s (the whole match
+// starting at offset at), counts as a secret: the rule's validation
+// holds, a token format's value is no placeholder, and a name that must
+// stand alone is not a segment of a colon-separated identifier.
+func (rule *redactRule) accepts(s string, at int, v string) bool {
+	if rule.valid != nil && !rule.valid(v) {
+		return false
+	}
+	if !rule.free && Placeholder(v) {
+		return false
+	}
+	if rule.segment && at > 0 && s[at-1] == ':' {
+		return false
+	}
+	return true
 }
 
 func (rule *redactRule) isExempt(match string) bool {
@@ -654,6 +690,41 @@ func Randomish(v string) bool {
 		return false
 	}
 	return Entropy(v) >= 3
+}
+
+// placeholderMarks are spellings that documentation and templates put
+// where a token goes (AWS's published pair AKIAIOSFODNN7EXAMPLE and
+// wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, ghp_your_token_here,
+// sk_live_REPLACE_ME...). Generated token material never spells them: the
+// shortest, "_here", has odds of about 1 in 10^9 per position in base64.
+var placeholderMarks = []string{"example", "your_", "your-", "<your", "placeholder", "changeme", "change_me",
+	"replaceme", "replace_me", "redacted", "_here"}
+
+// Placeholder reports whether v, text shaped like a token of some format,
+// is a documentation or template stand-in rather than a credential: it
+// spells one of placeholderMarks (case-insensitively: example, your_,
+// your-, <your, placeholder, changeme, change_me, replaceme, replace_me,
+// redacted, _here), or has a run of eight or more of one character
+// (ghp_xxxxxxxx..., AKIA0000000000000000, sk_test_********). Such runs
+// come by chance about once in 10^11 random base62 tokens.
+func Placeholder(v string) bool {
+	run := 1
+	for i := 1; i < len(v); i++ {
+		if v[i] == v[i-1] {
+			if run++; run >= 8 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	l := strings.ToLower(v)
+	for _, m := range placeholderMarks {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeholderWords are values documentation and templates use in place of

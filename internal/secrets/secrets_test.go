@@ -106,7 +106,7 @@ func TestKinds(t *testing.T) {
 		{"clear text", "key " + fakeAWS + " and " + fakeGHP, []string{KindAWSAccessKey, KindGitHubToken}},
 		{"markers the redactor left", r.Redact(`{"k":"`+fakeAWS+`","password":"x"}`, nil), []string{KindAWSAccessKey, KindJSONSecret}},
 		{"aws secret key value", "aws_secret_access_key = " + fakeAWSSecret, []string{KindAWSSecretKey}},
-		{"slack webhook", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX", []string{KindSlackWebhook}},
+		{"slack webhook", "https://hooks.slack.com/services/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", []string{KindSlackWebhook}},
 		{"exempt member", `{"progressToken":"abc"}`, nil},
 		{"none", "hello, AKIA is a prefix", nil},
 	}
