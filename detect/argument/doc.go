@@ -64,8 +64,10 @@
 // powershell_evasion 0.35 (two of -nop, -w hidden, -ep bypass);
 // exfil_substitution 0.7 (a network tool fed $(…): curl x/$(whoami),
 // nslookup $(…).evil); pipe_to_interpreter 0.55; chained_network 0.45 (a
-// network tool chained to other commands); upload_file 0.5 (curl -d @file,
-// -F x=@file, -T); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
+// network tool chained to other commands); upload_file 0.5 (each tool's
+// own upload options: curl -d @file, -F x=@file, --json @file, -T; wget
+// --post-file; PowerShell -InFile; HTTPie x@file; not ssh -T, which only
+// turns the terminal off); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
 // python -c, perl -e, node -e, php -r, ruby -e); interpreter_shell 0.35
 // (inline code calling os.system/subprocess/exec); eval 0.4;
 // network_tool 0.1. In a non-exec tool, shell_metachar 0.7 (0.55 for a
