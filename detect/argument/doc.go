@@ -203,8 +203,13 @@
 // SensitiveFile's catalogue (SSH keys 0.8, cloud credentials 0.5–0.8,
 // /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
 // browser credential stores 0.7, ...). Factor 1 for path arguments,
-// commands and whole-string paths, 0.75 for other values, 0.35 for text in
-// data fields and write tools (a README naming .env is not a read). In
+// commands that read the file (whatever their field is called) and
+// whole-string paths, 0.75 for other values, 0.35 for text in data fields
+// and write tools (a README naming .env is not a read) and for commands
+// that only use or manage the file (ssh -i, chmod 600, ssh-keygen -f), 0.3
+// for the target path of a tool that writes a file from the call's own
+// content (write_file, create_file, save, append; not copy, move, upload,
+// archive or edit, which read one). In
 // command lines also: credential_command 0.4–0.9 (gh auth token, gcloud
 // auth print-access-token, security find-generic-password, kubectl get
 // secret -o yaml, aws configure get, git credential fill, reg save
