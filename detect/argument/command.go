@@ -431,7 +431,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		if f > factorData {
 			a.credentialCmd(it, r, c, f)
 		}
-		a.privilegedCmd(it, c, r, f)
+		a.privilegedCmd(it, sc, res, i, f, depth)
 		a.destructiveCmd(it, c, r, f)
 	}
 	if hasMkfifo && hasNetPipe {

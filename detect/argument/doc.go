@@ -103,7 +103,14 @@
 // chmod_world_writable 0.4, chown_root 0.45, capabilities 0.6,
 // admin_group (usermod -aG sudo/wheel/docker, net localgroup
 // administrators /add) 0.75, uid0_user 0.8, root_password 0.6,
-// sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
+// sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.15–0.85
+// (cron.go: a crontab command is graded by the entries it installs, read
+// from the echo/printf words and here-documents of the same line: local
+// programs in the user's own crontab 0.15, @reboot of them 0.3, content
+// not on the line 0.45, root's or another user's crontab 0.5, a network
+// tool, inline interpreter code, a program in /tmp or a hidden file or a
+// credential read 0.6, a download run, reverse shell or a crontab fetched
+// 0.75, +0.1 at @reboot; writes into /etc/cron* and /var/spool/cron 0.6),
 // service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
 // account_file_write 0.85, shell_profile 0.3, auth_config_write 0.7,
 // mcp_config_write 0.6 (a server added to the client's MCP
