@@ -91,6 +91,12 @@ func TestNewKinds(t *testing.T) {
 		{"telegram-like time", "12:30 AAA meeting", nil, ""},
 		{"key- in prose", "press key-a to continue", nil, ""},
 
+		// Formats whose real values carry long runs of one character
+		// (base64 of zero bytes in an OpenSSH key, a macaroon) stay
+		// secrets.
+		{"openssh key with runs of A", "-----BEGIN OPENSSH " + "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq8Zr2Lm4Xv7Tc1Wd9Pe3Hs6Kb0Nf5Jg8Qa2Ry4Ui7OAAAAJhM3x\n-----END OPENSSH PRIVATE KEY-----", []string{KindPrivateKey}, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB"},
+		{"pypi macaroon with a run", "password = pypi-AgEIcHlwaS5vcmcAAAAAAAAAAAAAJDk2ZjM1YjRhLTYxZjItNDc0ZC05OGE3LWNjMmE5ZjhhYTJlMAACKlsz", []string{KindPyPIToken}, "pypi-AgEIcHlwaS5vcmcAAAAAAAAAAAAA"},
+
 		// Documentation and template stand-ins of real formats, and
 		// references to a secret rather than its value.
 		{"aws published example pair", "aws_access_key_id = AKIA" + "IOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY", nil, ""},

@@ -166,11 +166,15 @@ type redactRule struct {
 	scan func(string) bool
 	// valid, when set, must accept the replaced text for it to count.
 	valid func(string) bool
-	// free marks rules whose value is free-form (a password, a member's
-	// value): their own valid says what a placeholder is. Every other
-	// rule matches a token format, and a token that reads as a
+	// standIns marks the rules whose value is random token material
+	// after a fixed prefix (cloud, Git hosting, chat, payment, mail,
+	// registry and AI provider keys): such a value that reads as a
 	// documentation or template stand-in (Placeholder) is no secret.
-	free bool
+	// Other rules keep every match: PEM and macaroon bodies and
+	// base64 of structured bytes carry long runs of one character
+	// (OpenSSH keys hold AAAAAAAA...), and free-form values (a
+	// password) have their own valid.
+	standIns bool
 	// segment, when set, refuses a match whose name is one segment of a
 	// colon-separated identifier (the "secret:" of an AWS ARN,
 	// arn:aws:secretsmanager:region:account:secret:name): a reference to
@@ -253,43 +257,50 @@ func NewRedactor() *Redactor {
 			group: 1,
 		},
 		{
-			kind:  KindAWSAccessKey,
-			hints: []string{"AKIA", "ASIA", "ABIA", "ACCA"},
-			re:    regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`),
+			kind:     KindAWSAccessKey,
+			standIns: true,
+			hints:    []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+			re:       regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`),
 		},
 		{
-			kind:  KindAWSSecretKey,
-			hints: []string{"secret_access_key", "secretaccesskey", "secret-access-key"},
-			fold:  true,
-			re:    regexp.MustCompile(`(?i)(?:aws_?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)`),
-			group: 1,
+			kind:     KindAWSSecretKey,
+			standIns: true,
+			hints:    []string{"secret_access_key", "secretaccesskey", "secret-access-key"},
+			fold:     true,
+			re:       regexp.MustCompile(`(?i)(?:aws_?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			group:    1,
 		},
 		{
-			kind:   KindGitHubToken,
-			hints:  []string{"gh", "github_pat_"},
-			re:     regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
-			verify: githubChecksum,
+			kind:     KindGitHubToken,
+			standIns: true,
+			hints:    []string{"gh", "github_pat_"},
+			re:       regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
+			verify:   githubChecksum,
 		},
 		{
-			kind:  KindGitLabToken,
-			hints: []string{"glpat-", "glptt-", "gldt-", "glrt-", "gloas-"},
-			re:    regexp.MustCompile(`\b(?:glpat|glptt|gldt|glrt|gloas)-[A-Za-z0-9_.-]{20,80}`),
-			valid: Randomish,
+			kind:     KindGitLabToken,
+			standIns: true,
+			hints:    []string{"glpat-", "glptt-", "gldt-", "glrt-", "gloas-"},
+			re:       regexp.MustCompile(`\b(?:glpat|glptt|gldt|glrt|gloas)-[A-Za-z0-9_.-]{20,80}`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindSlackToken,
-			hints: []string{"xox"},
-			re:    regexp.MustCompile(`\bxox[baprso]-[A-Za-z0-9-]{10,250}`),
+			kind:     KindSlackToken,
+			standIns: true,
+			hints:    []string{"xox"},
+			re:       regexp.MustCompile(`\bxox[baprso]-[A-Za-z0-9-]{10,250}`),
 		},
 		{
-			kind:  KindSlackWebhook,
-			hints: []string{"hooks.slack.com"},
-			re:    regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
+			kind:     KindSlackWebhook,
+			standIns: true,
+			hints:    []string{"hooks.slack.com"},
+			re:       regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
 		},
 		{
-			kind:  KindDiscordWebhook,
-			hints: []string{"/api/webhooks/"},
-			re:    regexp.MustCompile(`https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,20}/[A-Za-z0-9_-]{20,100}`),
+			kind:     KindDiscordWebhook,
+			standIns: true,
+			hints:    []string{"/api/webhooks/"},
+			re:       regexp.MustCompile(`https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,20}/[A-Za-z0-9_-]{20,100}`),
 		},
 		{
 			kind: KindDiscordToken,
@@ -308,32 +319,37 @@ func NewRedactor() *Redactor {
 			group: 1,
 		},
 		{
-			kind:  KindStripeKey,
-			hints: []string{"k_live_", "k_test_"},
-			re:    regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}\b`),
+			kind:     KindStripeKey,
+			standIns: true,
+			hints:    []string{"k_live_", "k_test_"},
+			re:       regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}\b`),
 		},
 		{
-			kind:  KindTwilioKey,
-			hints: []string{"SK"},
-			re:    regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
-			valid: Randomish,
+			kind:     KindTwilioKey,
+			standIns: true,
+			hints:    []string{"SK"},
+			re:       regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindSendGridKey,
-			hints: []string{"SG."},
-			re:    regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,50}\b`),
+			kind:     KindSendGridKey,
+			standIns: true,
+			hints:    []string{"SG."},
+			re:       regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,50}\b`),
 		},
 		{
-			kind:  KindMailgunKey,
-			hints: []string{"key-"},
-			re:    regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`),
-			valid: Randomish,
+			kind:     KindMailgunKey,
+			standIns: true,
+			hints:    []string{"key-"},
+			re:       regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindNPMToken,
-			hints: []string{"npm_"},
-			re:    regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`),
-			valid: Randomish,
+			kind:     KindNPMToken,
+			standIns: true,
+			hints:    []string{"npm_"},
+			re:       regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`),
+			valid:    Randomish,
 		},
 		{
 			kind:  KindPyPIToken,
@@ -341,36 +357,42 @@ func NewRedactor() *Redactor {
 			re:    regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{50,}`),
 		},
 		{
-			kind:  KindDockerHubToken,
-			hints: []string{"dckr_pat_"},
-			re:    regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{20,100}`),
+			kind:     KindDockerHubToken,
+			standIns: true,
+			hints:    []string{"dckr_pat_"},
+			re:       regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{20,100}`),
 		},
 		{
-			kind:  KindAnthropicKey,
-			hints: []string{"sk-ant-"},
-			re:    regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,200}`),
+			kind:     KindAnthropicKey,
+			standIns: true,
+			hints:    []string{"sk-ant-"},
+			re:       regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,200}`),
 		},
 		{
-			kind:  KindOpenAIKey,
-			hints: []string{"sk-"},
-			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20,200})\b`),
-			valid: Randomish,
+			kind:     KindOpenAIKey,
+			standIns: true,
+			hints:    []string{"sk-"},
+			re:       regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20,200})\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindHuggingFaceToken,
-			hints: []string{"hf_"},
-			re:    regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,40}\b`),
-			valid: Randomish,
+			kind:     KindHuggingFaceToken,
+			standIns: true,
+			hints:    []string{"hf_"},
+			re:       regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,40}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindGoogleAPIKey,
-			hints: []string{"AIza"},
-			re:    regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
+			kind:     KindGoogleAPIKey,
+			standIns: true,
+			hints:    []string{"AIza"},
+			re:       regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
 		},
 		{
-			kind:  KindShopifyToken,
-			hints: []string{"shpat_", "shpca_", "shppa_", "shpss_"},
-			re:    regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`),
+			kind:     KindShopifyToken,
+			standIns: true,
+			hints:    []string{"shpat_", "shpca_", "shppa_", "shpss_"},
+			re:       regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`),
 		},
 		{
 			kind:  KindAzureStorageKey,
@@ -392,7 +414,6 @@ func NewRedactor() *Redactor {
 			re:    regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@"'<>\\]{1,64}:([^\s/@"'<>\\]{1,128})@[A-Za-z0-9\[]`),
 			group: 1,
 			valid: notPlaceholder,
-			free:  true,
 		},
 		{
 			kind: KindJSONSecret,
@@ -403,7 +424,6 @@ func NewRedactor() *Redactor {
 			re:     regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
 			group:  1,
 			exempt: []string{"progressToken"},
-			free:   true,
 		},
 		{
 			kind:    KindSecretAssignment,
@@ -412,7 +432,6 @@ func NewRedactor() *Redactor {
 			re:      regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
 			group:   1,
 			valid:   Randomish,
-			free:    true,
 			segment: true,
 		},
 	}}
@@ -586,7 +605,7 @@ func (rule *redactRule) accepts(s string, at int, v string) bool {
 	if rule.valid != nil && !rule.valid(v) {
 		return false
 	}
-	if !rule.free && Placeholder(v) {
+	if rule.standIns && Placeholder(v) {
 		return false
 	}
 	if rule.segment && at > 0 && s[at-1] == ':' {
@@ -700,8 +719,11 @@ func Randomish(v string) bool {
 var placeholderMarks = []string{"example", "your_", "your-", "<your", "placeholder", "changeme", "change_me",
 	"replaceme", "replace_me", "redacted", "_here"}
 
-// Placeholder reports whether v, text shaped like a token of some format,
-// is a documentation or template stand-in rather than a credential: it
+// Placeholder reports whether v, text shaped like a token of some format
+// whose body is random after its prefix (AWS, GitHub, Slack, Stripe, ...;
+// not PEM keys, macaroons or JWTs, whose bodies encode structured bytes
+// and hold runs by nature), is a documentation or template stand-in
+// rather than a credential: it
 // spells one of placeholderMarks (case-insensitively: example, your_,
 // your-, <your, placeholder, changeme, change_me, replaceme, replace_me,
 // redacted, _here), or has a run of eight or more of one character
