@@ -55,16 +55,16 @@ func TestSecrets(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"aws key id", "key=AKIAIOSFODNN7EXAMPLE", []string{"aws_access_key"}},
-		{"aws secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", []string{"aws_secret_access_key"}},
+		{"aws key id", "key=AKIA" + "R4TW2QZ7NXM3LP8V", []string{"aws_access_key"}},
+		{"aws secret", "aws_secret_access_key = k7Vq2Rt/9XmLp4Wz" + "8NcB3Hd6Jf1Gs0Yu5TeQaZrM", []string{"aws_secret_access_key"}},
 		{"private key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n", []string{"private_key"}},
 		{"rsa private key", "-----BEGIN RSA PRIVATE KEY-----", []string{"private_key"}},
 		{"github classic", "token ghp_abcdefghijklmnopqrstuvwxyz0123456789", []string{"github_token"}},
 		{"github fine-grained", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop", []string{"github_token"}},
 		{"slack token", "xoxb-123456789012-abcdefghijkl", []string{"slack_token"}},
-		{"slack webhook", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX", []string{"slack_webhook"}},
+		{"slack webhook", "https://hooks.slack.com/services/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", []string{"slack_webhook"}},
 		{"jwt", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", []string{"jwt"}},
-		{"two kinds", "AKIAIOSFODNN7EXAMPLE and ghp_abcdefghijklmnopqrstuvwxyz0123456789", []string{"aws_access_key", "github_token"}},
+		{"two kinds", "AKIA" + "R4TW2QZ7NXM3LP8V and ghp_abcdefghijklmnopqrstuvwxyz0123456789", []string{"aws_access_key", "github_token"}},
 		{"redacted by the collector", `{"key":"[REDACTED:aws_access_key]","body":"[REDACTED:private_key]"}`, []string{"private_key", "aws_access_key"}},
 		{"json member named like a secret", `{"password":"hunter2"}`, []string{"json_secret"}},
 		{"none", "hello world, AKIA is a prefix", nil},

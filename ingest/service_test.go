@@ -586,7 +586,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 
 // Fake secrets, assembled so that no literal token sits in the source.
 var (
-	fakeAWS   = "AKIA" + "IOSFODNN7EXAMPLE"
+	fakeAWS   = "AKIA" + "R4TW2QZ7NXM3LP8V"
 	fakeSlack = "xox" + "b-123456789012-abcdefABCDEF"
 )
 

@@ -431,7 +431,7 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 		if f > factorData {
 			a.credentialCmd(it, r, c, f)
 		}
-		a.privilegedCmd(it, c, r, f)
+		a.privilegedCmd(it, sc, res, i, f, depth)
 		a.destructiveCmd(it, c, r, f)
 	}
 	if hasMkfifo && hasNetPipe {
@@ -529,17 +529,48 @@ func substFetches(sc *shScript, res []resolved, first int) bool {
 	return false
 }
 
-// uploadsFile reports curl/wget options that send a local file.
+// uploadsFile reports options that make network tool r send a local
+// file or its standard input, by the tool's own option syntax: curl's
+// -d/--data*/-F/--form/--json with @file and -T/--upload-file; wget's
+// --post-file and --body-file; PowerShell's -InFile; HTTPie's and xh's
+// field@file, field=@file and @file. The same letters mean other things
+// to other tools (ssh -T turns off the terminal, rsync -T names a
+// temporary directory), so each tool is read with its own table.
 func uploadsFile(r resolved) bool {
-	for i, w := range r.args {
-		switch {
-		case (w == "-d" || w == "--data" || w == "--data-binary" || w == "--data-raw" || w == "--data-urlencode" || w == "-F" || w == "--form") &&
-			i+1 < len(r.args) && strings.Contains(r.args[i+1], "@"):
-			return true
-		case strings.HasPrefix(w, "-d@") || strings.HasPrefix(w, "--data-binary=@") || strings.HasPrefix(w, "--data=@"):
-			return true
-		case w == "-T" || w == "--upload-file" || strings.HasPrefix(w, "--post-file") || strings.HasPrefix(w, "--body-file"):
-			return true
+	switch r.name {
+	case "curl":
+		for i, w := range r.args {
+			switch {
+			case (w == "-d" || w == "--data" || w == "--data-binary" || w == "--data-raw" || w == "--data-urlencode" || w == "-F" || w == "--form" || w == "--json") &&
+				i+1 < len(r.args) && strings.Contains(r.args[i+1], "@"):
+				return true
+			case strings.HasPrefix(w, "-d@") || strings.HasPrefix(w, "-F") && strings.Contains(w, "=@") ||
+				strings.HasPrefix(w, "--data-binary=@") || strings.HasPrefix(w, "--data=@") || strings.HasPrefix(w, "--json=@"):
+				return true
+			case w == "-T" || w == "--upload-file" || strings.HasPrefix(w, "--upload-file=") || len(w) > 2 && strings.HasPrefix(w, "-T") && !strings.HasPrefix(w, "--"):
+				return true
+			}
+		}
+	case "wget":
+		for _, w := range r.args {
+			if strings.HasPrefix(w, "--post-file") || strings.HasPrefix(w, "--body-file") {
+				return true
+			}
+		}
+	case "iwr", "invoke-webrequest", "irm", "invoke-restmethod":
+		for _, w := range r.args {
+			if strings.EqualFold(w, "-infile") {
+				return true
+			}
+		}
+	case "http", "https", "xh":
+		for _, w := range r.args {
+			if strings.HasPrefix(w, "-") || strings.Contains(w, "://") {
+				continue
+			}
+			if at := strings.IndexByte(w, '@'); at >= 0 && at+1 < len(w) && (strings.Contains(w, "=@") || strings.IndexByte("~./", w[at+1]) >= 0) {
+				return true
+			}
 		}
 	}
 	return false

@@ -64,8 +64,10 @@
 // powershell_evasion 0.35 (two of -nop, -w hidden, -ep bypass);
 // exfil_substitution 0.7 (a network tool fed $(…): curl x/$(whoami),
 // nslookup $(…).evil); pipe_to_interpreter 0.55; chained_network 0.45 (a
-// network tool chained to other commands); upload_file 0.5 (curl -d @file,
-// -F x=@file, -T); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
+// network tool chained to other commands); upload_file 0.5 (each tool's
+// own upload options: curl -d @file, -F x=@file, --json @file, -T; wget
+// --post-file; PowerShell -InFile; HTTPie x@file; not ssh -T, which only
+// turns the terminal off); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
 // python -c, perl -e, node -e, php -r, ruby -e); interpreter_shell 0.35
 // (inline code calling os.system/subprocess/exec); eval 0.4;
 // network_tool 0.1. In a non-exec tool, shell_metachar 0.7 (0.55 for a
@@ -101,7 +103,14 @@
 // chmod_world_writable 0.4, chown_root 0.45, capabilities 0.6,
 // admin_group (usermod -aG sudo/wheel/docker, net localgroup
 // administrators /add) 0.75, uid0_user 0.8, root_password 0.6,
-// sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.45–0.6,
+// sudoers_write 0.85 (visudo 0.6), sudoers_nopasswd 0.65, cron 0.15–0.85
+// (cron.go: a crontab command is graded by the entries it installs, read
+// from the echo/printf words and here-documents of the same line: local
+// programs in the user's own crontab 0.15, @reboot of them 0.3, content
+// not on the line 0.45, root's or another user's crontab 0.5, a network
+// tool, inline interpreter code, a program in /tmp or a hidden file or a
+// credential read 0.6, a download run, reverse shell or a crontab fetched
+// 0.75, +0.1 at @reboot; writes into /etc/cron* and /var/spool/cron 0.6),
 // service_enable 0.4, service_persistence 0.55, ld_preload 0.85,
 // account_file_write 0.85, shell_profile 0.3, auth_config_write 0.7,
 // mcp_config_write 0.6 (a server added to the client's MCP
@@ -201,8 +210,13 @@
 // SensitiveFile's catalogue (SSH keys 0.8, cloud credentials 0.5–0.8,
 // /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
 // browser credential stores 0.7, ...). Factor 1 for path arguments,
-// commands and whole-string paths, 0.75 for other values, 0.35 for text in
-// data fields and write tools (a README naming .env is not a read). In
+// commands that read the file (whatever their field is called) and
+// whole-string paths, 0.75 for other values, 0.35 for text in data fields
+// and write tools (a README naming .env is not a read) and for commands
+// that only use or manage the file (ssh -i, chmod 600, ssh-keygen -f), 0.3
+// for the target path of a tool that writes a file from the call's own
+// content (write_file, create_file, save, append; not copy, move, upload,
+// archive or edit, which read one). In
 // command lines also: credential_command 0.4–0.9 (gh auth token, gcloud
 // auth print-access-token, security find-generic-password, kubectl get
 // secret -o yaml, aws configure get, git credential fill, reg save

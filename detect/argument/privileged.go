@@ -10,9 +10,11 @@ var securityServices = set("firewalld", "ufw", "iptables", "ip6tables", "nftable
 	"osqueryd", "crowdstrike", "falcon-sensor", "sentinelone", "sentinelagent", "clamav", "clamd", "clamav-daemon", "wazuh-agent",
 	"ossec", "sysmon", "windefend", "mdatp", "rsyslog", "syslog", "syslog-ng", "systemd-journald", "aide", "fail2ban", "sense", "wdfilter")
 
-// privilegedCmd reads one simple command for privilege escalation,
-// persistence and disabling of security controls.
-func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
+// privilegedCmd reads one simple command, res[i] of sc, for privilege
+// escalation, persistence and disabling of security controls; f scales
+// the weights and depth is the nesting of the script (scriptSignals).
+func (a *analysis) privilegedCmd(it *item, sc *shScript, res []resolved, i int, f float64, depth int) {
+	c, r := &sc.cmds[i], res[i]
 	sp := func() string { return a.spanAll(it.s) }
 	add := func(sig string, w float64) { a.priv.add("privileged."+sig, it.field, sp(), w*f) }
 	for _, w := range r.wrappers {
@@ -75,9 +77,7 @@ func (a *analysis) privilegedCmd(it *item, c *shCmd, r resolved, f float64) {
 	case "visudo":
 		add("sudoers_write", 0.6)
 	case "crontab":
-		if !anyEq(args, "-l") {
-			add("cron", 0.45)
-		}
+		a.cronInstall(it, sc, res, i, f, depth)
 	case "systemctl", "service", "sc", "rc-service", "launchctl":
 		verb, svc := "", ""
 		for _, m := range args {

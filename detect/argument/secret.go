@@ -98,12 +98,10 @@ func looksFileName(v string) bool {
 }
 
 // placeholderSecret reports a matched secret that is a documentation
-// example or template value: it spells EXAMPLE (AWS's published pair),
-// or is a run of one repeated character or of x's after its prefix.
+// example or template value (secrets.Placeholder: it spells EXAMPLE as
+// AWS's published pair does, your_..., REPLACE_ME, or is a run of one
+// repeated character). The catalogue already refuses such tokens; this
+// also covers the free-form kinds (a password member's value).
 func placeholderSecret(v string) bool {
-	l := strings.ToLower(v)
-	if strings.Contains(l, "example") || strings.Contains(l, "xxxxxxxx") || strings.Contains(l, "your_") || strings.Contains(l, "<your") {
-		return true
-	}
-	return false
+	return secrets.Placeholder(v) || strings.Contains(strings.ToLower(v), "<your")
 }

@@ -210,13 +210,20 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 		return
 	}
 	f := 1.0
-	if it.sc != nil && !readsOut(it.sc, t.raw) {
-		// ssh -i ~/.ssh/id_rsa, chmod 600 ~/.ssh/id_rsa, ssh-keygen -f:
-		// the file is used or managed, not read out.
-		f = 0.35
-	}
 	switch {
-	case f < 1:
+	case it.sc != nil:
+		// A command line that is run: whatever its key is called, a
+		// command that names the file reads it (cat, cp, base64, tar),
+		// unless every command naming it only uses or manages it (ssh
+		// -i ~/.ssh/id_rsa, chmod 600 ~/.ssh/id_rsa, ssh-keygen -f).
+		if !readsOut(it.sc, t.raw) {
+			f = 0.35
+		}
+	case a.writesTarget(it):
+		// The file a write tool creates or replaces: its old content,
+		// if any, is not handed back, and the new one comes from the
+		// call itself (a .env written from values the user gave).
+		f = 0.3
 	case k == keyPath || a.exec && k != keyData || whole && k != keyData:
 	case k == keyData || a.tool.write:
 		f = 0.35
@@ -225,6 +232,22 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 	}
 	a.sens.add("sensitive_path."+h.kind, it.field, a.safe(a.span(it.s, t.at, t.at+len(t.raw))), h.weight*f)
 }
+
+// writesTarget reports a path argument naming the file a write tool
+// writes: the tool's name says it writes, creates, saves, appends to or
+// overwrites a file and nothing that reads one (copy, move, upload,
+// backup, archive, export, read, ...), and the argument's key names the
+// target (path, file, filename, destination, to, output), not a source.
+func (a *analysis) writesTarget(it *item) bool {
+	if !a.tool.writeFile || it.isKey || it.kc != keyPath {
+		return false
+	}
+	w := nameWords(it.rawKey)
+	return !hasWordIn(w, sourceKeyWords)
+}
+
+// sourceKeyWords are key words naming what a tool reads from.
+var sourceKeyWords = set("source", "src", "from", "input", "include", "glob", "pattern", "origin", "template", "base")
 
 // sensitiveDirs are directories whose listing or search is
 // reconnaissance, with weights.

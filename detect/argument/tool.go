@@ -8,7 +8,21 @@ import (
 // toolKind is what the tool's name says it does.
 type toolKind struct {
 	write, list, sql, auth, fetch bool
+	// writeFile: the name says the tool writes a file from the call's
+	// own content (write, create, save, append, overwrite) and nothing
+	// that reads one (fileReadWords).
+	writeFile bool
 }
+
+// fileWriteWords are tool-name words of writing a file from the call's
+// content; fileReadWords of tools that read a file even when they
+// write another (a copy, an upload, an archive of a directory).
+var (
+	fileWriteWords = set("write", "create", "save", "append", "overwrite")
+	fileReadWords  = set("read", "get", "cat", "show", "view", "open", "load", "copy", "cp", "move", "mv", "rename",
+		"upload", "send", "share", "put", "export", "backup", "archive", "zip", "tar", "compress", "sync", "attach",
+		"download", "fetch", "import", "edit", "patch", "replace", "diff", "search", "grep", "list", "find", "print")
+)
 
 // nameWords splits a tool name into lowercase words at _, -, ., /, :,
 // spaces and lower-to-upper case changes ("runShellCommand" → run shell
@@ -154,6 +168,7 @@ func classifyTool(name, description string) toolKind {
 		fetch: hasWord(w, "fetch", "http", "https", "request", "url", "web", "scrape", "crawl", "curl", "download",
 			"navigate", "browse", "webhook", "api", "get", "post", "open"),
 	}
+	k.writeFile = hasWordIn(w, fileWriteWords) && !hasWordIn(w, fileReadWords)
 	if !k.sql && description != "" {
 		d := strings.ToLower(description)
 		if len(d) > 2048 {

@@ -90,6 +90,22 @@ func TestNewKinds(t *testing.T) {
 		{"version with dots", "v1.2.3 and package.json.lock.backup.old.file.name", nil, ""},
 		{"telegram-like time", "12:30 AAA meeting", nil, ""},
 		{"key- in prose", "press key-a to continue", nil, ""},
+
+		// Formats whose real values carry long runs of one character
+		// (base64 of zero bytes in an OpenSSH key, a macaroon) stay
+		// secrets.
+		{"openssh key with runs of A", "-----BEGIN OPENSSH " + "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBq8Zr2Lm4Xv7Tc1Wd9Pe3Hs6Kb0Nf5Jg8Qa2Ry4Ui7OAAAAJhM3x\n-----END OPENSSH PRIVATE KEY-----", []string{KindPrivateKey}, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB"},
+		{"pypi macaroon with a run", "password = pypi-AgEIcHlwaS5vcmcAAAAAAAAAAAAAJDk2ZjM1YjRhLTYxZjItNDc0ZC05OGE3LWNjMmE5ZjhhYTJlMAACKlsz", []string{KindPyPIToken}, "pypi-AgEIcHlwaS5vcmcAAAAAAAAAAAAA"},
+
+		// Documentation and template stand-ins of real formats, and
+		// references to a secret rather than its value.
+		{"aws published example pair", "aws_access_key_id = AKIA" + "IOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY", nil, ""},
+		{"github token template", "export GH_TOKEN=ghp_" + "your_token_goes_here_0123456789abc", nil, ""},
+		{"stripe key of repeated x", "STRIPE_SECRET_KEY=sk_" + "live_XXXXXXXXXXXXXXXXXXXXXXXX", nil, ""},
+		{"slack webhook template", "https://hooks.slack.com/services/T00000000/B00000000/" + "XXXXXXXXXXXXXXXXXXXXXXXX", nil, ""},
+		{"openai key asking to be replaced", "OPENAI_API_KEY=sk-proj-" + "REPLACE_ME_WITH_YOUR_OWN_KEY", nil, ""},
+		{"secrets manager arn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + "prod/checkout/session-key-Ab12Cd", nil, ""},
+		{"ssm parameter arn with token segment", "valueFrom arn:aws:ssm:us-east-2:210987654321:token:" + "billing/Stripe-Api-9xQ", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +194,33 @@ func TestRandomish(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			if got := Randomish(tt.in); got != tt.want {
 				t.Fatalf("Randomish(%q) = %v, want %v (entropy %.2f)", tt.in, got, tt.want, Entropy(tt.in))
+			}
+		})
+	}
+}
+
+func TestPlaceholder(t *testing.T) {
+	tests := []struct {
+		name string
+		v    string
+		want bool
+	}{
+		{"aws example key id", "AKIA" + "IOSFODNN7EXAMPLE", true},
+		{"aws example secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY", true},
+		{"run of x", "ghp_" + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", true},
+		{"run of zeros", "AKIA" + "0000000000000000", true},
+		{"asks to be replaced", "sk_live_" + "ReplaceMeWithTheRealOne", true},
+		{"your own", "hf_" + "Your_Own_Token_123", true},
+		{"insert here", "xoxb-" + "paste-bot-token_here", true},
+		{"random aws key id", "AKIA" + "R4TW2QZ7NXM3LP8V", false},
+		{"random github token", fakeGHP, false},
+		{"seven repeats are chance", "sk_test_" + "4eC39HqLyjWDarjtT1zdp7dcAAAAAAAb", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Placeholder(tt.v); got != tt.want {
+				t.Errorf("Placeholder(%q) = %v, want %v", tt.v, got, tt.want)
 			}
 		})
 	}

@@ -11,7 +11,12 @@
 // decodes to a numeric user id, enough entropy for values of password= style
 // assignments. A validation is either required (the match is not a secret
 // without it) or only raises confidence (Match.Verified), so made-up tokens
-// of the right shape still count.
+// of the right shape still count. Documentation and template stand-ins
+// of a token format (AWS's published AKIAIOSFODNN7EXAMPLE pair,
+// ghp_XXXX..., sk_live_REPLACE_ME; see Placeholder) are not secrets and
+// stay in clear, and an assignment whose name is one segment of a
+// colon-separated identifier (the ":secret:" of an AWS ARN) names a secret
+// without holding it.
 //
 // Written here rather than taken from a secret scanner library: the scanners
 // available (gitleaks, trufflehog) are whole applications with hundreds of
@@ -161,6 +166,20 @@ type redactRule struct {
 	scan func(string) bool
 	// valid, when set, must accept the replaced text for it to count.
 	valid func(string) bool
+	// standIns marks the rules whose value is random token material
+	// after a fixed prefix (cloud, Git hosting, chat, payment, mail,
+	// registry and AI provider keys): such a value that reads as a
+	// documentation or template stand-in (Placeholder) is no secret.
+	// Other rules keep every match: PEM and macaroon bodies and
+	// base64 of structured bytes carry long runs of one character
+	// (OpenSSH keys hold AAAAAAAA...), and free-form values (a
+	// password) have their own valid.
+	standIns bool
+	// segment, when set, refuses a match whose name is one segment of a
+	// colon-separated identifier (the "secret:" of an AWS ARN,
+	// arn:aws:secretsmanager:region:account:secret:name): a reference to
+	// a secret, not an assignment of one.
+	segment bool
 	// verify, when set, tells a verified secret (a checksum or structure
 	// that holds) from one of the right shape only.
 	verify func(string) bool
@@ -238,43 +257,50 @@ func NewRedactor() *Redactor {
 			group: 1,
 		},
 		{
-			kind:  KindAWSAccessKey,
-			hints: []string{"AKIA", "ASIA", "ABIA", "ACCA"},
-			re:    regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`),
+			kind:     KindAWSAccessKey,
+			standIns: true,
+			hints:    []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+			re:       regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`),
 		},
 		{
-			kind:  KindAWSSecretKey,
-			hints: []string{"secret_access_key", "secretaccesskey", "secret-access-key"},
-			fold:  true,
-			re:    regexp.MustCompile(`(?i)(?:aws_?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)`),
-			group: 1,
+			kind:     KindAWSSecretKey,
+			standIns: true,
+			hints:    []string{"secret_access_key", "secretaccesskey", "secret-access-key"},
+			fold:     true,
+			re:       regexp.MustCompile(`(?i)(?:aws_?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			group:    1,
 		},
 		{
-			kind:   KindGitHubToken,
-			hints:  []string{"gh", "github_pat_"},
-			re:     regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
-			verify: githubChecksum,
+			kind:     KindGitHubToken,
+			standIns: true,
+			hints:    []string{"gh", "github_pat_"},
+			re:       regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b`),
+			verify:   githubChecksum,
 		},
 		{
-			kind:  KindGitLabToken,
-			hints: []string{"glpat-", "glptt-", "gldt-", "glrt-", "gloas-"},
-			re:    regexp.MustCompile(`\b(?:glpat|glptt|gldt|glrt|gloas)-[A-Za-z0-9_.-]{20,80}`),
-			valid: Randomish,
+			kind:     KindGitLabToken,
+			standIns: true,
+			hints:    []string{"glpat-", "glptt-", "gldt-", "glrt-", "gloas-"},
+			re:       regexp.MustCompile(`\b(?:glpat|glptt|gldt|glrt|gloas)-[A-Za-z0-9_.-]{20,80}`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindSlackToken,
-			hints: []string{"xox"},
-			re:    regexp.MustCompile(`\bxox[baprso]-[A-Za-z0-9-]{10,250}`),
+			kind:     KindSlackToken,
+			standIns: true,
+			hints:    []string{"xox"},
+			re:       regexp.MustCompile(`\bxox[baprso]-[A-Za-z0-9-]{10,250}`),
 		},
 		{
-			kind:  KindSlackWebhook,
-			hints: []string{"hooks.slack.com"},
-			re:    regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
+			kind:     KindSlackWebhook,
+			standIns: true,
+			hints:    []string{"hooks.slack.com"},
+			re:       regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
 		},
 		{
-			kind:  KindDiscordWebhook,
-			hints: []string{"/api/webhooks/"},
-			re:    regexp.MustCompile(`https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,20}/[A-Za-z0-9_-]{20,100}`),
+			kind:     KindDiscordWebhook,
+			standIns: true,
+			hints:    []string{"/api/webhooks/"},
+			re:       regexp.MustCompile(`https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/webhooks/[0-9]{5,20}/[A-Za-z0-9_-]{20,100}`),
 		},
 		{
 			kind: KindDiscordToken,
@@ -293,32 +319,37 @@ func NewRedactor() *Redactor {
 			group: 1,
 		},
 		{
-			kind:  KindStripeKey,
-			hints: []string{"k_live_", "k_test_"},
-			re:    regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}\b`),
+			kind:     KindStripeKey,
+			standIns: true,
+			hints:    []string{"k_live_", "k_test_"},
+			re:       regexp.MustCompile(`\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}\b`),
 		},
 		{
-			kind:  KindTwilioKey,
-			hints: []string{"SK"},
-			re:    regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
-			valid: Randomish,
+			kind:     KindTwilioKey,
+			standIns: true,
+			hints:    []string{"SK"},
+			re:       regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindSendGridKey,
-			hints: []string{"SG."},
-			re:    regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,50}\b`),
+			kind:     KindSendGridKey,
+			standIns: true,
+			hints:    []string{"SG."},
+			re:       regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,50}\b`),
 		},
 		{
-			kind:  KindMailgunKey,
-			hints: []string{"key-"},
-			re:    regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`),
-			valid: Randomish,
+			kind:     KindMailgunKey,
+			standIns: true,
+			hints:    []string{"key-"},
+			re:       regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindNPMToken,
-			hints: []string{"npm_"},
-			re:    regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`),
-			valid: Randomish,
+			kind:     KindNPMToken,
+			standIns: true,
+			hints:    []string{"npm_"},
+			re:       regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`),
+			valid:    Randomish,
 		},
 		{
 			kind:  KindPyPIToken,
@@ -326,36 +357,42 @@ func NewRedactor() *Redactor {
 			re:    regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{50,}`),
 		},
 		{
-			kind:  KindDockerHubToken,
-			hints: []string{"dckr_pat_"},
-			re:    regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{20,100}`),
+			kind:     KindDockerHubToken,
+			standIns: true,
+			hints:    []string{"dckr_pat_"},
+			re:       regexp.MustCompile(`\bdckr_pat_[A-Za-z0-9_-]{20,100}`),
 		},
 		{
-			kind:  KindAnthropicKey,
-			hints: []string{"sk-ant-"},
-			re:    regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,200}`),
+			kind:     KindAnthropicKey,
+			standIns: true,
+			hints:    []string{"sk-ant-"},
+			re:       regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,200}`),
 		},
 		{
-			kind:  KindOpenAIKey,
-			hints: []string{"sk-"},
-			re:    regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20,200})\b`),
-			valid: Randomish,
+			kind:     KindOpenAIKey,
+			standIns: true,
+			hints:    []string{"sk-"},
+			re:       regexp.MustCompile(`\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,200}|[A-Za-z0-9]{20,200})\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindHuggingFaceToken,
-			hints: []string{"hf_"},
-			re:    regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,40}\b`),
-			valid: Randomish,
+			kind:     KindHuggingFaceToken,
+			standIns: true,
+			hints:    []string{"hf_"},
+			re:       regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,40}\b`),
+			valid:    Randomish,
 		},
 		{
-			kind:  KindGoogleAPIKey,
-			hints: []string{"AIza"},
-			re:    regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
+			kind:     KindGoogleAPIKey,
+			standIns: true,
+			hints:    []string{"AIza"},
+			re:       regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`),
 		},
 		{
-			kind:  KindShopifyToken,
-			hints: []string{"shpat_", "shpca_", "shppa_", "shpss_"},
-			re:    regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`),
+			kind:     KindShopifyToken,
+			standIns: true,
+			hints:    []string{"shpat_", "shpca_", "shppa_", "shpss_"},
+			re:       regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`),
 		},
 		{
 			kind:  KindAzureStorageKey,
@@ -389,12 +426,13 @@ func NewRedactor() *Redactor {
 			exempt: []string{"progressToken"},
 		},
 		{
-			kind:  KindSecretAssignment,
-			hints: []string{"pass", "pwd", "secret", "token", "key"},
-			fold:  true,
-			re:    regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
-			group: 1,
-			valid: Randomish,
+			kind:    KindSecretAssignment,
+			hints:   []string{"pass", "pwd", "secret", "token", "key"},
+			fold:    true,
+			re:      regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|access[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)\s*[=:]\s*["']?([^\s"'&,;<>()\[\]{}]{8,256})`),
+			group:   1,
+			valid:   Randomish,
+			segment: true,
 		},
 	}}
 }
@@ -496,7 +534,7 @@ func (r *Redactor) Find(s string) []Match {
 				continue
 			}
 			v := s[start:end]
-			if rule.valid != nil && !rule.valid(v) {
+			if !rule.accepts(s, loc[0], v) {
 				continue
 			}
 			if overlaps(out, start, end) {
@@ -539,7 +577,7 @@ func (rule *redactRule) apply(r *Redactor, s string, found func(string)) string 
 		if isMarker(s[start:end]) {
 			continue
 		}
-		if rule.valid != nil && !rule.valid(s[start:end]) {
+		if !rule.accepts(s, loc[0], s[start:end]) {
 			continue
 		}
 		if b.Len() == 0 {
@@ -557,6 +595,23 @@ func (rule *redactRule) apply(r *Redactor, s string, found func(string)) string 
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// accepts reports whether v, the text rule matched in s (the whole match
+// starting at offset at), counts as a secret: the rule's validation
+// holds, a token format's value is no placeholder, and a name that must
+// stand alone is not a segment of a colon-separated identifier.
+func (rule *redactRule) accepts(s string, at int, v string) bool {
+	if rule.valid != nil && !rule.valid(v) {
+		return false
+	}
+	if rule.standIns && Placeholder(v) {
+		return false
+	}
+	if rule.segment && at > 0 && s[at-1] == ':' {
+		return false
+	}
+	return true
 }
 
 func (rule *redactRule) isExempt(match string) bool {
@@ -654,6 +709,44 @@ func Randomish(v string) bool {
 		return false
 	}
 	return Entropy(v) >= 3
+}
+
+// placeholderMarks are spellings that documentation and templates put
+// where a token goes (AWS's published pair AKIAIOSFODNN7EXAMPLE and
+// wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, ghp_your_token_here,
+// sk_live_REPLACE_ME...). Generated token material never spells them: the
+// shortest, "_here", has odds of about 1 in 10^9 per position in base64.
+var placeholderMarks = []string{"example", "your_", "your-", "<your", "placeholder", "changeme", "change_me",
+	"replaceme", "replace_me", "redacted", "_here"}
+
+// Placeholder reports whether v, text shaped like a token of some format
+// whose body is random after its prefix (AWS, GitHub, Slack, Stripe, ...;
+// not PEM keys, macaroons or JWTs, whose bodies encode structured bytes
+// and hold runs by nature), is a documentation or template stand-in
+// rather than a credential: it
+// spells one of placeholderMarks (case-insensitively: example, your_,
+// your-, <your, placeholder, changeme, change_me, replaceme, replace_me,
+// redacted, _here), or has a run of eight or more of one character
+// (ghp_xxxxxxxx..., AKIA0000000000000000, sk_test_********). Such runs
+// come by chance about once in 10^11 random base62 tokens.
+func Placeholder(v string) bool {
+	run := 1
+	for i := 1; i < len(v); i++ {
+		if v[i] == v[i-1] {
+			if run++; run >= 8 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	l := strings.ToLower(v)
+	for _, m := range placeholderMarks {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeholderWords are values documentation and templates use in place of

@@ -9,13 +9,14 @@ import (
 
 // Fake secrets, assembled so that no literal token sits in the source.
 var (
-	fakeAWS    = "AKIA" + "IOSFODNN7EXAMPLE"
-	fakeGHP    = "ghp_" + strings.Repeat("a1B2", 9)
-	fakePAT    = "github_pat_" + strings.Repeat("x9", 20)
-	fakeSlack  = "xox" + "b-123456789012-abcdefABCDEF"
-	fakeJWT    = "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0" + ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
-	fakePEM    = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/=\n-----END RSA PRIVATE KEY-----"
-	fakePEMEsc = `-----BEGIN ` + `PRIVATE KEY-----\nMIIEvQIBADANBgkq\nhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----`
+	fakeAWS       = "AKIA" + "R4TW2QZ7NXM3LP8V"
+	fakeAWSSecret = "k7Vq2Rt/9XmLp4Wz" + "8NcB3Hd6Jf1Gs0Yu5TeQaZrM"
+	fakeGHP       = "ghp_" + strings.Repeat("a1B2", 9)
+	fakePAT       = "github_pat_" + strings.Repeat("x9", 20)
+	fakeSlack     = "xox" + "b-123456789012-abcdefABCDEF"
+	fakeJWT       = "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIn0" + ".dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+	fakePEM       = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/=\n-----END RSA PRIVATE KEY-----"
+	fakePEMEsc    = `-----BEGIN ` + `PRIVATE KEY-----\nMIIEvQIBADANBgkq\nhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----`
 )
 
 func TestRedact(t *testing.T) {
@@ -32,7 +33,7 @@ func TestRedact(t *testing.T) {
 		{name: "aws key in text", in: "key " + fakeAWS + " here", want: "key [REDACTED:aws_access_key] here", wantKinds: []string{KindAWSAccessKey}},
 		{name: "aws temp key", in: "ASIA" + "ABCDEFGHIJKLMNOP", want: "[REDACTED:aws_access_key]", wantKinds: []string{KindAWSAccessKey}},
 		{name: "aws lookalike too short", in: "AKIA1234", want: "AKIA1234"},
-		{name: "aws lookalike inside word", in: "XAKIA" + "IOSFODNN7EXAMPLEX", want: "XAKIA" + "IOSFODNN7EXAMPLEX"},
+		{name: "aws lookalike inside word", in: "XAKIA" + "R4TW2QZ7NXM3LP8VX", want: "XAKIA" + "R4TW2QZ7NXM3LP8VX"},
 		{name: "github classic", in: `{"repo":"x","auth":"` + fakeGHP + `"}`, want: `{"repo":"x","auth":"[REDACTED:github_token]"}`, wantKinds: []string{KindGitHubToken}, json: true},
 		{name: "github fine-grained", in: "use " + fakePAT, want: "use [REDACTED:github_token]", wantKinds: []string{KindGitHubToken}},
 		{name: "github prefix alone", in: "ghp_short", want: "ghp_short"},
@@ -104,8 +105,8 @@ func TestKinds(t *testing.T) {
 	}{
 		{"clear text", "key " + fakeAWS + " and " + fakeGHP, []string{KindAWSAccessKey, KindGitHubToken}},
 		{"markers the redactor left", r.Redact(`{"k":"`+fakeAWS+`","password":"x"}`, nil), []string{KindAWSAccessKey, KindJSONSecret}},
-		{"aws secret key value", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", []string{KindAWSSecretKey}},
-		{"slack webhook", "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX", []string{KindSlackWebhook}},
+		{"aws secret key value", "aws_secret_access_key = " + fakeAWSSecret, []string{KindAWSSecretKey}},
+		{"slack webhook", "https://hooks.slack.com/services/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", []string{KindSlackWebhook}},
 		{"exempt member", `{"progressToken":"abc"}`, nil},
 		{"none", "hello, AKIA is a prefix", nil},
 	}
@@ -117,7 +118,7 @@ func TestKinds(t *testing.T) {
 		})
 	}
 	// Everything Kinds finds in clear text, Redact masks.
-	in := "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY " + fakeSlack
+	in := "aws_secret_access_key=" + fakeAWSSecret + " " + fakeSlack
 	if got := r.Kinds(r.Redact(in, nil)); !slices.Equal(got, r.Kinds(in)) {
 		t.Fatalf("kinds after redaction %v, before %v", got, r.Kinds(in))
 	}
