@@ -246,7 +246,10 @@ func Capabilities(d Definition) []string {
 		// it, and it may be confidential.
 		add(ReadsUntrusted)
 		add(ReadsPrivate)
-	case private:
+	case private && !(public && d.Annotations.OpenWorldHint == nil && !anyIn(descAll, privateWords)):
+		// (A description that calls what it reads public, and says
+		// nothing of private, outweighs the object: "Search the public
+		// docs.")
 		add(ReadsPrivate)
 	case ro && readish && anyIn(descAll, privateWords) && !public:
 		// The description says whose data it is.
