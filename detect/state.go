@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash/maphash"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -140,6 +141,14 @@ type Flow struct {
 	SourceServer string `expr:"source_server"`
 	// SameSession reports the result came from this session.
 	SameSession bool `expr:"same_session"`
+	// SourceCapabilities are the capability labels of the tool whose
+	// result held the value (reads_private for a resource).
+	SourceCapabilities []string `expr:"source_capabilities"`
+	// ByKind: matched by secret kind, not by value — a private key, whose
+	// fingerprint depends on how its line breaks were written (escaped in
+	// JSON arguments, raw in result text), sent after a result disclosed
+	// one.
+	ByKind bool `expr:"by_kind"`
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -223,6 +232,7 @@ type catalogTool struct {
 
 type taint struct {
 	kind, tool, server string
+	caps               []string // the source tool's capabilities (shared, not modified)
 	at                 time.Time
 }
 
@@ -253,6 +263,7 @@ type clientState struct {
 	taints  map[uint64]taint
 	used    map[string]time.Time // capability -> last call with it
 	reads   []readRecord         // the last maxReads reading calls, oldest first
+	keys    *taint               // the last private key a result disclosed (byKindKinds)
 	last    time.Time
 }
 
@@ -1069,49 +1080,73 @@ func (s *state) fingerprint(v string) uint64 {
 // tokenCandidates returns the substrings of text that look like secrets
 // or tokens worth tracking: the collector's [REDACTED:kind:fp] markers,
 // clear-text secrets of a known kind, and high-entropy words of 20 to 512
-// characters.
+// characters; words are split at spaces, quotes, brackets and the
+// separators of a URL query (?, &, =, #), and a URL's path segments count
+// as words too, so a token pasted into another URL is found.
 func tokenCandidates(text string, fn func(value, kind string)) {
-	// Markers first: only one that carries the value's fingerprint
-	// ([REDACTED:kind:fp]) tells one secret from another.
+	markers(text, func(m, kind string) { fn(m, kind) })
+	n := 0
+	eachWord(text, func(w string) bool {
+		if n++; n > 4096 {
+			return false
+		}
+		if len(w) < 20 || len(w) > 512 {
+			return true
+		}
+		if kinds := Secrets(w); len(kinds) > 0 {
+			fn(w, kinds[0])
+			return true
+		}
+		if looksLikeToken(w) {
+			fn(w, "token")
+		}
+		return true
+	})
+}
+
+// markers calls fn with each [REDACTED:kind:fp] marker of text that
+// carries a fingerprint (only those tell one secret from another).
+func markers(text string, fn func(marker, kind string)) {
 	for rest := text; ; {
 		i := strings.Index(rest, "[REDACTED:")
 		if i < 0 {
-			break
+			return
 		}
 		j := strings.IndexByte(rest[i:], ']')
 		if j < 0 {
-			break
+			return
 		}
 		if kind, fp, ok := secrets.MarkerKind(rest[i : i+j+1]); ok && fp != "" {
 			fn(rest[i:i+j+1], kind)
 		}
 		rest = rest[i+j+1:]
 	}
-	n := 0
+}
+
+// eachWord calls fn with the words of text (tokenSep) that are not
+// redaction markers, and with the path segments of URL words, until fn
+// returns false.
+func eachWord(text string, fn func(w string) bool) {
 	for _, w := range strings.FieldsFunc(text, tokenSep) {
-		if n >= 4096 {
-			return
-		}
-		n++
 		if strings.Contains(w, "[REDACTED:") {
 			continue
 		}
-		if len(w) < 20 || len(w) > 512 {
-			continue
+		if !fn(w) {
+			return
 		}
-		if kinds := Secrets(w); len(kinds) > 0 {
-			fn(w, kinds[0])
-			continue
-		}
-		if looksLikeToken(w) {
-			fn(w, "token")
+		if i := strings.Index(w, "://"); i > 0 {
+			for _, seg := range strings.Split(w[i+3:], "/") {
+				if seg != "" && seg != w && !fn(seg) {
+					return
+				}
+			}
 		}
 	}
 }
 
 func tokenSep(r rune) bool {
 	switch r {
-	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\', '=':
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\', '=', '&', '?', '#':
 		return true
 	}
 	return false
@@ -1139,45 +1174,200 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 		return
 	}
 	client := s.clientOf(ss, env.Time)
-	tool := env.ToolName
+	tool, caps := env.ToolName, env.CalledTool.Capabilities
 	if tool == "" {
-		tool = env.ResourceURI
+		tool, caps = env.ResourceURI, resourceCaps
 	}
-	tokenCandidates(text, func(v, kind string) {
+	add := func(v, kind string) {
 		fp := s.fingerprint(v)
-		t := taint{kind: kind, tool: tool, server: env.ServerName, at: env.Time}
+		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
 		if len(ss.taints) < maxTaints {
 			ss.taints[fp] = t
 		}
 		if len(client.taints) < maxTaints*4 {
 			client.taints[fp] = t
 		}
+	}
+	tokenCandidates(text, add)
+	credentialValues(text, add)
+	oneTimeCodes(text, tool, add)
+	markers(text, func(_, kind string) {
+		if kind == secrets.KindPrivateKey {
+			client.keys = &taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
+		}
 	})
 }
 
-// flows finds argument values an earlier result disclosed.
+// resourceCaps are the labels a resources/read source gets: a server's
+// resources are its user's data.
+var resourceCaps = []string{catalog.ReadsPrivate}
+
+// credAssign finds a value assigned to a name that says it is a
+// password, secret, key or access token, in the syntaxes of config files
+// and code: name = value, name: value, "name": "value", define('NAME',
+// 'value'), NAME=value. The name may carry a prefix or suffix (DB_PASSWORD,
+// smtp_password_prod).
+var credAssign = regexp.MustCompile(`(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|(?:access|refresh|auth|bearer|session|api|bot|personal)[_-]?token|credentials?)[a-z0-9_]*["']?\s*(?:=>|[:=,])\s*["']?([^\s"'\x60,;)\]}]{6,128})`)
+
+// credentialValues calls fn with each clear value credAssign finds in
+// text (kind password), leaving out markers, variables and placeholders.
+func credentialValues(text string, fn func(value, kind string)) {
+	if !containsFoldAny(text, "pass", "pwd", "secret", "key", "token", "credential") {
+		return
+	}
+	for i, m := range credAssign.FindAllStringSubmatch(text, 64) {
+		if i >= 64 {
+			break
+		}
+		v := m[1]
+		if strings.Contains(v, "REDACTED") || strings.ContainsAny(v[:1], "$%<{*[(") || strings.Trim(v, v[:1]) == "" {
+			continue
+		}
+		fn(v, "password")
+	}
+}
+
+// codeContext are words that say a text shows one-time or recovery codes.
+var codeContext = map[string]bool{"recovery": true, "verification": true, "otp": true, "totp": true, "hotp": true, "2fa": true,
+	"mfa": true, "passcode": true, "passcodes": true, "pin": true, "backup": true, "one-time": true, "onetime": true}
+
+// oneTimeCodes calls fn (kind one_time_code) with the short codes of a
+// text that speaks of recovery, backup, verification or one-time codes
+// (or whose tool does): words of 6 to 32 letters, digits and dashes with
+// at least 4 digits, such as 482913 or 58477-31497, at most 32.
+func oneTimeCodes(text, tool string, fn func(value, kind string)) {
+	ctx := false
+	check := func(w string) {
+		if !ctx && len(w) <= 12 && codeContext[strings.ToLower(w)] {
+			ctx = true
+		}
+	}
+	for _, w := range flowWords(tool) {
+		check(w)
+	}
+	n := 0
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') }) {
+		if n++; n > 4096 || ctx {
+			break
+		}
+		check(w)
+	}
+	if !ctx {
+		return
+	}
+	found := 0
+	eachWord(text, func(w string) bool {
+		w = strings.Trim(w, ".:!")
+		if len(w) < 6 || len(w) > 32 || strings.Trim(w, "-") != w {
+			return true
+		}
+		digits := 0
+		for _, r := range w {
+			switch {
+			case r >= '0' && r <= '9':
+				digits++
+			case r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			default:
+				return true
+			}
+		}
+		if digits >= 4 {
+			fn(w, "one_time_code")
+			found++
+		}
+		return found < 32
+	})
+}
+
+// flowWords splits an identifier into lowercase words at separators.
+func flowWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) })
+}
+
+// containsFoldAny reports whether s contains any of the lowercase ASCII
+// needles, ASCII case folded, without copying s.
+func containsFoldAny(s string, needles ...string) bool {
+	for i := 0; i < len(s); i++ {
+		for _, n := range needles {
+			if len(s)-i >= len(n) && foldEq(s[i:i+len(n)], n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func foldEq(a, lower string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxFlowWords bounds the argument words a call's flows look up.
+const maxFlowWords = 512
+
+// flows finds argument values an earlier result disclosed: every word of
+// six characters or more (and every marker) is looked up by fingerprint,
+// so a short password or code a result showed is found when sent again;
+// a private key is matched by kind (Flow.ByKind).
 func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	if env.ArgumentsJSON == "" {
 		return nil
 	}
 	client := s.clients[ss.client]
-	if len(ss.taints) == 0 && (client == nil || len(client.taints) == 0) {
+	if len(ss.taints) == 0 && (client == nil || len(client.taints) == 0 && client.keys == nil) {
 		return nil
 	}
 	var out []Flow
-	walkStrings(env.Arguments, "arguments", func(path, v string) {
-		tokenCandidates(v, func(w, _ string) {
-			fp := s.fingerprint(w)
-			t, same := ss.taints[fp]
-			if !same && client != nil {
-				t, same = client.taints[fp], false
-				if t.kind == "" {
-					return
-				}
-			} else if !same {
-				return
+	n := 0
+	seen := map[string]bool{}
+	lookup := func(path, w string) bool {
+		if seen[w] {
+			return false
+		}
+		seen[w] = true
+		fp := s.fingerprint(w)
+		t, same := ss.taints[fp]
+		if !same {
+			if client == nil {
+				return false
 			}
-			out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same})
+			if t = client.taints[fp]; t.kind == "" {
+				return false
+			}
+		}
+		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps})
+		return true
+	}
+	walkStrings(env.Arguments, "arguments", func(path, v string) {
+		markers(v, func(m, kind string) {
+			if !lookup(path, m) && kind == secrets.KindPrivateKey && client != nil && client.keys != nil {
+				k := client.keys
+				out = append(out, Flow{Field: path, Kind: kind, SourceTool: k.tool, SourceServer: k.server, SameSession: false, SourceCapabilities: k.caps, ByKind: true})
+			}
+		})
+		eachWord(v, func(w string) bool {
+			if len(w) < 6 || len(w) > 512 {
+				return true
+			}
+			if n++; n > maxFlowWords {
+				return false
+			}
+			if lookup(path, w) {
+				return true
+			}
+			// A word with trailing punctuation ("pw: Lp9Xv4Tk8Wn1.")
+			if t := strings.TrimRight(w, ".:!"); t != w && len(t) >= 6 {
+				lookup(path, t)
+			}
+			return true
 		})
 	})
 	return out
