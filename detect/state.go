@@ -149,6 +149,10 @@ type Flow struct {
 	// JSON arguments, raw in result text), sent after a result disclosed
 	// one.
 	ByKind bool `expr:"by_kind"`
+	// SameHost: the value was disclosed inside a URL and is sent inside a
+	// URL of the same host — a presigned or capability link handed on as
+	// it was given, not a token moved to another place.
+	SameHost bool `expr:"same_host"`
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -233,6 +237,7 @@ type catalogTool struct {
 type taint struct {
 	kind, tool, server string
 	caps               []string // the source tool's capabilities (shared, not modified)
+	host               uint64   // fingerprint of the host of the URL the value was in, 0 if none
 	at                 time.Time
 }
 
@@ -1178,9 +1183,10 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 	if tool == "" {
 		tool, caps = env.ResourceURI, resourceCaps
 	}
+	var host uint64
 	add := func(v, kind string) {
 		fp := s.fingerprint(v)
-		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
+		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, host: host, at: env.Time}
 		if len(ss.taints) < maxTaints {
 			ss.taints[fp] = t
 		}
@@ -1188,7 +1194,17 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 			client.taints[fp] = t
 		}
 	}
-	tokenCandidates(text, add)
+	// Field by field (whitespace apart), so each value knows the host of
+	// the URL it sits in.
+	n := 0
+	for _, f := range strings.Fields(text) {
+		if n++; n > 4096 {
+			break
+		}
+		host = s.urlHost(f)
+		tokenCandidates(f, add)
+	}
+	host = 0
 	credentialValues(text, add)
 	oneTimeCodes(text, tool, add)
 	markers(text, func(_, kind string) {
@@ -1196,6 +1212,26 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 			client.keys = &taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
 		}
 	})
+}
+
+// urlHost returns the fingerprint of the host of the first URL in s
+// (scheme://host), lowercased, 0 when s holds none.
+func (s *state) urlHost(v string) uint64 {
+	i := strings.Index(v, "://")
+	if i <= 0 {
+		return 0
+	}
+	h := v[i+3:]
+	if j := strings.IndexAny(h, "/?#\"' \t\n"); j >= 0 {
+		h = h[:j]
+	}
+	if j := strings.LastIndexByte(h, '@'); j >= 0 {
+		h = h[j+1:]
+	}
+	if h == "" || len(h) > 253 {
+		return 0
+	}
+	return s.fingerprint("host\x00" + strings.ToLower(h))
 }
 
 // resourceCaps are the labels a resources/read source gets: a server's
@@ -1326,6 +1362,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 		return nil
 	}
 	var out []Flow
+	var host uint64
 	n := 0
 	seen := map[string]bool{}
 	lookup := func(path, w string) bool {
@@ -1343,10 +1380,12 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 				return false
 			}
 		}
-		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps})
+		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
+			SameHost: t.host != 0 && t.host == host})
 		return true
 	}
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
+		host = s.urlHost(v)
 		markers(v, func(m, kind string) {
 			if !lookup(path, m) && kind == secrets.KindPrivateKey && client != nil && client.keys != nil {
 				k := client.keys

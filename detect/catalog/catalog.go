@@ -208,7 +208,7 @@ func Capabilities(d Definition) []string {
 	case anyIn(name, httpWords) && !ro:
 		add(SendsOutside)
 	}
-	if openWorld && !ro && !anyIn(name, readVerbs) {
+	if openWorld && !ro && !readFirst && !anyIn(name, readVerbs) {
 		add(SendsOutside)
 	}
 	if hasURLParam(params) && !ro && anyIn(nameAndDesc, set("post", "send", "upload", "webhook", "request", "http", "submit")) {
