@@ -360,13 +360,16 @@ type state struct {
 	baseline    Baseline
 	fpKey       []byte
 	seed        maphash.Seed // content shingles (contentShingles)
+	hash        maphash.Hash // with seed, reused under Engine.mu
 }
 
 func newState(maxSessions int, b Baseline, fpKey []byte) *state {
 	if b == nil {
 		b = NewMemoryBaseline()
 	}
-	return &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b, fpKey: fpKey, seed: maphash.MakeSeed()}
+	st := &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b, fpKey: fpKey, seed: maphash.MakeSeed()}
+	st.hash.SetSeed(st.seed)
+	return st
 }
 
 // clientKey identifies the agent side across its sessions: tenant,
@@ -606,7 +609,7 @@ func (s *state) recordReadContent(env *Env, c *clientState, text string) {
 			continue
 		}
 		if r.private && r.content == nil {
-			r.content = make(map[uint64]struct{}, 64)
+			r.content = make(map[uint64]struct{}, 16)
 			s.contentShingles(text, r.content, maxShingles, true)
 		}
 		return
@@ -615,7 +618,7 @@ func (s *state) recordReadContent(env *Env, c *clientState, text string) {
 
 // maxShingles caps the content hashes kept per read (and computed per
 // outbound call).
-const maxShingles = 1024
+const maxShingles = 512
 
 // Content hashes. A private read's result is remembered as keyed hashes
 // (maphash, with a seed made at start and never stored: they cannot be
@@ -632,6 +635,8 @@ const (
 
 // contentShingles adds the hashes of text to set; source selects the
 // words kept (distinctive only, for a read's result; all, for arguments).
+// One trigram in four is kept (by its hash, so both sides keep the same
+// ones), which bounds the set on long texts.
 func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int, source bool) {
 	var w [3]string
 	n := 0
@@ -639,13 +644,24 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 		if len(set) >= limit {
 			return
 		}
-		lx := strings.ToLower(x)
-		if len(x) >= 4 && !commonWords[lx] && (!source || lx != x && unicode.IsUpper(rune(x[0])) || strings.ContainsAny(x, "0123456789")) {
-			set[maphash.String(s.seed, "w\x00"+lx)] = struct{}{}
+		upper, digit := false, false
+		for i := 0; i < len(x); i++ {
+			c := x[i]
+			upper = upper || c >= 'A' && c <= 'Z' || c >= 0x80
+			digit = digit || c >= '0' && c <= '9'
+		}
+		lx := x
+		if upper {
+			lx = strings.ToLower(x)
+		}
+		if len(x) >= 4 && !commonWords[lx] && (!source || lx != x && unicode.IsUpper(rune(x[0])) || digit) {
+			set[s.hashParts("w", lx, "", "")] = struct{}{}
 		}
 		w[0], w[1], w[2] = w[1], w[2], lx
 		if n++; n >= 3 {
-			set[maphash.String(s.seed, w[0]+"\x00"+w[1]+"\x00"+w[2])] = struct{}{}
+			if h := s.hashParts("t", w[0], w[1], w[2]); h&3 == 0 {
+				set[h] = struct{}{}
+			}
 		}
 	}
 	start := -1
@@ -670,15 +686,35 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 	s.numberShingles(text, set, limit)
 }
 
+// hashParts hashes a tag and up to three parts with the state's seed,
+// NUL separated, without allocating.
+func (s *state) hashParts(tag, a, b, c string) uint64 {
+	h := &s.hash
+	h.Reset()
+	h.WriteString(tag)
+	h.WriteByte(0)
+	h.WriteString(a)
+	h.WriteByte(0)
+	h.WriteString(b)
+	h.WriteByte(0)
+	h.WriteString(c)
+	return h.Sum64()
+}
+
 // numberShingles adds the hashes of the numbers of text of three digits
 // or more, thousands separators dropped ("8,420" and "8420" are one
 // number), whatever the letters around them: amounts and identifiers
 // copied into text of another script or format.
 func (s *state) numberShingles(text string, set map[uint64]struct{}, limit int) {
-	var num []byte
+	var buf [32]byte
+	num := buf[:0]
 	flush := func() {
 		if len(num) >= 3 && len(set) < limit {
-			set[maphash.Bytes(s.seed, append([]byte("n\x00"), num...))] = struct{}{}
+			h := &s.hash
+			h.Reset()
+			h.WriteString("n\x00")
+			h.Write(num)
+			set[h.Sum64()] = struct{}{}
 		}
 		num = num[:0]
 	}
@@ -1364,13 +1400,16 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	var out []Flow
 	var host uint64
 	n := 0
-	seen := map[string]bool{}
+	var seen map[uint64]bool
 	lookup := func(path, w string) bool {
-		if seen[w] {
+		fp := s.fingerprint(w)
+		if seen[fp] {
 			return false
 		}
-		seen[w] = true
-		fp := s.fingerprint(w)
+		if seen == nil {
+			seen = map[uint64]bool{}
+		}
+		seen[fp] = true
 		t, same := ss.taints[fp]
 		if !same {
 			if client == nil {

@@ -320,7 +320,7 @@ func publishes(v map[string]any, depth int, underAccess bool) bool {
 		return false
 	}
 	for k, x := range v {
-		key := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
+		key := squash(k)
 		access := underAccess || accessKey(key)
 		switch x := x.(type) {
 		case bool:
@@ -353,7 +353,29 @@ func publicValue(s string) bool {
 	if len(s) > 40 {
 		return false
 	}
-	return publicValues[strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "").Replace(s))]
+	return publicValues[squash(s)]
+}
+
+// squash lowercases s and drops '_', '-' and spaces (public_read,
+// Public-Read and "public read" are one value).
+func squash(s string) string {
+	if len(s) > 64 {
+		return ""
+	}
+	var b [64]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[n] = c
+		n++
+	}
+	return string(b[:n])
 }
 
 func accessKey(k string) bool {
