@@ -7,10 +7,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash/maphash"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
@@ -137,6 +141,18 @@ type Flow struct {
 	SourceServer string `expr:"source_server"`
 	// SameSession reports the result came from this session.
 	SameSession bool `expr:"same_session"`
+	// SourceCapabilities are the capability labels of the tool whose
+	// result held the value (reads_private for a resource).
+	SourceCapabilities []string `expr:"source_capabilities"`
+	// ByKind: matched by secret kind, not by value — a private key, whose
+	// fingerprint depends on how its line breaks were written (escaped in
+	// JSON arguments, raw in result text), sent after a result disclosed
+	// one.
+	ByKind bool `expr:"by_kind"`
+	// SameHost: the value was disclosed inside a URL and is sent inside a
+	// URL of the same host — a presigned or capability link handed on as
+	// it was given, not a token moved to another place.
+	SameHost bool `expr:"same_host"`
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -220,6 +236,8 @@ type catalogTool struct {
 
 type taint struct {
 	kind, tool, server string
+	caps               []string // the source tool's capabilities (shared, not modified)
+	host               uint64   // fingerprint of the host of the URL the value was in, 0 if none
 	at                 time.Time
 }
 
@@ -249,8 +267,32 @@ type clientState struct {
 	servers map[string]*clientServer
 	taints  map[uint64]taint
 	used    map[string]time.Time // capability -> last call with it
+	reads   []readRecord         // the last maxReads reading calls, oldest first
+	keys    *taint               // the last private key a result disclosed (byKindKinds)
 	last    time.Time
 }
+
+// readRecord is one call of a tool that reads private or untrusted
+// content: where it read from as a fingerprint of its scope arguments
+// (callScope), never the values.
+type readRecord struct {
+	tool, server       string
+	untrusted, private bool
+	scope              uint64
+	hasScope           bool
+	at                 time.Time
+	// content holds keyed hashes of the result's word trigrams and
+	// distinctive words (contentShingles), set when the response of a
+	// private read arrives; nil before.
+	content map[uint64]struct{}
+	// carried: a later writing or sending call's arguments repeated the
+	// content (carries), so data staged in a file or draft counts when
+	// another call publishes it.
+	carried bool
+}
+
+// maxReads caps the reading calls remembered per client.
+const maxReads = 64
 
 // ClientView is what rules see of the event's client across its sessions
 // with every server (expr: client): principal, client implementation and
@@ -259,9 +301,50 @@ type ClientView struct {
 	// Used are the capability labels of the tools the client called in
 	// the last hour, on any server, sorted.
 	Used []string `expr:"used"`
+	// Reads are, on a tools/call request to a tool that sends outside
+	// (by its capabilities or this call's arguments), the calls of the
+	// last hour that read untrusted or private content, oldest first
+	// (at most 64), each with whether it read from the place this call
+	// writes to. Empty on other events.
+	Reads []ReadCall `expr:"reads"`
+	// ToxicPair reports, on such a request, that two different reads of
+	// the last hour make a toxic flow with it: one of content an outsider
+	// controls, and one of private data from another place than both that
+	// content and this call's target (ReadCall.Paired marks them). Reads
+	// from one place (the same owner and repository, project, bucket,
+	// channel, ...) do not pair: a public issue answered with the same
+	// repository's code moves nothing across a boundary.
+	ToxicPair bool `expr:"toxic_pair"`
 	// Servers are the servers that offered the client tools in the last
 	// 24 hours, sorted.
 	Servers []string `expr:"servers"`
+}
+
+// ReadCall is one earlier call that read untrusted or private content
+// (expr: client.reads).
+type ReadCall struct {
+	// Tool and Server name the call's tool and server.
+	Tool   string `expr:"tool"`
+	Server string `expr:"server"`
+	// Untrusted: the tool reads content an outsider controls.
+	Untrusted bool `expr:"untrusted"`
+	// Private: the tool reads private data. A tool labelled both (an
+	// issue tracker or mailbox the server did not say is public or
+	// private) counts as private only when its call named the place it
+	// read (owner and repository, project, bucket, channel, ...).
+	Private bool `expr:"private"`
+	// SameScope: the call named the same place this call writes to.
+	SameScope bool `expr:"same_scope"`
+	// Carried: this call's arguments repeat what the read returned (two
+	// of its distinctive words — names, identifiers, codes, amounts — or
+	// word trigrams), or the read's result was not seen. Only private
+	// reads are compared.
+	Carried bool `expr:"carried"`
+	// Paired: the read is one of the pair that sets ClientView.ToxicPair.
+	Paired bool `expr:"paired"`
+	// Role is, for a paired read, untrusted or private: the side of the
+	// pair it stands for; "" otherwise.
+	Role string `expr:"role"`
 }
 
 // clientUsedWindow is how long a capability the client used counts in
@@ -276,13 +359,17 @@ type state struct {
 	clients     map[string]*clientState
 	baseline    Baseline
 	fpKey       []byte
+	seed        maphash.Seed // content shingles (contentShingles)
+	hash        maphash.Hash // with seed, reused under Engine.mu
 }
 
 func newState(maxSessions int, b Baseline, fpKey []byte) *state {
 	if b == nil {
 		b = NewMemoryBaseline()
 	}
-	return &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b, fpKey: fpKey}
+	st := &state{maxSessions: maxSessions, sessions: map[string]*list.Element{}, lru: list.New(), clients: map[string]*clientState{}, baseline: b, fpKey: fpKey, seed: maphash.MakeSeed()}
+	st.hash.SetSeed(st.seed)
+	return st
 }
 
 // clientKey identifies the agent side across its sessions: tenant,
@@ -397,6 +484,12 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		s.applyToolList(env, ss)
 	case env.Method == "tools/call" && env.Kind == "request":
 		client := s.clientOf(ss, env.Time)
+		env.CalledTool.Capabilities = catalog.CallCapabilities(env.CalledTool.Capabilities, env.Arguments)
+		s.markCarried(env, client)
+		if slices.Contains(env.CalledTool.Capabilities, catalog.SendsOutside) {
+			s.toxicView(env, client)
+		}
+		s.recordRead(env, client)
 		for _, c := range env.CalledTool.Capabilities {
 			client.used[c] = env.Time
 		}
@@ -410,6 +503,13 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		env.Flows = s.flows(env, ss)
 	case env.Method == "tools/call" && env.Direction == "server_to_client":
 		s.recordTaints(env, ss, env.ResultText)
+		if c := s.clients[ss.client]; c != nil {
+			text := env.ResultText
+			if env.IsError || env.Kind == "error" {
+				text = "" // the read returned nothing
+			}
+			s.recordReadContent(env, c, text)
+		}
 	case env.Method == "resources/read" && env.Direction == "server_to_client":
 		s.recordTaints(env, ss, ev.GetResource().GetText())
 	case env.Method == "elicitation/create" && env.Kind == "response":
@@ -419,6 +519,334 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 	case env.Method == "roots/list" && env.Kind == "response":
 		ss.roots = slices.Clone(ev.GetRootUris())
 	}
+}
+
+// recordRead remembers a call of a tool that reads untrusted or private
+// content, with the fingerprint of the place it names.
+func (s *state) recordRead(env *Env, c *clientState) {
+	caps := env.CalledTool.Capabilities
+	u, p := slices.Contains(caps, catalog.ReadsUntrusted), slices.Contains(caps, catalog.ReadsPrivate)
+	if !u && !p {
+		return
+	}
+	r := readRecord{tool: env.ToolName, server: env.ServerName, untrusted: u, private: p, at: env.Time}
+	r.scope, r.hasScope = s.callScope(env.Arguments)
+	// The same read again replaces the older record.
+	c.reads = slices.DeleteFunc(c.reads, func(o readRecord) bool {
+		return o.tool == r.tool && o.server == r.server && o.scope == r.scope && o.hasScope == r.hasScope
+	})
+	if len(c.reads) >= maxReads {
+		c.reads = slices.Delete(c.reads, 0, len(c.reads)-maxReads+1)
+	}
+	c.reads = append(c.reads, r)
+}
+
+// toxicView fills env.Client.Reads and ToxicPair for a call that sends
+// outside, from the client's reads of the last hour.
+func (s *state) toxicView(env *Env, c *clientState) {
+	scope, hasScope := s.callScope(env.Arguments)
+	var recs []readRecord
+	for _, r := range c.reads {
+		if env.Time.Sub(r.at) > clientUsedWindow || r.at.After(env.Time) {
+			continue
+		}
+		recs = append(recs, r)
+		// A tool labelled both counts as private only where it named the
+		// place it read.
+		private := r.private && (!r.untrusted || r.hasScope)
+		carried := r.content == nil || r.carried
+		env.Client.Reads = append(env.Client.Reads, ReadCall{
+			Tool: r.tool, Server: r.server, Untrusted: r.untrusted, Private: private,
+			SameScope: r.hasScope && hasScope && r.scope == scope, Carried: private && carried,
+		})
+	}
+	reads := env.Client.Reads
+	for i := len(reads) - 1; i >= 0 && !env.Client.ToxicPair; i-- {
+		if !reads[i].Untrusted {
+			continue
+		}
+		for j := len(reads) - 1; j >= 0; j-- {
+			if j == i || !reads[j].Private || reads[j].SameScope || !reads[j].Carried {
+				continue
+			}
+			if recs[i].hasScope && recs[j].hasScope && recs[i].scope == recs[j].scope {
+				continue // untrusted and private content from one place
+			}
+			reads[i].Paired, reads[j].Paired, env.Client.ToxicPair = true, true, true
+			reads[i].Role, reads[j].Role = "untrusted", "private"
+			break
+		}
+	}
+}
+
+// markCarried marks the client's private reads whose content this call
+// (one that sends, writes files or memory) repeats in its arguments.
+func (s *state) markCarried(env *Env, c *clientState) {
+	caps := env.CalledTool.Capabilities
+	if len(env.Arguments) == 0 || !slices.Contains(caps, catalog.SendsOutside) && !slices.Contains(caps, catalog.WritesFiles) && !slices.Contains(caps, catalog.WritesMemory) {
+		return
+	}
+	var out map[uint64]struct{}
+	for i := range c.reads {
+		r := &c.reads[i]
+		if r.carried || len(r.content) == 0 || env.Time.Sub(r.at) > clientUsedWindow {
+			continue
+		}
+		if out == nil {
+			out = make(map[uint64]struct{}, 64)
+			walkStrings(env.Arguments, "", func(_, v string) { s.contentShingles(v, out, maxShingles, false) })
+		}
+		r.carried = carries(r.content, out)
+	}
+}
+
+// recordReadContent keeps the shingles of a private read's result on the
+// client's newest record of that call.
+func (s *state) recordReadContent(env *Env, c *clientState, text string) {
+	for i := len(c.reads) - 1; i >= 0; i-- {
+		r := &c.reads[i]
+		if r.tool != env.ToolName || r.server != env.ServerName {
+			continue
+		}
+		if r.private && r.content == nil {
+			r.content = make(map[uint64]struct{}, 16)
+			s.contentShingles(text, r.content, maxShingles, true)
+		}
+		return
+	}
+}
+
+// maxShingles caps the content hashes kept per read (and computed per
+// outbound call).
+const maxShingles = 512
+
+// Content hashes. A private read's result is remembered as keyed hashes
+// (maphash, with a seed made at start and never stored: they cannot be
+// reversed into words outside the process) of its word trigrams and of
+// its distinctive words — four characters or more, capitalised or with a
+// digit (names, identifiers, codes, amounts); an outbound call's
+// arguments as the hashes of their trigrams and of all their words of
+// four characters or more. Words are letters and digits, case folded;
+// everything else separates them.
+const (
+	shingleTrigram = iota
+	shingleWord
+)
+
+// contentShingles adds the hashes of text to set; source selects the
+// words kept (distinctive only, for a read's result; all, for arguments).
+// One trigram in four is kept (by its hash, so both sides keep the same
+// ones), which bounds the set on long texts.
+func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int, source bool) {
+	var w [3]string
+	n := 0
+	word := func(x string) {
+		if len(set) >= limit {
+			return
+		}
+		upper, digit := false, false
+		for i := 0; i < len(x); i++ {
+			c := x[i]
+			upper = upper || c >= 'A' && c <= 'Z' || c >= 0x80
+			digit = digit || c >= '0' && c <= '9'
+		}
+		lx := x
+		if upper {
+			lx = strings.ToLower(x)
+		}
+		if len(x) >= 4 && !commonWords[lx] && (!source || lx != x && unicode.IsUpper(rune(x[0])) || digit) {
+			set[s.hashParts("w", lx, "", "")] = struct{}{}
+		}
+		w[0], w[1], w[2] = w[1], w[2], lx
+		if n++; n >= 3 {
+			if h := s.hashParts("t", w[0], w[1], w[2]); h&3 == 0 {
+				set[h] = struct{}{}
+			}
+		}
+	}
+	start := -1
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			word(text[start:i])
+			start = -1
+		}
+		if len(set) >= limit {
+			return
+		}
+	}
+	if start >= 0 {
+		word(text[start:])
+	}
+	s.numberShingles(text, set, limit)
+}
+
+// hashParts hashes a tag and up to three parts with the state's seed,
+// NUL separated, without allocating.
+func (s *state) hashParts(tag, a, b, c string) uint64 {
+	h := &s.hash
+	h.Reset()
+	h.WriteString(tag)
+	h.WriteByte(0)
+	h.WriteString(a)
+	h.WriteByte(0)
+	h.WriteString(b)
+	h.WriteByte(0)
+	h.WriteString(c)
+	return h.Sum64()
+}
+
+// numberShingles adds the hashes of the numbers of text of three digits
+// or more, thousands separators dropped ("8,420" and "8420" are one
+// number), whatever the letters around them: amounts and identifiers
+// copied into text of another script or format.
+func (s *state) numberShingles(text string, set map[uint64]struct{}, limit int) {
+	var buf [32]byte
+	num := buf[:0]
+	flush := func() {
+		if len(num) >= 3 && len(set) < limit {
+			h := &s.hash
+			h.Reset()
+			h.WriteString("n\x00")
+			h.Write(num)
+			set[h.Sum64()] = struct{}{}
+		}
+		num = num[:0]
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if len(num) < 32 {
+				num = append(num, c)
+			}
+		case c == ',' && len(num) > 0 && i+4 <= len(text) && isDigits(text[i+1:i+4]) && (i+4 == len(text) || text[i+4] < '0' || text[i+4] > '9'):
+			// a thousands separator: keep the number whole
+		default:
+			flush()
+		}
+	}
+	flush()
+}
+
+func isDigits(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// commonWords are English words often capitalised at the start of a
+// sentence or a header, and calendar names: not distinctive of any
+// content.
+var commonWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`this that these those with from your yours have has will would there their they them then than
+	what when where which while here also into about after before please thanks thank hello dear note notes subject date time name
+	email today tomorrow yesterday yes none null true false error errors total status result results data file files page pages
+	http https monday tuesday wednesday thursday friday saturday sunday january february march april june july august september
+	october november december`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// carryMin is how many hashes a call must share with a read's content to
+// carry it.
+const carryMin = 1
+
+// carries reports whether the argument hashes b repeat the read's content
+// a: at least two shared hashes (two distinctive words, a trigram and a
+// word, or two trigrams), so one common word or phrase is not enough.
+func carries(a, b map[uint64]struct{}) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	shared := 0
+	for h := range a {
+		if _, ok := b[h]; ok {
+			if shared++; shared >= carryMin {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Scope arguments: the names (lowercase, separators removed) of the
+// arguments that say which place a call reads from or writes to — the
+// owner (organisation, namespace, workspace, team) and the container
+// (repository, project, bucket, database, channel, space, board, ...).
+var (
+	scopeOwnerKeys = map[string]bool{"owner": true, "org": true, "organization": true, "organisation": true, "namespace": true,
+		"workspace": true, "workspaceid": true, "workspaceslug": true, "team": true, "teamid": true, "group": true, "groupid": true,
+		"guild": true, "guildid": true, "account": true, "accountid": true}
+	scopeContainerKeys = map[string]bool{"repo": true, "repository": true, "reponame": true, "repositoryname": true, "repoid": true, "repositoryid": true,
+		"project": true, "projectid": true, "projectkey": true, "projectpath": true, "bucket": true, "bucketname": true,
+		"database": true, "db": true, "dbname": true, "databaseid": true, "channel": true, "channelid": true, "chatid": true,
+		"space": true, "spacekey": true, "spaceid": true, "site": true, "siteid": true, "board": true, "boardid": true,
+		"base": true, "baseid": true, "driveid": true, "calendarid": true, "dataset": true, "datasetid": true,
+		"subreddit": true, "forum": true, "forumid": true, "category": true, "index": true, "indexname": true}
+)
+
+// callScope returns the fingerprint of the place a call's top-level
+// arguments name: the owner values, then the container values, each
+// lowercased, joined with "/" (so {owner: a, repo: b} and {repo: "a/b"}
+// name the same place). ok is false when the call names none.
+func (s *state) callScope(args map[string]any) (uint64, bool) {
+	var owners, containers []string
+	for k, v := range args {
+		var val string
+		switch x := v.(type) {
+		case string:
+			val = x
+		case float64:
+			val = strconv.FormatFloat(x, 'f', -1, 64)
+		case json.Number:
+			val = x.String()
+		default:
+			continue
+		}
+		val = strings.TrimLeft(strings.ToLower(strings.TrimSpace(val)), "#@")
+		if val == "" || len(val) > 256 {
+			continue
+		}
+		switch key := scopeKey(k); {
+		case scopeOwnerKeys[key]:
+			owners = append(owners, val)
+		case scopeContainerKeys[key]:
+			containers = append(containers, val)
+		}
+	}
+	if len(owners)+len(containers) == 0 {
+		return 0, false
+	}
+	sort.Strings(owners)
+	sort.Strings(containers)
+	return s.fingerprint("scope\x00" + strings.Join(append(owners, containers...), "/")), true
+}
+
+func scopeKey(k string) string {
+	if len(k) > 32 {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(k) {
+		if r != '_' && r != '-' && r != '.' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func (s *state) applyToolList(env *Env, ss *sessionState) {
@@ -693,49 +1121,73 @@ func (s *state) fingerprint(v string) uint64 {
 // tokenCandidates returns the substrings of text that look like secrets
 // or tokens worth tracking: the collector's [REDACTED:kind:fp] markers,
 // clear-text secrets of a known kind, and high-entropy words of 20 to 512
-// characters.
+// characters; words are split at spaces, quotes, brackets and the
+// separators of a URL query (?, &, =, #), and a URL's path segments count
+// as words too, so a token pasted into another URL is found.
 func tokenCandidates(text string, fn func(value, kind string)) {
-	// Markers first: only one that carries the value's fingerprint
-	// ([REDACTED:kind:fp]) tells one secret from another.
+	markers(text, func(m, kind string) { fn(m, kind) })
+	n := 0
+	eachWord(text, func(w string) bool {
+		if n++; n > 4096 {
+			return false
+		}
+		if len(w) < 20 || len(w) > 512 {
+			return true
+		}
+		if kinds := Secrets(w); len(kinds) > 0 {
+			fn(w, kinds[0])
+			return true
+		}
+		if looksLikeToken(w) {
+			fn(w, "token")
+		}
+		return true
+	})
+}
+
+// markers calls fn with each [REDACTED:kind:fp] marker of text that
+// carries a fingerprint (only those tell one secret from another).
+func markers(text string, fn func(marker, kind string)) {
 	for rest := text; ; {
 		i := strings.Index(rest, "[REDACTED:")
 		if i < 0 {
-			break
+			return
 		}
 		j := strings.IndexByte(rest[i:], ']')
 		if j < 0 {
-			break
+			return
 		}
 		if kind, fp, ok := secrets.MarkerKind(rest[i : i+j+1]); ok && fp != "" {
 			fn(rest[i:i+j+1], kind)
 		}
 		rest = rest[i+j+1:]
 	}
-	n := 0
+}
+
+// eachWord calls fn with the words of text (tokenSep) that are not
+// redaction markers, and with the path segments of URL words, until fn
+// returns false.
+func eachWord(text string, fn func(w string) bool) {
 	for _, w := range strings.FieldsFunc(text, tokenSep) {
-		if n >= 4096 {
-			return
-		}
-		n++
 		if strings.Contains(w, "[REDACTED:") {
 			continue
 		}
-		if len(w) < 20 || len(w) > 512 {
-			continue
+		if !fn(w) {
+			return
 		}
-		if kinds := Secrets(w); len(kinds) > 0 {
-			fn(w, kinds[0])
-			continue
-		}
-		if looksLikeToken(w) {
-			fn(w, "token")
+		if i := strings.Index(w, "://"); i > 0 {
+			for _, seg := range strings.Split(w[i+3:], "/") {
+				if seg != "" && seg != w && !fn(seg) {
+					return
+				}
+			}
 		}
 	}
 }
 
 func tokenSep(r rune) bool {
 	switch r {
-	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\', '=':
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', ',', ';', '<', '>', '(', ')', '{', '}', '|', '\\', '=', '&', '?', '#':
 		return true
 	}
 	return false
@@ -763,45 +1215,237 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 		return
 	}
 	client := s.clientOf(ss, env.Time)
-	tool := env.ToolName
+	tool, caps := env.ToolName, env.CalledTool.Capabilities
 	if tool == "" {
-		tool = env.ResourceURI
+		tool, caps = env.ResourceURI, resourceCaps
 	}
-	tokenCandidates(text, func(v, kind string) {
+	var host uint64
+	add := func(v, kind string) {
 		fp := s.fingerprint(v)
-		t := taint{kind: kind, tool: tool, server: env.ServerName, at: env.Time}
+		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, host: host, at: env.Time}
 		if len(ss.taints) < maxTaints {
 			ss.taints[fp] = t
 		}
 		if len(client.taints) < maxTaints*4 {
 			client.taints[fp] = t
 		}
+	}
+	// Field by field (whitespace apart), so each value knows the host of
+	// the URL it sits in.
+	n := 0
+	for _, f := range strings.Fields(text) {
+		if n++; n > 4096 {
+			break
+		}
+		host = s.urlHost(f)
+		tokenCandidates(f, add)
+	}
+	host = 0
+	credentialValues(text, add)
+	oneTimeCodes(text, tool, add)
+	markers(text, func(_, kind string) {
+		if kind == secrets.KindPrivateKey {
+			client.keys = &taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
+		}
 	})
 }
 
-// flows finds argument values an earlier result disclosed.
+// urlHost returns the fingerprint of the host of the first URL in s
+// (scheme://host), lowercased, 0 when s holds none.
+func (s *state) urlHost(v string) uint64 {
+	i := strings.Index(v, "://")
+	if i <= 0 {
+		return 0
+	}
+	h := v[i+3:]
+	if j := strings.IndexAny(h, "/?#\"' \t\n"); j >= 0 {
+		h = h[:j]
+	}
+	if j := strings.LastIndexByte(h, '@'); j >= 0 {
+		h = h[j+1:]
+	}
+	if h == "" || len(h) > 253 {
+		return 0
+	}
+	return s.fingerprint("host\x00" + strings.ToLower(h))
+}
+
+// resourceCaps are the labels a resources/read source gets: a server's
+// resources are its user's data.
+var resourceCaps = []string{catalog.ReadsPrivate}
+
+// credAssign finds a value assigned to a name that says it is a
+// password, secret, key or access token, in the syntaxes of config files
+// and code: name = value, name: value, "name": "value", define('NAME',
+// 'value'), NAME=value. The name may carry a prefix or suffix (DB_PASSWORD,
+// smtp_password_prod).
+var credAssign = regexp.MustCompile(`(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|(?:access|refresh|auth|bearer|session|api|bot|personal)[_-]?token|credentials?)[a-z0-9_]*["']?\s*(?:=>|[:=,])\s*["']?([^\s"'\x60,;)\]}]{6,128})`)
+
+// credentialValues calls fn with each clear value credAssign finds in
+// text (kind password), leaving out markers, variables and placeholders.
+func credentialValues(text string, fn func(value, kind string)) {
+	if !containsFoldAny(text, "pass", "pwd", "secret", "key", "token", "credential") {
+		return
+	}
+	for i, m := range credAssign.FindAllStringSubmatch(text, 64) {
+		if i >= 64 {
+			break
+		}
+		v := m[1]
+		if strings.Contains(v, "REDACTED") || strings.ContainsAny(v[:1], "$%<{*[(") || strings.Trim(v, v[:1]) == "" {
+			continue
+		}
+		fn(v, "password")
+	}
+}
+
+// codeContext are words that say a text shows one-time or recovery codes.
+var codeContext = map[string]bool{"recovery": true, "verification": true, "otp": true, "totp": true, "hotp": true, "2fa": true,
+	"mfa": true, "passcode": true, "passcodes": true, "pin": true, "backup": true, "one-time": true, "onetime": true}
+
+// oneTimeCodes calls fn (kind one_time_code) with the short codes of a
+// text that speaks of recovery, backup, verification or one-time codes
+// (or whose tool does): words of 6 to 32 letters, digits and dashes with
+// at least 4 digits, such as 482913 or 58477-31497, at most 32.
+func oneTimeCodes(text, tool string, fn func(value, kind string)) {
+	ctx := false
+	check := func(w string) {
+		if !ctx && len(w) <= 12 && codeContext[strings.ToLower(w)] {
+			ctx = true
+		}
+	}
+	for _, w := range flowWords(tool) {
+		check(w)
+	}
+	n := 0
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') }) {
+		if n++; n > 4096 || ctx {
+			break
+		}
+		check(w)
+	}
+	if !ctx {
+		return
+	}
+	found := 0
+	eachWord(text, func(w string) bool {
+		w = strings.Trim(w, ".:!")
+		if len(w) < 6 || len(w) > 32 || strings.Trim(w, "-") != w {
+			return true
+		}
+		digits := 0
+		for _, r := range w {
+			switch {
+			case r >= '0' && r <= '9':
+				digits++
+			case r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			default:
+				return true
+			}
+		}
+		if digits >= 4 {
+			fn(w, "one_time_code")
+			found++
+		}
+		return found < 32
+	})
+}
+
+// flowWords splits an identifier into lowercase words at separators.
+func flowWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) })
+}
+
+// containsFoldAny reports whether s contains any of the lowercase ASCII
+// needles, ASCII case folded, without copying s.
+func containsFoldAny(s string, needles ...string) bool {
+	for i := 0; i < len(s); i++ {
+		for _, n := range needles {
+			if len(s)-i >= len(n) && foldEq(s[i:i+len(n)], n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func foldEq(a, lower string) bool {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// maxFlowWords bounds the argument words a call's flows look up.
+const maxFlowWords = 512
+
+// flows finds argument values an earlier result disclosed: every word of
+// six characters or more (and every marker) is looked up by fingerprint,
+// so a short password or code a result showed is found when sent again;
+// a private key is matched by kind (Flow.ByKind).
 func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	if env.ArgumentsJSON == "" {
 		return nil
 	}
 	client := s.clients[ss.client]
-	if len(ss.taints) == 0 && (client == nil || len(client.taints) == 0) {
+	if len(ss.taints) == 0 && (client == nil || len(client.taints) == 0 && client.keys == nil) {
 		return nil
 	}
 	var out []Flow
-	walkStrings(env.Arguments, "arguments", func(path, v string) {
-		tokenCandidates(v, func(w, _ string) {
-			fp := s.fingerprint(w)
-			t, same := ss.taints[fp]
-			if !same && client != nil {
-				t, same = client.taints[fp], false
-				if t.kind == "" {
-					return
-				}
-			} else if !same {
-				return
+	var host uint64
+	n := 0
+	var seen map[uint64]bool
+	lookup := func(path, w string) bool {
+		fp := s.fingerprint(w)
+		if seen[fp] {
+			return false
+		}
+		if seen == nil {
+			seen = map[uint64]bool{}
+		}
+		seen[fp] = true
+		t, same := ss.taints[fp]
+		if !same {
+			if client == nil {
+				return false
 			}
-			out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same})
+			if t = client.taints[fp]; t.kind == "" {
+				return false
+			}
+		}
+		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
+			SameHost: t.host != 0 && t.host == host})
+		return true
+	}
+	walkStrings(env.Arguments, "arguments", func(path, v string) {
+		host = s.urlHost(v)
+		markers(v, func(m, kind string) {
+			if !lookup(path, m) && kind == secrets.KindPrivateKey && client != nil && client.keys != nil {
+				k := client.keys
+				out = append(out, Flow{Field: path, Kind: kind, SourceTool: k.tool, SourceServer: k.server, SameSession: false, SourceCapabilities: k.caps, ByKind: true})
+			}
+		})
+		eachWord(v, func(w string) bool {
+			if len(w) < 6 || len(w) > 512 {
+				return true
+			}
+			if n++; n > maxFlowWords {
+				return false
+			}
+			if lookup(path, w) {
+				return true
+			}
+			// A word with trailing punctuation ("pw: Lp9Xv4Tk8Wn1.")
+			if t := strings.TrimRight(w, ".:!"); t != w && len(t) >= 6 {
+				lookup(path, t)
+			}
+			return true
 		})
 	})
 	return out

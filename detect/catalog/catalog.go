@@ -101,12 +101,32 @@ var (
 	execNames   = set("exec", "execute", "shell", "bash", "terminal", "command", "cmd", "powershell", "subprocess", "eval", "repl", "run")
 	sendVerbs   = set("send", "post", "publish", "upload", "email", "mail", "notify", "tweet", "share", "webhook", "reply", "comment", "dm", "invite", "submit", "push", "forward", "broadcast", "transfer", "pay")
 	createVerbs = set("create", "open", "add", "update", "write", "put", "patch", "new", "edit", "merge")
-	outObjects  = set("issue", "issues", "pr", "pull", "request", "comment", "gist", "message", "messages", "post", "tweet", "email", "mail", "webhook", "channel", "chat", "discussion", "review", "release", "page", "ticket", "payment", "invoice", "sms")
-	httpWords   = set("http", "https", "request", "curl", "wget", "api", "webhook", "graphql")
-	fetchVerbs  = set("fetch", "browse", "navigate", "scrape", "crawl", "download", "visit", "open", "get", "read", "search", "query", "list", "find", "lookup", "retrieve", "snapshot", "screenshot")
-	webObjects  = set("url", "web", "page", "website", "html", "browser", "internet", "news", "feed", "rss", "issue", "issues", "comment", "comments", "inbox", "email", "emails", "mail", "message", "messages", "tweet", "tweets", "post", "posts", "review", "reviews", "ticket", "tickets", "wiki", "discussion")
+	outObjects  = set("issue", "issues", "pr", "pull", "request", "comment", "gist", "message", "messages", "post", "tweet", "email", "mail", "webhook", "channel", "chat", "discussion", "review", "release", "page", "ticket", "payment", "invoice", "sms",
+		"mr", "paste", "pastes", "snippet", "thread", "reply", "announcement", "newsletter", "campaign")
+	// descSendVerbs start a description of a tool that sends ("Comment on
+	// a merge request.", "Post to a channel.").
+	descSendVerbs = set("send", "sends", "post", "posts", "publish", "publishes", "upload", "uploads", "email", "emails", "notify", "notifies", "tweet", "share", "shares",
+		"reply", "replies", "comment", "comments", "dm", "invite", "invites", "submit", "submits", "forward", "forwards", "broadcast", "broadcasts", "message", "text", "sms", "pastes")
+	httpWords  = set("http", "https", "request", "curl", "wget", "api", "webhook", "graphql")
+	fetchVerbs = set("fetch", "browse", "navigate", "scrape", "crawl", "download", "visit", "open", "get", "read", "search", "query", "list", "find", "lookup", "retrieve", "snapshot", "screenshot")
+	// webObjects are content of the open web: pages, feeds, search
+	// engines and public communities by name.
+	webObjects = set("url", "urls", "web", "website", "websites", "html", "browser", "internet", "news", "feed", "feeds", "rss", "wiki", "wikipedia",
+		"bing", "brave", "duckduckgo", "tavily", "exa", "serp", "serper", "searxng", "reddit", "hn", "hackernews", "youtube", "stackoverflow",
+		"arxiv", "forum", "forums", "community", "tweet", "tweets", "twitter",
+		"puppeteer", "playwright", "selenium", "browserbase", "chrome", "firefox", "firecrawl")
+	// inboundObjects are what other people write into a service that may
+	// be the user's own: trackers, mailboxes, chats.
+	inboundObjects = set("issue", "issues", "comment", "comments", "inbox", "email", "emails", "mail", "mails", "message", "messages", "post", "posts",
+		"review", "reviews", "ticket", "tickets", "discussion", "discussions", "thread", "threads", "channel", "channels", "chat", "chats",
+		"conversation", "conversations", "notification", "notifications", "mention", "mentions", "dm", "dms", "sms", "feedback", "reply", "replies", "topic", "topics",
+		"pull", "pr", "prs", "merge", "mr", "mrs")
+	// pageObjects are a web page with a URL or a browser, a document
+	// page (Notion, Confluence, a wiki of the workspace) otherwise.
+	pageObjects = set("page", "pages")
 	readVerbs   = set("read", "get", "cat", "open", "view", "show", "load", "list", "search", "query", "select", "find", "grep", "download", "export", "dump", "describe", "inspect", "fetch", "retrieve", "lookup", "tree", "browse")
-	privObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc", "docs", "drive", "database", "db", "sql", "table", "tables", "row", "rows", "record", "records", "repo", "repository", "code", "secret", "secrets", "credential", "credentials", "env", "environment", "key", "keys", "token", "vault", "password", "calendar", "contact", "contacts", "inbox", "email", "emails", "mail", "note", "notes", "memory", "memories", "entities", "graph", "customer", "customers", "user", "users", "account", "accounts", "log", "logs", "bucket", "object", "objects", "blob", "config", "configuration", "history", "clipboard", "screen", "keychain", "wallet")
+	privObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc", "docs", "drive", "database", "db", "sql", "table", "tables", "row", "rows", "record", "records", "repo", "repository", "code", "secret", "secrets", "credential", "credentials", "env", "environment", "key", "keys", "token", "vault", "password", "calendar", "contact", "contacts", "inbox", "email", "emails", "mail", "note", "notes", "memory", "memories", "entities", "graph", "customer", "customers", "user", "users", "account", "accounts", "log", "logs", "bucket", "object", "objects", "blob", "config", "configuration", "history", "clipboard", "screen", "keychain", "wallet",
+		"sheet", "sheets", "spreadsheet", "spreadsheets", "workbook", "confluence", "notion", "sharepoint", "onedrive", "dropbox", "gdrive", "s3", "schema", "schemas", "space", "spaces", "block", "blocks")
 	writeVerbs  = set("write", "edit", "create", "move", "rename", "copy", "save", "append", "patch", "replace", "modify", "mkdir", "touch", "put", "insert", "apply")
 	fileObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc")
 	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store", "profile", "preferences", "persona", "instructions", "core", "article", "articles", "wiki", "kb", "collection", "collections", "chroma", "pinecone", "qdrant", "weaviate", "milvus", "vectorstore")
@@ -135,9 +155,18 @@ func anyIn(ws []string, m map[string]bool) bool {
 // definition with no recognisable words gets only what its annotations
 // say (an explicit openWorldHint true with readOnlyHint not true gives
 // SendsOutside; an explicit destructiveHint true gives Destructive).
+//
+// A tool that reads inbound content of a service that may be the user's
+// own (issues, tickets, mail, messages, comments, channels) gets both
+// ReadsUntrusted and ReadsPrivate unless the server says which
+// (openWorldHint given, or the description calls the content public):
+// the same get_issue returns a stranger's text on a public repository and
+// confidential data on a private one. Rules that pair the two labels
+// (toxic flow) must then look at where each read was from.
 func Capabilities(d Definition) []string {
 	name := words(d.Name)
-	desc := words(d.Title + " " + firstSentence(d.Description))
+	desc := words(d.Title + " " + withoutParens(firstSentence(d.Description)))
+	descAll := words(d.Title + " " + d.Description)
 	params := schemaProperties(d.InputSchemaJSON)
 	ro := d.Annotations.ReadOnlyHint != nil && *d.Annotations.ReadOnlyHint
 	openWorld := d.Annotations.OpenWorldHint != nil && *d.Annotations.OpenWorldHint
@@ -149,36 +178,56 @@ func Capabilities(d Definition) []string {
 	}
 
 	nameAndDesc := append(slices.Clone(name), desc...)
+	verb := nameVerb(name)
+	// A name whose first verb reads (get_post, read_email,
+	// list_issue_comments) names what it reads with nouns that are also
+	// send verbs; a name with no verb (sql, confluence) takes the verb its
+	// description starts with.
+	if verb == "" && len(desc) > 0 && (readVerbs[desc[0]] || fetchVerbs[desc[0]]) {
+		verb = "read"
+	}
+	readFirst := verb == "read"
 	if anyIn(name, execNames) || (anyIn(desc, execWords) && (anyIn(params, set("command", "cmd", "script", "code")) || anyIn(name, set("run", "exec")))) ||
 		anyIn(params, set("command", "cmd", "script")) && !ro {
 		add(Executes)
 	}
 	// Outbound: a send verb in the name; creating an outward object
-	// (issue, comment, message, PR); an HTTP request tool that is not read
-	// only; or the server's own openWorldHint on a tool that writes.
+	// (issue, comment, message, PR, paste); a description that starts
+	// with a send verb ("Comment on a merge request", "Post to X"); an
+	// HTTP request tool that is not read only; or the server's own
+	// openWorldHint on a tool that writes.
+	outObj := anyIn(name, outObjects)
 	switch {
+	case readFirst:
 	case anyIn(name, sendVerbs):
 		add(SendsOutside)
-	case anyIn(name, createVerbs) && anyIn(name, outObjects):
+	case anyIn(name, createVerbs) && outObj:
+		add(SendsOutside)
+	case !ro && len(desc) > 0 && descSendVerbs[desc[0]]:
 		add(SendsOutside)
 	case anyIn(name, httpWords) && !ro:
 		add(SendsOutside)
-	case openWorld && !ro && !anyIn(name, readVerbs):
+	}
+	if openWorld && !ro && !readFirst && !anyIn(name, readVerbs) {
 		add(SendsOutside)
 	}
 	if hasURLParam(params) && !ro && anyIn(nameAndDesc, set("post", "send", "upload", "webhook", "request", "http", "submit")) {
 		add(SendsOutside)
 	}
-	// Untrusted content: fetching or browsing the web (strong), reading
-	// issues, comments, inbound messages (weak: the server may be the
-	// user's own tracker).
-	descAll := words(d.Title + " " + d.Description)
+	// Reads. The object read is the name's, or the description's when
+	// the name has none the vocabulary knows (search, sql, get_item).
+	readish := anyIn(name, readVerbs) || readFirst
+	objs := name
+	if !anyIn(name, privObjects) && !anyIn(name, webObjects) && !anyIn(name, inboundObjects) && !anyIn(name, pageObjects) {
+		objs = nameAndDesc
+	}
+	webContext := hasURLParam(params) || anyIn(name, webObjects) || anyIn(descAll, set("web", "website", "browser", "tab", "url", "html", "internet", "site"))
 	strong := anyIn(name, set("fetch", "browse", "navigate", "scrape", "crawl")) ||
 		hasURLParam(params) && anyIn(nameAndDesc, fetchVerbs) && !anyIn(name, writeVerbs)
-	weak := (anyIn(name, fetchVerbs) || anyIn(desc, fetchVerbs)) && anyIn(name, webObjects)
-	readish := anyIn(name, readVerbs)
-	privateByName := readish && (anyIn(name, privObjects) || anyIn(desc, privObjects) && !anyIn(name, webObjects)) &&
-		!anyIn(name, set("web", "url", "internet", "news"))
+	web := strong || readish && (anyIn(objs, webObjects) || anyIn(objs, pageObjects) && webContext)
+	inbound := readish && anyIn(objs, inboundObjects)
+	private := readish && (anyIn(objs, privObjects) || anyIn(objs, pageObjects) && !webContext)
+	public := anyIn(descAll, publicWords)
 	switch {
 	case ro && d.Annotations.OpenWorldHint != nil && openWorld:
 		// The server's own hints: a read-only tool of the open world
@@ -188,22 +237,33 @@ func Capabilities(d Definition) []string {
 		// Read-only and said not to reach the open world: the user's
 		// own data, whatever the object is called.
 		add(ReadsPrivate)
-	case ro && readish && !strong && anyIn(descAll, privateWords) && !anyIn(descAll, publicWords):
-		// No openWorldHint, but the description says whose data it is.
+	case web:
+		add(ReadsUntrusted)
+	case inbound && public:
+		add(ReadsUntrusted)
+	case inbound:
+		// Inbound content of a tracker, mailbox or chat: others write
+		// it, and it may be confidential.
+		add(ReadsUntrusted)
 		add(ReadsPrivate)
-	case strong || weak || ro && readish && anyIn(descAll, publicWords):
-		// No openWorldHint (MCP's default is true): the name decides.
+	case private && !(public && d.Annotations.OpenWorldHint == nil && !anyIn(descAll, privateWords)):
+		// (A description that calls what it reads public, and says
+		// nothing of private, outweighs the object: "Search the public
+		// docs.")
+		add(ReadsPrivate)
+	case ro && readish && anyIn(descAll, privateWords) && !public:
+		// The description says whose data it is.
+		add(ReadsPrivate)
+	case readish && public:
 		add(ReadsUntrusted)
 	case ro && readish:
-		add(ReadsPrivate)
-	}
-	if privateByName && !slices.Contains(out, ReadsUntrusted) {
 		add(ReadsPrivate)
 	}
 	if anyIn(name, writeVerbs) && (anyIn(name, fileObjects) || anyIn(params, set("path", "file", "filepath", "filename")) && !anyIn(name, memObjects)) {
 		add(WritesFiles)
 	}
-	if (anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize")) {
+	// A note on an issue or merge request is a comment, not memory.
+	if ((anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize"))) && !(outObj && slices.Contains(out, SendsOutside)) {
 		add(WritesMemory)
 	}
 	if d.Annotations.DestructiveHint != nil && *d.Annotations.DestructiveHint && !ro || anyIn(name, destroyVerb) {
@@ -212,6 +272,125 @@ func Capabilities(d Definition) []string {
 	slices.Sort(out)
 	return out
 }
+
+// nameVerb returns the class of the first verb of a tool name's words:
+// read (get, list, search, fetch, ...), send, write (create, update,
+// delete, ...), exec, or "" when the name has none. "open" counts for
+// nothing: open_issue creates, open_file reads.
+func nameVerb(name []string) string {
+	for _, w := range name {
+		switch {
+		case w == "open":
+		case readVerbs[w] || fetchVerbs[w]:
+			return "read"
+		case sendVerbs[w]:
+			return "send"
+		case createVerbs[w] || writeVerbs[w] || memVerbs[w] || destroyVerb[w]:
+			return "write"
+		case execNames[w]:
+			return "exec"
+		}
+	}
+	return ""
+}
+
+// CallCapabilities returns caps (a tool's labels, not modified) with the
+// labels one call's arguments add: SendsOutside when the call publishes
+// what it writes — an access setting (acl, visibility, privacy, access,
+// permission, sharing, audience, role) of public-read, public, unlisted,
+// anyone(-with-link), allUsers, everyone or world (S3 canned ACLs, GCS
+// allUsers, Drive "anyone", paste and gist visibility), or a public or
+// is_public flag set to true. It returns caps itself when nothing is
+// added.
+func CallCapabilities(caps []string, args map[string]any) []string {
+	if slices.Contains(caps, SendsOutside) || !publishes(args, 0, false) {
+		return caps
+	}
+	out := append(slices.Clone(caps), SendsOutside)
+	slices.Sort(out)
+	return out
+}
+
+// publishes reports an access setting that makes a write public, at most
+// 3 levels deep; under an access key (acl, permission, ...) any member
+// naming a public principal counts (Drive's {"type": "anyone"}, GCS's
+// {"entity": "allUsers"}).
+func publishes(v map[string]any, depth int, underAccess bool) bool {
+	if depth > 3 {
+		return false
+	}
+	for k, x := range v {
+		key := squash(k)
+		access := underAccess || accessKey(key)
+		switch x := x.(type) {
+		case bool:
+			if x && (key == "public" || key == "ispublic" || key == "makepublic" || key == "publiclyaccessible") {
+				return true
+			}
+		case string:
+			if access && publicValue(x) {
+				return true
+			}
+		case map[string]any:
+			if publishes(x, depth+1, access) {
+				return true
+			}
+		case []any:
+			for _, e := range x {
+				if m, ok := e.(map[string]any); ok && publishes(m, depth+1, access) {
+					return true
+				}
+				if s, ok := e.(string); ok && access && publicValue(s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func publicValue(s string) bool {
+	if len(s) > 40 {
+		return false
+	}
+	return publicValues[squash(s)]
+}
+
+// squash lowercases s and drops '_', '-' and spaces (public_read,
+// Public-Read and "public read" are one value).
+func squash(s string) string {
+	if len(s) > 64 {
+		return ""
+	}
+	var b [64]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[n] = c
+		n++
+	}
+	return string(b[:n])
+}
+
+func accessKey(k string) bool {
+	for _, p := range []string{"acl", "visibility", "privacy", "access", "permission", "sharing", "share", "audience", "grantee"} {
+		if strings.Contains(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// publicValues are access settings (separators removed, lowercase) that
+// let anyone read: S3 canned ACLs, GCS and Drive principals, repository,
+// paste and gist visibilities.
+var publicValues = set("publicread", "publicreadwrite", "public", "unlisted", "anyone", "anyonewithlink", "allusers", "allauthenticatedusers", "everyone", "world", "worldreadable")
 
 // firstSentence returns the text up to the first sentence end or 200
 // bytes: what the tool does, before usage notes that name other things.
@@ -223,6 +402,24 @@ func firstSentence(s string) string {
 		s = s[:200]
 	}
 	return s
+}
+
+// withoutParens returns s without its parenthesised asides ("Get the
+// user (id, name, email)" names the user, not mail).
+func withoutParens(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // schemaProperties returns the words of the top-level property names of
