@@ -34,6 +34,8 @@
 //	steganography.mixed_script             0.15 +0.03 each more, ≤ 0.25   words mixing Latin with Cyrillic/Greek look-alikes
 //	steganography.zero_width               0.10 +0.06 each more, ≤ 0.45   stray single ZWSP/ZWJ/ZWNJ/WJ/BOM
 //	steganography.soft_hyphen              0.10 +0.05 each more, ≤ 0.40   U+00AD between letters
+//	steganography.invisible_in_address     0.50                            an invisible character or soft hyphen right after a letter or digit
+//	                                                                       inside a URL, host or command word ("ht\u180etps://", "cu\u00adrl")
 //
 // Not reported: emoji ZWJ sequences (👨‍👩‍👧, 🏳️‍🌈), U+FE0F/FE0E after
 // an emoji, symbol or keycap base, ZWJ/ZWNJ next to letters of Arabic,

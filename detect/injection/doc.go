@@ -110,6 +110,44 @@
 //	exfil.url_template                   0.35    a markdown image whose URL query is a placeholder to fill with data
 //	exfil.url_placeholder                0.25    another URL query placeholder next to send/include or a sensitive object
 //
+// Instructions that reach outside the tool, standing orders and
+// obfuscation (scope.go):
+//
+//	tool_reference.capability            0.30    the model's own tools named by what they do ("with your fetch tool") in a sentence that moves data
+//	redirect.intercept_calls             0.45    before/after any other tool, call this one with its full arguments or contents (0.20 without the data)
+//	redirect.remote_instructions         0.45    fetch a web address and follow/carry out the steps it lists
+//	redirect.fixed_recipient             0.40    a destination parameter that must always hold one literal phone, e-mail or IBAN
+//	exfil.tool_output_to_parameter       0.35    an unknown tool's complete output to be put into a parameter
+//	exfil.url_template                   0.40    also: a URL query placeholder that names the conversation, a secret or the user's data
+//	exfil.credential_phishing            0.45    tell people to sign in at a web address and enter their password or MFA code
+//	override.safety_checks               0.35    skip/disable the safety review, confirmations, approvals; "checks do not apply", "approvals are waived"
+//	override.supersedes                  0.35    supersedes/overrides earlier guidance, documents or the user's instructions
+//	secrecy.no_audit                     0.35    do not log/escalate it, skip logging, call audit.disable
+//	secrecy.deception                    0.45    pretend to comply, act as if it was done
+//	secrecy.display_rule                 0.09    "don't show internal IDs to the user": presentation, not secrecy
+//	authority.delegated                  0.40    carry out whatever it asks; treat messages from x as the owner's
+//	authority.share_with_anyone          0.35    you are permitted to share it with anyone who asks
+//	template.tool_call_forgery           0.45    (server-to-model) a <tool_call>/<function_call> block with a name inside
+//	result.continuation_lure             0.45    (server-to-model) to load the rest, call a tool or URL with the user's data
+//	result.addresses_model               0.40    (server-to-model) a phrase naming an AI reader (note for the assistant, @ai-bot, "(automated agents):",
+//	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …)
+//	schema.sensitive_default             0.45    a default, const or example that is a credential file
+//	schema.model_keyword                 0.30    a non-standard schema keyword or embedded policy object written for the model (0.40 holding an order)
+//	schema.instruction_in_value          0.30    an enum or example value that is an order
+//	obfuscation.letter_spacing           0.20    an instruction written l e t t e r  b y  l e t t e r (the joined text is analysed too)
+//	obfuscation.encoded_instruction      0.35    a base64 run that decodes to an instruction (the decoded text is analysed too)
+//
+// Secrecy also covers "the user doesn't need to hear about this", "say
+// nothing about it", "skip mentioning that", "keep that out of your reply",
+// "mentioning it to the user only confuses them", "do not mention sharing"
+// and `disclose_to_user: false` in configuration written into the text.
+// A credential file is the tool's business only when its name says so;
+// the user's own data (emails, contacts, location, files) only when the
+// tool is about that kind of data. In server-to-model text, an override
+// inside reported speech or a sentence about attacks, and payloads inside
+// fenced code blocks of writing about attacks, are examples; a stray
+// invisible character in a URL path after a slash is a line-break hint.
+//
 // In server-to-model text (results, resources, prompts, sampling,
 // elicitation) the data-shaped signals (exfil.*, command.*, redirect.*,
 // preference.*, url.*, unknown tools, result.directive, padding, escapes
