@@ -1665,7 +1665,9 @@ type Resource struct {
 	// Size of the contents in bytes.
 	SizeBytes int64 `protobuf:"varint,3,opt,name=size_bytes,json=sizeBytes,proto3" json:"size_bytes,omitempty"`
 	// The text contents of a resources/read result, joined by newlines and
-	// capped like a tool result's text (model-visible).
+	// capped like a tool result's text (model-visible); on a resources/list
+	// or resources/templates/list result, the name, title and description of
+	// every resource or template that has a title or description.
 	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1737,7 +1739,9 @@ type Prompt struct {
 	// Prompt arguments.
 	Arguments map[string]string `protobuf:"bytes,2,rep,name=arguments,proto3" json:"arguments,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// GetPromptResult: the description and the text of every message, joined
-	// by newlines and capped like a tool result's text (model-visible).
+	// by newlines and capped like a tool result's text (model-visible); on a
+	// prompts/list result, every prompt's name, title and description and
+	// its arguments' names, titles and descriptions.
 	Text          string `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
