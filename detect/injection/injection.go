@@ -343,7 +343,7 @@ func plausibleReader(m, before, after string) bool {
 // "if you are an AI", "whoever (or whatever agent) picks this up",
 // "AI agents processing this page". Documentation is written for a
 // person; these phrases single out the model.
-var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention|steps|procedure|tasks?|orders)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,2}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
+var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|convention|guidance|memo|directive|instructions?|action|request|reminder|attention|steps|procedure|tasks?|orders)\s+(?:is\s+|are\s+)?(?:for|to)\s+(?:any|all|the|every|whatever|whichever)?\s*(?:[a-z-]+\s+){0,3}(?:ai|llm|language model|assistant|agent|model|chatbot|copilot|claude|gpt)s?\b|` +
 	`(?:^|[\s(\[])@(?:[a-z]+-)?(?:assistant|ai|claude|copilot|agent|bot|gpt)(?:-[a-z]+)?(?:[\s,:;!?)\]]|$)|` +
 	`\bif you are an?\s+(?:ai|llm|language model|assistant|agent|automated agent|bot|model)\b|` +
 	`\b(?:ai|llm|assistant|agent|model|chatbot)s?\s+(?:that is |who is |which is )?(?:reading|processing|summari[sz]ing|parsing|viewing|crawling|browsing|answering|handling)\s+(?:this|these|the)\b|` +
@@ -361,7 +361,11 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
 	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
 	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +
-	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system)s?\s*:`)
+	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er)s?(?:\s+and\s+[a-z]+)?\s*:|` +
+	// "assistants and automations that process this inbox", "agents who triage these tickets"
+	`\b(?:ai|llm|assistant|agent|model|bot|automation)s?\s+(?:and\s+[a-z]+\s+)?(?:that|who|which)\s+(?:[a-z]+\s+){1,2}(?:this|these)\b|` +
+	// "[scheduling assistant: …"
+	`[\[(]\s*[a-z-]+\s+(?:assistant|agent|ai|bot)s?\s*:`)
 
 // clipSpan shortens a span of folded, already redacted text to
 // signal.MaxSpan and restores the case of the redaction markers that

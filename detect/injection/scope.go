@@ -1195,3 +1195,28 @@ func outsideAddress(s *scanned, lo, hi int) bool {
 	sp := s.span(lo, hi)
 	return strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp)
 }
+
+// onlyDeterminers reports tokens [lo, hi) that are all articles,
+// possessives or "them" ("tell the user", "tell your users").
+func onlyDeterminers(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if w := s.toks[k].w; !determiners[w] && w != "them" && w != "any" {
+			return false
+		}
+	}
+	return true
+}
+
+// englishTell reports the English verbs that take the person told as
+// their object (tell, notify, …), inflected or not.
+func englishTell(w string) bool {
+	switch stem(w) {
+	case "tell", "inform", "notify", "notifie", "let", "alert", "warn", "ask", "confirm", "bother":
+		return true
+	}
+	switch w {
+	case "notifying", "telling", "informing", "alerting", "warning", "asking", "bothering":
+		return true
+	}
+	return false
+}

@@ -283,6 +283,12 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				if k > j && !personObject && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") && !toUserBefore(s, max(j+1, k-2), k) {
 					continue
 				}
+				if k > j+1 && personObject && englishTell(t[j].w) && !onlyDeterminers(s, j+1, k) {
+					// "without notifying the organizer, which users want":
+					// the person told is the verb's object, not a user
+					// named later
+					continue
+				}
 				user = true
 				vague = vague || t[k].w == "anyone" || t[k].w == "anybody"
 			}
