@@ -656,6 +656,12 @@ func (a *analysis) keepSecret(s *scanned, lo, hi int) bool {
 			continue
 		}
 		if j+1 >= hi || t[j+1].r&rThis == 0 {
+			// "keep the change out of the weekly report"
+			for k := j + 1; k+1 < min(hi, j+6); k++ {
+				if t[k].w == "out" && t[k+1].w == "of" && hasAnyWord(s, k+2, min(hi, k+6), "report", "reports", "summary", "summaries", "reply", "answer", "response", "log", "logs", "changelog", "audit", "digest", "notes") {
+					return true
+				}
+			}
 			continue // "keep this …", "keep it …"
 		}
 		for k := j + 2; k < min(hi, j+4); k++ {
