@@ -20,20 +20,29 @@ type realTool struct {
 	def  Definition
 }
 
-// loadRealTools reads every tools/list result of the recorded cases.
-func loadRealTools(t *testing.T) []realTool {
+// loadRealTools reads the tools/list results of the reference servers
+// (detect/testdata/toolslist-*.json, always present) and of every
+// recorded real server (.tmp/corpus-real, written by
+// scripts/mcp-servers/record.sh, which `make eval` runs); recorded
+// reports whether the recorded servers were there.
+func loadRealTools(t *testing.T) (out []realTool, recorded bool) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(realDefinitionsDir, "*.json"))
-	if err != nil || len(files) < 50 {
-		t.Fatalf("want the recorded definitions of at least 50 real servers under %s (scripts/mcp-servers/record.sh), found %d (%v)", realDefinitionsDir, len(files), err)
+	refs, err := filepath.Glob("../testdata/toolslist-*.json")
+	if err != nil || len(refs) < 3 {
+		t.Fatalf("want the reference tools/list fixtures, got %v (%v)", refs, err)
 	}
-	var out []realTool
+	files, _ := filepath.Glob(filepath.Join(realDefinitionsDir, "*.json"))
+	recorded = len(files) >= 50
+	files = append(refs, files...)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatalf("read %s: %v", f, err)
 		}
 		var c struct {
+			Result struct {
+				Tools []rawTool `json:"tools"`
+			} `json:"result"`
 			Connections []struct {
 				Messages []struct {
 					Message struct {
@@ -57,18 +66,37 @@ func loadRealTools(t *testing.T) []realTool {
 		if err := json.Unmarshal(b, &c); err != nil {
 			t.Fatalf("decode %s: %v", f, err)
 		}
+		add := func(tl rawTool) {
+			out = append(out, realTool{file: filepath.Base(f), def: Definition{
+				Name: tl.Name, Title: tl.Title, Description: tl.Description, InputSchemaJSON: string(tl.InputSchema),
+				Annotations: Annotations{ReadOnlyHint: tl.Annotations.ReadOnlyHint, DestructiveHint: tl.Annotations.DestructiveHint, OpenWorldHint: tl.Annotations.OpenWorldHint},
+			}})
+		}
+		for _, tl := range c.Result.Tools {
+			add(tl)
+		}
 		for _, conn := range c.Connections {
 			for _, m := range conn.Messages {
 				for _, tl := range m.Message.Result.Tools {
-					out = append(out, realTool{file: filepath.Base(f), def: Definition{
-						Name: tl.Name, Title: tl.Title, Description: tl.Description, InputSchemaJSON: string(tl.InputSchema),
-						Annotations: Annotations{ReadOnlyHint: tl.Annotations.ReadOnlyHint, DestructiveHint: tl.Annotations.DestructiveHint, OpenWorldHint: tl.Annotations.OpenWorldHint},
-					}})
+					add(tl)
 				}
 			}
 		}
 	}
-	return out
+	return out, recorded
+}
+
+// rawTool is a tool of a tools/list result as the recorded files hold it.
+type rawTool struct {
+	Name        string          `json:"name"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	InputSchema json.RawMessage `json:"inputSchema"`
+	Annotations struct {
+		ReadOnlyHint    *bool `json:"readOnlyHint"`
+		DestructiveHint *bool `json:"destructiveHint"`
+		OpenWorldHint   *bool `json:"openWorldHint"`
+	} `json:"annotations"`
 }
 
 // TestRealToolLabels labels every tool of the recorded real servers and
@@ -77,9 +105,9 @@ func loadRealTools(t *testing.T) []realTool {
 // search_, ...) sends outside only when it takes a URL and speaks of
 // HTTP requests.
 func TestRealToolLabels(t *testing.T) {
-	tools := loadRealTools(t)
-	if len(tools) < 1000 {
-		t.Fatalf("only %d real tools loaded", len(tools))
+	tools, recorded := loadRealTools(t)
+	if recorded && len(tools) < 1000 || len(tools) < 20 {
+		t.Fatalf("only %d real tools loaded (recorded servers: %v)", len(tools), recorded)
 	}
 	byKey := map[string][]string{}
 	counts := map[string]int{}
@@ -108,11 +136,17 @@ func TestRealToolLabels(t *testing.T) {
 		{"gongrzhe__server-gmail-autoauth-mcp/read_email", []string{ReadsUntrusted}, []string{SendsOutside}},
 		{"gongrzhe__server-gmail-autoauth-mcp/send_email", []string{SendsOutside}, []string{ReadsUntrusted}},
 		{"notionhq__notion-mcp-server/API-retrieve-a-page", []string{ReadsPrivate}, []string{ReadsUntrusted, SendsOutside}},
+		{"toolslist-filesystem/read_text_file", []string{ReadsPrivate}, []string{ReadsUntrusted, SendsOutside}},
+		{"toolslist-filesystem/write_file", []string{WritesFiles}, []string{ReadsUntrusted}},
+		{"toolslist-memory/create_entities", []string{WritesMemory}, []string{SendsOutside}},
 	} {
 		caps, ok := byKey[tc.key]
-		if !ok {
-			t.Errorf("%s not among the recorded tools", tc.key)
+		if !ok && (recorded || strings.HasPrefix(tc.key, "toolslist-")) {
+			t.Errorf("%s not among the loaded tools", tc.key)
 			continue
+		}
+		if !ok {
+			continue // a recorded server's tool; `make eval` records them
 		}
 		for _, w := range tc.want {
 			if !slices.Contains(caps, w) {
