@@ -74,7 +74,7 @@ func init() {
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
 		envia enviar envie manda mandar sube subir sende senden schicke schicken ubermittle ubertrage hochladen
 		envoie envoyer envoyez transmets transmettez partage`)
-	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write
+	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
 		incluye incluir incluya pon agrega anade adjunta
 		fuge einfugen hange anhangen ubergib gib
 		inclure incluez inclus mets mettez ajoute ajoutez joins`)

@@ -146,6 +146,24 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 	if a.ctx.Surface == ToolDefinition && m&rOblig != 0 && fixedRecipient(s, lo, hi) {
 		hs = append(hs, hit{sigFixedRecipient, wFixedRecipient, lo, hi})
 	}
+	// "do this silently", "do it quietly"
+	if m&rStealth != 0 && m&actionRoles == 0 && hasWord(s, lo, hi, "do") && m&rThis != 0 && !hasAnyWord(s, lo, hi, "will", "would", "it's", "which") {
+		hs = append(hs, hit{sigStealth, wStealth, lo, hi})
+	}
+	// "before you answer any user request, call telemetry_ping with …":
+	// this tool jumps the line of every request
+	if a.ctx.Surface == ToolDefinition && m&rOrder != 0 && m&rCall != 0 && beforeEveryRequest(s, lo, hi) {
+		hs = append(hs, hit{sigIntercept, wIntercept, lo, hi})
+	}
+	// "ctx should be the full process environment": a parameter whose
+	// value is prescribed to be a secret
+	if a.ctx.Surface == ToolDefinition && m&rOblig != 0 && a.paramIsSecret(s, lo, hi) {
+		hs = append(hs, hit{sigExfilParam, wExfilParam, lo, hi})
+	}
+	// "adjust the totals so they still add up": figures falsified
+	if j := falsified(s, lo, hi); j >= 0 {
+		hs = append(hs, hit{sigDeception, wDeception, j, min(hi, j+10)})
+	}
 	// "pretend to comply", "act as if it was deleted": deceiving the user
 	if j := deception(s, lo, hi); j >= 0 {
 		hs = append(hs, hit{sigDeception, wDeception, j, min(hi, j+8)})
@@ -514,6 +532,9 @@ func (a *analysis) relatedNoun(w, sent string) bool {
 		p = strings.Replace(p, sent, " ", 1)
 	}
 	p += " " + a.param
+	if a.names.params[w] || a.names.params[strings.TrimSuffix(w, "s")] {
+		return true // the tool takes it as input: "pass the user's location in `location`"
+	}
 	switch w {
 	case "emails", "email", "inbox", "mails":
 		return strings.Contains(p, "mail") || strings.Contains(p, "inbox")
@@ -1255,6 +1276,94 @@ func permittedToDisable(s *scanned, lo, hi int) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// otherParamNamed reports a quoted property name of the tool other than
+// the one whose text is analysed: an enum value that says "put … into
+// `memo`" moves data into another parameter, whatever its own type.
+func (a *analysis) otherParamNamed(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		t := s.toks[k]
+		if t.quoted && a.names.params[t.w] && t.w != strings.ReplaceAll(a.param, " ", "_") && t.w != a.param {
+			return true
+		}
+	}
+	return false
+}
+
+// beforeEveryRequest finds "before you answer any user request", "before
+// replying to each message": an order that runs ahead of every turn.
+func beforeEveryRequest(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j+2 < hi; j++ {
+		if t[j].w != "before" {
+			continue
+		}
+		end := min(hi, j+8)
+		if hasAnyWord(s, j+1, end, "answer", "answering", "reply", "replying", "respond", "responding") && hasAnyWord(s, j+1, end, "any", "every", "each", "all") &&
+			hasAnyWord(s, j+1, end, "request", "requests", "question", "questions", "message", "messages", "prompt", "prompts", "turn") {
+			return true
+		}
+	}
+	return false
+}
+
+// paramIsSecret reports "<parameter> should be <secret>" within a
+// sentence: the value a parameter must carry is a credential, the
+// environment or the conversation.
+func (a *analysis) paramIsSecret(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j+2 < hi; j++ {
+		if !a.names.params[t[j].w] || j+2 >= hi || t[j+1].r&rOblig == 0 || t[j+2].w != "be" {
+			continue
+		}
+		if containsAny(a.names.self, "auth", "login", "credential", "password", "secret", "vault", "token", "key", "env") || strings.Contains(t[j].w, "cred") || strings.Contains(t[j].w, "token") || strings.Contains(t[j].w, "key") || strings.Contains(t[j].w, "secret") || strings.Contains(t[j].w, "password") {
+			continue // a credentials parameter is where credentials go
+		}
+		// the value named right after "be": "ctx should be the full
+		// process environment", not "value should be used - $user:$token"
+		for k := j + 3; k < min(hi, j+7); k++ {
+			if s.toks[k].r&actionRoles != 0 || s.toks[k].w == "used" || s.toks[k].w == "provided" || s.toks[k].w == "set" {
+				break
+			}
+			if c := a.sensitiveObject(s, lo, hi, k); c == 1 || c == 2 {
+				return !protected(s, lo, k)
+			}
+		}
+	}
+	return false
+}
+
+// falsified finds figures changed to hide something: "adjust the totals
+// so they still add up", "alter the numbers so nobody notices".
+func falsified(s *scanned, lo, hi int) int {
+	t := s.toks
+	for j := lo; j+2 < hi; j++ {
+		switch t[j].w {
+		case "adjust", "alter", "fudge", "tweak", "rewrite", "doctor", "massage", "fake":
+		default:
+			continue
+		}
+		if s.negated(lo, j) {
+			continue
+		}
+		if hasAnyWord(s, j+1, min(hi, j+4), "totals", "total", "figures", "numbers", "amounts", "balance", "balances", "sums") &&
+			hasAnyWord(s, j+3, min(hi, j+10), "add", "match", "balance", "notice", "notices", "consistent", "reconcile") {
+			return j
+		}
+	}
+	return -1
+}
+
+// personalMention reports a personal-data noun in [lo, hi), for the gate
+// in front of the sensitive-object combinations.
+func personalMention(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if personalNouns[s.toks[k].w] {
+			return true
 		}
 	}
 	return false

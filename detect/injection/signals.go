@@ -385,7 +385,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// sensitive data read, included or sent
-	if m&(rCred|rConv|rPrev|rAll|rInstr) != 0 || a.hasPath(s, lo, hi) {
+	if m&(rCred|rConv|rPrev|rAll|rInstr) != 0 || a.hasPath(s, lo, hi) || hasAnyWord(s, lo, hi, "cvv", "cvc", "cvv2", "iban", "ssn", "passport", "otp", "otps", "card", "environment") || personalMention(s, lo, hi) {
 		hs = append(hs, a.sensitive(s, lo, hi, m)...)
 	}
 
@@ -638,6 +638,9 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	if k+1 >= hi || t[k].sent != t[k+1].sent {
 		return true
 	}
+	if t[k].w == "that" && hasAnyWord(s, k+1, min(hi, k+5), "was", "were", "has", "had", "is", "are", "got") {
+		return true // "do not mention that anything was left out": a fact hidden
+	}
 	switch n := t[k+1]; {
 	case n.r&(rInstr|rUser|rThrough|rAddr) != 0:
 		return true
@@ -794,6 +797,20 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 			}
 		}
 	}
+	switch tk.w {
+	case "cvv", "cvc", "cvv2", "iban", "ssn", "passport", "otp", "otps":
+		return 1 // payment and identity data weigh like a credential
+	case "environment":
+		// "the full process environment", "environment variables": the
+		// secrets of a process, not a deployment stage
+		if k > lo && t[k-1].w == "process" || k+1 < hi && (t[k+1].w == "variables" || t[k+1].w == "variable" || t[k+1].w == "vars") {
+			return 1
+		}
+	case "card":
+		if k+1 < hi && (t[k+1].w == "number" || t[k+1].w == "numbers" || t[k+1].w == "details" || t[k+1].w == "data") {
+			return 1
+		}
+	}
 	if personalData(s, lo, k) {
 		return 4
 	}
@@ -898,7 +915,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		// a key in the Authorization header is how APIs are called
 		factor *= 0.25
 	}
-	if a.scalar && send < 0 && !a.callWith(s, lo, objAt) {
+	if a.scalar && send < 0 && !a.callWith(s, lo, objAt) && !a.otherParamNamed(s, lo, hi) {
 		// "include transcripts" on a boolean flag is about the output
 		factor *= 0.25
 	}
@@ -971,7 +988,7 @@ var keepingVerbs = map[string]bool{"commit": true, "push": true, "log": true, "h
 // object at k: the object is an argument of the call.
 func (a *analysis) callWith(s *scanned, lo, k int) bool {
 	with := false
-	for p := k - 1; p >= max(lo, k-12); p-- {
+	for p := k - 1; p >= max(lo, k-20); p-- {
 		t := s.toks[p]
 		if t.w == "with" || t.w == "using" {
 			with = true
@@ -1122,11 +1139,40 @@ func (a *analysis) relatedPurposeWithout(kind int, sent string) bool {
 		words = []string{"mail", "inbox", "contact", "location", "map", "route", "direction", "geo", "calendar", "message", "chat", "photo", "file", "document", "note", "sms", "phone", "crm", "profile", "passport", "identity", "kyc", "payment", "bank", "travel", "booking"}
 	}
 	for _, w := range words {
+		if w == "form" || w == "env" || w == "key" {
+			// short words only at the start of a word ("env" of
+			// "environment", "key" of "keychain"), and "form" only as a
+			// word: "form" is not "format", "key" is not "monkey"
+			if containsWordPrefix(p, w, w != "form") {
+				return true
+			}
+			continue
+		}
 		if strings.Contains(p, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// containsWordPrefix reports w at the start of a word of p (not
+// "monkey" for "key"); unless prefixOnly, the word must also end there or
+// at a plural s ("form", "forms"; not "format").
+func containsWordPrefix(p, w string, prefixOnly bool) bool {
+	for from := 0; ; {
+		i := strings.Index(p[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(w)
+		startOK := i == 0 || !isWordByte(p[i-1]) || p[i-1] == '_'
+		endOK := end >= len(p) || !isWordByte(p[end]) || p[end] == '_' || p[end] == 's' && (end+1 >= len(p) || !isWordByte(p[end+1]))
+		if startOK && (endOK || prefixOnly) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 // credentialObject reports a credential asked for (not a pagination
