@@ -264,7 +264,7 @@ func (a *analysis) text(raw, field string, depth int) {
 var redactor = secrets.NewRedactor()
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini"}
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele"}
 
 // mentionsModelReader runs modelReaderRe only around the places that
 // name a model (a window of text on each side), so a long document costs
@@ -364,6 +364,9 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er)s?(?:\s+and\s+[a-z]+)?\s*:|` +
 	// "assistants and automations that process this inbox", "agents who triage these tickets"
 	`\b(?:ai|llm|assistant|agent|model|bot|automation)s?\s+(?:and\s+[a-z]+\s+)?(?:that|who|which)\s+(?:[a-z]+\s+){1,2}(?:this|these)\b|` +
+	// the same labels in Spanish, Portuguese, Italian, French and German (folded):
+	// "instrucciones actualizadas para el asistente:", "hinweis an das ki-system"
+	`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|assistenten|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b|` +
 	// "[scheduling assistant: …"
 	`[\[(]\s*[a-z-]+\s+(?:assistant|agent|ai|bot)s?\s*:`)
 
