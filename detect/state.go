@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
@@ -1287,16 +1288,61 @@ func credentialValues(text string, fn func(value, kind string)) {
 	if !containsFoldAny(text, "pass", "pwd", "secret", "key", "token", "credential") {
 		return
 	}
-	for i, m := range credAssign.FindAllStringSubmatch(text, 64) {
-		if i >= 64 {
-			break
+	// The expression runs only on windows around the key words: over a
+	// whole 10 KB result its unanchored, case-insensitive prefix cost more
+	// than every analyser together.
+	lower := asciiLower(text) // same byte offsets as text
+	seen := map[string]bool{}
+	windows := 0
+	for _, kw := range []string{"pass", "pwd", "secret", "key", "token", "credential"} {
+		for from := 0; windows < 64; {
+			i := strings.Index(lower[from:], kw)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(kw)
+			// an assignment follows the word ("password = …", "api_key":
+			// "…"): the identifier's rest, quotes and blanks, then = : or ,
+			j := from
+			for j < len(lower) && j-from < 32 && (lower[j] >= 'a' && lower[j] <= 'z' || lower[j] >= '0' && lower[j] <= '9' || lower[j] == '_' || lower[j] == '-') {
+				j++
+			}
+			for j < len(lower) && (lower[j] == '"' || lower[j] == '\'' || lower[j] == ' ') {
+				j++
+			}
+			if j >= len(lower) || lower[j] != '=' && lower[j] != ':' && lower[j] != ',' {
+				continue
+			}
+			windows++
+			lo, hi := max(0, i-24), min(len(text), i+200)
+			for lo > 0 && !utf8.RuneStart(text[lo]) {
+				lo--
+			}
+			for hi < len(text) && !utf8.RuneStart(text[hi]) {
+				hi++
+			}
+			for _, m := range credAssign.FindAllStringSubmatch(text[lo:hi], 4) {
+				v := m[1]
+				if seen[v] || strings.Contains(v, "REDACTED") || strings.ContainsAny(v[:1], "$%<{*[(") || strings.Trim(v, v[:1]) == "" {
+					continue
+				}
+				seen[v] = true
+				fn(v, "password")
+			}
 		}
-		v := m[1]
-		if strings.Contains(v, "REDACTED") || strings.ContainsAny(v[:1], "$%<{*[(") || strings.Trim(v, v[:1]) == "" {
-			continue
-		}
-		fn(v, "password")
 	}
+}
+
+// asciiLower lowers ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // codeContext are words that say a text shows one-time or recovery codes.

@@ -1165,25 +1165,53 @@ func quotedPayloads(f string) string {
 	return string(b)
 }
 
-// configKeyRe finds key: value pairs in JSON or YAML written into text
-// (folded): `"disclose_to_user": false`, `notify_user: no`.
-var configKeyRe = regexp.MustCompile(`["']?([a-z][a-z0-9_ -]{2,40})["']?\s*[:=]\s*["']?([a-z0-9_.$-]+)`)
+// maxConfigPairs bounds the key: value pairs read per text.
+const maxConfigPairs = 64
 
-// structuredOrders finds instructions to the model written as
-// configuration inside model-visible text: a key that turns telling the
-// user off (`disclose_to_user: false`), and a policy object addressed to
-// the model (`agent_policy`, `"applies_to": "llm"`) holding actions.
+// configPairs returns up to maxConfigPairs key/value pairs of JSON or
+// YAML written into folded text (`"disclose_to_user": false`,
+// `notify_user: no`): the identifier before each ':' or '=' and the word
+// after it. A byte scan, not a regular expression: it runs on every text.
+func configPairs(f string) [][2]string {
+	var out [][2]string
+	for i := 0; i < len(f) && len(out) < maxConfigPairs; i++ {
+		if f[i] != ':' && f[i] != '=' {
+			continue
+		}
+		k := i
+		for k > 0 && (f[k-1] == ' ' || f[k-1] == '"' || f[k-1] == '\'') {
+			k--
+		}
+		a := k
+		for a > 0 && k-a < 40 && (isWordByte(f[a-1]) || f[a-1] == '-') {
+			a--
+		}
+		v := i + 1
+		for v < len(f) && (f[v] == ' ' || f[v] == '"' || f[v] == '\'') {
+			v++
+		}
+		b := v
+		for b < len(f) && b-v < 40 && (isWordByte(f[b]) || f[b] == '.' || f[b] == '$' || f[b] == '-') {
+			b++
+		}
+		if k-a >= 3 && b > v {
+			out = append(out, [2]string{f[a:k], f[v:b]})
+		}
+	}
+	return out
+}
+
 func (a *analysis) structuredOrders(f, field string) {
 	if strings.IndexByte(f, ':') < 0 && strings.IndexByte(f, '=') < 0 {
 		return
 	}
 	policy := false
-	for _, m := range configKeyRe.FindAllStringSubmatch(f, 64) {
-		key, val := strings.ReplaceAll(strings.ReplaceAll(m[1], "-", "_"), " ", "_"), m[2]
+	for _, m := range configPairs(f) {
+		key, val := strings.ReplaceAll(m[0], "-", "_"), m[1]
 		switch {
 		case containsAny(key, "disclose", "tell", "show", "notify", "inform", "mention", "reveal", "report", "display") && containsAny(key, "user", "human", "operator", "owner"):
 			if val == "false" || val == "no" || val == "never" || val == "0" || val == "off" || val == "none" {
-				a.add(sigSecrecyUser, field, wSecrecyUser, m[0])
+				a.add(sigSecrecyUser, field, wSecrecyUser, m[0]+": "+m[1])
 				return
 			}
 		case containsAny(key, "agent", "llm", "assistant", "model", "ai_") && containsAny(key, "policy", "config", "instruction", "rule", "directive", "setup", "precondition"),
