@@ -30,23 +30,7 @@ func asBlob(v string) (blob, bool) {
 	if n < 24 {
 		return blob{}, false
 	}
-	var lower, upper, digit, b64sym, other bool
-	for i := 0; i < n; i++ {
-		c := v[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			lower = true
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case '0' <= c && c <= '9':
-			digit = true
-		case c == '+' || c == '/' || c == '-' || c == '_':
-			b64sym = true
-		case c == '=' && i >= n-2:
-		default:
-			other = true
-		}
-	}
+	lower, upper, digit, b64sym, other := charClasses(v, 2)
 	if other {
 		return blob{}, false
 	}
@@ -748,4 +732,28 @@ func carriesText(js []byte) bool {
 	}
 	walk(v, 0)
 	return found
+}
+
+// charClasses reports which character classes s holds: lower- and
+// upper-case ASCII letters, digits, the base64 symbols (+ / - _), and
+// anything else; '=' counts as padding within the last pad bytes.
+func charClasses(s string, pad int) (lower, upper, digit, b64sym, other bool) {
+	n := len(s)
+	for i := 0; i < n; i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case c == '+' || c == '/' || c == '-' || c == '_':
+			b64sym = true
+		case c == '=' && i >= n-pad:
+		default:
+			other = true
+		}
+	}
+	return
 }

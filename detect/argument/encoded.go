@@ -30,23 +30,7 @@ func decodeText(tok string) (string, []byte, bool) {
 	if n < 16 || n > MaxStringBytes {
 		return "", nil, false
 	}
-	var lower, upper, digit, b64sym, other bool
-	for i := 0; i < n; i++ {
-		c := tok[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			lower = true
-		case 'A' <= c && c <= 'Z':
-			upper = true
-		case '0' <= c && c <= '9':
-			digit = true
-		case c == '+' || c == '/' || c == '-' || c == '_':
-			b64sym = true
-		case c == '=' && i >= n-6:
-		default:
-			other = true
-		}
-	}
+	lower, upper, digit, b64sym, other := charClasses(tok, 6)
 	ok := func(enc string, b []byte) (string, []byte, bool) {
 		if readableText(b) && !json.Valid(b) {
 			return enc, b, true
