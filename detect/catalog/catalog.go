@@ -38,6 +38,10 @@ const (
 	// WritesMemory: the tool stores text that later sessions or other
 	// agents read back (memory, knowledge graphs, notes, vector stores).
 	WritesMemory = "writes_memory"
+	// ReadsMemory: the tool reads back what an agent stored for later
+	// sessions (memory, knowledge graphs, vector stores, journals): text
+	// that a model takes as its own remembered facts.
+	ReadsMemory = "reads_memory"
 	// Destructive: the tool deletes or overwrites data, by its
 	// destructiveHint or its verbs.
 	Destructive = "destructive"
@@ -130,8 +134,11 @@ var (
 	writeVerbs  = set("write", "edit", "create", "move", "rename", "copy", "save", "append", "patch", "replace", "modify", "mkdir", "touch", "put", "insert", "apply")
 	fileObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc")
 	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store", "profile", "preferences", "persona", "instructions", "core", "article", "articles", "wiki", "kb", "collection", "collections", "chroma", "pinecone", "qdrant", "weaviate", "milvus", "vectorstore")
-	memVerbs    = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set")
-	destroyVerb = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
+	// recallObjects are what memory tools store, narrower than memObjects
+	// (a wiki or notes reader reads documents, not the agent's memory)
+	recallObjects = set("memory", "memories", "knowledge", "entities", "entity", "observation", "observations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "brain", "persona", "preferences", "journal", "diary", "remember", "recall", "collection", "collections", "chroma", "qdrant", "pinecone", "weaviate", "milvus", "vectorstore", "nodes")
+	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set")
+	destroyVerb   = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
 )
 
 func set(ws ...string) map[string]bool {
@@ -265,6 +272,9 @@ func Capabilities(d Definition) []string {
 	// A note on an issue or merge request is a comment, not memory.
 	if ((anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize"))) && !(outObj && slices.Contains(out, SendsOutside)) {
 		add(WritesMemory)
+	}
+	if !slices.Contains(out, WritesMemory) && (nameVerb(name) == "read" || anyIn(name, set("recall"))) && anyIn(nameAndDesc, recallObjects) {
+		add(ReadsMemory)
 	}
 	if d.Annotations.DestructiveHint != nil && *d.Annotations.DestructiveHint && !ro || anyIn(name, destroyVerb) {
 		add(Destructive)

@@ -57,6 +57,8 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "http_request", Description: "Make an HTTP request.", InputSchemaJSON: `{"properties":{"url":{},"method":{},"body":{}}}`}, []string{SendsOutside}},
 		{Definition{Name: "create_entities", Description: "Create multiple new entities in the knowledge graph."}, []string{WritesMemory}},
 		{Definition{Name: "save_memory", Description: "Remember a fact for later."}, []string{WritesMemory}},
+		{Definition{Name: "read_graph", Description: "Read the entire knowledge graph."}, []string{ReadsMemory, ReadsPrivate}},
+		{Definition{Name: "search_memories", Description: "Search stored memories."}, []string{ReadsMemory, ReadsPrivate}},
 		{Definition{Name: "delete_repository", Description: "Delete a repository."}, []string{Destructive}},
 		{Definition{Name: "query", Description: "Run a read-only SQL query against the database.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate}},
 		{Definition{Name: "get_weather", Description: "Get the forecast for a city.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
