@@ -63,7 +63,7 @@ func init() {
 	addWords(rOblig, `must should shall need needs required require requires mandatory obligatory always never ensure
 		remember essential necessary imperative obliged
 		debes debe deberas deben tienes obligatorio siempre nunca asegurate necesitas
-		musst muss mussen sollst solltest sollen immer niemals unbedingt pflicht notwendig
+		musst muss mussen sollst solltest sollen immer stets niemals unbedingt pflicht notwendig
 		dois doit devez faut toujours jamais obligatoire assurez assure necessaire`)
 	addWords(rOrder, `before first after afterwards instead always whenever prior beforehand next immediately automatically
 		antes primero despues siempre inmediatamente
@@ -76,7 +76,7 @@ func init() {
 		envoie envoyer envoyez transmets transmettez partage`)
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
 		incluye incluir incluya pon agrega anade adjunta
-		fuge einfugen hange anhangen ubergib gib
+		fuge einfugen hange anhangen ubergib gib ubergeben ubermitteln geben
 		inclure incluez inclus mets mettez ajoute ajoutez joins`)
 	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
@@ -85,7 +85,7 @@ func init() {
 	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge report bother summarize summarise narrate
 		digas decir digale menciones mencionar muestres mostrar reveles revelar informes informar avises avisar cuentes
 		sag sage sagen erwahne erwahnen zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
-		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez`)
+		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez signaler`)
 	addWords(rPerceive, `know see notice find learn realize realise aware discover suspect hear
 		sepa sepan sabe saber vea note entere
 		weiss wissen merkt merken sieht sehen erfahrt erfahren bemerkt
@@ -108,7 +108,7 @@ func init() {
 		cache cacher cachee secret secrete`)
 	addWords(rConv, `conversation conversations transcript transcripts dialogue chat chats history
 		conversacion historial mensajes
-		unterhaltung gesprach gesprache chatverlauf verlauf nachrichten
+		unterhaltung gesprach gesprache chatverlauf gesprachsverlauf verlauf nachrichten
 		historique`)
 	addWords(rCred, `credential credentials password passwords passwd passphrase secret secrets apikey api_key api_keys apikeys
 		token tokens cookie cookies mnemonic seed ssh id_rsa private_key privatekey access_key secret_key env environ dotenv

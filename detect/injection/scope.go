@@ -1396,3 +1396,17 @@ func personalMention(s *scanned, lo, hi int) bool {
 	}
 	return false
 }
+
+// seenInContext reports a noun at k followed by "you have seen", "you
+// saw", "you have access to", "in this conversation": something taken
+// from the model's context ("tokens you have seen", "notes you can see").
+func seenInContext(s *scanned, k, hi int) bool {
+	t := s.toks
+	for n := k + 1; n < min(hi, k+5); n++ {
+		switch t[n].w {
+		case "seen", "saw", "read", "received", "encountered", "access":
+			return hasAnyWord(s, k+1, n, "you", "have", "can", "were", "been")
+		}
+	}
+	return false
+}

@@ -705,9 +705,9 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		w := tk.w
 		if w == "token" || w == "tokens" {
 			// a credential only when said so ("access token", "your token",
-			// "the user's token"); "fewer tokens", "pagination token",
-			// "token filter" are not
-			cred := false
+			// "the user's token", "tokens you have seen"); "fewer tokens",
+			// "pagination token", "token filter" are not
+			cred := seenInContext(s, k, hi)
 			for p := k - 1; p >= max(lo, k-2); p-- {
 				pw := t[p].w
 				if keyModifiers[pw] || tokenModifiers[pw] || pw == "your" || pw == "their" || pw == "user's" || pw == "jwt" || pw == "bearer" || t[p].r&rCred != 0 {
@@ -811,7 +811,7 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 			return 1
 		}
 	}
-	if personalData(s, lo, k) {
+	if personalData(s, lo, k) || personalNouns[tk.w] && seenInContext(s, k, hi) {
 		return 4
 	}
 	return 0
