@@ -225,3 +225,23 @@ func TestPlaceholder(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskedJSONValues checks that a JSON member holding only mask
+// characters is not a secret, while any real value of the same member is.
+func TestMaskedJSONValues(t *testing.T) {
+	r := NewRedactor()
+	for _, c := range []struct {
+		in     string
+		secret bool
+	}{
+		{`{"username":"billing_app","password":"********","updated":"2025-09-01"}`, false},
+		{`{"api_key":"••••••••"}`, false},
+		{`{"password":"hunter2-but-longer"}`, true},
+		{`{"client_secret":"x8Kq*2mP"}`, true},
+	} {
+		got := r.Redact(c.in, nil) != c.in
+		if got != c.secret {
+			t.Errorf("Redact(%s) redacted=%v, want %v", c.in, got, c.secret)
+		}
+	}
+}

@@ -423,6 +423,7 @@ func NewRedactor() *Redactor {
 			fold:   true,
 			re:     regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
 			group:  1,
+			valid:  notMask,
 			exempt: []string{"progressToken"},
 		},
 		{
@@ -743,6 +744,23 @@ func Placeholder(v string) bool {
 	l := strings.ToLower(v)
 	for _, m := range placeholderMarks {
 		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// notMask reports whether v is not a masked value: a value of four or more
+// mask characters only ("********", "••••••", "xxxxxxxx") is what a tool shows
+// instead of a secret, never the secret itself.
+func notMask(v string) bool {
+	if len(v) < 4 {
+		return true // "x", "**": too short to say it is a mask
+	}
+	for _, r := range v {
+		switch r {
+		case '*', '•', '●', '·', 'x', 'X', '#', '.', '-':
+		default:
 			return true
 		}
 	}
