@@ -47,17 +47,7 @@ func loadRealTools(t *testing.T) (out []realTool, recorded bool) {
 				Messages []struct {
 					Message struct {
 						Result struct {
-							Tools []struct {
-								Name        string          `json:"name"`
-								Title       string          `json:"title"`
-								Description string          `json:"description"`
-								InputSchema json.RawMessage `json:"inputSchema"`
-								Annotations struct {
-									ReadOnlyHint    *bool `json:"readOnlyHint"`
-									DestructiveHint *bool `json:"destructiveHint"`
-									OpenWorldHint   *bool `json:"openWorldHint"`
-								} `json:"annotations"`
-							} `json:"tools"`
+							Tools []rawTool `json:"tools"`
 						} `json:"result"`
 					} `json:"message"`
 				} `json:"messages"`

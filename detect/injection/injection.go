@@ -266,12 +266,10 @@ var redactor = secrets.NewRedactor()
 // modelWords are the words every modelReaderRe match contains.
 var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele"}
 
-// mentionsModelReader runs modelReaderRe only around the places that
-// name a model (a window of text on each side), so a long document costs
-// a few substring scans rather than a full regular-expression pass.
-func mentionsModelReader(f string) bool { return modelReader(f) != "" }
-
-// modelReader returns the first modelReaderRe match, "" when none.
+// modelReader runs modelReaderRe only around the places that name a
+// model (a window of text on each side), so a long document costs a few
+// substring scans rather than a full regular-expression pass, and returns
+// the first plausible match (see plausibleReader), "" when none.
 func modelReader(f string) string {
 	for _, w := range modelWords {
 		for from := 0; from < len(f); {

@@ -304,7 +304,7 @@ func thirdPersonOrders(s *scanned) {
 
 func subjectModel(w string) bool {
 	switch w {
-	case "assistant", "model", "agent", "ai", "llm", "claude", "copilot", "chatbot":
+	case "assistant", "model", "agent", "ai", "llm", "claude", "copilot", "chatbot", "bot":
 		return true
 	}
 	return false

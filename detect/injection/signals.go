@@ -1190,13 +1190,7 @@ func (a *analysis) credentialObject(s *scanned, lo, hi int) bool {
 // agent", "attention AI" in a result.
 func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 	t := s.toks
-	isModel := func(w string) bool {
-		switch w {
-		case "assistant", "assistants", "ai", "model", "agent", "agents", "llm", "claude", "chatbot", "bot", "copilot":
-			return true
-		}
-		return false
-	}
+	isModel := func(w string) bool { return subjectModel(strings.TrimSuffix(w, "s")) }
 	for k := lo; k+1 < hi; k++ {
 		if !isModel(t[k+1].w) {
 			continue
