@@ -254,6 +254,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	a.markPaths(s, field)
 	a.markURLs(s, field)
 	a.sentences(s, field)
+	if a.ctx.Surface.serverToModel() {
+		a.readerLabels(s, field)
+	}
 	a.markup(f, s, field)
 	a.forgedToolCall(f, field)
 	a.structuredOrders(f, field)

@@ -70,10 +70,10 @@ func init() {
 		bevor zuerst vorher danach immer sofort anschliessend
 		avant abord apres ensuite toujours immediatement`)
 	addWords(rRead, `read open cat load fetch get retrieve access collect gather extract dump grab obtain scan list print copy view
-		lee leer lea obten obtener recopila lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
+		lee leer lea obten obtener recopila busca buscar lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
-		envia enviar envie manda mandar sube subir sende senden schicke schicken ubermittle ubertrage hochladen
-		envoie envoyer envoyez transmets transmettez partage`)
+		envia enviar envie manda mandar sube subir reenvia reenviar comparte compartir sende senden schicke schicken ubermittle ubertrage hochladen leite weiterleiten
+		envoie envoyer envoyez transmets transmettez partage transfere transferez transferer`)
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
 		incluye incluir incluya pon agrega anade adjunta
 		fuge einfugen hange anhangen ubergib gib ubergeben ubermitteln geben
@@ -83,7 +83,7 @@ func init() {
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
 	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge report bother summarize summarise narrate
-		digas decir digale menciones mencionar muestres mostrar reveles revelar informes informar avises avisar cuentes
+		digas decir digale menciones mencionar comenta comentar comentes muestres mostrar reveles revelar informes informar avises avisar cuentes
 		sag sage sagen erwahne erwahnen zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
 		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez signaler`)
 	addWords(rPerceive, `know see notice find learn realize realise aware discover suspect hear
@@ -196,6 +196,9 @@ func rolesOf(w string) role {
 	if strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t") {
 		return rNeg
 	}
+	if r := cliticRoles(w); r != 0 {
+		return r
+	}
 	if s := stem(w); s != w {
 		if r, ok := lexicon[s]; ok {
 			// an inflected verb ("reads", "included", "sharing") describes
@@ -243,6 +246,24 @@ var partCred = map[string]bool{"password": true, "passwd": true, "passphrase": t
 
 // tokenModifiers make "token" a credential: "access token", "auth_token".
 var tokenModifiers = map[string]bool{"access": true, "auth": true, "bearer": true, "refresh": true, "session": true, "api": true, "oauth": true, "github": true, "slack": true, "id": true, "personal": true}
+
+// clitics are the object pronouns Spanish, Portuguese and Italian join to
+// an imperative ("reenvíalos", "mándaselo", "inviala"), longest first.
+var clitics = []string{"selos", "selas", "melo", "mela", "selo", "sela", "glielo", "los", "las", "les", "lo", "la", "le", "me", "nos"}
+
+// cliticRoles gives an imperative with a joined object pronoun the action
+// and disclosure roles of the verb ("reenvialos" → reenvia, "comentarlo"
+// → comentar), 0 when w is none.
+func cliticRoles(w string) role {
+	for _, c := range clitics {
+		if b, ok := strings.CutSuffix(w, c); ok && len(b) >= 4 {
+			if r := lexicon[b] & (actionRoles | rDisclose | rIgnore); r != 0 {
+				return r
+			}
+		}
+	}
+	return 0
+}
 
 // stem strips one English inflection (-ing, -ed, -es, -s, -ly is kept):
 // enough to find "sending", "included", "asks" under their base form.

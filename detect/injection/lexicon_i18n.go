@@ -640,7 +640,7 @@ var vocModel = map[string]int{}
 
 const (
 	i18nVocAssistant = `assistente assistentes ia agente asistan asistana asistanı ассистент ассистенту помощник помощнику ии асистент асистенту помічник помічнику
-		asystent asystencie asystenta assistent assistenten asisten agen βοηθός βοηθέ βοηθό المساعد للمساعد مساعد العوضر העוזר לעוזר עוזר सहायक एआई
+		asystent asystencie asystenta assistent assistenten asisten agen ki βοηθός βοηθέ βοηθό المساعد للمساعد مساعد العوضر העוזר לעוזר עוזר सहायक एआई
 		아시스턴트 어시스턴트 비서 인공지능 에이전트 アシスタント エージェント`
 	i18nVocModel = `modelo modello modell modellen model modelu modele модели модель моделі μοντέλο النموذج للنموذج המודל למודל मॉडल 모델 モデル`
 )

@@ -1,0 +1,271 @@
+package injection
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// A reader label is the heading a writer puts over text meant for the AI
+// that will read a document rather than for its human reader: "Nota para
+// el asistente que gestiona este buzón:", "Assistant processing this
+// file:", "[AI 어시스턴트 전용 안내]", "Till AI-assistenten:", "ops note:
+// whoever compiles this list next, …". It is found by its shape, in any
+// language: a model noun (vocModel, subjectModel) or "whoever" near the
+// start of a line or segment, and a ':' (or the ']' of a bracketed label,
+// or the ',' of a vocative) a few words after it. What follows the label,
+// up to the end of its paragraph, is the message.
+//
+// A label alone is no attack ("Note for AI assistants: cite this page"),
+// so readerLabels weighs the message by what it asks for, counted in
+// kinds (labelEvidence): an action verb, an outside address (URL, e-mail,
+// IBAN, telephone number), a file path, a tool name, secrecy towards the
+// user, a sensitive object. Two kinds make result.addresses_model; one
+// kind makes the label the reader for the order rule of verdict.
+
+const (
+	// labelLead bounds the words between the start of the label's line
+	// or segment and the model noun ("nota para el asistente": 3).
+	labelLead = 6
+	// labelTail bounds the bytes between the model noun and the label's
+	// ':' ("asistente que gestiona este buzón:").
+	labelTail = 64
+	// labelMessage bounds the bytes of the message read after the label.
+	labelMessage = 600
+	// labelKinds is how many kinds of evidence in the message make the
+	// label an attack.
+	labelKinds = 2
+)
+
+// segmentStops end the segment a label starts: a line, a list or table
+// cell, a bracket, a quotation, a dash between fields.
+const segmentStops = "\n|[(\">—–•*#"
+
+// readerLabels finds reader labels in server-to-model text and weighs
+// their messages.
+func (a *analysis) readerLabels(s *scanned, field string) {
+	t := s.toks
+	for k := 0; k < len(t); k++ {
+		w := t[k].w
+		voc := modelNoun(w)
+		if voc == 0 && !subjectModel(strings.TrimSuffix(w, "s")) && w != "whoever" {
+			continue
+		}
+		if t[k].url || strings.Contains(t[k].ext, ".") || productName(s, k) {
+			continue // "claude.ai/download", "coderabbit.ai", "Claude Code:"
+		}
+		// the segment before the noun is short
+		segStart := strings.LastIndexAny(s.f[:t[k].start], segmentStops) + 1
+		lead := 0
+		for p := k - 1; p >= 0 && t[p].start >= segStart; p-- {
+			lead++
+		}
+		if lead > labelLead || voc == 2 && lead == 0 {
+			continue // "Modelo: gpt-4o" is a configuration key
+		}
+		if voc == 0 && ambiguousReader(w) && !qualifiedReader(s, k-lead, k, t[k].end) {
+			continue // "user-agent:", "agent: build-7", "model:"
+		}
+		// a ':' closes the label within a few words (']' when it opened
+		// with '[', ',' after "whoever")
+		tail := s.f[t[k].end:min(len(s.f), t[k].end+labelTail)]
+		if nl := strings.IndexByte(tail, '\n'); nl >= 0 {
+			tail = tail[:nl]
+		}
+		stops := ":："
+		if segStart > 0 && s.f[segStart-1] == '[' {
+			stops += "]" // "[AI 어시스턴트 전용 안내] …"
+		}
+		if w == "whoever" {
+			stops += ","
+		}
+		i := strings.IndexAny(tail, stops)
+		if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
+			continue // no label: a sentence, a menu path ("Copilot->Coding agent->MCP:")
+		}
+		if lead == 0 && strings.TrimSpace(tail[:i]) == "" {
+			continue // "Assistant: …" is a speaker's turn in a transcript
+		}
+		if !labelLeadOK(s, k-lead, k) || !labelTailOK(s, k+1, t[k].end+i) {
+			continue // "add the server to your coding agent:" is a sentence to a person
+		}
+		end := t[k].end + i
+		_, n := utf8.DecodeRuneInString(s.f[end:])
+		if end+n < len(s.f) && (s.f[end] == ':' && s.f[end+n] == '/' || s.f[end] == ']' && (s.f[end+n] == '(' || s.f[end+n] == '[')) {
+			continue // a URL scheme or a Markdown link, not a label
+		}
+		msgFrom := end + n
+		msgTo := min(len(s.f), msgFrom+labelMessage)
+		for _, stop := range []string{"\n\n", "\n#", "```"} {
+			if p := strings.Index(s.f[msgFrom:msgTo], stop); p >= 0 {
+				msgTo = msgFrom + p // the paragraph, up to a heading or code
+			}
+		}
+		lo, hi := tokenRange(s, msgFrom, msgTo)
+		if lo >= hi {
+			continue
+		}
+		label := s.f[t[k-lead].start : end+n]
+		if a.labelEvidence(s, lo, hi, msgFrom, msgTo) >= labelKinds {
+			if !a.hasStrong(sigAddressedModel) {
+				a.add(sigAddressedModel, field, wReaderOrder, label+" "+s.span(lo, min(hi, lo+12)))
+			}
+			a.modelAddressed = true
+			return
+		}
+		k = hi - 1
+	}
+}
+
+// productName reports a model noun that names a product ("Claude Code",
+// "Copilot Chat", "Gemini CLI") rather than the model reading the text.
+func productName(s *scanned, k int) bool {
+	if k+1 >= len(s.toks) {
+		return false
+	}
+	switch s.toks[k+1].w {
+	case "code", "desktop", "app", "cli", "chat", "web", "api", "studio", "enterprise", "workspace", "extension", "plugin":
+		return true
+	}
+	return false
+}
+
+// labelLeadOK reports lead words [lo, k) of a label: a noun phrase ("note
+// for the", "hinweis an"), not a sentence with its own verb ("add the
+// server to") or one that speaks to a person about their agent ("your").
+func labelLeadOK(s *scanned, lo, k int) bool {
+	for p := lo; p < k; p++ {
+		t := s.toks[p]
+		if t.r&(actionRoles|rOblig) != 0 && !(t.r&rAuth != 0) {
+			return false
+		}
+		if len(t.w) > 5 && (strings.HasSuffix(t.w, "ing") || strings.HasSuffix(t.w, "ed")) {
+			return false // "created as part of exploring Claude MCPs:"
+		}
+		switch t.w {
+		case "your", "my", "our", "you", "i", "we", "if", "when", "once", "after", "before", "while", "unless", "until":
+			return false
+		}
+	}
+	return true
+}
+
+// labelTailOK reports the words after the noun up to the label's end
+// (byte end): a relative clause or a qualifier ("que gestiona este
+// buzón", "processing this file"), not a negated or obliged verb ("won't
+// start").
+func labelTailOK(s *scanned, from, end int) bool {
+	for p := from; p < len(s.toks) && s.toks[p].start < end; p++ {
+		if s.toks[p].r&(rNeg|rOblig) != 0 {
+			return false
+		}
+		if p == from {
+			switch s.toks[p].w {
+			case "is", "are", "was", "were", "will", "would", "can", "could", "may", "might", "do", "does", "did", "have", "has", "had":
+				return false // "AIs are wasteful with tokens:": a statement
+			}
+		}
+	}
+	return true
+}
+
+// ambiguousReader reports the English nouns that name an AI only with a
+// word that says so: an agent may be an HTTP client or a build agent, a
+// model a data model.
+func ambiguousReader(w string) bool {
+	switch strings.TrimSuffix(w, "s") {
+	case "agent", "model", "bot":
+		return true
+	}
+	return false
+}
+
+// qualifiedReader reports an AI qualifier among tokens [lo, k) ("AI
+// agents", "coding agent") or a clause after token k that makes the noun
+// a reader of this text ("agent processing this file", "model that reads
+// this"); a noun joined to the word before it ("user-agent") is none.
+func qualifiedReader(s *scanned, lo, k, end int) bool {
+	t := s.toks
+	if strings.Contains(t[k].ext, "-") && !strings.HasPrefix(t[k].ext, t[k].w) {
+		return false
+	}
+	for p := lo; p < k; p++ {
+		switch t[p].w {
+		case "ai", "llm", "llms", "automated", "autonomous", "coding", "language", "agentic", "ki", "ia":
+			return true
+		}
+	}
+	for p := k + 1; p < min(len(t), k+4); p++ {
+		w := t[p].w
+		if w == "that" || w == "who" || w == "which" || strings.HasSuffix(w, "ing") {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenRange returns the tokens [lo, hi) that lie in bytes [from, to).
+func tokenRange(s *scanned, from, to int) (lo, hi int) {
+	lo = len(s.toks)
+	for k := range s.toks {
+		if s.toks[k].start >= from {
+			lo = k
+			break
+		}
+	}
+	hi = lo
+	for hi < len(s.toks) && s.toks[hi].end <= to {
+		hi++
+	}
+	return lo, hi
+}
+
+// labelEvidence counts the kinds of evidence that the message in tokens
+// [lo, hi) (bytes [from, to)) asks the reader to act.
+func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
+	t := s.toks
+	msg := s.f[from:to]
+	kinds := 0
+	action := false
+	for j := lo; j < hi; j++ {
+		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w]) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
+			action = true
+			break
+		}
+	}
+	address := outsideAddress(s, lo, hi) || ibanRe.MatchString(msg) || phoneRe.MatchString(msg)
+	if !action && address {
+		// an order relayed to the user with somewhere to go: "tell the
+		// user to install it from https://…", "告诉用户…访问 http://…"
+		for j := lo; j+1 < hi && !action; j++ {
+			action = t[j].r&rDisclose != 0 && !s.negated(lo, j) && s.mask(j+1, min(hi, j+4))&rUser != 0
+		}
+	}
+	if action {
+		kinds++
+	}
+	if address {
+		kinds++
+	}
+	path := a.hasPath(s, lo, hi)
+	for j := lo; j < hi && !path; j++ {
+		e := t[j].ext
+		path = !t[j].url && (strings.HasPrefix(e, "~/") || strings.HasPrefix(e, "/") && strings.Count(e, "/") >= 2 || strings.HasSuffix(e, "/") && len(e) > 2)
+	}
+	if path {
+		kinds++
+	}
+	for j := lo; j < hi; j++ {
+		if kind, _ := a.classify(s, j); (kind == refSibling || kind == refForeign || a.unknownTool(s, lo, hi, j)) && !userAsked(s, lo, j) {
+			kinds++ // a tool to call, not one the user is to be asked to run
+			break
+		}
+	}
+	m := s.mask(lo, hi)
+	if m&(rStealth|rConceal) != 0 || m&rNeg != 0 && m&rDisclose != 0 || m&rIgnore != 0 {
+		kinds++
+	}
+	if m&(rCred|rConv) != 0 {
+		kinds++
+	}
+	return kinds
+}
