@@ -133,11 +133,17 @@ var (
 		"sheet", "sheets", "spreadsheet", "spreadsheets", "workbook", "confluence", "notion", "sharepoint", "onedrive", "dropbox", "gdrive", "s3", "schema", "schemas", "space", "spaces", "block", "blocks")
 	writeVerbs  = set("write", "edit", "create", "move", "rename", "copy", "save", "append", "patch", "replace", "modify", "mkdir", "touch", "put", "insert", "apply")
 	fileObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc")
-	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store", "profile", "preferences", "persona", "instructions", "core", "article", "articles", "wiki", "kb", "collection", "collections", "chroma", "pinecone", "qdrant", "weaviate", "milvus", "vectorstore")
+	memObjects  = set("memory", "memories", "remember", "note", "notes", "knowledge", "entities", "entity", "observation", "observations", "relation", "relations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "journal", "diary", "brain", "context", "store", "profile", "preferences", "persona", "instructions", "core", "article", "articles", "wiki", "kb", "collection", "collections", "chroma", "pinecone", "qdrant", "weaviate", "milvus", "vectorstore",
+		"preference", "observation", "knowledgebase", "learning", "learnings", "lesson", "lessons", "insight", "insights",
+		// Spanish, Portuguese, Italian, French and German tool names
+		"recuerdo", "recuerdos", "memoria", "memorias", "nota", "notas", "conocimiento", "lembranca", "lembrete", "conhecimento", "ricordo", "ricordi", "appunti",
+		"memoire", "souvenir", "souvenirs", "connaissance", "connaissances", "notiz", "notizen", "gedachtnis", "erinnerung", "erinnerungen", "wissen")
 	// recallObjects are what memory tools store, narrower than memObjects
 	// (a wiki or notes reader reads documents, not the agent's memory)
 	recallObjects = set("memory", "memories", "knowledge", "entities", "entity", "observation", "observations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "brain", "persona", "preferences", "journal", "diary", "remember", "recall", "collection", "collections", "chroma", "qdrant", "pinecone", "weaviate", "milvus", "vectorstore", "nodes")
-	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set")
+	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set",
+		"guardar", "almacenar", "recordar", "anadir", "agregar", "salvar", "gravar", "lembrar", "adicionar", "salva", "memorizza", "ricorda", "aggiungi",
+		"enregistrer", "sauvegarder", "memoriser", "ajouter", "speichern", "merken", "hinzufugen", "ablegen", "notieren")
 	destroyVerb   = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
 )
 

@@ -560,12 +560,36 @@ func dedupe(fs []signal.Finding) []signal.Finding {
 var (
 	standingScopeRe = foldedAlternatives([]string{"always", "every", "whenever", "any", "all future", "from now on", "henceforth", "permanent", "permanently", "standing", "by default", "each time",
 		"immer", "jeder", "jede", "jedes", "jedem", "jeden", "dauerhaft", "toujours", "chaque", "toute future", "siempre", "cada", "en adelante", "sempre", "ogni", "künftig", "désormais",
-		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず"})
+		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず",
+		"a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
+		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
+		"从现在起", "以后", "앞으로", "항상", "매번", "모든"})
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
 		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户"})
 )
+
+// userOverrideRe finds the user's own choice set aside: "even if the user
+// names another", "aunque el usuario indique otra", "usa esta igualmente",
+// "auch wenn der Nutzer", "même si l'utilisateur" (folded).
+var userOverrideRe = foldedAlternatives([]string{"even if", "regardless", "anyway", "no matter what", "whatever the user",
+	"aunque", "igualmente", "de todos modos", "auch wenn", "trotzdem", "dennoch", "egal", "meme si", "quand meme", "quoi que", "mesmo que", "mesmo assim", "ainda que", "anche se", "comunque"})
+
+// overridesUser reports a note that sets the user's choice aside: a
+// userOverrideRe phrase in a sentence that names the user.
+func overridesUser(text string) bool {
+	for _, sent := range strings.FieldsFunc(text, func(r rune) bool { return r == '.' || r == '\n' || r == ';' }) {
+		if userOverrideRe.MatchString(sent) && userWordRe.MatchString(sent) {
+			return true
+		}
+	}
+	return false
+}
+
+// userWordRe finds a word for the user (lexicon rUser words that name the
+// person the agent works for).
+var userWordRe = foldedAlternatives([]string{"user", "usuario", "usuaria", "benutzer", "nutzer", "utilisateur", "utilisatrice", "usuário", "utente", "gebruiker"})
 
 // foldedAlternatives compiles words, folded as the text they are matched
 // against is (canon.Fold turns Cyrillic look-alikes Latin and removes
@@ -593,7 +617,7 @@ func (a *analysis) standingOrder() {
 	if !standingScopeRe.MatchString(text) {
 		return
 	}
-	risky := consentBypassRe.MatchString(text)
+	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://"))
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {
 			switch {

@@ -255,7 +255,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
-	if j := a.roleReassign(s, lo, hi); j >= 0 {
+	if j := a.roleReassign(s, lo, hi); j >= 0 && (surf != MemoryWrite || newPersona(s, lo, hi)) {
 		hs = append(hs, hit{sigRoleReassign, wRoleReassign, j, min(hi, j+5)})
 	}
 
@@ -574,15 +574,27 @@ func (a *analysis) roleReassign(s *scanned, lo, hi int) int {
 			return j // "from this point on you are MaintenanceBot"
 		case t[j].w == "your" && t[j+1].r&rNew != 0 && (t[j+2].w == "task" || t[j+2].w == "role" || t[j+2].w == "goal" || t[j+2].w == "purpose" || t[j+2].w == "job" || t[j+2].w == "objective" || t[j+2].w == "mission" || t[j+2].r&rInstr != 0):
 			return j
-		case t[j].w == "a" && t[j+1].w == "partir" && t[j+2].w == "de" && j+3 < hi && t[j+3].w == "ahora":
-			return j
-		case t[j].w == "ab" && t[j+1].w == "jetzt":
-			return j
-		case t[j].w == "desormais" || t[j].w == "dorenavant":
-			return j
+		case t[j].w == "a" && t[j+1].w == "partir" && t[j+2].w == "de" && j+3 < hi && t[j+3].w == "ahora",
+			t[j].w == "ab" && t[j+1].w == "jetzt", t[j].w == "desormais" || t[j].w == "dorenavant":
+			// "from now on" in Spanish, German, French: a new role only
+			// when it speaks to the model or orders it (as in English)
+			if s.mask(lo, hi)&(rAddr|actionRoles) != 0 {
+				return j
+			}
 		}
 	}
 	return -1
+}
+
+// newPersona reports a role handed to the model in [lo, hi) with "from now
+// on": an identity ("you are", "eres", "du bist", "tu es") or an override
+// of its rules, not a standing preference ("from now on answer in
+// Spanish"), which is what a memory note holds.
+func newPersona(s *scanned, lo, hi int) bool {
+	if s.mask(lo, hi)&(rIgnore|rStealth|rConceal) != 0 {
+		return true
+	}
+	return hasAnyWord(s, lo, hi, "are", "eres", "sois", "bist", "seid", "es", "etes", "sei", "voce", "jij", "du")
 }
 
 // unnegatedAction reports an action verb of roles rs in [lo, hi) with no
