@@ -144,7 +144,7 @@ var (
 	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set",
 		"guardar", "almacenar", "recordar", "anadir", "agregar", "salvar", "gravar", "lembrar", "adicionar", "salva", "memorizza", "ricorda", "aggiungi",
 		"enregistrer", "sauvegarder", "memoriser", "ajouter", "speichern", "merken", "hinzufugen", "ablegen", "notieren")
-	destroyVerb   = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
+	destroyVerb = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
 )
 
 func set(ws ...string) map[string]bool {
