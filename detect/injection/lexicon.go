@@ -70,14 +70,14 @@ func init() {
 		bevor zuerst vorher danach immer sofort anschliessend
 		avant abord apres ensuite toujours immediatement`)
 	addWords(rRead, `read open cat load fetch get retrieve access collect gather extract dump grab obtain scan list print copy view
-		lee leer lea obten obtener recopila busca buscar lies lese lesen hole sammle lire lis lisez recupere recuperez collecte`)
+		lee leer lea obten obtener recopila busca buscar abre abrir consulta consultar lies lese lesen hole sammle lire lis lisez recupere recuperez collecte ouvre ouvrez consulte consultez obtiens obtenez`)
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
 		envia enviar envie manda mandar sube subir reenvia reenviar comparte compartir sende senden schicke schicken ubermittle ubertrage hochladen leite weiterleiten
 		envoie envoyer envoyez transmets transmettez partage transfere transferez transferer`)
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
-		incluye incluir incluya pon agrega anade adjunta
-		fuge einfugen hange anhangen ubergib gib ubergeben ubermitteln geben
-		inclure incluez inclus mets mettez ajoute ajoutez joins`)
+		incluye incluir incluya pon agrega anade adjunta rellena rellenar llena llenar pega pegar copia copiar
+		fuge einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen
+		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez`)
 	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
