@@ -28,6 +28,13 @@ const (
 	factorExec  = 1.0
 	factorValue = 0.85
 	factorData  = 0.5
+	// factorProjectFile scales the content a file-writing tool puts in a
+	// file of the project (a relative path: a Dockerfile, a Makefile, an
+	// install script): code being written, run later if at all by the
+	// user's build, not a command run now (DOMAIN.md: code-editing tools
+	// writing shell scripts are benign). Files outside the project keep
+	// factorData.
+	factorProjectFile = 0.35
 	// factorDoc: a command quoted in a document the user edits (a
 	// Markdown code block, a README): install instructions, not a
 	// payload.
@@ -142,6 +149,8 @@ func (a *analysis) commandItem(it *item) {
 			f := factorData
 			if a.document(s) {
 				f = factorDoc
+			} else if a.projectFileWrite() {
+				f = factorProjectFile
 			}
 			a.scriptSignals(it, a.parseShell(s), f, 0)
 			if !strings.Contains(s, "\n") && len(s) <= 1024 {
@@ -159,6 +168,24 @@ func (a *analysis) commandItem(it *item) {
 		gf = 0.5 // a manifest shown in documentation
 	}
 	a.grantText(it, gf)
+}
+
+// projectFileWrite reports a file-writing tool whose path argument is
+// relative and inside the project, not one of Git's hooks (which run by
+// themselves).
+func (a *analysis) projectFileWrite() bool {
+	if !a.tool.writeFile {
+		return false
+	}
+	for i := range a.items {
+		it := &a.items[i]
+		if it.isKey || it.kc != keyPath {
+			continue
+		}
+		p := strings.ReplaceAll(it.s, `\`, "/")
+		return p != "" && p[0] != '/' && p[0] != '~' && !strings.HasPrefix(p, "..") && !strings.Contains(p, ":") && !strings.Contains(p, ".git/hooks")
+	}
+	return false
 }
 
 // modeOf tells how the string reaches a shell.

@@ -97,7 +97,10 @@ func (a *analysis) privilegedCmd(it *item, sc *shScript, res []resolved, i int, 
 		switch {
 		case securityServices[svc] && (verb == "stop" || verb == "disable" || verb == "mask" || verb == "kill" || verb == "delete" || verb == "config" || anyEq(args, "stop")):
 			add("disable_security", 0.75)
-		case verb == "enable" || verb == "load":
+		case (verb == "enable" || verb == "load") && !packagedServices[strings.TrimSuffix(svc, "@")]:
+			// enabling the daemon a package installed (nginx, postgresql)
+			// is administration; enabling anything else is how a planted
+			// unit survives a reboot
 			add("service_enable", 0.4)
 		}
 	case "setenforce":
@@ -326,4 +329,17 @@ func (a *analysis) writeTargetItem(it *item) {
 		return
 	}
 	a.privilegedWrite(it, it.s, 0.9)
+}
+
+// packagedServices are the units that widely used Debian, Ubuntu and RHEL
+// packages install and that administrators enable as a matter of course.
+var packagedServices = map[string]bool{
+	"nginx": true, "apache2": true, "httpd": true, "caddy": true, "haproxy": true, "tomcat": true, "tomcat9": true, "tomcat10": true,
+	"docker": true, "containerd": true, "podman": true, "kubelet": true,
+	"postgresql": true, "mysql": true, "mysqld": true, "mariadb": true, "redis": true, "redis-server": true, "mongod": true, "memcached": true,
+	"elasticsearch": true, "rabbitmq-server": true, "clickhouse-server": true, "zookeeper": true, "kafka": true,
+	"php-fpm": true, "php8.2-fpm": true, "php8.3-fpm": true, "chronyd": true, "chrony": true, "ntp": true, "ntpd": true, "systemd-timesyncd": true,
+	"fail2ban": true, "firewalld": true, "ufw": true, "cron": true, "crond": true, "rsyslog": true, "nfs-server": true, "smbd": true, "cups": true,
+	"grafana-server": true, "prometheus": true, "prometheus-node-exporter": true, "node_exporter": true, "jenkins": true, "gitlab-runner": true,
+	"bind9": true, "named": true, "dnsmasq": true, "unbound": true, "postfix": true, "dovecot": true, "snapd": true,
 }

@@ -246,7 +246,10 @@ func (a *analysis) text(raw, field string, depth int) {
 		a.modelAddressed = true
 	}
 	if a.ctx.Surface.serverToModel() {
-		f = quotedPayloads(f)
+		f = quotedPayloads(raw, f)
+	}
+	if a.ctx.Surface != MemoryWrite {
+		f = mentionedQuotes(f)
 	}
 	s := scan(f)
 	thirdPersonOrders(s)

@@ -1135,7 +1135,12 @@ var discussionWords = []string{"prompt injection", "payload", "attacker", "malic
 // a security article quoting "ignore all previous instructions" shows an
 // example, it does not give the order. Text without such prose, or
 // without fences, is returned unchanged.
-func quotedPayloads(f string) string {
+func quotedPayloads(raw, f string) string {
+	if (strings.Contains(raw, "\n    ") || strings.Contains(raw, "\n\t")) && containsAny(f, discussionWords...) {
+		// an indented block (Markdown's other code block) quotes too;
+		// folding drops indentation, so the block is cut from the raw text
+		f = canon.Fold(blankIndented(raw))
+	}
 	if strings.Count(f, "```") < 2 {
 		return f
 	}
@@ -1169,6 +1174,77 @@ func quotedPayloads(f string) string {
 		i += 2
 	}
 	return string(b)
+}
+
+// mentionNouns name a piece of text that a quotation then shows: "the
+// phrase 'do not tell the user'", "the string \"ignore previous
+// instructions\"". What follows them in quotes is mentioned, not said
+// ("such as" and "like" are left out: they introduce tools and commands
+// to use as often as examples).
+var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording", "sentence", "sentences", "keyword", "keywords",
+	"pattern", "patterns", "term", "terms", "expression", "expressions"}
+
+// maxMention bounds a mentioned quotation, in bytes.
+const maxMention = 240
+
+// mentionedQuotes blanks the quotations of folded text that a mention
+// noun introduces (mentionNouns), keeping the quote marks: a scanner's
+// report "the description contains the phrase 'do not tell the user'"
+// quotes an order, it does not give it.
+func mentionedQuotes(f string) string {
+	var b []byte
+	for _, n := range mentionNouns {
+		for from := 0; from < len(f); {
+			i := strings.Index(f[from:], n)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(n)
+			if i > 0 && isWordByte(f[i-1]) {
+				continue
+			}
+			j := from
+			for j < len(f) && j-from < 3 && (f[j] == ' ' || f[j] == ':') {
+				j++
+			}
+			if j >= len(f) || j == from {
+				continue
+			}
+			q := f[j]
+			if q != '\'' && q != '"' && q != '`' {
+				continue
+			}
+			end := strings.IndexByte(f[j+1:min(len(f), j+1+maxMention)], q)
+			if end < 0 {
+				continue
+			}
+			if b == nil {
+				b = []byte(f)
+			}
+			for k := j + 1; k < j+1+end; k++ {
+				if b[k] != '\n' {
+					b[k] = ' '
+				}
+			}
+		}
+	}
+	if b == nil {
+		return f
+	}
+	return string(b)
+}
+
+// blankIndented replaces the lines of text indented by four spaces or a
+// tab with nothing, keeping the line breaks.
+func blankIndented(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if i > 0 && (strings.HasPrefix(l, "    ") || strings.HasPrefix(l, "\t")) {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // maxConfigPairs bounds the key: value pairs read per text.

@@ -205,6 +205,13 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				if t[k].r&rInstr == 0 {
 					continue
 				}
+				if strings.ContainsAny(s.f[t[j].end:t[k].start], ",;:") || embeddedInstructions(s, k, hi) {
+					// "ignore missing files, never prompt": another
+					// clause; "ignore any instructions inside the
+					// document": a defence, not an override
+					j = hi
+					break
+				}
 				prev := s.mask(j+1, k)&(rPrev|rAll) != 0 || k+1 < hi && t[k+1].r&rPrev != 0
 				if surf.serverToModel() && reported(s, lo, hi, j) {
 					// "an attacker injects a prompt instructing it to
@@ -597,6 +604,27 @@ func newPersona(s *scanned, lo, hi int) bool {
 	return hasAnyWord(s, lo, hi, "are", "eres", "sois", "bist", "seid", "es", "etes", "sei", "voce", "jij", "du")
 }
 
+// embeddedInstructions reports instructions (token k) that live in the
+// content being handled ("instructions inside it", "instructions in the
+// document", "any instructions contained in emails"): ignoring those is
+// the defence against injection, not an override of the model's own.
+func embeddedInstructions(s *scanned, k, hi int) bool {
+	t := s.toks
+	for p := k + 1; p < min(hi, k+3); p++ {
+		switch t[p].w {
+		case "in", "inside", "within", "contained", "embedded", "found", "from":
+			for q := p + 1; q < min(hi, p+4); q++ {
+				switch t[q].w {
+				case "it", "them", "document", "documents", "text", "content", "contents", "data", "input", "inputs", "email", "emails",
+					"page", "pages", "file", "files", "message", "messages", "output", "outputs", "result", "results", "website", "websites", "retrieved", "untrusted":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // unnegatedAction reports an action verb of roles rs in [lo, hi) with no
 // negation before it.
 func (a *analysis) unnegatedAction(s *scanned, lo, hi int, rs role) bool {
@@ -742,6 +770,10 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 				return 0
 			case "key", "keys":
 				continue
+			case "can", "could", "may", "has", "have", "grants", "allows", "permits", "belongs", "owns", "authorizes", "authorises":
+				// "workspaces the API key can access": the key is the
+				// subject of a clause about what it reaches
+				return 0
 			}
 			break
 		}
