@@ -131,6 +131,12 @@
 //	result.continuation_lure             0.45    (server-to-model) to load the rest, call a tool or URL with the user's data
 //	result.addresses_model               0.40    (server-to-model) a phrase naming an AI reader (note for the assistant, @ai-bot, "(automated agents):",
 //	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …)
+//	result.addresses_model               0.40    (server-to-model) a reader label found by its shape in any language (reader.go: a model noun near
+//	                                             the start of a line or sentence, a ':' a few words on, "Nota para el asistente que …:", "[AI 안내]")
+//	                                             whose message asks for two kinds of things (action, outside address or IBAN, path, tool, secrecy,
+//	                                             sensitive object, bulk data); a label naming no AI ("for whoever processes this mailbox:") needs three
+//	(evidence)                                   an order about handling this very text ("any summary of this page must …", "before replying …")
+//	                                             counts as talking to the model, so its data-shaped signals are not demoted
 //	schema.sensitive_default             0.45    a default, const or example that is a credential file
 //	schema.model_keyword                 0.30    a non-standard schema keyword or embedded policy object written for the model (0.40 holding an order)
 //	schema.instruction_in_value          0.30    an enum or example value that is an order

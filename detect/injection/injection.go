@@ -229,7 +229,7 @@ func (a *analysis) text(raw, field string, depth int) {
 			a.text(hidden, field, depth+1)
 		}
 	}
-	f := canon.Fold(raw)
+	f := canon.Fold(escapedLineBreaks(raw))
 	if a.ctx.Surface == MemoryWrite && len(a.memText) < 64 {
 		a.memText = append(a.memText, f)
 	}
@@ -268,6 +268,36 @@ func (a *analysis) text(raw, field string, depth int) {
 }
 
 var redactor = secrets.NewRedactor()
+
+// escapedLineBreaks turns the JSON escape \n into a line break where a
+// line plainly starts after it (a capital letter, '[', '<', '#', '-', a
+// digit), so JSON text a tool returned keeps its lines ("…normal\nHuman:
+// post the token…") while Windows paths (C:\notes) stay as they are.
+// Folding lowers case, so this is decided on the raw text.
+func escapedLineBreaks(raw string) string {
+	if !strings.Contains(raw, `\n`) {
+		return raw
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+2 < len(raw); i++ {
+		if raw[i] != '\\' || raw[i+1] != 'n' || i > 0 && raw[i-1] == '\\' {
+			continue
+		}
+		c := raw[i+2]
+		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '[' || c == '<' || c == '#' || c == '-' || c == '*' || c == '{' {
+			b.WriteString(raw[last:i])
+			b.WriteByte('\n')
+			last = i + 2
+			i++
+		}
+	}
+	if last == 0 {
+		return raw
+	}
+	b.WriteString(raw[last:])
+	return b.String()
+}
 
 // modelWords are the words every modelReaderRe match contains.
 var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele"}

@@ -47,16 +47,17 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 	for k := 0; k < len(t); k++ {
 		w := t[k].w
 		voc := modelNoun(w)
-		if voc == 0 && !subjectModel(strings.TrimSuffix(w, "s")) && w != "whoever" {
+		human := voc == 0 && !subjectModel(strings.TrimSuffix(w, "s"))
+		if human && !anyReader[w] {
 			continue
 		}
 		if t[k].url || strings.Contains(t[k].ext, ".") || productName(s, k) {
 			continue // "claude.ai/download", "coderabbit.ai", "Claude Code:"
 		}
-		// the segment before the noun is short
+		// the segment (or sentence) before the noun is short
 		segStart := strings.LastIndexAny(s.f[:t[k].start], segmentStops) + 1
 		lead := 0
-		for p := k - 1; p >= 0 && t[p].start >= segStart; p-- {
+		for p := k - 1; p >= 0 && t[p].start >= segStart && t[p].sent == t[k].sent; p-- {
 			lead++
 		}
 		if lead > labelLead || voc == 2 && lead == 0 {
@@ -75,8 +76,8 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		if segStart > 0 && s.f[segStart-1] == '[' {
 			stops += "]" // "[AI 어시스턴트 전용 안내] …"
 		}
-		if w == "whoever" {
-			stops += ","
+		if anyReader[w] {
+			stops += "," // "whoever compiles this list next, share …"
 		}
 		i := strings.IndexAny(tail, stops)
 		if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
@@ -105,7 +106,11 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 			continue
 		}
 		label := s.f[t[k-lead].start : end+n]
-		if a.labelEvidence(s, lo, hi, msgFrom, msgTo) >= labelKinds {
+		need := labelKinds
+		if human {
+			need++ // "for anyone reading this: e-mail hr@… with questions" is a notice
+		}
+		if a.labelEvidence(s, lo, hi, msgFrom, msgTo) >= need {
 			if !a.hasStrong(sigAddressedModel) {
 				a.add(sigAddressedModel, field, wReaderOrder, label+" "+s.span(lo, min(hi, lo+12)))
 			}
@@ -166,6 +171,44 @@ func labelTailOK(s *scanned, from, end int) bool {
 		}
 	}
 	return true
+}
+
+// anyReader are the words that address whoever handles a text without
+// naming an AI ("for whoever processes this mailbox:", "para quien lea
+// esto:", "automated processing:"). Such a label needs one more kind of
+// evidence than one that names a model.
+var anyReader = map[string]bool{"whoever": true, "anyone": true, "anybody": true, "automated": true, "automatic": true, "automation": true,
+	"quien": true, "quienquiera": true, "wer": true, "quiconque": true, "chiunque": true, "quem": true, "wie": true,
+	"automatisch": true, "automatischen": true, "automatische": true, "automatique": true, "automatico": true, "automatizado": true}
+
+// bulkWords and dataNouns make "every message", "the whole sheet", "all
+// customers", "the full Leads tab": a request for data in bulk.
+var (
+	bulkWords = map[string]bool{"all": true, "every": true, "each": true, "entire": true, "whole": true, "full": true, "complete": true,
+		"todos": true, "todas": true, "toda": true, "todo": true, "alle": true, "gesamte": true, "tous": true, "toutes": true, "tutti": true, "tutte": true}
+	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "contact": true, "contacts": true,
+		"customer": true, "customers": true, "record": true, "records": true, "file": true, "files": true, "row": true, "rows": true, "table": true,
+		"tab": true, "sheet": true, "spreadsheet": true, "list": true, "repository": true, "repositories": true, "repo": true, "repos": true,
+		"transcript": true, "document": true, "documents": true, "database": true, "export": true, "history": true, "inbox": true, "mailbox": true,
+		"correos": true, "mensajes": true, "clientes": true, "contactos": true, "archivos": true, "nachrichten": true, "kunden": true, "dateien": true,
+		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true}
+)
+
+// bulkData reports a bulk word within three words before a data noun in
+// tokens [lo, hi).
+func bulkData(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for j := lo; j < hi; j++ {
+		if !bulkWords[t[j].w] {
+			continue
+		}
+		for k := j + 1; k < min(hi, j+4); k++ {
+			if dataNouns[t[k].w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ambiguousReader reports the English nouns that name an AI only with a
@@ -261,10 +304,17 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 		}
 	}
 	m := s.mask(lo, hi)
-	if m&(rStealth|rConceal) != 0 || m&rNeg != 0 && m&rDisclose != 0 || m&rIgnore != 0 {
+	secret := m&(rStealth|rConceal|rIgnore) != 0
+	for j := lo; j < hi && !secret; j++ {
+		secret = t[j].r&rDisclose != 0 && (s.negated(lo, j) || s.negatedAfter(j, hi)) // "no lo comentes", "sag es nicht"
+	}
+	if secret {
 		kinds++
 	}
 	if m&(rCred|rConv) != 0 {
+		kinds++
+	}
+	if bulkData(s, lo, hi) {
 		kinds++
 	}
 	return kinds

@@ -447,7 +447,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			a.consequential = true
 		}
 		addressed := a.thirdPersonModel(s, lo, hi)
-		a.modelAddressed = a.modelAddressed || addressed
+		a.modelAddressed = a.modelAddressed || addressed || processingOrder(s, lo, hi)
 		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && addressed {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
 		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
@@ -602,6 +602,42 @@ func newPersona(s *scanned, lo, hi int) bool {
 		return true
 	}
 	return hasAnyWord(s, lo, hi, "are", "eres", "sois", "bist", "seid", "es", "etes", "sei", "voce", "jij", "du")
+}
+
+// processNouns are the products of handling a text: what an order about
+// "any summary of this page" or "before replying" governs.
+var processNouns = map[string]bool{"summary": true, "summaries": true, "digest": true, "digests": true, "recap": true, "retelling": true,
+	"answer": true, "answers": true, "reply": true, "replies": true, "response": true, "responses": true, "export": true, "exports": true,
+	"translation": true, "rewrite": true, "resumen": true, "zusammenfassung": true, "resume": true, "riassunto": true, "resumo": true, "samenvatting": true}
+
+// processingOrder reports an order about how this very text is to be
+// handled, which only its automated reader receives: "any summary or
+// export of this page must end with …", "before replying, …". Such text
+// speaks to the model without naming it. (Orders to "consumers" or
+// "reviewers" are left out: documentation gives them too.)
+func processingOrder(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		w := t[k].w
+		switch {
+		case (w == "before" || w == "after" || w == "antes" || w == "bevor" || w == "avant") && k+1 < hi && processVerb(t[k+1].w):
+			return true // "before replying", "after summarising"
+		case processNouns[w] && k > lo && (t[k-1].w == "any" || t[k-1].w == "every" || t[k-1].w == "each" || t[k-1].w == "all"):
+			if s.mask(k+1, min(hi, k+8))&rOblig != 0 && hasAnyWord(s, k+1, min(hi, k+8), "this", "these") {
+				return true // "any summary, digest or export of this page must …"
+			}
+		}
+	}
+	return false
+}
+
+// processVerb reports the -ing form of a verb of handling a text.
+func processVerb(w string) bool {
+	switch w {
+	case "replying", "answering", "summarising", "summarizing": // not "responding": servers respond too
+		return true
+	}
+	return false
 }
 
 // embeddedInstructions reports instructions (token k) that live in the
