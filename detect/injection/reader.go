@@ -10,17 +10,18 @@ import (
 // el asistente que gestiona este buzón:", "Assistant processing this
 // file:", "[AI 어시스턴트 전용 안내]", "Till AI-assistenten:", "ops note:
 // whoever compiles this list next, …". It is found by its shape, in any
-// language: a model noun (vocModel, subjectModel) or "whoever" near the
-// start of a line or segment, and a ':' (or the ']' of a bracketed label,
-// or the ',' of a vocative) a few words after it. What follows the label,
-// up to the end of its paragraph, is the message.
+// language: a model noun (vocModel, subjectModel) or a word for any
+// reader (anyReader: "whoever", "automated") near the start of a line or
+// sentence, and a ':' (or the ']' of a bracketed label, or the ',' after
+// "whoever") a few words after it. What follows the label, up to the end
+// of its paragraph, a heading or a code fence, is the message.
 //
 // A label alone is no attack ("Note for AI assistants: cite this page"),
 // so readerLabels weighs the message by what it asks for, counted in
-// kinds (labelEvidence): an action verb, an outside address (URL, e-mail,
-// IBAN, telephone number), a file path, a tool name, secrecy towards the
-// user, a sensitive object. Two kinds make result.addresses_model; one
-// kind makes the label the reader for the order rule of verdict.
+// kinds (labelEvidence): an imperative action, an outside address (URL,
+// e-mail, IBAN, telephone number), a file path, a tool to call, secrecy,
+// a sensitive object, data in bulk. Two kinds make
+// result.addresses_model (wReaderOrder); a label naming no AI needs three.
 
 const (
 	// labelLead bounds the words between the start of the label's line
