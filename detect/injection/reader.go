@@ -11,7 +11,8 @@ import (
 // file:", "[AI 어시스턴트 전용 안내]", "Till AI-assistenten:", "ops note:
 // whoever compiles this list next, …". It is found by its shape, in any
 // language: a model noun (vocModel, subjectModel) or a word for any
-// reader (anyReader: "whoever", "automated") near the start of a line or
+// reader (anyReader: "whoever"; machineWords: "automated"; a noun a
+// clause over this text describes: "operators reading this log") near the start of a line or
 // sentence, and a ':' (or the ']' of a bracketed label, or the ',' after
 // "whoever") a few words after it. What follows the label, up to the end
 // of its paragraph, a heading or a code fence, is the message.
@@ -48,8 +49,8 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 	for k := 0; k < len(t); k++ {
 		w := t[k].w
 		voc := modelNoun(w)
-		human := voc == 0 && !subjectModel(strings.TrimSuffix(w, "s"))
-		if human && !anyReader[w] {
+		human := voc == 0 && !subjectModel(strings.TrimSuffix(w, "s")) && !machineWords[w]
+		if human && !anyReader[w] && !readerDescription(s, k) {
 			continue
 		}
 		if t[k].url || strings.Contains(t[k].ext, ".") || productName(s, k) {
@@ -108,7 +109,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		}
 		label := s.f[t[k-lead].start : end+n]
 		need := labelKinds
-		if human {
+		if human && !machineTail(s, k+1, end) {
 			need++ // "for anyone reading this: e-mail hr@… with questions" is a notice
 		}
 		if a.labelEvidence(s, lo, hi, msgFrom, msgTo) >= need {
@@ -174,25 +175,71 @@ func labelTailOK(s *scanned, from, end int) bool {
 	return true
 }
 
+// machineWords name an automated reader without naming a model ("note
+// for automated reviewers:", "atenção, operador automático:").
+var machineWords = map[string]bool{"automated": true, "automatic": true, "automation": true, "automatisch": true, "automatischen": true,
+	"automatische": true, "automatique": true, "automatico": true, "automatizado": true}
+
+// machineTail reports a machine word or "tools" in tokens [from, end
+// byte) of a label ("reviewers running tools over this history:").
+func machineTail(s *scanned, from, end int) bool {
+	for p := from; p < len(s.toks) && s.toks[p].start < end; p++ {
+		if w := s.toks[p].w; machineWords[w] || w == "tools" || w == "tool" || modelNoun(w) != 0 || subjectModel(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// deictics point at the text being read: "this log", "diese Seite".
+var deictics = map[string]bool{"this": true, "these": true, "este": true, "esta": true, "esto": true, "estos": true, "estas": true,
+	"dieses": true, "diese": true, "dieser": true, "diesen": true, "ce": true, "cette": true, "ces": true, "questo": true, "questa": true,
+	"deze": true, "dit": true, "denna": true, "detta": true, "isto": true, "essa": true, "esse": true}
+
+// readerDescription reports a noun that a participle or relative clause
+// over this very text describes as its reader: "operators reading this
+// log:", "reviewers running tools over this history:", "quien lea esto:".
+// The noun is a reader only by that clause, so its label needs the
+// evidence of one naming no AI.
+func readerDescription(s *scanned, k int) bool {
+	t := s.toks
+	if k+2 >= len(t) || t[k].r&^rUser != 0 || len(t[k].w) < 4 {
+		return false
+	}
+	n := t[k+1].w
+	if !(strings.HasSuffix(n, "ing") && len(n) > 5) && n != "that" && n != "who" && n != "which" && n != "que" && n != "die" && n != "der" && n != "qui" && n != "che" && n != "som" {
+		return false
+	}
+	for p := k + 2; p < min(len(t), k+6) && t[p].sent == t[k].sent; p++ {
+		if strings.ContainsAny(s.f[t[k].end:t[p].start], ":*`\"()") {
+			return false // the clause belongs to the label, not to what follows it
+		}
+		if deictics[t[p].w] {
+			return true
+		}
+	}
+	return false
+}
+
 // anyReader are the words that address whoever handles a text without
 // naming an AI ("for whoever processes this mailbox:", "para quien lea
 // esto:", "automated processing:"). Such a label needs one more kind of
 // evidence than one that names a model.
-var anyReader = map[string]bool{"whoever": true, "anyone": true, "anybody": true, "automated": true, "automatic": true, "automation": true,
-	"quien": true, "quienquiera": true, "wer": true, "quiconque": true, "chiunque": true, "quem": true, "wie": true,
-	"automatisch": true, "automatischen": true, "automatische": true, "automatique": true, "automatico": true, "automatizado": true}
+var anyReader = map[string]bool{"whoever": true, "anyone": true, "anybody": true,
+	"quien": true, "quienquiera": true, "wer": true, "quiconque": true, "chiunque": true, "quem": true, "wie": true}
 
 // bulkWords and dataNouns make "every message", "the whole sheet", "all
 // customers", "the full Leads tab": a request for data in bulk.
 var (
 	bulkWords = map[string]bool{"all": true, "every": true, "each": true, "entire": true, "whole": true, "full": true, "complete": true,
-		"todos": true, "todas": true, "toda": true, "todo": true, "alle": true, "gesamte": true, "tous": true, "toutes": true, "tutti": true, "tutte": true}
+		"todos": true, "todas": true, "toda": true, "todo": true, "alle": true, "gesamte": true, "tous": true, "toutes": true, "tutti": true, "tutte": true,
+		"completa": true, "completo": true, "vollstandige": true, "komplette": true, "complet": true, "complets": true, "entera": true, "inteira": true}
 	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "contact": true, "contacts": true,
 		"customer": true, "customers": true, "record": true, "records": true, "file": true, "files": true, "row": true, "rows": true, "table": true,
 		"tab": true, "sheet": true, "spreadsheet": true, "list": true, "repository": true, "repositories": true, "repo": true, "repos": true,
 		"transcript": true, "document": true, "documents": true, "database": true, "export": true, "history": true, "inbox": true, "mailbox": true,
 		"correos": true, "mensajes": true, "clientes": true, "contactos": true, "archivos": true, "nachrichten": true, "kunden": true, "dateien": true,
-		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true}
+		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true, "lista": true, "liste": true, "planilha": true, "tabela": true, "tabla": true, "tabelle": true}
 )
 
 // bulkData reports a bulk word within three words before a data noun in
@@ -203,9 +250,9 @@ func bulkData(s *scanned, lo, hi int) bool {
 		if !bulkWords[t[j].w] {
 			continue
 		}
-		for k := j + 1; k < min(hi, j+4); k++ {
+		for k := max(lo, j-2); k < min(hi, j+4); k++ {
 			if dataNouns[t[k].w] {
-				return true
+				return true // "every message", "la lista completa de clientes"
 			}
 		}
 	}
@@ -242,6 +289,21 @@ func qualifiedReader(s *scanned, lo, k, end int) bool {
 		w := t[p].w
 		if w == "that" || w == "who" || w == "which" || strings.HasSuffix(w, "ing") {
 			return true
+		}
+	}
+	return false
+}
+
+// negatedLate reports a negation that follows verb j within its clause,
+// as German and Dutch put it after the object ("erwähnen Sie gegenüber
+// dem Nutzer nicht").
+func negatedLate(s *scanned, j, hi int) bool {
+	for k := j + 1; k < min(hi, j+8) && s.toks[k].sent == s.toks[j].sent; k++ {
+		if postNeg[s.toks[k].w] || postVerbNeg[s.toks[k].w] {
+			return true
+		}
+		if strings.ContainsAny(s.f[s.toks[k-1].end:s.toks[k].start], ",;:") {
+			return false
 		}
 	}
 	return false
@@ -307,7 +369,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	m := s.mask(lo, hi)
 	secret := m&(rStealth|rConceal|rIgnore) != 0
 	for j := lo; j < hi && !secret; j++ {
-		secret = t[j].r&rDisclose != 0 && (s.negated(lo, j) || s.negatedAfter(j, hi)) // "no lo comentes", "sag es nicht"
+		secret = t[j].r&rDisclose != 0 && (s.negated(lo, j) || negatedLate(s, j, hi)) // "no lo comentes", "erwähnen Sie gegenüber dem Nutzer nicht"
 	}
 	if secret {
 		kinds++
