@@ -2,6 +2,7 @@ package injection
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // sensitivePaths are credential and client-configuration locations; a
@@ -304,14 +305,26 @@ func (a *analysis) roleLines(f, field string) {
 			end += start
 		}
 		line := strings.TrimLeft(f[start:end], " #*>-[(_")
+		line = strings.TrimPrefix(line, "【")
+		line = strings.TrimPrefix(line, "「")
 		cut := strings.IndexAny(line, ":]")
+		if c := strings.Index(line, "】"); c >= 0 && (cut < 0 || c < cut) {
+			cut = c // "【系统提示】…"
+		}
+		if c := strings.Index(line, "："); c >= 0 && (cut < 0 || c < cut) {
+			cut = c
+		}
 		ok := cut >= 0
 		label, rest := line, ""
 		if ok {
-			label, rest = line[:cut], line[cut+1:]
+			_, n := utf8.DecodeRuneInString(line[cut:])
+			label, rest = line[:cut], line[cut+n:]
 		}
-		if ok && len(label) <= 24 {
+		if ok && len(label) <= 36 {
 			label = strings.TrimRight(label, " *])_")
+			if systemLabels[label] {
+				label = "system"
+			}
 			switch label {
 			case "human", "user":
 				if human < 0 {
@@ -343,6 +356,14 @@ func (a *analysis) roleLines(f, field string) {
 		a.add(sigTurnForgery, field, w, f[at:min(len(f), at+100)])
 	}
 }
+
+// systemLabels are the system role's labels in other languages (folded):
+// a line a tool result opens with one forges the system turn.
+var systemLabels = map[string]bool{"系统": true, "系统提示": true, "系统消息": true, "系统通知": true, "系統": true, "系統提示": true,
+	"システム": true, "システム通知": true, "システムメッセージ": true, "시스템": true, "시스템 알림": true, "시스템 메시지": true,
+	"sistema": true, "aviso del sistema": true, "mensaje del sistema": true, "mensagem do sistema": true, "aviso do sistema": true,
+	"systemhinweis": true, "systemnachricht": true, "systemmeldung": true, "message systeme": true, "note systeme": true, "avis systeme": true,
+	"messaggio di sistema": true, "avviso di sistema": true, "systeembericht": true, "systemmeddelande": true}
 
 // commands scores download-and-run, encoded PowerShell, reverse shells
 // and install-and-run instructions.

@@ -80,6 +80,9 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		}
 		if anyReader[w] {
 			stops += "," // "whoever compiles this list next, share …"
+			if segStart > 0 && s.f[segStart-1] == '(' {
+				stops += ")" // "(owner: whoever runs the weekly export) | e-mail …"
+			}
 		}
 		i := strings.IndexAny(tail, stops)
 		if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
@@ -109,7 +112,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		}
 		label := s.f[t[k-lead].start : end+n]
 		need := labelKinds
-		if human && !machineTail(s, k+1, end) {
+		if human && !machineTail(s, k, end) {
 			need++ // "for anyone reading this: e-mail hr@… with questions" is a notice
 		}
 		if a.labelEvidence(s, lo, hi, msgFrom, msgTo) >= need {
@@ -178,23 +181,29 @@ func labelTailOK(s *scanned, from, end int) bool {
 // machineWords name an automated reader without naming a model ("note
 // for automated reviewers:", "atenção, operador automático:").
 var machineWords = map[string]bool{"automated": true, "automatic": true, "automation": true, "automatisch": true, "automatischen": true,
-	"automatische": true, "automatique": true, "automatico": true, "automatizado": true}
+	"automatische": true, "automatique": true, "automatico": true, "automatizado": true,
+	"automatisiert": true, "automatisierte": true, "automatisierten": true, "automatisee": true, "automatizada": true, "automatizzato": true, "automatizzata": true}
 
-// machineTail reports a machine word or "tools" in tokens [from, end
+// machineTail reports a machine word or "tool" in tokens [from, end
 // byte) of a label ("reviewers running tools over this history:").
 func machineTail(s *scanned, from, end int) bool {
 	for p := from; p < len(s.toks) && s.toks[p].start < end; p++ {
-		if w := s.toks[p].w; machineWords[w] || w == "tools" || w == "tool" || modelNoun(w) != 0 || subjectModel(w) {
+		if w := s.toks[p].w; machineWords[w] || toolNouns[w] || modelNoun(w) != 0 || subjectModel(w) {
 			return true
 		}
 	}
 	return false
 }
 
+// toolNouns are "tool" in the languages of the lexicon: "note pour l'outil
+// qui lit cet agenda".
+var toolNouns = map[string]bool{"tool": true, "tools": true, "outil": true, "outils": true, "herramienta": true, "herramientas": true,
+	"werkzeug": true, "werkzeuge": true, "tool's": true, "strumento": true, "ferramenta": true, "verktyg": true}
+
 // deictics point at the text being read: "this log", "diese Seite".
 var deictics = map[string]bool{"this": true, "these": true, "este": true, "esta": true, "esto": true, "estos": true, "estas": true,
 	"dieses": true, "diese": true, "dieser": true, "diesen": true, "ce": true, "cette": true, "ces": true, "questo": true, "questa": true,
-	"deze": true, "dit": true, "denna": true, "detta": true, "isto": true, "essa": true, "esse": true}
+	"deze": true, "dit": true, "denna": true, "detta": true, "isto": true, "essa": true, "esse": true, "cet": true}
 
 // readerDescription reports a noun that a participle or relative clause
 // over this very text describes as its reader: "operators reading this

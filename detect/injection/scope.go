@@ -580,7 +580,7 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"unsubscribe": true, "cancel": true, "sell": true, "sign": true, "mark": true, "refund": true, "credit": true, "forward": true,
 	// the same orders in Spanish, German, French, Italian, Portuguese and Dutch (folded)
 	"borra": true, "borrar": true, "elimina": true, "eliminar": true, "aprueba": true, "reembolsa": true, "paga": true, "transfiere": true,
-	"losche": true, "loschen": true, "empfehlen": true, "empfehle": true, "entferne": true, "genehmige": true, "uberweise": true, "erstatte": true,
+	"losche": true, "loschen": true, "empfehlen": true, "empfehle": true, "entferne": true, "genehmige": true, "uberweise": true, "uberweisen": true, "erstatte": true,
 	"supprime": true, "supprimez": true, "efface": true, "effacez": true, "approuve": true, "approuvez": true, "rembourse": true, "remboursez": true, "rembourser": true, "payez": true,
 	"cancella": true, "approva": true, "rimborsa": true, "apaga": true, "aprova": true, "reembolse": true,
 	"verwijder": true, "wijzig": true, "keur": true, "betaal": true}

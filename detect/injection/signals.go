@@ -244,8 +244,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				switch t[k].w {
 				case "everything", "all", "anything", "whatever", "todo", "alles", "tout":
 					all = true
-				case "told", "said", "instructed", "taught", "given", "asked", "dicho", "gesagt", "dit":
+				case "told", "said", "instructed", "taught", "given", "asked", "assigned", "dicho", "gesagt", "dit":
 					told = true
+				}
+				if t[k].r&rInstr != 0 && k+1 < hi && (t[k+1].r&rAddr != 0 || t[k+1].w == "that" || t[k+1].w == "which") {
+					all = true // "ignore the shopping task you were given"
 				}
 			}
 			if all && told {
