@@ -137,7 +137,8 @@ var (
 		"preference", "observation", "knowledgebase", "learning", "learnings", "lesson", "lessons", "insight", "insights",
 		// Spanish, Portuguese, Italian, French and German tool names
 		"recuerdo", "recuerdos", "memoria", "memorias", "nota", "notas", "conocimiento", "lembranca", "lembrete", "conhecimento", "ricordo", "ricordi", "appunti",
-		"memoire", "souvenir", "souvenirs", "connaissance", "connaissances", "notiz", "notizen", "gedachtnis", "erinnerung", "erinnerungen", "wissen")
+		"memoire", "souvenir", "souvenirs", "connaissance", "connaissances", "notiz", "notizen", "gedachtnis", "erinnerung", "erinnerungen", "wissen",
+		"obsidian", "logseq", "roam", "bear", "joplin")
 	// recallObjects are what memory tools store, narrower than memObjects
 	// (a wiki or notes reader reads documents, not the agent's memory)
 	recallObjects = set("memory", "memories", "knowledge", "entities", "entity", "observation", "observations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "brain", "persona", "preferences", "journal", "diary", "remember", "recall", "collection", "collections", "chroma", "qdrant", "pinecone", "weaviate", "milvus", "vectorstore", "nodes")
@@ -276,7 +277,7 @@ func Capabilities(d Definition) []string {
 		add(WritesFiles)
 	}
 	// A note on an issue or merge request is a comment, not memory.
-	if ((anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize"))) && !(outObj && slices.Contains(out, SendsOutside)) {
+	if ((anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize", "memorise", "memoriser", "memorizar", "memorizza", "merken", "lembrar"))) && !(outObj && slices.Contains(out, SendsOutside)) {
 		add(WritesMemory)
 	}
 	if !slices.Contains(out, WritesMemory) && (nameVerb(name) == "read" || anyIn(name, set("recall"))) && anyIn(nameAndDesc, recallObjects) {

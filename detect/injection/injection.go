@@ -596,12 +596,69 @@ var (
 		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず",
 		"a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
-		"从现在起", "以后", "앞으로", "항상", "매번", "모든"})
+		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie"})
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
 		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户"})
 )
+
+// bulkSend reports a note that sends data in bulk ("die komplette
+// Gehaltstabelle … an … schicken", "forward every invoice"): with an
+// outside address, an outbound copy no preference needs.
+func bulkSend(text string) bool {
+	s := scan(text)
+	for _, r := range s.sents {
+		if s.mask(r[0], r[1])&rSend != 0 && bulkData(s, r[0], r[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// noConsentNeeded reports a note that takes the user's confirmation away
+// by its words rather than by a fixed phrase: a negation within four words
+// before a consent or escalation word ("does not want to be asked to
+// confirm", "do not escalate", "never ask for order proof").
+func noConsentNeeded(text string) bool {
+	s := scan(text)
+	t := s.toks
+	for k := range t {
+		switch w := t[k].w; {
+		case t[k].r&rConsent != 0, consentVerbs[w]:
+		default:
+			continue
+		}
+		for p := max(0, k-4); p < k; p++ {
+			if t[p].r&rNeg != 0 && t[p].sent == t[k].sent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// consentVerbs ask someone before acting.
+var consentVerbs = map[string]bool{"confirm": true, "asked": true, "ask": true, "verify": true, "escalate": true, "escalating": true, "check": true,
+	"proof": true, "approve": true, "review": true, "nachfragen": true, "bestatigen": true, "confirmar": true, "preguntar": true, "confirmer": true, "demander": true}
+
+// consequentialNote reports what a note should never make automatic: a
+// destructive command or verb, money, a merge or a credential.
+func consequentialNote(text string) bool {
+	s := scan(text)
+	t := s.toks
+	for k := range t {
+		w := t[k].w
+		if t[k].r&rCred != 0 || destructiveWords[w] || w == "merge" || w == "merged" || w == "refund" || w == "refunds" || w == "approved" || w == "transfer" || w == "payment" || w == "payments" {
+			return true
+		}
+	}
+	return strings.Contains(text, "rm -rf") || strings.Contains(text, "$") || strings.Contains(text, "€")
+}
+
+// destructiveWords destroy what they name.
+var destructiveWords = map[string]bool{"delete": true, "deleting": true, "remove": true, "drop": true, "wipe": true, "purge": true, "erase": true,
+	"destroy": true, "truncate": true, "reset": true, "force": true, "rm": true}
 
 // userOverrideRe finds the user's own choice set aside: "even if the user
 // names another", "aunque el usuario indique otra", "usa esta igualmente",
@@ -650,7 +707,8 @@ func (a *analysis) standingOrder() {
 	if !standingScopeRe.MatchString(text) {
 		return
 	}
-	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://"))
+	address := ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://")
+	risky := consentBypassRe.MatchString(text) || overridesUser(text) && address || address && bulkSend(text) || noConsentNeeded(text) && consequentialNote(text)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {
 			switch {

@@ -77,7 +77,7 @@ func init() {
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
 		incluye incluir incluya pon agrega anade adjunta rellena rellenar llena llenar pega pegar copia copiar
 		fuge fugen einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen
-		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez`)
+		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez recopie recopier recopiee copiee incluse`)
 	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren

@@ -251,6 +251,20 @@ var (
 		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true, "lista": true, "liste": true, "planilha": true, "tabela": true, "tabla": true, "tabelle": true}
 )
 
+// dataNoun reports a data noun, German compounds by their last part
+// ("Gehaltstabelle", "Kundenliste", "Personaldaten").
+func dataNoun(w string) bool {
+	if dataNouns[w] {
+		return true
+	}
+	for _, suf := range []string{"tabelle", "liste", "daten", "dateien"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // bulkData reports a bulk word within three words before a data noun in
 // tokens [lo, hi).
 func bulkData(s *scanned, lo, hi int) bool {
@@ -260,7 +274,7 @@ func bulkData(s *scanned, lo, hi int) bool {
 			continue
 		}
 		for k := max(lo, j-2); k < min(hi, j+4); k++ {
-			if dataNouns[t[k].w] {
+			if dataNoun(t[k].w) {
 				return true // "every message", "la lista completa de clientes"
 			}
 		}
