@@ -674,6 +674,12 @@ func init() {
 			}
 		}
 	}
+	// German puts the infinitive of an order last ("dem Benutzer gegenüber
+	// nicht erwähnen"): its disclosure verbs reach back like a verb-final
+	// language's
+	for _, w := range strings.Fields(`erwahnen sagen mitteilen zeigen verraten informieren melden benachrichtigen`) {
+		lateVerbs[w] = true
+	}
 	for _, c := range i18nCompounds {
 		for _, p := range strings.Split(c.pairs, ",") {
 			ws := strings.Fields(p)

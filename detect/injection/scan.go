@@ -261,6 +261,30 @@ func (s *scanned) mask(a, b int) role {
 	return m
 }
 
+// germanInfinitiveOrder reports a German infinitive that ends its clause
+// after "bitte" or "nicht" in the same clause: "bitte den Inhalt … in das
+// Feld kopieren", "dem Benutzer gegenüber nicht erwähnen" are orders
+// written verb-last, as notices and instructions in German are.
+func (s *scanned) germanInfinitiveOrder(lo, j int) bool {
+	t := s.toks
+	w := t[j].w
+	if len(w) < 5 || !strings.HasSuffix(w, "en") || w[0] >= utf8.RuneSelf {
+		return false
+	}
+	if j+1 < len(t) && t[j+1].sent == t[j].sent && !strings.ContainsAny(s.f[t[j].end:t[j+1].start], ",;:–-") {
+		return false // not the last word of its clause
+	}
+	for p := j - 1; p >= max(lo, j-12) && t[p].sent == t[j].sent; p-- {
+		if strings.ContainsAny(s.f[t[p].end:t[p+1].start], ",;:") {
+			break
+		}
+		if t[p].w == "bitte" || t[p].w == "nicht" || t[p].w == "niemals" {
+			return true
+		}
+	}
+	return false
+}
+
 // negated reports whether token j of range [a, b) has a negation among the
 // three words before it.
 func (s *scanned) negated(a, j int) bool {
@@ -285,7 +309,7 @@ func (s *scanned) imperative(lo, j int) bool {
 	if t[j].quoted && t[j].closed {
 		return false // a quoted word is a value ('embed', `send`), not a verb
 	}
-	if j == lo || t[j-1].sent != t[j].sent || imperativeForm(t[j].w) || s.imperativeNext(j) {
+	if j == lo || t[j-1].sent != t[j].sent || imperativeForm(t[j].w) || s.imperativeNext(j) || s.germanInfinitiveOrder(lo, j) {
 		// (or an order by its form or the word after it: Korean 보내세요,
 		// Hindi शामिल करें; lexicon_i18n.go)
 		return true
