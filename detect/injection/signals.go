@@ -332,6 +332,12 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if t[j].r&rUser == 0 {
 				continue
 			}
+			if perc := s.mask(j+1, min(hi, j+5)); perc&rPerceive != 0 && perc&rOblig != 0 && negatedThing(s, lo, j) {
+				// "it is not something the user needs to hear about",
+				// "nothing the user should know of"
+				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-4), min(hi, j+5)})
+				break
+			}
 			for k := j + 1; k < min(hi, j+7); k++ {
 				if t[k].r&rNeg != 0 {
 					for p := k + 1; p < min(hi, k+5); p++ {
@@ -639,6 +645,24 @@ func processVerb(w string) bool {
 	switch w {
 	case "replying", "answering", "summarising", "summarizing": // not "responding": servers respond too
 		return true
+	}
+	return false
+}
+
+// negatedThing reports a negation that makes token j (the user) the one
+// who is not to learn something: "not something the user …", "no
+// reason for the user to …", with only such filler words between.
+func negatedThing(s *scanned, lo, j int) bool {
+	for p := j - 1; p >= max(lo, j-4); p-- {
+		t := s.toks[p]
+		if t.r&rNeg != 0 {
+			return true
+		}
+		switch t.w {
+		case "something", "anything", "thing", "a", "an", "the", "for", "that", "which", "what", "one", "reason", "need", "your":
+			continue
+		}
+		return false
 	}
 	return false
 }
