@@ -558,6 +558,23 @@ func (a *analysis) joinArgv(v any, field string, depth int) {
 			prog = s
 		}
 	}
+	if cli := a.cliProgram(); cli != "" && depth == 0 {
+		if prog != "" && !strings.HasPrefix(strings.ToLower(prog), cli) {
+			// tf_run {"command": "destroy", "auto_approve": true}: the
+			// tool's program runs the subcommand, with its boolean flags
+			cmd := cli + " " + prog
+			for _, k := range keys {
+				if b, ok := m[k].(bool); ok && b {
+					cmd += " --" + strings.ReplaceAll(strings.ToLower(k), "_", "-")
+				}
+			}
+			a.addItem(item{field: fieldPath(field, "command"), rawKey: "command", s: cmd})
+			prog = ""
+		}
+		if prog == "" {
+			prog = cli // git_run {"args": ["push", "--force", …]}
+		}
+	}
 	for _, k := range keys {
 		arr, ok := m[k].([]any)
 		if !ok || !argvKeys[strings.ToLower(k)] || len(arr) == 0 {
@@ -586,6 +603,22 @@ func (a *analysis) joinArgv(v any, field string, depth int) {
 	for _, k := range keys {
 		a.joinArgv(m[k], fieldPath(field, k), depth+1)
 	}
+}
+
+// cliPrograms are command-line programs a tool may be named after
+// (git_run, run_gcloud_command, tf_apply), with the program they run.
+var cliPrograms = map[string]string{"git": "git", "kubectl": "kubectl", "k8s": "kubectl", "gcloud": "gcloud", "aws": "aws", "az": "az",
+	"terraform": "terraform", "tf": "terraform", "helm": "helm", "docker": "docker", "gh": "gh", "psql": "psql", "redis": "redis-cli", "npm": "npm"}
+
+// cliProgram returns the program an exec-like tool is named after, "" for
+// none.
+func (a *analysis) cliProgram() string {
+	for _, w := range a.toolWords {
+		if p := cliPrograms[w]; p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // shellQuote quotes s for a POSIX shell when it holds anything but

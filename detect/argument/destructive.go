@@ -84,6 +84,13 @@ func (a *analysis) destructiveCmd(it *item, c *shCmd, r resolved, f float64) {
 			case recursive && force && (strings.HasSuffix(t, "/*") || strings.HasSuffix(t, `\*`)) && strings.Count(strings.ReplaceAll(t, `\`, "/"), "/") <= 3:
 				// the contents of a top-level directory (/srv/*, ~/projects/*)
 				add("rm_recursive_wildcard", 0.5)
+			case recursive:
+				switch homeChild(t) {
+				case homeKeys:
+					add("rm_user_data", 0.7) // ~/.ssh, ~/.gnupg: keys that cannot be re-made
+				case homeData:
+					add("rm_user_data", 0.55) // ~/projects, /home/sam/Documents/*
+				}
 			}
 		}
 	case "mkfs", "mke2fs", "mkswap", "wipefs", "sgdisk", "mkntfs", "newfs":
@@ -411,4 +418,57 @@ func sqlStatements(s string) []sqlStatement {
 func upperKeyword(t string) bool {
 	w, _, _ := strings.Cut(t, " ")
 	return len(w) >= 4 && isLetters(w) && strings.ToUpper(w) == w
+}
+
+// Kinds of a path directly under a home directory (homeChild).
+const (
+	homeNone = iota
+	homeData // a user's own directory: projects, documents, dotfile config
+	homeKeys // a directory of keys: .ssh, .gnupg, .aws, .kube
+)
+
+// homeDisposable are the home directories that hold caches or build
+// output: deleting them loses nothing.
+var homeDisposable = map[string]bool{".cache": true, "tmp": true, ".tmp": true, ".npm": true, "trash": true, ".trash": true, ".local/share/trash": true,
+	"node_modules": true, ".gradle": true, ".m2": true, "downloads": true, ".pnpm-store": true, ".yarn": true}
+
+// homeKeyDirs hold keys and credentials.
+var homeKeyDirs = map[string]bool{".ssh": true, ".gnupg": true, ".aws": true, ".kube": true, ".docker": true, ".azure": true, ".gcloud": true, ".password-store": true}
+
+// homeChild classifies a (lower-case) rm target that is a directory
+// directly under a home directory, or its contents: ~/X, ~/X/*, $HOME/X,
+// /home/u/X, /Users/u/X, /root/X.
+func homeChild(t string) int {
+	t = strings.ReplaceAll(t, `\`, "/")
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "/*"), "/")
+	var rest string
+	switch {
+	case strings.HasPrefix(t, "~/"):
+		rest = t[2:]
+	case strings.HasPrefix(t, "$home/"):
+		rest = t[6:]
+	case strings.HasPrefix(t, "${home}/"):
+		rest = t[8:]
+	case strings.HasPrefix(t, "/root/"):
+		rest = t[6:]
+	case strings.HasPrefix(t, "/home/") || strings.HasPrefix(t, "/users/"):
+		parts := strings.SplitN(strings.TrimPrefix(strings.TrimPrefix(t, "/home/"), "/users/"), "/", 2)
+		if len(parts) < 2 {
+			return homeNone // the home itself is rootTargets' business
+		}
+		rest = parts[1]
+	default:
+		return homeNone
+	}
+	if rest == "" || strings.Contains(rest, "/") && !homeKeyDirs[strings.SplitN(rest, "/", 2)[0]] {
+		return homeNone // deeper: a build directory inside a project
+	}
+	first := strings.SplitN(rest, "/", 2)[0]
+	switch {
+	case homeKeyDirs[first]:
+		return homeKeys
+	case homeDisposable[first] || homeDisposable[rest]:
+		return homeNone
+	}
+	return homeData
 }

@@ -116,7 +116,10 @@ var execDescPhrases = []string{"shell command", "terminal command", "bash comman
 	"execute code", "executes code", "execute arbitrary", "run arbitrary", "runs arbitrary", "execute python",
 	"executes python", "run python", "runs python", "execute javascript", "execute a command", "executes a command",
 	"run a command", "runs a command", "execute commands", "executes commands", "run commands", "runs commands",
-	"execute shell", "executes shell", "run shell", "runs shell", "powershell"}
+	"execute shell", "executes shell", "run shell", "runs shell", "powershell",
+	// the same in Russian, Spanish, Portuguese, German, French, Italian (lower case)
+	"выполнить команд", "выполняет команд", "ejecutar comando", "ejecuta comando", "ejecuta un comando", "executar comando", "executa comando",
+	"befehl ausführen", "führt befehle", "exécuter une commande", "exécute une commande", "eseguire un comando", "esegue un comando"}
 
 // ExecLikeTool reports whether a tool's name or description says it runs
 // shell commands or code: a name word such as shell, exec, terminal, bash,
@@ -129,9 +132,16 @@ func ExecLikeTool(name, description string) bool {
 	if hasWord(words, execNameWords...) {
 		return true
 	}
+	cli := false
+	for _, w := range words {
+		cli = cli || cliPrograms[w] != ""
+	}
 	for i, w := range words {
 		if (w == "run" || w == "execute" || w == "eval" || w == "evaluate" || w == "invoke") && i+1 < len(words) && hasWord(words[i+1:], execObjects...) {
 			return true
+		}
+		if cli && (w == "run" || w == "exec" || w == "execute" || w == "command" || w == "cli" || w == "cmd") {
+			return true // git_run, tf_run, kubectl_exec: the program's command line
 		}
 		if w == "code" && i+1 < len(words) && (words[i+1] == "interpreter" || words[i+1] == "execution" || words[i+1] == "runner") {
 			return true
@@ -195,9 +205,10 @@ const (
 
 // Word sets of classifyKey, in the order they are tried.
 var (
-	keyCommandWords = set("command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run")
-	keySecretWords  = set("password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key")
-	keyHostWords    = set("url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
+	keyCommandWords = set("command", "cmd", "commands", "script", "shell", "argv", "exec", "commandline", "cmdline", "bash", "powershell", "run",
+		"komanda", "comando", "befehl", "commande", "kommando", "polecenie", "komut", "perintah", "lenh")
+	keySecretWords = set("password", "passwd", "secret", "token", "apikey", "credential", "credentials", "authorization", "auth", "bearer", "jwt", "pat", "pwd", "key")
+	keyHostWords   = set("url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "addr", "address", "server",
 		"domain", "webhook", "callback", "redirect", "proxy", "origin", "upstream", "base", "target", "baseurl", "site", "website", "remote")
 	keyPathWords = set("path", "paths", "file", "files", "filename", "filepath", "dir", "directory", "folder", "root",
 		"location", "source", "src", "destination", "dest", "cwd", "workdir", "pwd", "from", "to", "glob", "pattern", "include", "exclude")
