@@ -106,10 +106,19 @@ func analyse(env *Env, needs map[string]bool) {
 			env.TextHidden = canon.Hidden(env.Text)
 		}
 		if needs[useTextRisk] {
-			env.TextRisk = injection.Analyze(env.Text, injection.Context{
+			ctx := injection.Context{
 				Surface: textSurface(env.TextSurface), Field: env.TextSurface, ToolName: env.ToolName, ServerName: env.ServerName,
 				SiblingTools: env.sessionTools,
-			})
+			}
+			if sp := env.Event.GetSampling().GetSystemPrompt(); env.TextSurface == "sampling" && sp != "" {
+				// the server's system prompt speaks to the model by its
+				// place; the messages are analysed as any server text
+				sys := ctx
+				sys.Field, sys.ModelDirected = "params.systemPrompt", true
+				env.TextRisk = signal.Merge(injection.Analyze(sp, sys), injection.Analyze(env.Event.GetSampling().GetText(), ctx))
+			} else {
+				env.TextRisk = injection.Analyze(env.Text, ctx)
+			}
 		}
 	}
 	if needs[useResultSecr] && env.ResultText != "" {

@@ -88,6 +88,11 @@ type Context struct {
 	// Params are the input property names of the tool (AnalyzeTool fills
 	// them in); referring to a parameter is not referring to a tool.
 	Params []string
+	// ModelDirected is set when the text is an instruction to the model
+	// by where it stands: a sampling/createMessage request's systemPrompt.
+	// Such text never has to show that it is talking to the model, so its
+	// data-shaped signals are not demoted as documentation.
+	ModelDirected bool
 }
 
 // ToolDef is the model-visible part of one MCP tool definition. Schemas
@@ -156,7 +161,7 @@ type analysis struct {
 }
 
 func newAnalysis(ctx *Context) *analysis {
-	a := &analysis{ctx: ctx}
+	a := &analysis{ctx: ctx, modelAddressed: ctx.ModelDirected}
 	a.names.self = foldName(ctx.ToolName)
 	a.names.siblings = nameSet(ctx.SiblingTools)
 	a.names.foreign = nameSet(ctx.ForeignTools)
