@@ -189,6 +189,9 @@ func (c *Case) Validate() error {
 			if m.AtMS < 0 {
 				bad(f+".at_ms", "negative")
 			}
+			if time.Duration(m.AtMS)*time.Millisecond > maxCaseSpan {
+				bad(f+".at_ms", "%d is more than %s after the case's start", m.AtMS, maxCaseSpan)
+			}
 			if (len(m.Message) == 0) == (m.Raw == nil) {
 				bad(f, "give exactly one of message and raw")
 			}
@@ -339,12 +342,21 @@ func NewRunner(rules []*detect.Rule) (*Runner, error) {
 	s := &sink{}
 	cfg := ingest.DefaultConfig()
 	cfg.FingerprintKey = evalFingerprintKey
+	// A case replays its traffic ending now, so its first event is as old
+	// as the case is long; a memory planted a month before it is read is
+	// such a case. The collector's window for late events is a
+	// deployment's choice, not a limit on what a case may span.
+	cfg.MaxEventAge = maxCaseSpan
 	col, err := ingest.New(cfg, s, authn, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("eval: collector: %w", err)
 	}
 	return &Runner{rules: rules, collector: col, sink: s}, nil
 }
+
+// maxCaseSpan bounds the time from a case's first message to its last
+// (at_ms), as LoadCases checks.
+const maxCaseSpan = 400 * 24 * time.Hour
 
 // evalFingerprintKey is the redaction fingerprint key the collector and
 // the engine of a run share, as they do in one deployment.
