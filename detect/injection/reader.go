@@ -85,10 +85,15 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 			}
 		}
 		i := strings.IndexAny(tail, stops)
-		if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
+		if greeting(s, k-lead, k) && !human {
+			// "Hey coding agent 👋 …", "Cher assistant IA, …": a vocative
+			// needs no colon; the message starts after the noun (and its
+			// comma)
+			i = 0
+		} else if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
 			continue // no label: a sentence, a menu path ("Copilot->Coding agent->MCP:")
 		}
-		if lead == 0 && strings.TrimSpace(tail[:i]) == "" {
+		if lead == 0 && strings.TrimSpace(tail[:i]) == "" && !greeting(s, k-lead, k) {
 			continue // "Assistant: …" is a speaker's turn in a transcript
 		}
 		if !labelLeadOK(s, k-lead, k) || !labelTailOK(s, k+1, t[k].end+i) {
@@ -148,7 +153,7 @@ func labelLeadOK(s *scanned, lo, k int) bool {
 		if t.r&(actionRoles|rOblig) != 0 && !(t.r&rAuth != 0) {
 			return false
 		}
-		if len(t.w) > 5 && (strings.HasSuffix(t.w, "ing") || strings.HasSuffix(t.w, "ed")) {
+		if len(t.w) > 5 && (strings.HasSuffix(t.w, "ing") || strings.HasSuffix(t.w, "ed")) && t.w != "coding" && !greeting(s, lo, k) {
 			return false // "created as part of exploring Claude MCPs:"
 		}
 		switch t.w {
@@ -282,6 +287,22 @@ func bulkData(s *scanned, lo, hi int) bool {
 	return false
 }
 
+// greetings open a vocative: "Hey coding agent", "Dear AI assistant",
+// "Cher assistant IA", "Hallo KI".
+var greetings = map[string]bool{"hey": true, "hi": true, "hello": true, "dear": true, "cher": true, "chere": true, "bonjour": true, "salut": true,
+	"hola": true, "querido": true, "querida": true, "estimado": true, "estimada": true, "hallo": true, "lieber": true, "liebe": true, "ola": true,
+	"caro": true, "cara": true, "gentile": true, "ciao": true, "beste": true, "hej": true, "hei": true}
+
+// greeting reports a greeting among tokens [lo, k) of a label's lead.
+func greeting(s *scanned, lo, k int) bool {
+	for p := lo; p < k; p++ {
+		if greetings[s.toks[p].w] {
+			return true
+		}
+	}
+	return false
+}
+
 // ambiguousReader reports the English nouns that name an AI only with a
 // word that says so: an agent may be an HTTP client or a build agent, a
 // model a data model.
@@ -402,6 +423,12 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	}
 	if bulkData(s, lo, hi) {
 		kinds++
+	}
+	if preWord(s, lo, hi) || signedOff(s, lo, hi) || noConsentNeeded(s.span(lo, hi)) {
+		kinds++ // "the reviewer has pre-authorised this", "don't wait for me to confirm"
+	}
+	if hasAnyWord(s, lo, hi, "admin", "administrator", "owner", "collaborator", "public", "anyone", "everyone", "superuser", "root") {
+		kinds++ // access handed out: "add … as an admin collaborator", "share with anyone"
 	}
 	return kinds
 }

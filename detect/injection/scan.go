@@ -274,7 +274,7 @@ func (s *scanned) germanInfinitiveOrder(lo, j int) bool {
 	if j+1 < len(t) && t[j+1].sent == t[j].sent && !strings.ContainsAny(s.f[t[j].end:t[j+1].start], ",;:–-") {
 		return false // not the last word of its clause
 	}
-	for p := j - 1; p >= max(lo, j-12) && t[p].sent == t[j].sent; p-- {
+	for p := j - 1; p >= max(lo, j-20) && t[p].sent == t[j].sent; p-- {
 		if strings.ContainsAny(s.f[t[p].end:t[p+1].start], ",;:") {
 			break
 		}

@@ -589,7 +589,9 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"losche": true, "loschen": true, "empfehlen": true, "empfehle": true, "entferne": true, "genehmige": true, "uberweise": true, "uberweisen": true, "erstatte": true,
 	"supprime": true, "supprimez": true, "efface": true, "effacez": true, "approuve": true, "approuvez": true, "rembourse": true, "remboursez": true, "rembourser": true, "payez": true,
 	"cancella": true, "approva": true, "rimborsa": true, "apaga": true, "aprova": true, "reembolse": true,
-	"verwijder": true, "wijzig": true, "keur": true, "betaal": true}
+	"verwijder": true, "wijzig": true, "keur": true, "betaal": true,
+	// what an agent does in a browser or an app
+	"click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
 
 // wReaderOrder is result.addresses_model when the text names an AI
 // reader and orders it to act on the world: enough to alert alone.
