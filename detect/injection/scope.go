@@ -591,7 +591,7 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"cancella": true, "approva": true, "rimborsa": true, "apaga": true, "aprova": true, "reembolse": true,
 	"verwijder": true, "wijzig": true, "keur": true, "betaal": true,
 	// what an agent does in a browser or an app
-	"click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
+	"create": true, "click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
 
 // wReaderOrder is result.addresses_model when the text names an AI
 // reader and orders it to act on the world: enough to alert alone.

@@ -247,8 +247,8 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				case "told", "said", "instructed", "taught", "given", "asked", "assigned", "dicho", "gesagt", "dit":
 					told = true
 				}
-				if t[k].r&rInstr != 0 && k+1 < hi && (t[k+1].r&rAddr != 0 || t[k+1].w == "that" || t[k+1].w == "which") {
-					all = true // "ignore the shopping task you were given"
+				if k+1 < hi && (t[k+1].r&rAddr != 0 || t[k+1].w == "that" || t[k+1].w == "which") && (t[k].r&rInstr != 0 || taskNouns[t[k].w] && k+3 < hi && (t[k+2].w == "were" || t[k+2].w == "have" || t[k+2].w == "got")) {
+					all = true // "ignore the shopping task you were given", "ignore the format you were asked for"
 				}
 			}
 			if all && told {
@@ -648,6 +648,10 @@ func processVerb(w string) bool {
 	}
 	return false
 }
+
+// taskNouns name what the model was asked to do.
+var taskNouns = map[string]bool{"format": true, "request": true, "question": true, "assignment": true, "goal": true, "job": true, "brief": true,
+	"objective": true, "mission": true, "plan": true, "ask": true, "query": true}
 
 // negatedThing reports a negation that makes token j (the user) the one
 // who is not to learn something: "not something the user …", "no
