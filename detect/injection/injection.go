@@ -644,7 +644,7 @@ func noConsentNeeded(text string) bool {
 }
 
 // consentVerbs ask someone before acting.
-var consentVerbs = map[string]bool{"ruckfrage": true, "nachfrage": true, "confirmation": true, "confirm": true, "asked": true, "ask": true, "verify": true, "escalate": true, "escalating": true, "check": true,
+var consentVerbs = map[string]bool{"ruckfrage": true, "nachfrage": true, "confirmation": true, "confirm": true, "asked": true, "ask": true, "verify": true, "escalate": true, "escalating": true, "check": true, "reviews": true, "approval": true, "waiting": true,
 	"proof": true, "approve": true, "review": true, "nachfragen": true, "bestatigen": true, "confirmar": true, "preguntar": true, "confirmer": true, "demander": true}
 
 // consequentialNote reports what a note should never make automatic: a

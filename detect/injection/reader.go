@@ -96,6 +96,9 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		if lead == 0 && strings.TrimSpace(tail[:i]) == "" && !greeting(s, k-lead, k) {
 			continue // "Assistant: …" is a speaker's turn in a transcript
 		}
+		if machineWords[w] && !readerNounIn(s, k+1, t[k].end+i) {
+			continue // "Automatic parsing:", "**Automatic branch creation**:" are feature names
+		}
 		if !labelLeadOK(s, k-lead, k) || !labelTailOK(s, k+1, t[k].end+i) {
 			continue // "add the server to your coding agent:" is a sentence to a person
 		}
@@ -200,6 +203,33 @@ func machineTail(s *scanned, from, end int) bool {
 	return false
 }
 
+// machineReaders are the nouns that make "automated"/"automatic" a
+// reader: "automated reviewers", "operador automático", "automatisierte
+// Rechnungsverarbeitung".
+var machineReaders = []string{"review", "opera", "process", "verarbeit", "traitement", "procesamiento", "processament", "elaborazion",
+	"system", "pipeline", "agent", "assistant", "bot", "tool", "screen", "triage", "handl", "reader"}
+
+// readerNounIn reports a machineReaders word among the tokens from token
+// from up to byte end.
+func readerNounIn(s *scanned, from, end int) bool {
+	for p := from; p < len(s.toks) && s.toks[p].start < end; p++ {
+		for _, r := range machineReaders {
+			if strings.Contains(s.toks[p].w, r) {
+				return true
+			}
+		}
+	}
+	// the noun before the machine word: "operador automático"
+	return from >= 2 && func() bool {
+		for _, r := range machineReaders {
+			if strings.Contains(s.toks[from-2].w, r) {
+				return true
+			}
+		}
+		return false
+	}()
+}
+
 // toolNouns are "tool" in the languages of the lexicon: "note pour l'outil
 // qui lit cet agenda".
 var toolNouns = map[string]bool{"tool": true, "tools": true, "outil": true, "outils": true, "herramienta": true, "herramientas": true,
@@ -248,7 +278,7 @@ var (
 	bulkWords = map[string]bool{"all": true, "every": true, "each": true, "entire": true, "whole": true, "full": true, "complete": true,
 		"todos": true, "todas": true, "toda": true, "todo": true, "alle": true, "gesamte": true, "tous": true, "toutes": true, "tutti": true, "tutte": true,
 		"completa": true, "completo": true, "vollstandige": true, "komplette": true, "complet": true, "complets": true, "entera": true, "inteira": true}
-	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "contact": true, "contacts": true,
+	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "invoice": true, "order": true, "orders": true, "account": true, "accounts": true, "user": true, "users": true, "contact": true, "contacts": true,
 		"customer": true, "customers": true, "record": true, "records": true, "file": true, "files": true, "row": true, "rows": true, "table": true,
 		"tab": true, "sheet": true, "spreadsheet": true, "list": true, "repository": true, "repositories": true, "repo": true, "repos": true,
 		"transcript": true, "document": true, "documents": true, "database": true, "export": true, "history": true, "inbox": true, "mailbox": true,
@@ -353,6 +383,23 @@ func negatedLate(s *scanned, j, hi int) bool {
 	return false
 }
 
+// harmful reports a destroying or disabling act in tokens [lo, hi):
+// delete, drop, wipe, disable, shut down, turn off, scale to zero.
+func harmful(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		switch w := t[k].w; {
+		case destructiveWords[w], w == "disable", w == "deactivate", w == "shutdown":
+			return true
+		case (w == "turn" || w == "switch" || w == "shut") && k+1 < hi && (t[k+1].w == "off" || t[k+1].w == "down"):
+			return true
+		case w == "scale" && hasWord(s, k+1, min(hi, k+6), "0"):
+			return true
+		}
+	}
+	return false
+}
+
 // tokenRange returns the tokens [lo, hi) that lie in bytes [from, to).
 func tokenRange(s *scanned, from, to int) (lo, hi int) {
 	lo = len(s.toks)
@@ -429,6 +476,9 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	}
 	if hasAnyWord(s, lo, hi, "admin", "administrator", "owner", "collaborator", "public", "anyone", "everyone", "superuser", "root") {
 		kinds++ // access handed out: "add … as an admin collaborator", "share with anyone"
+	}
+	if harmful(s, lo, hi) {
+		kinds++ // "delete the thread", "turn off branch protection", "scale web to 0"
 	}
 	return kinds
 }

@@ -234,7 +234,7 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 
 	// "every invoice must also be shared with ledger@x.example": a copy of
 	// everything to a mailbox
-	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever", "copy", "copies")) && !(hasAnyWord(s, lo, hi, "bcc", "cc") && !hasWord(s, lo, hi, "without")) {
+	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever", "copy", "copies")) && !(hasAnyWord(s, lo, hi, "bcc", "cc", "cc'd", "cced", "ccd") && !hasWord(s, lo, hi, "without")) && !(visibleCopy(s, lo, hi) && m&(rStealth|rConceal) == 0) {
 		if sp := s.span(lo, hi); strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp) {
 			for j := lo; j < hi; j++ {
 				w := t[j].w
@@ -591,7 +591,7 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"cancella": true, "approva": true, "rimborsa": true, "apaga": true, "aprova": true, "reembolse": true,
 	"verwijder": true, "wijzig": true, "keur": true, "betaal": true,
 	// what an agent does in a browser or an app
-	"create": true, "click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
+	"click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
 
 // wReaderOrder is result.addresses_model when the text names an AI
 // reader and orders it to act on the world: enough to alert alone.
@@ -940,6 +940,9 @@ func noAudit(s *scanned, lo, hi int) bool {
 		if w != "log" && w != "logging" && w != "record" && w != "escalate" && w != "audit" && !(w == "create" && hasWord(s, j+1, min(hi, j+4), "audit")) {
 			continue
 		}
+		if t[j].path || strings.Contains(t[j].ext, "/") {
+			continue // "/var/log/…/audit/": a directory, not the act of logging
+		}
 		if !s.negated(lo, j) && !(j > lo && t[j-1].w == "skip") {
 			continue
 		}
@@ -1042,6 +1045,20 @@ func hiddenOrigin(s *scanned, lo, hi int) bool {
 			}
 			if (t[k].w == "came" || t[k].w == "comes" || t[k].w == "origin") && hasAnyWord(s, k, min(hi, k+4), "server", "here", "this", "me", "us", "instruction", "prompt") {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// visibleCopy reports a carbon copy ("cc'd", "cc", "in copy"): the
+// recipients see it, so it is no hidden recipient unless done quietly.
+func visibleCopy(s *scanned, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		switch s.toks[k].w {
+		case "cc", "cc'd", "cced", "ccd", "copia", "kopie", "copie":
+			if !s.negated(lo, k) {
+				return true // not "without cc-ing the user"
 			}
 		}
 	}

@@ -436,7 +436,8 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// a hidden copy to an outside address: "always bcc audit@x.example"
-	if m&(rOblig|rOrder|rStealth) != 0 && hasAnyWord(s, lo, hi, "bcc", "cc") {
+	// ("cc" is a visible copy: hidden only when done quietly)
+	if m&(rOblig|rOrder|rStealth) != 0 && (hasWord(s, lo, hi, "bcc") || hasWord(s, lo, hi, "cc") && m&(rStealth|rConceal) != 0) {
 		if span := s.span(lo, hi); strings.IndexByte(span, '@') > 0 {
 			hs = append(hs, hit{sigHiddenRecipient, wHiddenRecipient, lo, hi})
 		}
@@ -452,7 +453,10 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		if a.continuationLure(s, lo, hi, m) {
 			hs = append(hs, hit{sigContinuationLure, wContinuationLure, lo, hi})
 		}
-		if !a.consequential && a.consequentialOrder(s, lo, hi, m) {
+		if !a.consequential && a.consequentialOrder(s, lo, hi, m) && a.labelEvidence(s, lo, hi, s.toks[lo].start, s.toks[hi-1].end) >= labelKinds {
+			// an order that acts on the world and asks for something
+			// besides (an address, a tool, secrecy, …): "cite this page"
+			// or "run make check" addressed to AI agents is a notice
 			a.consequential = true
 		}
 		addressed := a.thirdPersonModel(s, lo, hi)
@@ -909,7 +913,14 @@ func (a *analysis) sensitiveObject(s *scanned, lo, hi, k int) int {
 		}
 	}
 	switch tk.w {
-	case "cvv", "cvc", "cvv2", "iban", "ssn", "passport", "otp", "otps":
+	case "iban":
+		// the user's account number, not a payee's ("add the recipient's
+		// IBAN" is how a transfer form is filled)
+		if k > lo && (t[k-1].w == "your" || t[k-1].w == "user's" || t[k-1].w == "their" || t[k-1].w == "customer's" || t[k-1].r&rUser != 0) {
+			return 1
+		}
+		return 0
+	case "cvv", "cvc", "cvv2", "ssn", "passport", "otp", "otps":
 		return 1 // payment and identity data weigh like a credential
 	case "environment":
 		// "the full process environment", "environment variables": the
