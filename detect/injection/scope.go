@@ -1056,7 +1056,7 @@ func hiddenOrigin(s *scanned, lo, hi int) bool {
 func visibleCopy(s *scanned, lo, hi int) bool {
 	for k := lo; k < hi; k++ {
 		switch s.toks[k].w {
-		case "cc", "cc'd", "cced", "ccd", "copia", "kopie", "copie":
+		case "cc", "cc'", "cc'd", "cced", "ccd", "copia", "kopie", "copie":
 			if !s.negated(lo, k) {
 				return true // not "without cc-ing the user"
 			}
