@@ -188,6 +188,31 @@ func (a *analysis) projectFileWrite() bool {
 	return false
 }
 
+// downloadsToFile reports curl or wget writing what it fetches to a file
+// (-o/-O/--output, wget's default), not to a pipe, and sending nothing.
+func downloadsToFile(r resolved) bool {
+	if uploadsFile(r) {
+		return false
+	}
+	for _, w := range r.args {
+		switch {
+		case w == "-d" || strings.HasPrefix(w, "--data") || w == "-F" || strings.HasPrefix(w, "--form") || w == "-T" || w == "--upload-file" || w == "-X" || w == "--post-file" || w == "--post-data":
+			return false
+		}
+	}
+	switch r.name {
+	case "wget":
+		return !anyEq(r.args, "-O-", "-qO-", "-O", "-") || anyHasPrefix(r.args, "-O/") || anyHasPrefix(r.args, "--output-document=/")
+	case "curl":
+		for _, w := range r.args {
+			if w == "-o" || w == "-O" || w == "--output" || strings.HasPrefix(w, "--output=") || len(w) > 2 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w[1:], "oO") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // modeOf tells how the string reaches a shell.
 func (a *analysis) modeOf(it *item) execMode {
 	k := it.kc
@@ -434,6 +459,10 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 			switch {
 			case len(c.subst) > 0 || anyContains(r.args, "$()"):
 				a.cmd.add("command_injection.exfil_substitution", field, sp(), 0.7*f)
+			case chained && f >= factorExec && downloadsToFile(r):
+				// a shell tool fetching a key or an archive to a file
+				// as one step of a set-up: administration
+				a.cmd.add("command_injection.network_tool", field, sp(), 0.1*f)
 			case chained:
 				a.cmd.add("command_injection.chained_network", field, sp(), 0.45*f)
 			default:

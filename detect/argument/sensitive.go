@@ -217,7 +217,7 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 		// unless every command naming it only uses or manages it (ssh
 		// -i ~/.ssh/id_rsa, chmod 600 ~/.ssh/id_rsa, ssh-keygen -f).
 		if !readsOut(it.sc, t.raw) {
-			f = 0.35
+			f = 0.2
 		}
 	case a.writesTarget(it):
 		// The file a write tool creates or replaces: its old content,
@@ -239,12 +239,18 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 // backup, archive, export, read, ...), and the argument's key names the
 // target (path, file, filename, destination, to, output), not a source.
 func (a *analysis) writesTarget(it *item) bool {
-	if !a.tool.writeFile || it.isKey || it.kc != keyPath {
+	if it.isKey || it.kc != keyPath {
 		return false
 	}
 	w := nameWords(it.rawKey)
-	return !hasWordIn(w, sourceKeyWords)
+	if hasWord(a.toolWords, "copy", "cp", "move", "mv", "rename") && hasWordIn(w, destKeyWords) {
+		return true // copy_file {"destination": ".env.local"}: the file written
+	}
+	return a.tool.writeFile && !hasWordIn(w, sourceKeyWords)
 }
+
+// destKeyWords are key words naming where a copy or move writes to.
+var destKeyWords = set("destination", "dest", "dst", "target", "to", "new", "output", "out")
 
 // sourceKeyWords are key words naming what a tool reads from.
 var sourceKeyWords = set("source", "src", "from", "input", "include", "glob", "pattern", "origin", "template", "base")
@@ -462,6 +468,11 @@ func (a *analysis) listingCmd(it *item, r resolved, sc *shScript, res []resolved
 		if single && !hasShortFlag(r.args, 'R') && handledPath(sc, res, w) {
 			// ls -l of a file the same command line creates or
 			// changes (chmod 600 k && ls -l k): checking the result.
+			continue
+		}
+		if !hasShortFlag(r.args, 'R') && !strings.HasSuffix(w, "/") && sensitiveFile(strings.ToLower(w)).kind != "" && !strings.ContainsAny(w, "*?[") {
+			// ls -l ~/.ssh/id_ed25519: one key file's mode and size,
+			// not the directory's contents
 			continue
 		}
 		a.listDir(it, resolvePath(w).clean, it.s)

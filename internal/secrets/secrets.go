@@ -183,6 +183,9 @@ type redactRule struct {
 	// verify, when set, tells a verified secret (a checksum or structure
 	// that holds) from one of the right shape only.
 	verify func(string) bool
+	// exemptMatch, when set, refuses a whole match (not only the
+	// replaced group) that is no secret.
+	exemptMatch func(string) bool
 }
 
 // Redactor masks secrets in free text and JSON text, replacing each with
@@ -411,9 +414,10 @@ func NewRedactor() *Redactor {
 			kind:  KindURLCredentials,
 			hints: []string{"@"},
 			// scheme://user:password@host: group 1 is the password.
-			re:    regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@"'<>\\]{1,64}:([^\s/@"'<>\\]{1,128})@[A-Za-z0-9\[]`),
-			group: 1,
-			valid: notPlaceholder,
+			re:          regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@"'<>\\]{1,64}:([^\s/@"'<>\\]{1,128})@[A-Za-z0-9\[][A-Za-z0-9.\-\[\]]{0,253}`),
+			group:       1,
+			valid:       notPlaceholder,
+			exemptMatch: localDefaultCredential,
 		},
 		{
 			kind: KindJSONSecret,
@@ -616,6 +620,9 @@ func (rule *redactRule) accepts(s string, at int, v string) bool {
 }
 
 func (rule *redactRule) isExempt(match string) bool {
+	if rule.exemptMatch != nil && rule.exemptMatch(match) {
+		return true
+	}
 	for _, name := range rule.exempt {
 		if strings.HasPrefix(match, `"`+name+`"`) {
 			return true
@@ -820,6 +827,43 @@ func encode62(v uint32) string {
 
 // jwtHeader reports whether a JWT's first part decodes (base64url, RFC 7515)
 // to a JSON object with an "alg" member.
+// localDefaultCredential reports a URL whose userinfo is a development
+// default on a local host ("postgres://postgres:postgres@localhost/app",
+// "redis://:password@127.0.0.1"): the password repeats the user name or is
+// one of the defaults images ship with, and the host is the developer's
+// own machine or a compose service. The same pair on any other host is
+// kept: a default password in production is a secret all the same.
+func localDefaultCredential(match string) bool {
+	_, rest, ok := strings.Cut(match, "://")
+	if !ok {
+		return false
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return false
+	}
+	user, pass, _ := strings.Cut(userinfo, ":")
+	h := strings.ToLower(host)
+	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i] // the port
+	}
+	local := false
+	for _, l := range []string{"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "host.docker.internal", "db", "database", "postgres", "mysql", "mariadb", "redis", "mongo", "mongodb", "rabbitmq"} {
+		if h == l {
+			local = true
+		}
+	}
+	if !local {
+		return false
+	}
+	lp := strings.ToLower(pass)
+	switch lp {
+	case "postgres", "password", "pass", "root", "admin", "secret", "test", "dev", "guest", "mysql", "example", "changeme", "rabbitmq":
+		return true
+	}
+	return strings.EqualFold(user, pass)
+}
+
 func jwtHeader(tok string) bool {
 	head, _, _ := strings.Cut(tok, ".")
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
