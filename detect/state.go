@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash/maphash"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -527,6 +528,9 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 func (s *state) recordRead(env *Env, c *clientState) {
 	caps := env.CalledTool.Capabilities
 	u, p := slices.Contains(caps, catalog.ReadsUntrusted), slices.Contains(caps, catalog.ReadsPrivate)
+	if u && localOnly(env.Arguments) {
+		u = false // a browser or fetch pointed at the user's own dev server
+	}
 	if !u && !p {
 		return
 	}
@@ -540,6 +544,27 @@ func (s *state) recordRead(env *Env, c *clientState) {
 		c.reads = slices.Delete(c.reads, 0, len(c.reads)-maxReads+1)
 	}
 	c.reads = append(c.reads, r)
+}
+
+// localOnly reports arguments whose URLs all name the local machine
+// (localhost, 127.0.0.0/8, ::1, *.localhost) and that name at least one.
+func localOnly(args map[string]any) bool {
+	n, local := 0, true
+	walkStrings(args, "", func(_, v string) {
+		if !strings.Contains(v, "://") || len(v) > 2048 {
+			return
+		}
+		u, err := url.Parse(strings.TrimSpace(v))
+		if err != nil || u.Host == "" {
+			return
+		}
+		n++
+		h := strings.ToLower(u.Hostname())
+		if h != "localhost" && !strings.HasSuffix(h, ".localhost") && h != "::1" && !strings.HasPrefix(h, "127.") {
+			local = false
+		}
+	})
+	return n > 0 && local
 }
 
 // toxicView fills env.Client.Reads and ToxicPair for a call that sends
