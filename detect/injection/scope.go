@@ -1247,7 +1247,10 @@ func quotedPayloads(raw, f string) string {
 // ("such as" and "like" are left out: they introduce tools and commands
 // to use as often as examples).
 var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording", "sentence", "sentences", "keyword", "keywords",
-	"pattern", "patterns", "term", "terms", "expression", "expressions"}
+	"pattern", "patterns", "term", "terms", "expression", "expressions",
+	// the speakers of test fixtures and write-ups ("customer: \"Ignore your
+	// rules …\"", "payload: '…'"); not "user", whose quoted turn may be forged
+	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example"}
 
 // maxMention bounds a mentioned quotation, in bytes.
 const maxMention = 240
