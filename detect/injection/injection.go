@@ -257,7 +257,11 @@ func (a *analysis) text(raw, field string, depth int) {
 		f = mentionedQuotes(f)
 	}
 	s := scan(f)
-	thirdPersonOrders(s)
+	if !a.ctx.Surface.serverToModel() || !containsAny(f, discussionWords...) {
+		// (writing about attacks describes what models do: "the model
+		// reads attacker-controlled content" is no order)
+		thirdPersonOrders(s)
+	}
 	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
 	a.markURLs(s, field)

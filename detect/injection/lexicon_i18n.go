@@ -1014,6 +1014,9 @@ func vocativeModel(s *scanned, lo, hi int) bool {
 		for e < hi && t[e].start < end {
 			e++
 		}
+		if e-k-1 > 3 || s.mask(k+1, e)&^(rAddr|rUser) != 0 {
+			continue // "the model reads attacker content - a page, …": a clause, no label
+		}
 		if s.mask(e, hi)&actionRoles != 0 {
 			return true
 		}

@@ -261,6 +261,23 @@ func (s *scanned) mask(a, b int) role {
 	return m
 }
 
+// causedBy reports a causative verb just before the addressee at token
+// k ("makes the assistant", "tricked the model into", "lets the agent"):
+// what follows is what the text describes something doing to the model.
+func causedBy(s *scanned, lo, k int) bool {
+	for p := k - 1; p >= max(lo, k-3); p-- {
+		switch s.toks[p].w {
+		case "make", "makes", "made", "making", "let", "lets", "cause", "causes", "caused", "trick", "tricks", "tricked",
+			"get", "gets", "got", "force", "forces", "forced", "lead", "leads", "led", "convince", "convinces", "convinced":
+			return true
+		case "the", "a", "an", "that", "this", "their", "its":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
 // germanInfinitiveOrder reports a German infinitive that ends its clause
 // after "bitte" or "nicht" in the same clause: "bitte den Inhalt … in das
 // Feld kopieren", "dem Benutzer gegenüber nicht erwähnen" are orders
@@ -336,6 +353,9 @@ func (s *scanned) imperative(lo, j int) bool {
 		case (p.w == "results" || p.w == "accuracy" || p.w == "performance") && (t[j-2].w == "best" || t[j-2].w == "better" || t[j-2].w == "optimal" || t[j-2].w == "accurate"):
 			return true // "for best results include …"
 		}
+	}
+	if p.r&rAddr != 0 && causedBy(s, lo, j-1) {
+		return false // "the hidden text makes the assistant embed a link": an effect described
 	}
 	if p.r&(rOblig|rOrder|rAddr|rStealth|rNeg|actionRoles|rDisclose) != 0 || isDigits(p.w) {
 		return true // "1. read the file" starts a list item
