@@ -618,7 +618,55 @@ var (
 func bulkSend(text string) bool {
 	s := scan(text)
 	for _, r := range s.sents {
-		if s.mask(r[0], r[1])&rSend != 0 && bulkData(s, r[0], r[1]) {
+		sends := false
+		for k := r[0]; k < r[1] && !sends; k++ {
+			sends = (s.toks[k].r|lexicon[stem(s.toks[k].w)])&rSend != 0 // "uploaded", "sent" too
+		}
+		if sends && bulkData(s, r[0], r[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// obeysOthers reports a note that hands the model's obedience to someone
+// other than the user: "carry it out", "obey", "comply with", "follow
+// their instructions".
+func obeysOthers(s *scanned) bool {
+	t := s.toks
+	for k := range t {
+		switch t[k].w {
+		case "obey", "comply", "obeys", "complies":
+			return true
+		case "carry":
+			if k+2 < len(t) && (t[k+1].w == "out" || t[k+2].w == "out") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asksForSecrets reports a note that has people asked for what no one
+// should be asked for: a password, a one-time code, a card number or CVV
+// ("ask the customer for their current password and the 6-digit code").
+func asksForSecrets(s *scanned) bool {
+	t := s.toks
+	for k := range t {
+		switch t[k].w {
+		case "ask", "request", "solicitar", "solicite", "pedir", "pida", "demander", "demandez", "fragen", "frage", "anfordern", "collect", "obtain":
+		default:
+			continue
+		}
+		if s.negated(0, k) {
+			continue // "never ask for their password"
+		}
+		hi := k + 1
+		for hi < min(len(t), k+16) && t[hi].sent == t[k].sent {
+			hi++
+		}
+		if paymentOrIdentity(s, k, hi) || hasAnyWord(s, k, hi, "password", "passcode", "senha", "contrasena", "passwort", "cvv", "cvc") ||
+			hasWord(s, k, hi, "code") && hasAnyWord(s, k, hi, "authenticator", "2fa", "sms", "verification", "one-time", "otp", "6-digit") {
 			return true
 		}
 	}
@@ -638,7 +686,7 @@ func noConsentNeeded(text string) bool {
 		default:
 			continue
 		}
-		for p := max(0, k-4); p < k; p++ {
+		for p := max(0, k-5); p < k; p++ {
 			if t[p].r&rNeg != 0 && t[p].sent == t[k].sent {
 				return true
 			}
@@ -672,7 +720,7 @@ var destructiveWords = map[string]bool{"delete": true, "deleting": true, "remove
 // userOverrideRe finds the user's own choice set aside: "even if the user
 // names another", "aunque el usuario indique otra", "usa esta igualmente",
 // "auch wenn der Nutzer", "même si l'utilisateur" (folded).
-var userOverrideRe = foldedAlternatives([]string{"even if", "regardless", "anyway", "no matter what", "whatever the user",
+var userOverrideRe = foldedAlternatives([]string{"even if", "even when", "even though", "regardless", "anyway", "no matter what", "whatever the user",
 	"aunque", "igualmente", "de todos modos", "auch wenn", "trotzdem", "dennoch", "egal", "meme si", "quand meme", "quoi que", "mesmo que", "mesmo assim", "ainda que", "anche se", "comunque"})
 
 // overridesUser reports a note that sets the user's choice aside: a
@@ -713,11 +761,20 @@ func (a *analysis) standingOrder() {
 		return
 	}
 	text := strings.Join(a.memText, "\n")
+	sc := scan(text)
 	if !standingScopeRe.MatchString(text) {
+		// a note that has people asked for passwords is an implant
+		// whatever its scope
+		if asksForSecrets(sc) {
+			a.add(sigMemoryInstruction, a.ctx.Field, wMemoryOverride, text)
+		}
 		return
 	}
 	address := ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://")
-	risky := consentBypassRe.MatchString(text) || overridesUser(text) && address || address && bulkSend(text) || noConsentNeeded(text) && consequentialNote(text)
+	all := len(sc.toks)
+	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(text) ||
+		(noConsentNeeded(text) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(text) ||
+		asksForSecrets(sc)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {
 			switch {

@@ -278,7 +278,7 @@ var (
 	bulkWords = map[string]bool{"all": true, "every": true, "each": true, "entire": true, "whole": true, "full": true, "complete": true,
 		"todos": true, "todas": true, "toda": true, "todo": true, "alle": true, "gesamte": true, "tous": true, "toutes": true, "tutti": true, "tutte": true,
 		"completa": true, "completo": true, "vollstandige": true, "komplette": true, "complet": true, "complets": true, "entera": true, "inteira": true}
-	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "invoice": true, "order": true, "orders": true, "account": true, "accounts": true, "user": true, "users": true, "contact": true, "contacts": true,
+	dataNouns = map[string]bool{"message": true, "messages": true, "email": true, "emails": true, "mail": true, "invoice": true, "snippet": true, "snippets": true, "report": true, "reports": true, "summary": true, "summaries": true, "code": true, "order": true, "orders": true, "account": true, "accounts": true, "user": true, "users": true, "contact": true, "contacts": true,
 		"customer": true, "customers": true, "record": true, "records": true, "file": true, "files": true, "row": true, "rows": true, "table": true,
 		"tab": true, "sheet": true, "spreadsheet": true, "list": true, "repository": true, "repositories": true, "repo": true, "repos": true,
 		"transcript": true, "document": true, "documents": true, "database": true, "export": true, "history": true, "inbox": true, "mailbox": true,

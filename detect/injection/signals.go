@@ -437,7 +437,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 
 	// a hidden copy to an outside address: "always bcc audit@x.example"
 	// ("cc" is a visible copy: hidden only when done quietly)
-	if m&(rOblig|rOrder|rStealth) != 0 && (hasWord(s, lo, hi, "bcc") || hasWord(s, lo, hi, "cc") && m&(rStealth|rConceal) != 0) {
+	if (m&(rOblig|rOrder|rStealth|rAll) != 0 || hasAnyWord(s, lo, hi, "every", "each", "whenever")) && (hasWord(s, lo, hi, "bcc") || hasWord(s, lo, hi, "cc") && m&(rStealth|rConceal) != 0) {
 		if span := s.span(lo, hi); strings.IndexByte(span, '@') > 0 {
 			hs = append(hs, hit{sigHiddenRecipient, wHiddenRecipient, lo, hi})
 		}
