@@ -187,6 +187,17 @@ func prefixFields(fs []signal.Finding, prefix string) {
 	}
 }
 
+// containsAnyFold reports whether s, lower-cased, contains one of subs.
+func containsAnyFold(s string, subs ...string) bool {
+	l := strings.ToLower(s)
+	for _, sub := range subs {
+		if strings.Contains(l, sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // agentInstructionFiles are the files coding agents load as standing
 // instructions at the start of every session.
 var agentInstructionFiles = []string{"agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions.md",
@@ -195,7 +206,7 @@ var agentInstructionFiles = []string{"agents.md", "claude.md", "gemini.md", ".cu
 // agentInstructionsWrite reports a tools/call that writes one of those
 // files: memory by another name.
 func agentInstructionsWrite(env *Env) bool {
-	if !hasCapability(env.CalledTool, "writes_files") && !strings.Contains(strings.ToLower(env.ToolName), "write") {
+	if !hasCapability(env.CalledTool, "writes_files") && !containsAnyFold(env.ToolName, "write", "create", "save", "append", "edit", "put", "update") {
 		return false
 	}
 	for _, p := range PathArgs(env.Arguments) {
