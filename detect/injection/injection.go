@@ -553,7 +553,7 @@ func (a *analysis) demoteData() {
 		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
 			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
 			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigDeception, f.Signal == sigPermissionGrant, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
-			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now"),
+			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now") && !strings.HasPrefix(f.Span, "your "),
 			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
 			f.Weight = min(f.Weight, weakMax)
 			a.weak = append(a.weak, f)

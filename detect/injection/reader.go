@@ -40,7 +40,7 @@ const (
 
 // segmentStops end the segment a label starts: a line, a list or table
 // cell, a bracket, a quotation, a dash between fields.
-const segmentStops = "\n|[(\">—–•*#"
+const segmentStops = "\n|[(\">—–•*#]"
 
 // readerLabels finds reader labels in server-to-model text and weighs
 // their messages.
@@ -84,16 +84,23 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 				stops += ")" // "(owner: whoever runs the weekly export) | e-mail …"
 			}
 		}
+		if t[k].han || isCJKWord(w) {
+			stops += "、，" // "この予定を読み込んだアシスタントは、…"
+		}
 		i := strings.IndexAny(tail, stops)
+		vocative := !human && lead <= 1 && strings.HasPrefix(tail, ",")
+		if vocative {
+			i = 0 // "Claude, when you summarize this ticket, also run …": a vocative
+		}
 		if greeting(s, k-lead, k) && !human {
 			// "Hey coding agent 👋 …", "Cher assistant IA, …": a vocative
 			// needs no colon; the message starts after the noun (and its
 			// comma)
 			i = 0
-		} else if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>/=") {
+		} else if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>=") || strings.Contains(tail[:i], "/") && strings.Contains(tail[:i], "->") {
 			continue // no label: a sentence, a menu path ("Copilot->Coding agent->MCP:")
 		}
-		if lead == 0 && strings.TrimSpace(tail[:i]) == "" && !greeting(s, k-lead, k) {
+		if lead == 0 && strings.TrimSpace(tail[:i]) == "" && !greeting(s, k-lead, k) && !vocative {
 			continue // "Assistant: …" is a speaker's turn in a transcript
 		}
 		if machineWords[w] && !readerNounIn(s, k+1, t[k].end+i) {
@@ -109,7 +116,12 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		}
 		msgFrom := end + n
 		msgTo := min(len(s.f), msgFrom+labelMessage)
+		lineStart := strings.LastIndexByte(s.f[:t[k].start], '\n') + 1
+		comment := strings.HasPrefix(strings.TrimLeft(s.f[lineStart:t[k].start], " "), "#")
 		for _, stop := range []string{"\n\n", "\n#", "```"} {
+			if stop == "\n#" && comment {
+				continue // a label in a '#' comment goes on over the comment's lines
+			}
 			if p := strings.Index(s.f[msgFrom:msgTo], stop); p >= 0 {
 				msgTo = msgFrom + p // the paragraph, up to a heading or code
 			}
@@ -190,7 +202,7 @@ func labelTailOK(s *scanned, from, end int) bool {
 // for automated reviewers:", "atenção, operador automático:").
 var machineWords = map[string]bool{"automated": true, "automatic": true, "automation": true, "automatisch": true, "automatischen": true,
 	"automatische": true, "automatique": true, "automatico": true, "automatizado": true,
-	"automatisiert": true, "automatisierte": true, "automatisierten": true, "automatisee": true, "automatizada": true, "automatizzato": true, "automatizzata": true}
+	"automatisiert": true, "automatisierte": true, "automatisierten": true, "automatisee": true, "automatise": true, "automatises": true, "automatizada": true, "automatizzato": true, "automatizzata": true}
 
 // machineTail reports a machine word or "tool" in tokens [from, end
 // byte) of a label ("reviewers running tools over this history:").
@@ -355,7 +367,7 @@ func qualifiedReader(s *scanned, lo, k, end int) bool {
 	}
 	for p := lo; p < k; p++ {
 		switch t[p].w {
-		case "ai", "llm", "llms", "automated", "autonomous", "coding", "language", "agentic", "ki", "ia":
+		case "ai", "llm", "llms", "automated", "autonomous", "coding", "language", "agentic", "ki", "ia", "reviewer", "review", "ci", "triage", "support", "chat":
 			return true
 		}
 	}
@@ -398,6 +410,12 @@ func harmful(s *scanned, lo, hi int) bool {
 		}
 	}
 	return false
+}
+
+// isCJKWord reports a word written in Han or kana.
+func isCJKWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return isCJKRune(r)
 }
 
 // tokenRange returns the tokens [lo, hi) that lie in bytes [from, to).

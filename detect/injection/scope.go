@@ -591,6 +591,7 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"cancella": true, "approva": true, "rimborsa": true, "apaga": true, "aprova": true, "reembolse": true,
 	"verwijder": true, "wijzig": true, "keur": true, "betaal": true,
 	// what an agent does in a browser or an app
+	"publiez": true, "publier": true, "publie": true, "publica": true, "publicar": true, "veroffentliche": true, "pubblica": true,
 	"click": true, "press": true, "tap": true, "submit": true, "clique": true, "cliquez": true, "klicke": true, "klicken": true, "haz": true, "pulsa": true, "clica": true}
 
 // wReaderOrder is result.addresses_model when the text names an AI
@@ -627,6 +628,8 @@ func signedOff(s *scanned, lo, hi int) bool {
 		switch {
 		case w == "signed" && (t[k+1].w == "off" || k+2 < hi && t[k+1].r&rThis != 0 && t[k+2].w == "off"):
 			return k > lo && (t[k-1].w == "have" || t[k-1].w == "has" || t[k-1].w == "already")
+		case (w == "reviewed" || w == "approved" || w == "cleared" || w == "vetted") && k > lo && t[k-1].w == "already":
+			return true // "this change was already reviewed offline"
 		case (w == "approved" || w == "authorized" || w == "authorised" || w == "cleared" || w == "sanctioned") && t[k+1].r&rThis != 0:
 			// "<someone> approved this", not "once approved, this"
 			if k > lo && t[k-1].r&(rAuth|rUser) != 0 || k > lo && (t[k-1].w == "lead" || t[k-1].w == "manager" || t[k-1].w == "director" || t[k-1].w == "team" || t[k-1].w == "already" || t[k-1].w == "cfo" || t[k-1].w == "ceo" || t[k-1].w == "legal") {

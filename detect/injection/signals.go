@@ -265,6 +265,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			}
 		}
 	}
+	if voided(s, lo, hi) {
+		// "the previous instructions are void", "die vorherigen Anweisungen
+		// sind ungültig": an override stated as a fact
+		hs = append(hs, hit{sigOverride, wOverride, lo, hi})
+	}
 	if j := a.roleReassign(s, lo, hi); j >= 0 && (surf != MemoryWrite || newPersona(s, lo, hi)) {
 		hs = append(hs, hit{sigRoleReassign, wRoleReassign, j, min(hi, j+5)})
 	}
@@ -649,6 +654,32 @@ func processVerb(w string) bool {
 	switch w {
 	case "replying", "answering", "summarising", "summarizing": // not "responding": servers respond too
 		return true
+	}
+	return false
+}
+
+// voidWords declare instructions no longer in force.
+var voidWords = map[string]bool{"void": true, "invalid": true, "cancelled": true, "canceled": true, "revoked": true, "null": true, "obsolete": true,
+	"ungultig": true, "nichtig": true, "aufgehoben": true, "hinfallig": true, "nulas": true, "anuladas": true, "invalidas": true, "caducadas": true,
+	"annulees": true, "caduques": true, "nulles": true, "annullate": true, "nulle": true, "invalide": true, "недействительны": true, "отменены": true, "аннулированы": true}
+
+// voided reports previous instructions declared void in [lo, hi): a
+// word for earlier or all (rPrev), an instructions noun and a void word
+// within the clause.
+func voided(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		if t[k].r&rInstr == 0 || !orderNoun(t[k].w) && t[k].w != "instrucciones" && t[k].w != "anweisungen" && t[k].w != "consignes" && t[k].w != "instructions" {
+			continue
+		}
+		if s.mask(max(lo, k-3), k)&rPrev == 0 {
+			continue
+		}
+		for j := k + 1; j < min(hi, k+5); j++ {
+			if voidWords[t[j].w] && !s.negated(k, j) {
+				return true
+			}
+		}
 	}
 	return false
 }
