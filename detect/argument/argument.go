@@ -286,7 +286,7 @@ func Analyze(args map[string]any, ctx Context) Report {
 	for i := range a.items {
 		a.analyzeItem(&a.items[i])
 	}
-	a.wrappedCommands()
+	a.wrappedCommands(args)
 	a.destructiveObject(args)
 	a.grantObject(args)
 	a.foreignSecrets()

@@ -1,6 +1,7 @@
 package argument
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -27,10 +28,33 @@ var wrapperArgKeys = set("args", "arguments", "argv", "command", "cmd", "subcomm
 // wrappedCommands reads the string arguments of a CLI-wrapping tool as the
 // command line of its binary (kubectl + "delete namespace prod"), so the
 // command analysers see what will run.
-func (a *analysis) wrappedCommands() {
+func (a *analysis) wrappedCommands(args map[string]any) {
 	bin := cliWrapper(a.ctx.ToolName)
 	if bin == "" || a.exec {
 		return // exec-like tools are read as commands already
+	}
+	// an argument vector given as an array: kubectl {"args": ["delete",
+	// "namespace", …]}
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		arr, ok := args[k].([]any)
+		if !ok || !argvKeys[strings.ToLower(k)] || len(arr) == 0 {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(bin)
+		for _, e := range arr {
+			if s, ok := e.(string); ok && b.Len() < maxShellBytes {
+				b.WriteByte(' ')
+				b.WriteString(shellQuote(s))
+			}
+		}
+		it := item{field: fieldPath("arguments", k), rawKey: "command", s: b.String()}
+		a.scriptSignals(&it, a.parseShell(it.s), factorExec, 0)
 	}
 	for i := range a.items {
 		it := &a.items[i]
@@ -97,6 +121,21 @@ func (a *analysis) destructiveObject(args map[string]any) {
 		}
 	}
 	visit(args, "arguments", 0)
+	// sync and mirror tools told to delete what the source lacks, with a
+	// scope of everything: "sync /tmp/empty to bucket, prefix '', delete"
+	if hasWord(words, "sync", "mirror", "rsync") && (truthy(args["delete"]) || truthy(args["delete_removed"]) || truthy(args["deleteRemoved"]) || truthy(args["prune"])) {
+		empty := false
+		for _, k := range []string{"prefix", "path", "dest", "destination", "target", "remote_path"} {
+			if v, ok := args[k].(string); ok && (v == "" || v == "/" || v == "*") {
+				empty = true
+			}
+		}
+		w := 0.35
+		if empty {
+			w = 0.6 // the whole bucket or tree mirrored from one source
+		}
+		a.destr.add("destructive.sync_delete", "arguments.delete", "delete", w)
+	}
 	if method := str("method"); method == "delete" {
 		for _, k := range []string{"path", "url", "endpoint", "index", "resource"} {
 			if p := str(k); p != "" && (strings.Contains(p, "*") || strings.Contains(p, "_all") || p == "/" || strings.HasSuffix(p, "/.*")) {
