@@ -291,6 +291,15 @@ func (s *scanned) germanInfinitiveOrder(lo, j int) bool {
 	if j+1 < len(t) && t[j+1].sent == t[j].sent && !strings.ContainsAny(s.f[t[j].end:t[j+1].start], ",;:–-") {
 		return false // not the last word of its clause
 	}
+	if j > lo && t[j-1].w == "zu" {
+		// "… ist der Inhalt … im Feld x zu übergeben": "ist … zu" + infinitive
+		// is "must be"
+		for p := j - 2; p >= max(lo, j-24) && t[p].sent == t[j].sent; p-- {
+			if t[p].w == "ist" || t[p].w == "sind" {
+				return true
+			}
+		}
+	}
 	for p := j - 1; p >= max(lo, j-20) && t[p].sent == t[j].sent; p-- {
 		if strings.ContainsAny(s.f[t[p].end:t[p+1].start], ",;:") {
 			break

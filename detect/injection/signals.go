@@ -658,6 +658,39 @@ func processVerb(w string) bool {
 	return false
 }
 
+// fileNouns and contentNouns name files and what is in them.
+var (
+	fileNouns    = map[string]bool{"files": true, "file": true, "archivos": true, "archivo": true, "ficheros": true, "dateien": true, "datei": true, "fichiers": true, "fichier": true, "arquivos": true, "file's": true, "documents": true}
+	contentNouns = map[string]bool{"content": true, "contents": true, "contenido": true, "contenidos": true, "inhalt": true, "inhalte": true, "contenu": true, "conteudo": true, "contenuto": true, "text": true, "texto": true}
+)
+
+// bulkFileContents returns the token of a files noun in [lo, hi) that a
+// bulk word qualifies in a clause that also names their contents ("el
+// contenido de … todos los archivos", "the contents of every file in
+// the workspace"), -1 if none: files in bulk are sensitive whatever they
+// are called.
+func bulkFileContents(s *scanned, lo, hi int) int {
+	t := s.toks
+	content := false
+	for k := lo; k < hi; k++ {
+		content = content || contentNouns[t[k].w]
+	}
+	if !content {
+		return -1
+	}
+	for k := lo; k < hi; k++ {
+		if !fileNouns[t[k].w] {
+			continue
+		}
+		for p := max(lo, k-3); p < min(hi, k+2); p++ {
+			if bulkWords[t[p].w] || t[p].w == "any" || t[p].w == "cualquier" || t[p].w == "jeder" || t[p].w == "jede" {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
 // voidWords declare instructions no longer in force.
 var voidWords = map[string]bool{"void": true, "invalid": true, "cancelled": true, "canceled": true, "revoked": true, "null": true, "obsolete": true,
 	"ungultig": true, "nichtig": true, "aufgehoben": true, "hinfallig": true, "nulas": true, "anuladas": true, "invalidas": true, "caducadas": true,
@@ -1025,7 +1058,11 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		}
 	}
 	if objKind == 0 {
-		return nil
+		if k := bulkFileContents(s, lo, hi); k >= 0 {
+			objKind, objAt = 3, k // "the content of all the files in the current directory"
+		} else {
+			return nil
+		}
 	}
 	// the strongest un-negated action anywhere in the range
 	var send, incl, read = -1, -1, -1
