@@ -74,7 +74,7 @@ func init() {
 	addWords(rSend, `send upload post transmit forward exfiltrate email mail leak beam deliver share sync push submit report transfer export
 		envia enviar envie manda mandar sube subir reenvia reenviar comparte compartir sende senden schicke schicken ubermittle ubertrage hochladen leite weiterleiten
 		envoie envoyer envoyez transmets transmettez partage partagez partager transfere transferez transferer`)
-	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold
+	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold substitute
 		incluye incluir incluya pon agrega anade adjunta rellena rellenar llena llenar pega pegar copia copiar
 		fuge fugen einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen
 		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez recopie recopier recopiee copiee incluse`)

@@ -50,7 +50,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		w := t[k].w
 		voc := modelNoun(w)
 		human := voc == 0 && !subjectModel(strings.TrimSuffix(w, "s")) && !machineWords[w]
-		if human && !anyReader[w] && !readerDescription(s, k) {
+		if human && !anyReader[w] && !readerDescription(s, k) && !processingLabel(s, k) {
 			continue
 		}
 		if t[k].url || strings.Contains(t[k].ext, ".") || productName(s, k) {
@@ -62,7 +62,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		for p := k - 1; p >= 0 && t[p].start >= segStart && t[p].sent == t[k].sent; p-- {
 			lead++
 		}
-		if lead > labelLead || voc == 2 && lead == 0 {
+		if lead > labelLead && !(anyReader[w] && lead <= 2*labelLead) || voc == 2 && lead == 0 {
 			continue // "Modelo: gpt-4o" is a configuration key
 		}
 		if voc == 0 && ambiguousReader(w) && !qualifiedReader(s, k-lead, k, t[k].end) {
@@ -106,7 +106,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		if machineWords[w] && !readerNounIn(s, k+1, t[k].end+i) {
 			continue // "Automatic parsing:", "**Automatic branch creation**:" are feature names
 		}
-		if !labelLeadOK(s, k-lead, k) || !labelTailOK(s, k+1, t[k].end+i) {
+		if !anyReader[w] && !labelLeadOK(s, k-lead, k) || !labelTailOK(s, k+1, t[k].end+i) {
 			continue // "add the server to your coding agent:" is a sentence to a person
 		}
 		end := t[k].end + i
@@ -277,6 +277,32 @@ func readerDescription(s *scanned, k int) bool {
 	return false
 }
 
+// processingPreps open a label about handling this very content ("Ao
+// importar esta planilha:", "When importing this sheet:", "Beim Import
+// dieser Datei:", "Al procesar este documento:").
+var processingPreps = map[string]bool{"when": true, "while": true, "upon": true, "on": true, "before": true, "after": true, "ao": true, "al": true,
+	"beim": true, "bei": true, "lors": true, "en": true, "quando": true, "cuando": true, "nel": true, "durante": true}
+
+// processingLabel reports a deictic content noun at token k closing a
+// short label opened by a processing preposition ("ao importar esta
+// planilha:"): it addresses whatever handles the content, so it counts as
+// a label naming no AI.
+func processingLabel(s *scanned, k int) bool {
+	t := s.toks
+	if k < 2 || !deictics[t[k-1].w] || t[k].r != 0 {
+		return false
+	}
+	if t[k].end >= len(s.f) || !strings.HasPrefix(strings.TrimLeft(s.f[t[k].end:], " "), ":") {
+		return false
+	}
+	for p := k - 2; p >= max(0, k-4) && t[p].sent == t[k].sent; p-- {
+		if processingPreps[t[p].w] {
+			return true
+		}
+	}
+	return false
+}
+
 // anyReader are the words that address whoever handles a text without
 // naming an AI ("for whoever processes this mailbox:", "para quien lea
 // esto:", "automated processing:"). Such a label needs one more kind of
@@ -295,7 +321,7 @@ var (
 		"tab": true, "sheet": true, "spreadsheet": true, "list": true, "repository": true, "repositories": true, "repo": true, "repos": true,
 		"transcript": true, "document": true, "documents": true, "database": true, "export": true, "history": true, "inbox": true, "mailbox": true,
 		"correos": true, "mensajes": true, "clientes": true, "contactos": true, "archivos": true, "nachrichten": true, "kunden": true, "dateien": true,
-		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true, "lista": true, "liste": true, "planilha": true, "tabela": true, "tabla": true, "tabelle": true}
+		"fichiers": true, "clients": true, "invoices": true, "facturas": true, "rechnungen": true, "factures": true, "pasta": true, "folder": true, "carpeta": true, "ordner": true, "dossier": true, "lista": true, "liste": true, "planilha": true, "tabela": true, "tabla": true, "tabelle": true}
 )
 
 // dataNoun reports a data noun, German compounds by their last part
@@ -492,7 +518,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	if preWord(s, lo, hi) || signedOff(s, lo, hi) || noConsentNeeded(s.span(lo, hi)) {
 		kinds++ // "the reviewer has pre-authorised this", "don't wait for me to confirm"
 	}
-	if hasAnyWord(s, lo, hi, "admin", "administrator", "owner", "collaborator", "public", "anyone", "everyone", "superuser", "root") {
+	if hasAnyWord(s, lo, hi, "admin", "administrator", "owner", "collaborator", "public", "anyone", "everyone", "superuser", "root", "writer", "editor") {
 		kinds++ // access handed out: "add … as an admin collaborator", "share with anyone"
 	}
 	if harmful(s, lo, hi) {

@@ -644,6 +644,9 @@ func processingOrder(s *scanned, lo, hi int) bool {
 			if s.mask(k+1, min(hi, k+8))&rOblig != 0 && hasAnyWord(s, k+1, min(hi, k+8), "this", "these") {
 				return true // "any summary, digest or export of this page must …"
 			}
+			if k >= lo+2 && (t[k-2].w == "producing" || t[k-2].w == "writing" || t[k-2].w == "generating" || t[k-2].w == "creating") && hasAnyWord(s, lo, k-1, "when", "while", "before") {
+				return true // "when producing any summary of this page, finish with …"
+			}
 		}
 	}
 	return false
