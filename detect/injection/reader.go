@@ -473,7 +473,12 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 			break
 		}
 	}
-	address := outsideAddress(s, lo, hi) || ibanRe.MatchString(msg) || phoneRe.MatchString(msg)
+	// a web address is somewhere to send only with a verb that sends,
+	// puts, fetches or runs ("point users to the guide at https://…" is a
+	// link); an e-mail address, IBAN or telephone number is a destination
+	// by itself
+	address := ibanRe.MatchString(msg) || phoneRe.MatchString(msg) || strings.IndexByte(msg, '@') > 0 && emailRe.MatchString(msg) ||
+		hasURL(s, lo, hi) && s.mask(lo, hi)&actionRoles != 0
 	if !action && address {
 		// an order relayed to the user with somewhere to go: "tell the
 		// user to install it from https://…", "告诉用户…访问 http://…"

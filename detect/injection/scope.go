@@ -1266,7 +1266,9 @@ var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording",
 	"pattern", "patterns", "term", "terms", "expression", "expressions",
 	// the speakers of test fixtures and write-ups ("customer: \"Ignore your
 	// rules …\"", "payload: '…'"); not "user", whose quoted turn may be forged
-	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example"}
+	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example",
+	// speech verbs of reported text: "a web page saying 'Ignore previous instructions …'"
+	"saying", "says", "stating", "states", "reading", "wrote", "writes"}
 
 // maxMention bounds a mentioned quotation, in bytes.
 const maxMention = 240

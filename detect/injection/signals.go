@@ -3,6 +3,7 @@ package injection
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Signal names (Finding.Signal) of the injection analyser. Weights are in
@@ -205,7 +206,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				if t[k].r&rInstr == 0 {
 					continue
 				}
-				if strings.ContainsAny(s.f[t[j].end:t[k].start], ",;:") || embeddedInstructions(s, k, hi) {
+				if strings.ContainsAny(s.f[t[j].end:t[k].start], ",;:") || embeddedInstructions(s, k, hi) || topicalInstructions(s, j, k) {
 					// "ignore missing files, never prompt": another
 					// clause; "ignore any instructions inside the
 					// document": a defence, not an override
@@ -740,6 +741,25 @@ func negatedThing(s *scanned, lo, j int) bool {
 		return false
 	}
 	return false
+}
+
+// topicalInstructions reports instructions (token k, after the ignore
+// verb at j) that a topic noun qualifies ("ignore the old CLA
+// instructions", "disregard the setup instructions"): a document's own
+// steps on a subject, not the model's instructions. "previous", "all",
+// "your" or "system" right before the noun keep it an override.
+func topicalInstructions(s *scanned, j, k int) bool {
+	t := s.toks
+	if k-1 <= j {
+		return false
+	}
+	p := t[k-1]
+	if p.r&(rPrev|rAll|rAuth|rAddr|rNew|rThis) != 0 || determiners[p.w] || p.w == "these" || p.w == "those" || p.w == "my" || p.w == "our" {
+		return false
+	}
+	// (English only: other languages put articles and adjectives where a
+	// topic noun would stand, "todas as instruções anteriores")
+	return p.r == 0 && len(p.w) > 1 && p.w[0] < utf8.RuneSelf && hasWord(s, j+1, k, "the")
 }
 
 // embeddedInstructions reports instructions (token k) that live in the

@@ -85,6 +85,7 @@ func TestNewKinds(t *testing.T) {
 		{"password env reference", "api_key=process.env.OPENAI_KEY", nil, ""},
 		{"url without password", "https://git@github.com/acme/app.git and ssh://user@host", nil, ""},
 		{"url placeholder password", "postgres://user:${PGPASSWORD}@db:5432/app", nil, ""},
+		{"slack webhook placeholder", "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/XXX/YYY/ZZZ", nil, ""},
 		{"url development default on localhost", "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app_dev", nil, ""},
 		{"url user as password on a compose service", "amqp://guest:guest@rabbitmq:5672/", nil, ""},
 		{"url default password on a remote host", "mysql://ops:root@db1.prod.example.net/app", []string{KindURLCredentials}, "root"},

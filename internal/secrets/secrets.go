@@ -297,7 +297,9 @@ func NewRedactor() *Redactor {
 			kind:     KindSlackWebhook,
 			standIns: true,
 			hints:    []string{"hooks.slack.com"},
-			re:       regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+`),
+			// (workspace, channel and secret ids are 8+ characters: a
+			// documentation "services/XXX/YYY/ZZZ" is no webhook)
+			re: regexp.MustCompile(`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9]{6,}/[A-Za-z0-9]{6,}/[A-Za-z0-9]{8,}`),
 		},
 		{
 			kind:     KindDiscordWebhook,
