@@ -630,8 +630,7 @@ func bulkSend(text string) bool {
 }
 
 // obeysOthers reports a note that hands the model's obedience to someone
-// other than the user: "carry it out", "obey", "comply with", "follow
-// their instructions".
+// other than the user: "carry it out", "obey", "comply with".
 func obeysOthers(s *scanned) bool {
 	t := s.toks
 	for k := range t {
