@@ -615,8 +615,7 @@ var (
 // bulkSend reports a note that sends data in bulk ("die komplette
 // Gehaltstabelle … an … schicken", "forward every invoice"): with an
 // outside address, an outbound copy no preference needs.
-func bulkSend(text string) bool {
-	s := scan(text)
+func bulkSend(s *scanned) bool {
 	for _, r := range s.sents {
 		sends := false
 		for k := r[0]; k < r[1] && !sends; k++ {
@@ -676,16 +675,15 @@ func asksForSecrets(s *scanned) bool {
 // by its words rather than by a fixed phrase: a negation within four words
 // before a consent or escalation word ("does not want to be asked to
 // confirm", "do not escalate", "never ask for order proof").
-func noConsentNeeded(text string) bool {
-	s := scan(text)
+func noConsentNeeded(s *scanned, lo, hi int) bool {
 	t := s.toks
-	for k := range t {
+	for k := lo; k < hi; k++ {
 		switch w := t[k].w; {
 		case t[k].r&rConsent != 0, consentVerbs[w]:
 		default:
 			continue
 		}
-		for p := max(0, k-5); p < k; p++ {
+		for p := max(lo, k-5); p < k; p++ {
 			if t[p].r&rNeg != 0 && t[p].sent == t[k].sent {
 				return true
 			}
@@ -700,8 +698,7 @@ var consentVerbs = map[string]bool{"ruckfrage": true, "nachfrage": true, "confir
 
 // consequentialNote reports what a note should never make automatic: a
 // destructive command or verb, money, a merge or a credential.
-func consequentialNote(text string) bool {
-	s := scan(text)
+func consequentialNote(s *scanned, text string) bool {
 	t := s.toks
 	for k := range t {
 		w := t[k].w
@@ -771,8 +768,8 @@ func (a *analysis) standingOrder() {
 	}
 	address := ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://")
 	all := len(sc.toks)
-	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(text) ||
-		(noConsentNeeded(text) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(text) ||
+	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(sc) ||
+		(noConsentNeeded(sc, 0, all) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(sc, text) ||
 		asksForSecrets(sc)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {

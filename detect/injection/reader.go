@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -446,13 +447,7 @@ func isCJKWord(w string) bool {
 
 // tokenRange returns the tokens [lo, hi) that lie in bytes [from, to).
 func tokenRange(s *scanned, from, to int) (lo, hi int) {
-	lo = len(s.toks)
-	for k := range s.toks {
-		if s.toks[k].start >= from {
-			lo = k
-			break
-		}
-	}
+	lo = sort.Search(len(s.toks), func(k int) bool { return s.toks[k].start >= from })
 	hi = lo
 	for hi < len(s.toks) && s.toks[hi].end <= to {
 		hi++
@@ -520,7 +515,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	if bulkData(s, lo, hi) {
 		kinds++
 	}
-	if preWord(s, lo, hi) || signedOff(s, lo, hi) || noConsentNeeded(s.span(lo, hi)) {
+	if preWord(s, lo, hi) || signedOff(s, lo, hi) || noConsentNeeded(s, lo, hi) {
 		kinds++ // "the reviewer has pre-authorised this", "don't wait for me to confirm"
 	}
 	if hasAnyWord(s, lo, hi, "admin", "administrator", "owner", "collaborator", "public", "anyone", "everyone", "superuser", "root", "writer", "editor") {
