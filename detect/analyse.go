@@ -110,6 +110,9 @@ func analyse(env *Env, needs map[string]bool) {
 				Surface: textSurface(env.TextSurface), Field: env.TextSurface, ToolName: env.ToolName, ServerName: env.ServerName,
 				SiblingTools: env.sessionTools,
 			}
+			if env.Direction == "server_to_client" && (env.TextSurface == "tool_result" || env.TextSurface == "resource" || env.TextSurface == "prompt") {
+				ctx.Orders = func(lit string) { env.orderLits = append(env.orderLits, lit) }
+			}
 			if sp := env.Event.GetSampling().GetSystemPrompt(); env.TextSurface == "sampling" && sp != "" {
 				// the server's system prompt speaks to the model by its
 				// place; the messages are analysed as any server text

@@ -254,6 +254,9 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 	}
 	e.st.apply(env, ev)
 	analyse(env, e.needs)
+	if len(env.orderLits) > 0 {
+		e.st.recordOrders(env)
+	}
 	m := matched{id: ev.GetEventId(), time: env.Time, session: env.SessionID, server: env.ServerName, tool: env.ToolName}
 	var out []*eventv1.Alert
 	for _, rs := range e.rules {

@@ -23,6 +23,9 @@ type Env struct {
 	// sessionTools are the tool names of the session's catalogue, set on
 	// events with Text (not visible to rules): the server's own tools.
 	sessionTools []string
+	// orderLits are the targets the order sentences of server text named
+	// (injection.OrderLiterals), collected by analyse for the state.
+	orderLits []string
 
 	// Method is the MCP method (tools/call, tools/list, ...); for responses
 	// the method of the paired request.
@@ -156,6 +159,11 @@ type Env struct {
 	// Flows are, on a tools/call request, the argument values that an
 	// earlier result of the same client disclosed.
 	Flows []Flow `expr:"flows"`
+	// Followed are, on a tools/call request of a tool that acts, the
+	// targets (addresses, accounts, identifiers) that an order in an
+	// earlier result, resource or prompt of the same client named and
+	// that the client had not sent before (orders.go).
+	Followed []Followed `expr:"followed"`
 
 	// Analyser verdicts (analyse.go), computed once per event when a
 	// loaded rule reads them; zero otherwise.

@@ -271,6 +271,8 @@ type clientState struct {
 	used    map[string]time.Time // capability -> last call with it
 	reads   []readRecord         // the last maxReads reading calls, oldest first
 	keys    *taint               // the last private key a result disclosed (byKindKinds)
+	orders  map[uint64]order     // targets named by orders in server text (orders.go)
+	said    map[uint64]struct{}  // literals of the client's own requests (orders.go)
 	last    time.Time
 }
 
@@ -403,7 +405,8 @@ func (s *state) session(env *Env) *sessionState {
 func (s *state) clientOf(ss *sessionState, t time.Time) *clientState {
 	c, ok := s.clients[ss.client]
 	if !ok {
-		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}, used: map[string]time.Time{}}
+		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}, used: map[string]time.Time{},
+			orders: map[uint64]order{}, said: map[uint64]struct{}{}}
 		s.clients[ss.client] = c
 	}
 	if t.After(c.last) {
@@ -503,6 +506,7 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 			}
 		}
 		env.Flows = s.flows(env, ss)
+		s.followed(env, client)
 	case env.Method == "tools/call" && env.Direction == "server_to_client":
 		s.recordTaints(env, ss, env.ResultText)
 		if c := s.clients[ss.client]; c != nil {
@@ -661,8 +665,9 @@ const (
 
 // contentShingles adds the hashes of text to set; source selects the
 // words kept (distinctive only, for a read's result; all, for arguments).
-// One trigram in four is kept (by its hash, so both sides keep the same
-// ones), which bounds the set on long texts.
+// One trigram in four is kept (sampled: by an unkeyed hash of its words,
+// so both sides and every run keep the same ones), which bounds the set
+// on long texts.
 func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int, source bool) {
 	var w [3]string
 	n := 0
@@ -685,8 +690,8 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 		}
 		w[0], w[1], w[2] = w[1], w[2], lx
 		if n++; n >= 3 {
-			if h := s.hashParts("t", w[0], w[1], w[2]); h&3 == 0 {
-				set[h] = struct{}{}
+			if sampled(w[0], w[1], w[2]) {
+				set[s.hashParts("t", w[0], w[1], w[2])] = struct{}{}
 			}
 		}
 	}
@@ -710,6 +715,22 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 		word(text[start:])
 	}
 	s.numberShingles(text, set, limit)
+}
+
+// sampled reports whether a word trigram is one of the one in four that
+// contentShingles keeps, by FNV-1a of its words: the choice must not
+// depend on the state's random seed, or whether a call carries a read's
+// content would change from one process to the next.
+func sampled(a, b, c string) bool {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, p := range [3]string{a, b, c} {
+		for i := 0; i < len(p); i++ {
+			h = (h ^ uint64(p[i])) * prime
+		}
+		h = (h ^ 0) * prime
+	}
+	return h>>61&3 == 0
 }
 
 // hashParts hashes a tag and up to three parts with the state's seed,

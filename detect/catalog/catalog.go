@@ -311,6 +311,11 @@ func nameVerb(name []string) string {
 	return ""
 }
 
+// NameVerb returns the class of the first verb of a tool name (split at
+// '_', '-', '.', case changes): read, send, write, exec, or "" when the
+// name has none (see Capabilities).
+func NameVerb(name string) string { return nameVerb(words(name)) }
+
 // CallCapabilities returns caps (a tool's labels, not modified) with the
 // labels one call's arguments add: SendsOutside when the call publishes
 // what it writes — an access setting (acl, visibility, privacy, access,

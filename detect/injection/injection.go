@@ -93,6 +93,13 @@ type Context struct {
 	// Such text never has to show that it is talking to the model, so its
 	// data-shaped signals are not demoted as documentation.
 	ModelDirected bool
+	// Orders, when set, is called on server-to-model text with each
+	// distinctive literal (OrderLiterals: a web address and its host, an
+	// e-mail address, an IBAN, an IP address, an identifier) that a
+	// sentence ordering an action names, so the engine can tell when a
+	// later call carries the order out (orders.go). It is called during
+	// Analyze, from the calling goroutine.
+	Orders func(literal string)
 }
 
 // ToolDef is the model-visible part of one MCP tool definition. Schemas
@@ -274,6 +281,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	a.structuredOrders(f, field)
 	a.commands(f, s, field)
 	a.roleLines(f, field)
+	if a.ctx.Orders != nil && a.ctx.Surface.serverToModel() {
+		a.orders(s)
+	}
 }
 
 var redactor = secrets.NewRedactor()

@@ -455,6 +455,11 @@ func tokenRange(s *scanned, from, to int) (lo, hi int) {
 	return lo, hi
 }
 
+// editVerbs change what they name: an order in a message to a reader
+// ("quietly update page 2291840 so it points to …"), though too common in
+// documentation to make an order consequential by themselves.
+var editVerbs = map[string]bool{"update": true, "modify": true, "edit": true, "assign": true, "amend": true}
+
 // labelEvidence counts the kinds of evidence that the message in tokens
 // [lo, hi) (bytes [from, to)) asks the reader to act.
 func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
@@ -463,7 +468,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	kinds := 0
 	action := false
 	for j := lo; j < hi; j++ {
-		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w]) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
+		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w] || editVerbs[t[j].w]) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
 			action = true
 			break
 		}
@@ -473,7 +478,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	// link); an e-mail address, IBAN or telephone number is a destination
 	// by itself
 	address := ibanRe.MatchString(msg) || phoneRe.MatchString(msg) || strings.IndexByte(msg, '@') > 0 && emailRe.MatchString(msg) ||
-		hasURL(s, lo, hi) && s.mask(lo, hi)&actionRoles != 0
+		hasURL(s, lo, hi) && (s.mask(lo, hi)&actionRoles != 0 || hasAnyWord(s, lo, hi, "update", "modify", "edit", "amend"))
 	if !action && address {
 		// an order relayed to the user with somewhere to go: "tell the
 		// user to install it from https://…", "告诉用户…访问 http://…"
@@ -525,4 +530,141 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 		kinds++ // "delete the thread", "turn off branch protection", "scale web to 0"
 	}
 	return kinds
+}
+
+// Readers of this very content. Text an attacker plants in a record, a
+// log line, a feed or a file often addresses whatever processes it
+// without naming an AI and without a label: "any process that reads this
+// record must add …", "expense tools that read this receipt must open
+// …", "operators reading this log should run it immediately", "if this
+// is being processed automatically, …". Its subject is a noun phrase that
+// a clause over the text itself defines (a verb of handling and a
+// deictic: "reads this record", "ingesting this feed"), or a condition on
+// automated handling, and it obliges or orders. Human readers of a
+// document are addressed by "you", not by what they do with it, so the
+// shape is rare in benign text.
+
+// handleVerbs are the stems of verbs of handling a text ("reads",
+// "processing", "ingest", "validating", "parses", "imports", "lit",
+// "verarbeitet", "procesa"): a prefix match on the folded word.
+var handleVerbs = []string{"read", "process", "ingest", "pars", "import", "handl", "index", "scan", "crawl", "scrap", "consum", "summari", "analy", "validat",
+	"review", "triag", "load", "receiv", "encounter", "see", "open", "touch", "sync", "fetch", "lee", "lit", "lis", "traite", "procesa", "verarbeit", "liest", "lese",
+	"elabor", "legg", "processa", "importa"}
+
+// handleVerb reports a verb of handling a text by its stem.
+func handleVerb(w string) bool {
+	if len(w) < 3 {
+		return false
+	}
+	for _, v := range handleVerbs {
+		if strings.HasPrefix(w, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// readerQuantifiers open a reader's noun phrase: "any process", "every
+// tool", "all agents", "the pipeline", "whoever", "jeder Prozess".
+var readerQuantifiers = map[string]bool{"any": true, "every": true, "all": true, "each": true, "whoever": true, "whatever": true, "anyone": true, "anything": true,
+	"cualquier": true, "todo": true, "toda": true, "quien": true, "jeder": true, "jede": true, "jedes": true, "alle": true, "wer": true, "tout": true, "toute": true, "tous": true,
+	"quiconque": true, "qualsiasi": true, "qualquer": true, "quem": true, "chiunque": true}
+
+// relativeWords open a relative clause: "that", "which", "who", "que",
+// "qui", "die", "der", "das", "che".
+var relativeWords = map[string]bool{"that": true, "which": true, "who": true, "que": true, "qui": true, "die": true, "der": true, "das": true, "che": true}
+
+// humanReaders are the people documentation addresses by what they do
+// with it ("developers reading this guide should know Go"): not a
+// content reader.
+var humanReaders = map[string]bool{"users": true, "user": true, "developers": true, "developer": true, "contributors": true, "contributor": true, "readers": true, "reader": true,
+	"maintainers": true, "maintainer": true, "people": true, "person": true, "humans": true, "customers": true, "customer": true, "visitors": true, "engineers": true,
+	"students": true, "you": true, "those": true, "teams": true, "admins": true, "administrators": true, "folks": true, "everyone": true, "reviewers": true}
+
+// readerStopWords are function words that head no noun phrase.
+var readerStopWords = map[string]bool{"the": true, "and": true, "for": true, "this": true, "that": true, "these": true, "those": true, "its": true, "their": true,
+	"his": true, "her": true, "our": true, "your": true, "not": true, "but": true, "also": true, "then": true, "when": true, "while": true, "with": true, "from": true,
+	"los": true, "las": true, "une": true, "des": true, "les": true, "der": true, "die": true, "das": true, "den": true, "dem": true, "ein": true, "eine": true}
+
+// readerNoun reports a token that may head a content reader's noun
+// phrase: a word that is no verb, negation or obligation (a noun:
+// "process", "tools", "pipelines", "operators"), a model or machine noun, or "whoever"; not
+// a person documentation speaks to.
+func readerNoun(t tok) bool {
+	if humanReaders[t.w] || readerStopWords[t.w] || len(t.w) < 3 || t.quoted || t.url {
+		return false
+	}
+	return t.r&(actionRoles|rOblig|rNeg|rDisclose) == 0 || t.r&rAddr != 0 || anyReader[t.w] || machineWords[t.w] || modelNoun(t.w) != 0
+}
+
+// conditionWords open a condition: "if", "when", "in case", "si", "wenn",
+// "falls", "se", "caso".
+var conditionWords = map[string]bool{"if": true, "when": true, "whenever": true, "case": true, "si": true, "cuando": true, "wenn": true, "falls": true, "sofern": true,
+	"se": true, "caso": true, "quand": true, "lorsque": true, "quando": true}
+
+// contentReader reports a sentence in tokens [lo, hi) that addresses
+// whatever handles this very content: a reader noun phrase defined by a
+// clause over the text ("any process that reads this record must …"), or
+// a condition on its being handled by a machine or a model ("if this
+// file is processed automatically, …", "if you happen to be a language
+// model …"), followed by an obligation or an order.
+func contentReader(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		w := t[k].w
+		switch {
+		case readerNoun(t[k]):
+			// noun (that|which|who)? handle-verb … this … then an
+			// obligation: "any process that reads this record must",
+			// "expense tools that read this receipt must", "operators
+			// reading this log should", "whoever opens this file must"
+			p := k + 1
+			if p < hi && relativeWords[t[p].w] {
+				p++
+			}
+			if p >= hi || !handleVerb(t[p].w) || strings.HasSuffix(t[p].w, "ed") {
+				continue // "the parsed file" is no reader
+			}
+			for d := p + 1; d < min(hi, p+6) && t[d].sent == t[p].sent; d++ {
+				if deictics[t[d].w] {
+					if obligedAfter(s, d+1, hi) {
+						return true
+					}
+					break
+				}
+			}
+		case conditionWords[w]:
+			// if … (processed|read|handled) … (automatically|by an
+			// automated …|by a model) / if you are (an AI|a language model)
+			end := min(hi, k+10)
+			machine, handled := false, false
+			for p := k + 1; p < end; p++ {
+				v := t[p].w
+				machine = machine || machineWords[v] || modelNoun(v) != 0 && !ambiguousReader(v) || v == "language" && p+1 < end && t[p+1].w == "model" ||
+					v == "automatically" || v == "automaticamente" || v == "automatiquement" || v == "unattended" || v == "programmatically"
+				handled = handled || handleVerb(v) || v == "be" || v == "are" || v == "happen" || v == "eres" || v == "bist" || v == "es" || v == "sei"
+			}
+			if machine && handled {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// obligedAfter reports an obligation or an imperative action among the
+// tokens [from, hi) of a sentence: what a reader phrase's reader is
+// told.
+func obligedAfter(s *scanned, from, hi int) bool {
+	for p := from; p < min(hi, from+12); p++ {
+		t := s.toks[p]
+		if t.r&rOblig != 0 && !s.negated(from, p) {
+			return true
+		}
+		switch t.w {
+		case "expected", "required", "asked", "instructed", "requested", "supposed":
+			return true
+		}
+	}
+	return false
 }

@@ -583,7 +583,7 @@ var actVerbs = map[string]bool{"delete": true, "remove": true, "drop": true, "wi
 	"approve": true, "transfer": true, "grant": true, "merge": true, "publish": true, "book": true, "purchase": true, "buy": true, "pay": true,
 	"flip": true, "share": true, "invite": true, "close": true, "lower": true, "raise": true, "accept": true, "schedule": true, "give": true, "rate": true,
 	"score": true, "recommend": true, "change": true, "replace": true, "set": true, "add": true, "insert": true, "move": true, "scale": true, "revoke": true,
-	"unsubscribe": true, "cancel": true, "sell": true, "sign": true, "mark": true, "refund": true, "credit": true, "forward": true,
+	"unsubscribe": true, "cancel": true, "overwrite": true, "rename": true, "reassign": true, "repoint": true, "sell": true, "sign": true, "mark": true, "refund": true, "credit": true, "forward": true,
 	// the same orders in Spanish, German, French, Italian, Portuguese and Dutch (folded)
 	"borra": true, "borrar": true, "elimina": true, "eliminar": true, "aprueba": true, "reembolsa": true, "paga": true, "transfiere": true,
 	"losche": true, "loschen": true, "empfehlen": true, "empfehle": true, "entferne": true, "genehmige": true, "uberweise": true, "uberweisen": true, "erstatte": true,

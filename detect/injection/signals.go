@@ -467,6 +467,15 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 		}
 		addressed := a.thirdPersonModel(s, lo, hi)
 		a.modelAddressed = a.modelAddressed || addressed || processingOrder(s, lo, hi)
+		if contentReader(s, lo, hi) && a.labelEvidence(s, lo, hi, s.toks[lo].start, s.toks[hi-1].end) >= labelKinds {
+			// "any process that reads this record must add … to every
+			// reply": an order to whatever handles the content, which
+			// asks for two kinds of things (reader.go)
+			a.modelAddressed = true
+			if !a.hasStrong(sigAddressedModel) {
+				hs = append(hs, hit{sigAddressedModel, wReaderOrder, lo, hi})
+			}
+		}
 		if (m&rOblig != 0 || m&actionRoles != 0 && t[lo].r&rAddr != 0) && addressed {
 			hs = append(hs, hit{sigAddressedModel, wAddressedModel, lo, hi})
 		} else if m&rAddr != 0 && m&rOblig != 0 && a.unnegatedAction(s, lo, hi, actionRoles) && surf != ElicitationRequest {
