@@ -155,6 +155,11 @@ type Flow struct {
 	// URL of the same host — a presigned or capability link handed on as
 	// it was given, not a token moved to another place.
 	SameHost bool `expr:"same_host"`
+	// Presented: the value is the whole of an argument whose name says it
+	// holds a credential (token, upload_token, api_key, session, secret,
+	// signature): a credential presented, as a server's own upload or
+	// session token is handed back to its tools, not text carrying it.
+	Presented bool `expr:"presented"`
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -1491,6 +1496,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	}
 	var out []Flow
 	var host uint64
+	var whole string // the current argument value, trimmed, when its key names a credential
 	n := 0
 	var seen map[uint64]bool
 	lookup := func(path, w string) bool {
@@ -1512,11 +1518,15 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 			}
 		}
 		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
-			SameHost: t.host != 0 && t.host == host})
+			SameHost: t.host != 0 && t.host == host, Presented: whole != "" && w == whole})
 		return true
 	}
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
 		host = s.urlHost(v)
+		whole = ""
+		if credentialKey(path) {
+			whole = strings.TrimSpace(v)
+		}
 		markers(v, func(m, kind string) {
 			if !lookup(path, m) && kind == secrets.KindPrivateKey && client != nil && client.keys != nil {
 				k := client.keys
@@ -1541,6 +1551,15 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 		})
 	})
 	return out
+}
+
+// credentialKey reports an argument path whose last key names a
+// credential: token, upload_token, apiKey, session_id, secret, password,
+// signature, auth.
+func credentialKey(path string) bool {
+	k := path[strings.LastIndexAny(path, ".[")+1:]
+	k = strings.ToLower(strings.Trim(k, "]\""))
+	return containsFoldAny(k, "token", "apikey", "api_key", "secret", "password", "session", "signature", "credential", "auth")
 }
 
 // walkStrings calls fn with the path and value of every string leaf of v,

@@ -216,6 +216,24 @@ func isB64Char(c byte) bool {
 	return isAlpha(c) || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
 }
 
+// activeSVG reports SVG markup that runs or loads something: a script,
+// an event handler, a foreign object or frame, a javascript: link.
+// Undecodable content counts as active.
+func activeSVG(dec []byte) bool {
+	if len(dec) == 0 {
+		return true
+	}
+	l := strings.ToLower(string(dec))
+	return containsAny(l, "<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", " onload", " onerror", " onclick", " onmouse", " onbegin", " onfocus")
+}
+
+// plainSVG reports decoded data that is an SVG document (it starts with
+// an XML declaration, a comment, a doctype or the svg element).
+func plainSVG(dec []byte) bool {
+	t := strings.TrimSpace(strings.ToLower(string(dec[:min(len(dec), 512)])))
+	return strings.HasPrefix(t, "<svg") || strings.HasPrefix(t, "<?xml") && strings.Contains(t, "<svg") || strings.HasPrefix(t, "<!doctype svg") || strings.HasPrefix(t, "<!--") && strings.Contains(t, "<svg")
+}
+
 // dataURI scores a data: URI.
 func (a *analysis) dataURI(it *item, u urlRef, k keyClass) {
 	meta, payload, _ := strings.Cut(u.text[len("data:"):], ",")
@@ -236,7 +254,15 @@ func (a *analysis) dataURI(it *item, u urlRef, k keyClass) {
 		a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
 		return
 	}
-	scriptable := mime == "text/html" || strings.Contains(mime, "javascript") || mime == "image/svg+xml" || mime == "application/x-sh"
+	svg := mime == "image/svg+xml"
+	scriptable := mime == "text/html" || strings.Contains(mime, "javascript") || svg && activeSVG(dec) || mime == "application/x-sh"
+	if svg && !scriptable && plainSVG(dec) {
+		// a drawing: markup is what an SVG image is made of
+		if !it.blob && k == keyHost {
+			a.covert.add("covert.data_uri", it.field, sp, 0.3)
+		}
+		return
+	}
 	media := strings.HasPrefix(mime, "image/") || strings.HasPrefix(mime, "audio/") || strings.HasPrefix(mime, "video/") ||
 		strings.HasPrefix(mime, "font/") || mime == "application/pdf"
 	switch {

@@ -323,7 +323,8 @@ func (a *analysis) sqlItem(it *item) {
 	if i := strings.Index(l, "flushall"); i >= 0 && (sqlCtx || strings.Contains(s, "FLUSHALL")) {
 		a.destr.add("destructive.database_flush", it.field, sp(i), 0.65*f)
 	}
-	for _, st := range sqlStatements(s) {
+	stmts := sqlStatements(s)
+	for n, st := range stmts {
 		if !sqlCtx && !upperKeyword(st.text) {
 			continue
 		}
@@ -332,6 +333,11 @@ func (a *analysis) sqlItem(it *item) {
 			continue
 		}
 		switch {
+		case w[0] == "drop" && recreated(w, stmts[n+1:]):
+			// "DROP TABLE IF EXISTS tmp_import; CREATE TABLE tmp_import
+			// (…)": a reset of a scratch object, as migrations and
+			// test set-ups write it
+			a.destr.add("destructive.sql_reset", it.field, sp(st.at), 0.3*f)
 		case w[0] == "drop" && (w[1] == "database" || w[1] == "schema"):
 			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.8*f)
 		case w[0] == "drop" && (w[1] == "table" || w[1] == "collection" || w[1] == "keyspace" || w[1] == "user"):
@@ -348,6 +354,29 @@ func (a *analysis) sqlItem(it *item) {
 			a.destr.add("destructive.sql_alter_drop", it.field, sp(st.at), 0.35*f)
 		}
 	}
+}
+
+// recreated reports a DROP … IF EXISTS statement (words w, lower case)
+// whose object a later statement of the same batch creates again.
+func recreated(w []string, later []sqlStatement) bool {
+	if len(w) < 5 || w[2] != "if" || w[3] != "exists" {
+		return false
+	}
+	kind, name := w[1], strings.Trim(w[4], "`\"[]")
+	for _, st := range later {
+		c := strings.Fields(strings.ToLower(st.text))
+		if len(c) < 3 || c[0] != "create" || c[1] != kind {
+			continue
+		}
+		o := c[2]
+		if o == "if" && len(c) >= 6 && c[3] == "not" && c[4] == "exists" {
+			o = c[5]
+		}
+		if o, _, _ = strings.Cut(strings.Trim(o, "`\"[]"), "("); o == name {
+			return true
+		}
+	}
+	return false
 }
 
 // sqlStatement is one statement and its byte offset.

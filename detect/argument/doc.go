@@ -154,7 +154,8 @@
 // delete shadows, wbadmin, bcdedit recoveryenabled no), container_data_delete
 // 0.4, database_flush 0.65 (FLUSHALL), and SQL: sql_drop 0.7–0.8,
 // sql_truncate 0.65, sql_delete_all 0.65 (DELETE without WHERE),
-// sql_update_all 0.4, sql_alter_drop 0.35. SQL counts when the tool or key
+// sql_update_all 0.4, sql_alter_drop 0.35, sql_reset 0.3 (DROP … IF EXISTS
+// of an object the same batch creates again). SQL counts when the tool or key
 // says SQL, or when the keyword is in capitals; a migration written by a
 // file tool counts 0.4 of that, prose ("delete from my calendar") never.
 //

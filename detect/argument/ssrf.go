@@ -80,6 +80,11 @@ func (a *analysis) ssrfItem(it *item) {
 		return
 	}
 	k := it.kc
+	if k == keyData && a.tool.write && !a.exec && strings.Count(s, "\n") >= 3 {
+		// a document a write tool stores (a threat model listing
+		// "http://169.254.169.254/" as a risk) is not fetched
+		return
+	}
 	found := false
 	for _, u := range findURLs(s) {
 		found = true
@@ -390,8 +395,10 @@ func (a *analysis) reportHost(it *item, hv hostVerdict, sp string, port int, pat
 		}
 	}
 	if hv.class == "loopback" || hv.class == "private" {
-		// Admin and data endpoints of local services.
-		if containsAny(lp, "/admin", "/actuator", "/debug", "/env", "/metrics", "/console", "/manager", "/server-status", "/_cat", "/_cluster", "/v1/agent", "/v1/kv", "/api/v1/namespaces", "/cgi-bin", "/luci", "/setup", "/config") {
+		// Admin and data endpoints of local services (not /metrics or
+		// /healthz: a developer checks those on the service they just
+		// started, and they hold nothing to steal).
+		if containsAny(lp, "/admin", "/actuator", "/debug", "/env", "/console", "/manager", "/server-status", "/_cat", "/_cluster", "/v1/agent", "/v1/kv", "/api/v1/namespaces", "/cgi-bin", "/luci", "/setup", "/config") {
 			a.ssrf.add("ssrf.internal_admin_path", it.field, sp, 0.3)
 		}
 		if internalServicePorts[port] {

@@ -266,5 +266,6 @@ func TestContentReaders(t *testing.T) {
 		"`dotenv.config()` returns an object representing the parsed `.env` file. This gives you everything you need to continue.",
 		"Anyone reading this page should know that v1 is sunset; see https://docs.example/migrate.",
 		"If the job is processed automatically, the report is e-mailed to the owner.",
+		"Lesson: instructions from data must not be able to override the operator's prompt or the previous instructions.",
 	})
 }

@@ -312,9 +312,14 @@ func (s *scanned) germanInfinitiveOrder(lo, j int) bool {
 }
 
 // negated reports whether token j of range [a, b) has a negation among the
-// three words before it.
+// three words before it, or further back across a modal phrase ("must not
+// be able to override", "should never be allowed to send").
 func (s *scanned) negated(a, j int) bool {
-	for k := max(a, j-3); k < j; k++ {
+	lo := j - 3
+	for lo > a && lo > j-7 && modalFiller[s.toks[lo].w] {
+		lo--
+	}
+	for k := max(a, lo); k < j; k++ {
 		if s.toks[k].r&rNeg != 0 && s.toks[k].sent == s.toks[j].sent {
 			// a comma ends the negation's clause: "if you can't, tell the user"
 			if strings.ContainsAny(s.f[s.toks[k].end:s.toks[j].start], ",;:") {
@@ -325,6 +330,11 @@ func (s *scanned) negated(a, j int) bool {
 	}
 	return false
 }
+
+// modalFiller are the words of a modal phrase between a negation and its
+// verb: "not be able to", "never be allowed to", "not ever be permitted
+// to".
+var modalFiller = map[string]bool{"be": true, "able": true, "allowed": true, "permitted": true, "to": true, "ever": true, "possibly": true}
 
 // imperative reports whether the verb at token j gives an order rather
 // than describing ("contexts share cookies", "the upload"): it starts its

@@ -928,6 +928,9 @@ func supersedes(s *scanned, lo, hi int) int {
 		default:
 			continue
 		}
+		if s.negated(lo, j) {
+			continue // "data must not be able to override the operator's prompt"
+		}
 		end := min(hi, j+7)
 		mod := s.mask(j+1, end)&(rPrev|rAll|rUser) != 0 || hasAnyWord(s, j+1, end, "older", "old", "existing", "official")
 		if mod && s.mask(j+1, end)&rInstr != 0 {
