@@ -134,7 +134,7 @@ func analyse(env *Env, needs map[string]bool) {
 				ExecLike: hasCapability(env.CalledTool, "executes"), Roots: env.Session.Roots,
 			})
 		}
-		if needs[useMemoryRisk] && (hasCapability(env.CalledTool, "writes_memory") || agentInstructionsWrite(env)) {
+		if needs[useMemoryRisk] && (hasCapability(env.CalledTool, "writes_memory") || agentInstructionsWrite(env) || agentSettingWrite(env)) {
 			env.MemoryRisk = memoryRisk(env)
 		}
 	}
@@ -218,6 +218,34 @@ func agentInstructionsWrite(env *Env) bool {
 			if strings.HasSuffix(lp, f) || strings.Contains(lp, "/"+f) || strings.HasPrefix(lp, f) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// settingKeys are the argument names that say which entry a key-value or
+// settings write sets.
+var settingKeys = map[string]bool{"k": true, "key": true, "name": true, "field": true, "setting": true, "label": true, "slot": true}
+
+// agentSettingWords name an entry that steers the agent: its prompt,
+// instructions, persona, rules, behaviour.
+var agentSettingWords = []string{"system_prompt", "systemprompt", "prompt", "instruction", "persona", "rules", "guideline", "behavior", "behaviour", "directive"}
+
+// agentSettingWrite reports a key-value or settings write (kv_set,
+// set_preference, put_config, ...) whose entry is the agent's own prompt,
+// instructions, persona or rules: text the agent reads back as orders,
+// which is a memory write whatever the store is called.
+func agentSettingWrite(env *Env) bool {
+	if !containsAnyFold(env.ToolName, "set", "put", "write", "save", "update", "store", "upsert") {
+		return false
+	}
+	for k, v := range env.Arguments {
+		sv, ok := v.(string)
+		if !ok || !settingKeys[strings.ToLower(k)] || len(sv) > 128 {
+			continue
+		}
+		if containsAnyFold(sv, agentSettingWords...) {
+			return true
 		}
 	}
 	return false
