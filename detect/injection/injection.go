@@ -615,11 +615,21 @@ var (
 		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず",
 		"a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
-		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie"})
+		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie",
+		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:"})
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
-		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户"})
+		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户",
+		// the user not to be reminded, told or asked, in other words
+		"without reminding", "without prompting", "without bothering", "no need to tell", "need not be asked", "don't need to ask", "without notifying the user",
+		"nicht gefragt werden", "ohne ihn zu fragen", "ohne sie zu fragen", "nicht nachfragen", "ohne rücksprache", "ohne erinnerung",
+		"sans le lui rappeler", "sans lui rappeler", "sans lui demander", "sans le lui dire", "sans prévenir", "sans avertir",
+		"sin avisar", "sin recordarle", "sin decirle", "sin consultar", "sem avisar", "sem lembrar", "sem consultar", "senza avvisare", "senza ricordare",
+		"не напоминать", "не спрашивать", "не предупреждать", "никому не говорить", "без уведомления",
+		"不需要告诉", "不用告诉", "无需告知", "不必告诉", "不要提醒", "无需确认", "表示しない", "知らせない", "確認不要", "묻지 않고", "알리지 않고", "확인 없이",
+		// and the same written as configuration
+		"confirm_with_user: false", "confirm: false", "require_confirmation: false", "needs_confirmation: false", "notify_user: false", "ask_user: false"})
 )
 
 // bulkSend reports a note that sends data in bulk ("die komplette
