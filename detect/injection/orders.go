@@ -37,22 +37,21 @@ func (a *analysis) orders(s *scanned) {
 		for to < len(s.f) && s.f[to] != '\n' && s.f[to] != ' ' && s.f[to] != ';' {
 			to++
 		}
-		if lent {
-			OrderLiterals(s.f[from:to], a.ctx.Orders)
-		}
 		ordered := lent
-		lent = false
-		last := -1 // the end of the last field read
-		for j := lo; j < hi; j++ {
-			if s.toks[j].start < last || !a.orderWord(s, lo, j) {
-				continue
-			}
-			ordered = true
-			fFrom, fTo := field(s.f, from, to, s.toks[j].start)
-			if !lent || fFrom >= last {
+		if lent {
+			// the order the sentence before gave: "run:\n git remote add …"
+			OrderLiterals(s.f[from:to], a.ctx.Orders)
+		} else {
+			last := from // the end of the last field read
+			for j := lo; j < hi; j++ {
+				if s.toks[j].start < last || !a.orderWord(s, lo, j) {
+					continue
+				}
+				ordered = true
+				fFrom, fTo := field(s.f, from, to, s.toks[j].start)
 				OrderLiterals(s.f[max(fFrom, last):fTo], a.ctx.Orders)
+				last = fTo
 			}
-			last = fTo
 		}
 		lent = ordered && strings.HasSuffix(strings.TrimRight(s.f[from:to], " "), ":")
 	}
