@@ -63,16 +63,6 @@ const (
 	maxFollowedWords = 12
 )
 
-// literalKinds maps OrderLiterals' prefixes to Followed.Kind.
-var literalKinds = map[string]string{"url:": "url", "host:": "host", "email:": "email", "iban:": "iban", "ip:": "ip", "ident:": "identifier"}
-
-func literalKind(lit string) string {
-	if i := strings.IndexByte(lit, ':'); i > 0 {
-		return literalKinds[lit[:i+1]]
-	}
-	return ""
-}
-
 // acts reports a called tool that changes or sends something: it runs
 // commands, sends outside, writes files or memory or destroys, or its
 // name's verb sends, writes or runs; a tool annotated readOnlyHint never
@@ -100,7 +90,7 @@ func argumentLiterals(env *Env, fn func(path, lit string)) {
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
 		long := len(v) > maxFollowedArg || strings.Count(v, " ") >= maxFollowedWords
 		injection.ArgumentLiterals(v, func(lit string) {
-			if long && strings.HasPrefix(lit, "ident:") {
+			if long && injection.LiteralKind(lit) == "identifier" {
 				return
 			}
 			fn(path, lit)
@@ -156,7 +146,7 @@ func (s *state) recordOrders(env *Env) {
 	}
 	suspect := env.TextRisk.Score >= 0.1
 	for _, lit := range env.orderLits {
-		kind := literalKind(lit)
+		kind := injection.LiteralKind(lit)
 		if kind == "identifier" && !suspect || kind == "email" && own != "" && strings.HasSuffix(lit, own) {
 			continue
 		}

@@ -103,6 +103,26 @@ const (
 	litIdent = "ident:"
 )
 
+// LiteralKind returns the kind of a literal OrderLiterals gave: url,
+// host, email, iban, ip or identifier ("" for anything else).
+func LiteralKind(lit string) string {
+	switch {
+	case strings.HasPrefix(lit, litURL):
+		return "url"
+	case strings.HasPrefix(lit, litHost):
+		return "host"
+	case strings.HasPrefix(lit, litEmail):
+		return "email"
+	case strings.HasPrefix(lit, litIBAN):
+		return "iban"
+	case strings.HasPrefix(lit, litIP):
+		return "ip"
+	case strings.HasPrefix(lit, litIdent):
+		return "identifier"
+	}
+	return ""
+}
+
 // OrderLiterals calls fn with the distinctive literals of folded text
 // (canon.Fold), each prefixed by its kind: "url:" a web address (also
 // "host:" its host), "email:" an e-mail address, "iban:" an IBAN without
