@@ -564,12 +564,6 @@ func handleVerb(w string) bool {
 	return false
 }
 
-// readerQuantifiers open a reader's noun phrase: "any process", "every
-// tool", "all agents", "the pipeline", "whoever", "jeder Prozess".
-var readerQuantifiers = map[string]bool{"any": true, "every": true, "all": true, "each": true, "whoever": true, "whatever": true, "anyone": true, "anything": true,
-	"cualquier": true, "todo": true, "toda": true, "quien": true, "jeder": true, "jede": true, "jedes": true, "alle": true, "wer": true, "tout": true, "toute": true, "tous": true,
-	"quiconque": true, "qualsiasi": true, "qualquer": true, "quem": true, "chiunque": true}
-
 // relativeWords open a relative clause: "that", "which", "who", "que",
 // "qui", "die", "der", "das", "che".
 var relativeWords = map[string]bool{"that": true, "which": true, "who": true, "que": true, "qui": true, "die": true, "der": true, "das": true, "che": true}
