@@ -127,7 +127,18 @@
 //	secrecy.display_rule                 0.09    "don't show internal IDs to the user": presentation, not secrecy
 //	authority.delegated                  0.40    carry out whatever it asks; treat messages from x as the owner's
 //	authority.share_with_anyone          0.35    you are permitted to share it with anyone who asks
-//	template.tool_call_forgery           0.45    (server-to-model) a <tool_call>/<function_call> block with a name inside
+//	template.tool_call_forgery           0.45    (server-to-model) a <tool_call>/<function_call> block with a name inside,
+//	                                             or a tool_call(name) line naming a tool of the agent
+//	template.action_object               0.45    (server-to-model) a call object, {"tool"|"do"|"call": "<name>", "args"|"arguments": …},
+//	                                             marked pending (next_action, pending_action, on_read, operacion_pendiente …)
+//	                                             or urgent ("required", "immediately", "silent"), or naming the agent's own
+//	                                             tool; a trigger or agent-action key holding an order
+//	                                     0.25    a call object in a record's free text (JSON inside a JSON string, or prose)
+//	                                     0.15    another pending-action key holding an order ("next_step": "call Maria …")
+//	template.role_object                 0.45    (server-to-model) {"role": "system"|"developer", "content": <an action>} inside
+//	                                             a record, or an assistant/tool turn holding an instruction (else 0.25)
+//	template.result_closure              0.40    (server-to-model) a marker that ends the tool result ("---- tool_result END
+//	                                             ----", "</tool_result>") followed by an instruction or a forged call
 //	result.continuation_lure             0.45    (server-to-model) to load the rest, call a tool or URL with the user's data
 //	result.addresses_model               0.40    (server-to-model) a phrase naming an AI reader (note for the assistant, @ai-bot, "(automated agents):",
 //	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …)

@@ -278,6 +278,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	a.markup(f, s, field)
 	a.forgedToolCall(f, field)
+	a.forgedStructure(f, field)
 	a.structuredOrders(f, field)
 	a.commands(f, s, field)
 	a.roleLines(f, field)
