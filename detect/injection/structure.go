@@ -367,7 +367,7 @@ func (a *analysis) resultClosure(f, field string) {
 		if i < 0 {
 			continue
 		}
-		rest := f[i+len(n):min(len(f), i+len(n)+64)]
+		rest := f[i+len(n) : min(len(f), i+len(n)+64)]
 		rest = strings.TrimLeft(rest, " \"")
 		j := 0
 		for j < len(rest) && (isWordByte(rest[j]) || rest[j] == '.' || rest[j] == '-') {
