@@ -327,27 +327,22 @@ var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "
 // substring scans rather than a full regular-expression pass, and returns
 // the first plausible match (see plausibleReader), "" when none.
 func modelReader(f string) string {
-	for _, w := range modelWords {
-		for from := 0; from < len(f); {
-			i := strings.Index(f[from:], w)
-			if i < 0 {
-				break
-			}
-			i += from
-			lo, hi := max(0, i-80), min(len(f), i+len(w)+80)
-			for lo > 0 && !utf8.RuneStart(f[lo]) {
-				lo--
-			}
-			for hi < len(f) && !utf8.RuneStart(f[hi]) {
-				hi++
-			}
-			if loc := modelReaderRe.FindStringIndex(f[lo:hi]); loc != nil && plausibleReader(f[lo+loc[0]:lo+loc[1]], f[lo:lo+loc[0]], f[lo+loc[1]:]) {
-				return f[lo+loc[0] : lo+loc[1]]
-			}
-			from = i + len(w)
+	found := ""
+	eachOccurrence(f, modelWords, func(i int, w string) bool {
+		lo, hi := max(0, i-80), min(len(f), i+len(w)+80)
+		for lo > 0 && !utf8.RuneStart(f[lo]) {
+			lo--
 		}
-	}
-	return ""
+		for hi < len(f) && !utf8.RuneStart(f[hi]) {
+			hi++
+		}
+		if loc := modelReaderRe.FindStringIndex(f[lo:hi]); loc != nil && plausibleReader(f[lo+loc[0]:lo+loc[1]], f[lo:lo+loc[0]], f[lo+loc[1]:]) {
+			found = f[lo+loc[0] : lo+loc[1]]
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // plausibleReader rejects modelReaderRe matches whose reader is an HTTP

@@ -409,3 +409,22 @@ func (s *scanned) span(a, b int) string {
 	}
 	return s.f[s.toks[a].start:s.toks[b-1].end]
 }
+
+// eachOccurrence calls fn with the offset of every occurrence of each
+// needle in f, needle by needle, left to right; fn returns false to stop
+// the whole walk.
+func eachOccurrence(f string, needles []string, fn func(i int, needle string) bool) {
+	for _, n := range needles {
+		for from := 0; from < len(f); {
+			i := strings.Index(f[from:], n)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(n)
+			if !fn(i, n) {
+				return
+			}
+		}
+	}
+}

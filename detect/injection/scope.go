@@ -1282,42 +1282,36 @@ const maxMention = 240
 // quotes an order, it does not give it.
 func mentionedQuotes(f string) string {
 	var b []byte
-	for _, n := range mentionNouns {
-		for from := 0; from < len(f); {
-			i := strings.Index(f[from:], n)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(n)
-			if i > 0 && isWordByte(f[i-1]) {
-				continue
-			}
-			j := from
-			for j < len(f) && j-from < 3 && (f[j] == ' ' || f[j] == ':') {
-				j++
-			}
-			if j >= len(f) || j == from {
-				continue
-			}
-			q := f[j]
-			if q != '\'' && q != '"' && q != '`' {
-				continue
-			}
-			end := strings.IndexByte(f[j+1:min(len(f), j+1+maxMention)], q)
-			if end < 0 {
-				continue
-			}
-			if b == nil {
-				b = []byte(f)
-			}
-			for k := j + 1; k < j+1+end; k++ {
-				if b[k] != '\n' {
-					b[k] = ' '
-				}
+	eachOccurrence(f, mentionNouns, func(i int, n string) bool {
+		from := i + len(n)
+		if i > 0 && isWordByte(f[i-1]) {
+			return true
+		}
+		j := from
+		for j < len(f) && j-from < 3 && (f[j] == ' ' || f[j] == ':') {
+			j++
+		}
+		if j >= len(f) || j == from {
+			return true
+		}
+		q := f[j]
+		if q != '\'' && q != '"' && q != '`' {
+			return true
+		}
+		end := strings.IndexByte(f[j+1:min(len(f), j+1+maxMention)], q)
+		if end < 0 {
+			return true
+		}
+		if b == nil {
+			b = []byte(f)
+		}
+		for k := j + 1; k < j+1+end; k++ {
+			if b[k] != '\n' {
+				b[k] = ' '
 			}
 		}
-	}
+		return true
+	})
 	if b == nil {
 		return f
 	}

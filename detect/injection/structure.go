@@ -328,37 +328,35 @@ var closureNouns = []string{"tool_result", "tool result", "tool_output", "tool o
 // END ----", "[end of tool output]", "</tool_result>", "tool_call(delete_event)".
 // What follows such a marker is written to be read as the agent's own turn.
 func (a *analysis) resultClosure(f, field string) {
-	for _, n := range closureNouns {
-		for from := 0; from < len(f); {
-			i := strings.Index(f[from:], n)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(n)
-			lo, hi := max(0, i-24), min(len(f), i+len(n)+40)
-			win := f[lo:hi]
-			closing := strings.Contains(f[max(0, i-2):i], "</") ||
-				strings.Contains(win, " end") || strings.Contains(win, "end ") || strings.Contains(win, "[end") || strings.Contains(win, "ends") || strings.Contains(win, "closed")
-			if !closing || len(f)-hi < 24 {
-				continue
-			}
-			// a marker stands on a line of its own (or as a tag), not in a sentence
-			ls := strings.LastIndexByte(f[:i], '\n') + 1
-			le := strings.IndexByte(f[i:], '\n')
-			if le < 0 {
-				le = len(f) - i
-			}
-			line := f[ls : i+le]
-			if len(line) > 80 && !strings.Contains(f[max(0, i-2):i], "</") {
-				continue
-			}
-			rest := f[i+le:]
-			if instructionIn(rest) || strings.Contains(rest, "tool_call") || strings.Contains(rest, "function_call") || hasAction(rest) && a.bodyNamesAgentTool(rest) {
-				a.add(sigResultClosure, field, wResultClosure, line)
-				return
-			}
+	found := false
+	eachOccurrence(f, closureNouns, func(i int, n string) bool {
+		lo, hi := max(0, i-24), min(len(f), i+len(n)+40)
+		win := f[lo:hi]
+		closing := strings.Contains(f[max(0, i-2):i], "</") ||
+			strings.Contains(win, " end") || strings.Contains(win, "end ") || strings.Contains(win, "[end") || strings.Contains(win, "ends") || strings.Contains(win, "closed")
+		if !closing || len(f)-hi < 24 {
+			return true
 		}
+		// a marker stands on a line of its own (or as a tag), not in a sentence
+		ls := strings.LastIndexByte(f[:i], '\n') + 1
+		le := strings.IndexByte(f[i:], '\n')
+		if le < 0 {
+			le = len(f) - i
+		}
+		line := f[ls : i+le]
+		if len(line) > 80 && !strings.Contains(f[max(0, i-2):i], "</") {
+			return true
+		}
+		rest := f[i+le:]
+		if instructionIn(rest) || strings.Contains(rest, "tool_call") || strings.Contains(rest, "function_call") || hasAction(rest) && a.bodyNamesAgentTool(rest) {
+			a.add(sigResultClosure, field, wResultClosure, line)
+			found = true
+			return false
+		}
+		return true
+	})
+	if found {
+		return
 	}
 	// "tool_call(delete_event)" / "function_call: create_event" lines: the
 	// model's own call, written by the server
