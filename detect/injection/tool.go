@@ -172,7 +172,8 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 					}
 					scalar := scalarSchema(ps[n])
 					if k == "properties" && top && !scalar {
-						desc, _ := ps[n].(map[string]any)["description"].(string)
+						prop, _ := ps[n].(map[string]any) // hostile schemas give properties of any type
+						desc, _ := prop["description"].(string)
 						a.parameter(n, desc, pp)
 					}
 					was, wasParam := a.scalar, a.param
