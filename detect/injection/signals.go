@@ -1340,6 +1340,11 @@ func (a *analysis) relatedPurposeWithout(kind int, sent string) bool {
 		// poisoning names the files it wants
 		p = strings.ReplaceAll(a.names.self, "_", " ")
 	}
+	if kind == 1 && a.ctx.ServerName != "" {
+		// a secret store's server ("vault", "secrets-manager") makes
+		// secrets the business of a tool named kv_put
+		p += " " + strings.ToLower(a.ctx.ServerName)
+	}
 	if a.param != "" && kind != 2 {
 		// (a notes or context parameter is where a poisoned description
 		// wants the conversation put: its name does not make it related)

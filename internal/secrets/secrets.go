@@ -425,12 +425,13 @@ func NewRedactor() *Redactor {
 			kind: KindJSONSecret,
 			// `"db_password": "value"`: group 1 is the value's content,
 			// escapes included.
-			hints:  []string{"passw", "secret", "token", "key", "credential"},
-			fold:   true,
-			re:     regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
-			group:  1,
-			valid:  notMask,
-			exempt: []string{"progressToken"},
+			hints:       []string{"passw", "secret", "token", "key", "credential"},
+			fold:        true,
+			re:          regexp.MustCompile(`(?i)"[^"\\]*(?:password|passwd|secret|token|api[_-]?key|credential)[^"\\]*"\s*:\s*"((?:[^"\\]|\\.)+)"`),
+			group:       1,
+			valid:       notMask,
+			exempt:      []string{"progressToken"},
+			exemptMatch: credentialMetadataMember,
 		},
 		{
 			kind:    KindSecretAssignment,
@@ -864,6 +865,48 @@ func localDefaultCredential(match string) bool {
 		return true
 	}
 	return strings.EqualFold(user, pass)
+}
+
+// metadataWords are the last words of JSON member names that describe a
+// credential rather than hold it: "token_type": "bearer" (RFC 6749
+// section 5.1), "secretName", "password_expires_at", "api_key_id",
+// "token_endpoint".
+var metadataWords = map[string]bool{
+	"type": true, "types": true, "name": true, "names": true, "id": true, "ids": true, "url": true, "uri": true,
+	"endpoint": true, "expires": true, "expiry": true, "expiration": true, "at": true, "in": true, "ttl": true,
+	"count": true, "length": true, "hint": true, "policy": true, "version": true, "path": true, "file": true,
+	"format": true, "scope": true, "scopes": true, "kind": true, "alg": true, "algorithm": true, "usage": true,
+	"label": true, "description": true, "status": true, "lifetime": true, "duration": true, "ref": true,
+}
+
+// credentialMetadataMember reports a JSON member match whose name ends in
+// a word that makes it data about a credential (metadataWords), split at
+// _, -, . and lower-to-upper case changes.
+func credentialMetadataMember(match string) bool {
+	if len(match) < 2 || match[0] != '"' {
+		return false
+	}
+	end := strings.IndexByte(match[1:], '"')
+	if end < 0 {
+		return false
+	}
+	name := match[1 : 1+end]
+	start := 0
+	for i := len(name) - 1; i > 0; i-- {
+		c, prev := name[i], name[i-1]
+		if c == '_' || c == '-' || c == '.' {
+			start = i + 1
+			break
+		}
+		if c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z' {
+			start = i
+			break
+		}
+	}
+	if start == 0 {
+		return false // one word: "token", "password"
+	}
+	return metadataWords[strings.ToLower(name[start:])]
 }
 
 func jwtHeader(tok string) bool {
