@@ -2,6 +2,7 @@ package argument
 
 import (
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -249,6 +250,11 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 			w *= 0.5
 		}
 		if scheme == "file" {
+			if a.fileURLInsideRoots(rest) {
+				// a file the client shared by its roots (roots/list):
+				// the path analysers judge what it is
+				return
+			}
 			// file: in a fetch tool or a URL key is SSRF; elsewhere it
 			// names a local file (the path analysers read it).
 			if !a.tool.fetch && it.kc != keyHost {
@@ -733,4 +739,31 @@ func authorityPort(auth string) int {
 		return 0
 	}
 	return p
+}
+
+// fileURLInsideRoots reports whether a file: URL (rest is what follows
+// "file:") names a path inside one of the client's advertised roots other
+// than "/": an empty or localhost authority (RFC 8089), the path
+// percent-decoded and cleaned as the path analysers clean it.
+func (a *analysis) fileURLInsideRoots(rest string) bool {
+	if len(a.roots) == 0 || !strings.HasPrefix(rest, "//") {
+		return false
+	}
+	auth, path, ok := strings.Cut(rest[2:], "/")
+	if !ok || auth != "" && !strings.EqualFold(auth, "localhost") {
+		return false
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	if dec, err := url.PathUnescape(path); err == nil {
+		path = dec
+	}
+	clean := strings.ToLower(resolvePath("/" + path).clean)
+	for _, r := range a.roots {
+		if r != "" && r != "/" && (clean == r || strings.HasPrefix(clean, r+"/")) {
+			return true
+		}
+	}
+	return false
 }

@@ -36,6 +36,10 @@ type jsonKey struct {
 	escaped bool   // the key was written with \" (JSON inside a string)
 }
 
+// keySeparators folds the separators of a JSON key to "_" ("tool-name",
+// "tool name" and "tool_name" read alike).
+var keySeparators = strings.NewReplacer("-", "_", " ", "_")
+
 // jsonKeys returns the quoted keys of folded text, reading JSON written
 // inside JSON strings (\" and \\\" quotes) as well. A byte scan.
 func jsonKeys(f string) []jsonKey {
@@ -68,7 +72,7 @@ func jsonKeys(f string) []jsonKey {
 		for open > 0 && f[open-1] == '\\' {
 			open--
 		}
-		key := strings.NewReplacer("-", "_", " ", "_").Replace(f[a:end])
+		key := keySeparators.Replace(f[a:end])
 		jk := jsonKey{key: key, at: open, escaped: esc}
 		// the value
 		v := i + 1
