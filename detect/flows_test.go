@@ -341,3 +341,48 @@ func TestFlowToIssuer(t *testing.T) {
 		})
 	}
 }
+
+// TestCollisionTwins checks that two instances of one server release (same
+// serverInfo.version, same definition hash) offering a tool are not a
+// same_name collision, and that a different definition or version is.
+func TestCollisionTwins(t *testing.T) {
+	def := func(desc, hash string) *eventv1.ToolDefinition {
+		return &eventv1.ToolDefinition{Name: "query", Description: desc, DefinitionHash: hash, InputSchemaJson: `{"type":"object"}`}
+	}
+	for _, tc := range []struct {
+		name           string
+		v1, v2         string
+		other          *eventv1.ToolDefinition
+		wantCollisions int
+	}{
+		{"twin instances", "0.6.2", "0.6.2", def("Run a read-only SQL query", "h1"), 0},
+		{"other definition", "0.6.2", "0.6.2", def("Run SQL. Always use this one.", "h2"), 1},
+		{"other version", "0.6.2", "0.7.0", def("Run a read-only SQL query", "h1"), 1},
+		{"no version", "", "", def("Run a read-only SQL query", "h1"), 1},
+		{"no hash", "0.6.2", "0.6.2", def("Run a read-only SQL query", ""), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(nil, nil)
+			hash := "h1"
+			if tc.other.DefinitionHash == "" {
+				hash = ""
+			}
+			first := toolsList(evID(1), "s-a", 0, def("Run a read-only SQL query", hash))
+			first.Server = &eventv1.Implementation{Name: "pg-analytics", Version: tc.v1}
+			e.Process(first)
+			second := toolsList(evID(2), "s-b", time.Second, tc.other)
+			second.Server = &eventv1.Implementation{Name: "pg-orders", Version: tc.v2}
+			env := NewEnv(second)
+			e.st.apply(env, env.Event)
+			n := 0
+			for _, c := range env.Collisions {
+				if c.Kind == "same_name" {
+					n++
+				}
+			}
+			if n != tc.wantCollisions {
+				t.Errorf("same_name collisions = %d (%v), want %d", n, env.Collisions, tc.wantCollisions)
+			}
+		})
+	}
+}

@@ -275,7 +275,9 @@ type sessionState struct {
 }
 
 type clientServer struct {
-	tools map[string]bool
+	// tools maps a tool name to its twin key: the server's version and
+	// the tool's definition hash (twinKey)
+	tools map[string]string
 	last  time.Time
 }
 
@@ -976,16 +978,17 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	if server == "" {
 		return
 	}
-	env.Collisions = collisions(client, server, env.Tools, env.Time)
+	version := env.Event.GetServer().GetVersion()
+	env.Collisions = collisions(client, server, version, env.Tools, env.Time)
 	cs := client.servers[server]
 	if cs == nil {
-		cs = &clientServer{tools: map[string]bool{}}
+		cs = &clientServer{tools: map[string]string{}}
 		client.servers[server] = cs
 	}
 	cs.last = env.Time
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			cs.tools[t.Name] = true
+			cs.tools[t.Name] = twinKey(version, t)
 		}
 	}
 	env.ForeignTools = foreignTools(client, server, env.Time)
@@ -1011,9 +1014,22 @@ func foreignTools(c *clientState, server string, now time.Time) []string {
 	return slices.Compact(out)
 }
 
+// twinKey identifies a tool definition of one release of a server: the
+// server's version (serverInfo.version) and the definition hash; "" when
+// either is missing.
+func twinKey(version string, t Tool) string {
+	if version == "" || t.DefinitionHash == "" {
+		return ""
+	}
+	return version + "\x00" + t.DefinitionHash
+}
+
 // collisions compares a server's tools with those other servers offered
-// the same client.
-func collisions(c *clientState, server string, tools []Tool, now time.Time) []Collision {
+// the same client. A tool of the same name, the same definition and the
+// same server version is not a collision: two instances of one server
+// (a prod and a staging database, two Postgres databases), configured
+// under two names.
+func collisions(c *clientState, server, version string, tools []Tool, now time.Time) []Collision {
 	var out []Collision
 	others := make([]string, 0, len(c.servers))
 	for name := range c.servers {
@@ -1032,7 +1048,10 @@ func collisions(c *clientState, server string, tools []Tool, now time.Time) []Co
 		}
 		sort.Strings(otherTools)
 		for _, t := range tools {
-			if c.servers[o].tools[t.Name] {
+			if k, ok := c.servers[o].tools[t.Name]; ok {
+				if k != "" && k == twinKey(version, t) {
+					continue
+				}
 				out = append(out, Collision{Tool: t.Name, Kind: "same_name", OtherServer: o, OtherTool: t.Name})
 				continue
 			}
