@@ -225,10 +225,19 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 		// call itself (a .env written from values the user gave).
 		f = 0.3
 	case k == keyPath || a.exec && k != keyData || whole && k != keyData:
+	case k == keyData && a.tool.writeFile:
+		// The content a tool writes to a file (a report, notes) names
+		// the path as text.
+		f = 0.2
 	case k == keyData || a.tool.write:
 		f = 0.35
 	default:
 		f = 0.75
+	}
+	if h.kind == "mcp_client_config" && a.tool.mcpConfig {
+		// a scanner or installer of MCP servers reads the client's
+		// configuration by design
+		f *= 0.4
 	}
 	a.sens.add("sensitive_path."+h.kind, it.field, a.safe(a.span(it.s, t.at, t.at+len(t.raw))), h.weight*f)
 }
@@ -390,9 +399,29 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 			w = min(1, w+0.1)
 		}
 	}
+	if a.tool.mcpConfig && (sensitiveFile(p).kind == "mcp_client_config" || aiClientDir(home)) {
+		// an MCP configuration scanner opening what it scans
+		w *= 0.4
+	}
 	if w > 0 {
 		a.list.add(sig, it.field, a.safe(raw), w)
 	}
+}
+
+// aiClientDirs are the directories where AI clients keep their MCP server
+// configurations (listed in sensitiveDirs too).
+var aiClientDirs = []string{"~/library/application support/claude", "~/appdata/roaming/claude", "~/.config/claude", "~/.claude",
+	"~/.cursor", "~/.codeium", "~/.continue", "~/library/application support/code/user", "~/appdata/roaming/code/user", "~/.config/code/user"}
+
+// aiClientDir reports whether home (a path in homeDir's ~ form) is or lies
+// below one of aiClientDirs.
+func aiClientDir(home string) bool {
+	for _, d := range aiClientDirs {
+		if home == d || strings.HasPrefix(home, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // secretNames are names of credential files a glob may be written to

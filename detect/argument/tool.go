@@ -12,7 +12,16 @@ type toolKind struct {
 	// own content (write, create, save, append, overwrite) and nothing
 	// that reads one (fileReadWords).
 	writeFile bool
+	// mcpConfig: the name or description says the tool works on MCP
+	// client configurations (a scanner or installer of MCP servers), so
+	// claude_desktop_config.json or ~/.cursor/mcp.json is its business.
+	mcpConfig bool
 }
+
+// mcpConfigPhrases name MCP client configurations in a tool's name or
+// description.
+var mcpConfigPhrases = []string{"mcp client config", "mcp config", "mcp server config", "mcp settings", "mcp.json",
+	"claude_desktop_config", "mcp_config", "mcp-config", "mcp client settings"}
 
 // fileWriteWords are tool-name words of writing a file from the call's
 // content; fileReadWords of tools that read a file even when they
@@ -179,13 +188,14 @@ func classifyTool(name, description string) toolKind {
 			"navigate", "browse", "webhook", "api", "get", "post", "open"),
 	}
 	k.writeFile = hasWordIn(w, fileWriteWords) && !hasWordIn(w, fileReadWords)
-	if !k.sql && description != "" {
-		d := strings.ToLower(description)
-		if len(d) > 2048 {
-			d = d[:2048]
-		}
+	d := strings.ToLower(description)
+	if len(d) > 2048 {
+		d = d[:2048]
+	}
+	if !k.sql && d != "" {
 		k.sql = strings.Contains(d, "sql") || strings.Contains(d, "database query")
 	}
+	k.mcpConfig = containsAny(strings.ToLower(name)+" "+d, mcpConfigPhrases...)
 	return k
 }
 

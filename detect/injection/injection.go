@@ -242,12 +242,16 @@ func (a *analysis) text(raw, field string, depth int) {
 		}
 	}
 	f := canon.Fold(escapedLineBreaks(raw))
+
 	if a.ctx.Surface == MemoryWrite && len(a.memText) < 64 {
 		a.memText = append(a.memText, f)
 	}
 	a.obfuscated(raw, field, depth)
 	if !mayMatter(f) {
 		return
+	}
+	if a.ctx.Surface.serverToModel() {
+		f = discussedQuotes(quotedPayloads(raw, f))
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		a.readerSpan = modelReader(f)
@@ -256,9 +260,6 @@ func (a *analysis) text(raw, field string, depth int) {
 		// content that names an AI reading it as its addressee is talking
 		// to the model, whatever else it looks like
 		a.modelAddressed = true
-	}
-	if a.ctx.Surface.serverToModel() {
-		f = quotedPayloads(raw, f)
 	}
 	if a.ctx.Surface != MemoryWrite {
 		f = mentionedQuotes(f)

@@ -978,6 +978,15 @@ func noAudit(s *scanned, lo, hi int) bool {
 	return false
 }
 
+// countContained counts the occurrences in s of the members of subs.
+func countContained(s string, subs []string) int {
+	n := 0
+	for _, x := range subs {
+		n += strings.Count(s, x)
+	}
+	return n
+}
+
 func containsAny(s string, subs ...string) bool {
 	for _, x := range subs {
 		if strings.Contains(s, x) {
@@ -1214,6 +1223,13 @@ func (a *analysis) copyTo(s *scanned, lo, hi int) bool {
 // quotes payloads as examples.
 var discussionWords = []string{"prompt injection", "payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit"}
 
+// reportWords are discussionWords without "prompt injection" (which
+// "injection" counts) and the vocabulary of findings and security reports,
+// counted by discussedQuotes.
+var reportWords = []string{"payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit",
+	"injection", "poisoning", "vulnerab", "cve-", "red-team", "finding", "flagged", "severity", "scanner", "scanned", "excerpt",
+	"recommendation", "remediation", "mitigation"}
+
 // quotedPayloads blanks the fenced code blocks (```…```) of folded
 // server-to-model text whose prose outside the blocks discusses attacks:
 // a security article quoting "ignore all previous instructions" shows an
@@ -1271,7 +1287,9 @@ var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording",
 	// rules …\"", "payload: '…'"); not "user", whose quoted turn may be forged
 	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example",
 	// speech verbs of reported text: "a web page saying 'Ignore previous instructions …'"
-	"saying", "says", "stating", "states", "reading", "wrote", "writes"}
+	"saying", "says", "stating", "states", "reading", "wrote", "writes",
+	// a report's evidence: "described as 'the full conversation'", "excerpt: \"…\""
+	"described as", "labelled", "labeled", "titled", "quoted", "excerpt", "snippet", "evidence", "matched"}
 
 // maxMention bounds a mentioned quotation, in bytes.
 const maxMention = 240
@@ -1574,4 +1592,72 @@ func seenInContext(s *scanned, k, hi int) bool {
 		}
 	}
 	return false
+}
+
+// quotePairs are the quotation marks whose spans discussedQuotes blanks:
+// ASCII double quotes and the typographic pairs of English, French and
+// German, and CJK corner brackets. Single quotes are left out: an
+// apostrophe ("the user's") cannot be told from an opening mark.
+var quotePairs = [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}, {"„", "“"}, {"„", "”"}, {"「", "」"}}
+
+// maxDiscussedQuote bounds a quotation discussedQuotes blanks, in bytes:
+// a write-up quotes a payload, not a page.
+const maxDiscussedQuote = 400
+
+// discussedQuotes blanks the quotations and Markdown block quotes (lines
+// opening with '>') of folded server-to-model text that discusses attacks
+// (reportWords occur twice or more, as one could be a parameter named
+// "payload"): a scanner's finding `excerpt: "…do not tell the user…"` or
+// an article's `> Ignore previous instructions` shows the payload it is
+// about. Quote marks and line breaks are kept, so sentence and line
+// structure stay. Other text is returned unchanged.
+func discussedQuotes(f string) string {
+	if countContained(f, reportWords) < 2 {
+		return f
+	}
+	var b []byte
+	blank := func(from, to int) {
+		if b == nil {
+			b = []byte(f)
+		}
+		for k := from; k < to; k++ {
+			if b[k] != '\n' {
+				b[k] = ' '
+			}
+		}
+	}
+	for _, q := range quotePairs {
+		for from := 0; from < len(f); {
+			i := strings.Index(f[from:], q[0])
+			if i < 0 {
+				break
+			}
+			open := from + i + len(q[0])
+			window := f[open:min(len(f), open+maxDiscussedQuote)]
+			end := strings.Index(window, q[1])
+			if end < 0 {
+				from = open
+				continue
+			}
+			blank(open, open+end)
+			from = open + end + len(q[1])
+		}
+	}
+	for start := 0; start < len(f); {
+		end := strings.IndexByte(f[start:], '\n')
+		if end < 0 {
+			end = len(f)
+		} else {
+			end += start
+		}
+		line := strings.TrimLeft(f[start:end], " ")
+		if strings.HasPrefix(line, ">") {
+			blank(end-len(line)+1, end)
+		}
+		start = end + 1
+	}
+	if b == nil {
+		return f
+	}
+	return string(b)
 }
