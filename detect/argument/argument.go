@@ -205,25 +205,28 @@ func (it *item) lower() string {
 
 // analysis is the state of one Analyze call.
 type analysis struct {
-	ctx      Context
-	exec     bool
-	tool     toolKind
-	roots    []string
-	items    []item
-	bytes    int
-	trunc    bool
-	cmd      collector
-	priv     collector
-	destr    collector
-	ssrf     collector
-	trav     collector
-	sens     collector
-	list     collector
-	secret   collector
-	covert   collector
-	matchMem map[string][]secrets.Match
-	safeMemo map[string]string
-	keyMemo  map[string]keyInfo
+	ctx Context
+	// grantingCall: a string of the call names an IAM operation that
+	// grants (a generic cloud tool's operation_name attach-user-policy)
+	grantingCall bool
+	exec         bool
+	tool         toolKind
+	roots        []string
+	items        []item
+	bytes        int
+	trunc        bool
+	cmd          collector
+	priv         collector
+	destr        collector
+	ssrf         collector
+	trav         collector
+	sens         collector
+	list         collector
+	secret       collector
+	covert       collector
+	matchMem     map[string][]secrets.Match
+	safeMemo     map[string]string
+	keyMemo      map[string]keyInfo
 	// jsonLeft is how many more JSON texts inside strings may be walked.
 	jsonLeft int
 	// shellBudget is how many more bytes of shell text this call may
@@ -282,6 +285,12 @@ func Analyze(args map[string]any, ctx Context) Report {
 	a.walk(args, "arguments", "", 0)
 	if a.exec {
 		a.joinArgv(args, "arguments", 0)
+	}
+	for i := range a.items {
+		if !a.items[i].isKey && grantingOperation(a.items[i].lower()) {
+			a.grantingCall = true
+			break
+		}
 	}
 	for i := range a.items {
 		a.analyzeItem(&a.items[i])

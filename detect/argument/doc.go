@@ -128,12 +128,18 @@
 // allowPrivilegeEscalation true; a hostPath of /, /etc, /var/run or the
 // runtime socket 0.75; kubectl debug node/ 0.6), cloud_admin_grant 0.55–
 // 0.75 (AdministratorAccess, IAMFullAccess, roles/owner, roles/editor,
-// IAM admin roles, Allow of Action "*") in a granting tool or command,
+// IAM admin roles, Allow of Action "*") in a granting tool or command, or
+// in any tool whose call names a granting operation (use_aws with
+// operation_name attach-user-policy), database_superuser_grant 0.7 (ALTER
+// ROLE … SUPERUSER, GRANT rds_superuser/DBA TO, GRANT ALL ON *.*, SQL
+// Server sysadmin or db_owner members, WITH GRANT/ADMIN OPTION),
 // registry_persistence 0.6 for autorun keys (Run, RunOnce, Winlogon,
 // Image File Execution Options, HKLM services) written by a write tool;
-// and from the structured arguments admin_grant 0.6 (a permission or role
-// of admin/owner/... given by an add/invite/grant tool on members,
-// collaborators, roles) and protection_disabled 0.45–0.55 (a branch
+// and from the structured arguments admin_grant 0.6 (a permission, role
+// or group whose name makes its members administrators — admin, owner,
+// SUPER_ADMIN, Global Administrator, Domain Admins, break-glass, wheel —
+// given by an add/invite/grant/assign tool on members, collaborators,
+// users, roles or groups) and protection_disabled 0.45–0.55 (a branch
 // protection or ruleset deleted, or updated with 0 reviews / admins
 // exempt). Documents count half.
 // Writes are read from redirections, tee, cp/mv/install/ln, dd of= and

@@ -28,7 +28,19 @@ var hostPathRootRe = regexp.MustCompile(`(?i)hostpath["']?\s*:\s*\{?\s*["']?path
 var grantGate = newAnchorSet("cluster-admin", "clusterrolebinding", "rolebinding", "privileged", "hostpid", "hostipc", "hostnetwork",
 	"hostpath", "docker.sock", "containerd.sock", "allowprivilegeescalation", "administratoraccess", "iamfullaccess", "poweruseraccess",
 	"roles/owner", "roles/editor", "roles/iam.", "roles/resourcemanager.", "\"action\"", "action:", `\run`, "winlogon",
-	"image file execution options", `\services\`)
+	"image file execution options", `\services\`, "superuser", "sysadmin", "grant option", "admin option", "sp_addsrvrolemember",
+	"to dba", "db_owner", "*.*")
+
+// sqlGrantRe finds SQL that makes a role a superuser or database owner:
+// PostgreSQL ALTER/CREATE ROLE … SUPERUSER and grants of rds_superuser,
+// cloudsqlsuperuser or azure_pg_admin; MySQL GRANT ALL / SUPER ON *.*;
+// SQL Server sysadmin and db_owner memberships; Oracle GRANT DBA;
+// WITH GRANT/ADMIN OPTION.
+var sqlGrantRe = regexp.MustCompile(`(?is)\b(alter|create)\s+(role|user)\b[^;]{0,120}?\bsuperuser\b|` +
+	`\bgrant\s+(rds_superuser|cloudsqlsuperuser|azure_pg_admin|dba|sysadmin|db_owner)\s+to\b|` +
+	`\bgrant\s+(all(\s+privileges)?|super)\s+on\s+\*\.\*|` +
+	`\balter\s+(server\s+)?role\s+(sysadmin|db_owner)\s+add\s+member\b|sp_addsrvrolemember\b[^;]{0,80}sysadmin|` +
+	`\bwith\s+(grant|admin)\s+option\b`)
 
 // adminPolicies are managed policies and predefined roles that give
 // administrative control of a cloud account or project, with weights.
@@ -84,8 +96,10 @@ func (a *analysis) grantText(it *item, f float64) {
 	if hostPathRootRe.MatchString(l) && containsAny(l, "volume", "hostpath", "mount", "image") {
 		add("container_escape", 0.75)
 	}
-	granting := a.grantTool() || containsAny(l, "attach-", "put-user-policy", "put-role-policy", "add-iam-policy-binding",
-		"set-iam-policy", "role assignment create", "create-policy", "bindings")
+	if m := sqlGrantRe.FindString(l); m != "" {
+		add("database_superuser_grant", 0.7)
+	}
+	granting := a.grantTool() || a.grantingCall || grantingOperation(l)
 	if granting {
 		for _, p := range adminPolicies {
 			if strings.Contains(l, p.needle) {
@@ -105,6 +119,16 @@ func (a *analysis) grantText(it *item, f float64) {
 	}
 }
 
+// grantingOperation reports text naming an IAM operation that grants
+// (attach-user-policy, add-iam-policy-binding, role assignment create):
+// the CLI or API operation a generic cloud tool (use_aws, call_api) is
+// told to run.
+func grantingOperation(l string) bool {
+	return containsAny(l, "attach-", "attachuserpolicy", "attachrolepolicy", "attachgrouppolicy", "put-user-policy", "put-role-policy",
+		"putuserpolicy", "putrolepolicy", "add-iam-policy-binding", "set-iam-policy", "setiampolicy", "role assignment create",
+		"roleassignments", "create-policy", "bindings")
+}
+
 // grantTool reports a tool whose name grants, binds, attaches or assigns
 // something (attach_user_policy, add_iam_binding, set_iam_policy,
 // create_role_assignment).
@@ -118,6 +142,33 @@ func (a *analysis) grantTool() bool {
 var adminValues = set("admin", "administrator", "owner", "owners", "superuser", "root", "cluster-admin", "organization_owner",
 	"org_owner", "account_admin", "accountadmin", "securityadmin", "sysadmin", "global administrator", "user access administrator")
 
+// adminWords are the words of role and group names that make their
+// members administrators: Okta's SUPER_ADMIN and ORG_ADMIN, Entra ID's
+// Global Administrator and Privileged Role Administrator, "Domain
+// Admins", break-glass and emergency-access groups, wheel and sudo.
+var adminWords = set("admin", "admins", "administrator", "administrators", "superadmin", "superuser", "superusers", "owner", "owners",
+	"root", "wheel", "sudo", "sudoers", "breakglass", "sysadmin", "sysadmins")
+
+// adminRole reports a role or group name whose words (split at _, -, .,
+// spaces and case changes; "break-glass" joined) make its members
+// administrators: adminValues, or any of adminWords.
+func adminRole(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	if adminValues[l] {
+		return true
+	}
+	if len(s) > 96 {
+		return false
+	}
+	words := nameWords(s)
+	for i, w := range words {
+		if adminWords[w] || w == "break" && i+1 < len(words) && words[i+1] == "glass" {
+			return true
+		}
+	}
+	return false
+}
+
 // grantObject reads a call's structured arguments: a grant of an admin
 // permission or role to someone (add_collaborator permission=admin,
 // add_member role=owner), and a branch protection or ruleset removed or
@@ -130,14 +181,15 @@ func (a *analysis) grantObject(args map[string]any) {
 	grantVerb := hasWord(w, "add", "invite", "grant", "set", "update", "assign", "create", "change", "edit", "put", "promote", "make")
 	memberObj := hasWord(w, "collaborator", "collaborators", "member", "members", "user", "users", "permission", "permissions", "role",
 		"roles", "access", "team", "membership", "owner", "admin", "invitation", "invite", "principal")
-	if grantVerb && memberObj {
+	groupObj := hasWord(w, "group", "groups", "role", "roles")
+	if grantVerb && (memberObj || groupObj) {
 		for k, v := range args {
 			s, ok := v.(string)
 			lk := strings.ToLower(k)
-			if !ok || !containsAny(lk, "permission", "role", "access", "level", "privilege") {
+			if !ok || !containsAny(lk, "permission", "role", "access", "level", "privilege", "group") {
 				continue
 			}
-			if adminValues[strings.ToLower(strings.TrimSpace(s))] {
+			if adminRole(s) {
 				a.priv.add("privileged.admin_grant", fieldPath("arguments", k), a.spanAll(s), 0.6)
 			}
 		}
