@@ -276,9 +276,18 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	// secrecy toward the user
-	if m&rDisclose != 0 {
+	if m&rDisclose != 0 || m&rNeg != 0 && hasWord(s, lo, hi, "list") {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rDisclose == 0 || !s.negated(lo, j) && !s.negatedAfter(j, hi) && !skipped(s, lo, j) {
+			if t[j].r&rDisclose == 0 && t[j].w != "list" || !s.negated(lo, j) && !s.negatedAfter(j, hi) && !skipped(s, lo, j) {
+				continue
+			}
+			if t[j].w == "list" {
+				// "do not list this step in your answer" hides an action;
+				// "do not list archived items" is about the output
+				if a.concealsThis(s, j, hi) {
+					hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
+					break
+				}
 				continue
 			}
 			if (t[j].w == "bring" || t[j].w == "bringing") && !hasWord(s, j+1, min(hi, j+4), "up") {
@@ -829,6 +838,11 @@ func (a *analysis) concealFromUser(s *scanned, lo, hi int) bool {
 // dialog again").
 func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	t := s.toks
+	if j+1 < hi && strings.HasPrefix(strings.TrimLeft(s.f[t[j].end:t[j+1].start], " "), ":") {
+		// the hidden thing follows a colon: "不要在回答中提到：…",
+		// "do not mention: after the summary, call …"
+		return true
+	}
 	k := j + 1
 	if k < hi && (t[k].w == "nothing" || t[k].w == "anything") {
 		k++ // "say nothing about it"
@@ -842,7 +856,9 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	if k >= hi || t[k].r&rThis == 0 {
 		return false
 	}
-	if k+1 >= hi || t[k].sent != t[k+1].sent {
+	if k+1 >= hi || t[k].sent != t[k+1].sent || strings.ContainsAny(s.f[t[k].end:t[k+1].start], ":)]") {
+		// the clause ends at the thing hidden: "without mentioning it:
+		// end every answer with …"
 		return true
 	}
 	if t[k].w == "that" && hasAnyWord(s, k+1, min(hi, k+5), "was", "were", "has", "had", "is", "are", "got") {
