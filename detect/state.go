@@ -275,10 +275,21 @@ type sessionState struct {
 }
 
 type clientServer struct {
-	// tools maps a tool name to its twin key: the server's version and
-	// the tool's definition hash (twinKey)
-	tools map[string]string
+	// tools maps a tool name to what collisions compares it by
+	tools map[string]offeredTool
 	last  time.Time
+}
+
+// offeredTool is what a client remembers of another server's tool.
+type offeredTool struct {
+	// twin is the server's version and the tool's definition hash
+	// (twinKey)
+	twin string
+	// version is the server's serverInfo.version
+	version string
+	// claim: the description claims precedence over other tools
+	// (claimsPrecedence)
+	claim bool
 }
 
 type clientState struct {
@@ -982,13 +993,13 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	env.Collisions = collisions(client, server, version, env.Tools, env.Time)
 	cs := client.servers[server]
 	if cs == nil {
-		cs = &clientServer{tools: map[string]string{}}
+		cs = &clientServer{tools: map[string]offeredTool{}}
 		client.servers[server] = cs
 	}
 	cs.last = env.Time
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			cs.tools[t.Name] = twinKey(version, t)
+			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description)}
 		}
 	}
 	env.ForeignTools = foreignTools(client, server, env.Time)
@@ -1043,13 +1054,30 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 			out = append(out, Collision{Kind: "lookalike_server", OtherServer: o})
 		}
 		otherTools := make([]string, 0, len(c.servers[o].tools))
+		shared := 0
 		for ot := range c.servers[o].tools {
 			otherTools = append(otherTools, ot)
+		}
+		for _, t := range tools {
+			if _, ok := c.servers[o].tools[t.Name]; ok {
+				shared++
+			}
 		}
 		sort.Strings(otherTools)
 		for _, t := range tools {
 			if k, ok := c.servers[o].tools[t.Name]; ok {
-				if k != "" && k == twinKey(version, t) {
+				claim := k.claim || claimsPrecedence(t.Description)
+				switch {
+				case k.twin != "" && k.twin == twinKey(version, t):
+					// one release, one definition: two configured instances
+					continue
+				case !claim && version != "" && k.version == version && shared >= 2:
+					// one release configured twice (github and
+					// github-enterprise), descriptions filled in from
+					// each instance's configuration
+					continue
+				case !claim && genericToolName(t.Name):
+					// "query", "search": names any server may choose
 					continue
 				}
 				out = append(out, Collision{Tool: t.Name, Kind: "same_name", OtherServer: o, OtherTool: t.Name})
@@ -1069,6 +1097,45 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 		}
 	}
 	return out
+}
+
+// genericToolName reports a tool name of one word (no separator or case
+// change inside): query, search, fetch, run. Unrelated servers choose such
+// names for their own tools.
+func genericToolName(name string) bool {
+	if name == "" || len(name) > 24 {
+		return false
+	}
+	for i, r := range name {
+		if r == '_' || r == '-' || r == '.' || r == ' ' || r == '/' || unicode.IsUpper(r) && i > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// precedenceClaims are the folded phrases by which a tool description
+// claims to replace or outrank another tool of its name.
+var precedenceClaims = []string{"replace", "supersede", "deprecat", "newer", "updated", "official", "version 2", " v2", "v2 ",
+	"preferred", "precedence", "priority", "instead of", "rather than", "drop-in", "better", "faster", "improved", "use this",
+	"prefer this", "always use", "legacy", "outdated", "obsolete", "recommended", "takes over", "only correct", "the real"}
+
+// claimsPrecedence reports whether a tool description claims to replace
+// or outrank other tools (precedenceClaims): the pitch of a shadowing tool.
+func claimsPrecedence(desc string) bool {
+	if desc == "" {
+		return false
+	}
+	if len(desc) > 4096 {
+		desc = desc[:4096]
+	}
+	f := canon.Fold(desc)
+	for _, c := range precedenceClaims {
+		if strings.Contains(f, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookalike reports whether two different names would be confused: the
