@@ -443,3 +443,34 @@ func TestCollisionGenericAndRelease(t *testing.T) {
 		})
 	}
 }
+
+// TestFlowSSHPublicKey checks that an SSH public key read from a result
+// and sent on (added to a Git host) is no disclosed token, while a
+// token-shaped value of the same length is.
+func TestFlowSSHPublicKey(t *testing.T) {
+	tools := []*eventv1.ToolDefinition{tdef("read_text_file", "Read a file.", nil, yes, "path"), tdef("add_ssh_key", "Add an SSH key to the account.", nil, yes, "title", "key")}
+	const pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq3kq7pRz2m7dM1sTqYxX9Wc0bV4nL8aQe5fH2jK6uP arjun@laptop"
+	const tok = "Zk9qP3xW7tLm2RvB8nC4yH6dJ1sA5eG0uQ9iO3kT7wE"
+	for _, tc := range []struct {
+		name, text, key string
+		want            bool
+	}{
+		{"public key", pub, pub, false},
+		{"token", "token=" + tok, tok, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(nil, nil)
+			r := base(evID(3), "s", 2*time.Second)
+			r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
+			r.ToolCall = &eventv1.ToolCall{Name: "read_text_file", ArgumentsJson: `{"path":"/Users/arjun/.ssh/id_ed25519.pub"}`, Result: &eventv1.ToolResult{Text: tc.text}}
+			for _, ev := range []*eventv1.Event{toolsList(evID(1), "s", 0, tools...), call(evID(2), "s", time.Second, "read_text_file", `{"path":"/Users/arjun/.ssh/id_ed25519.pub"}`), r} {
+				e.Process(ev)
+			}
+			env := NewEnv(call(evID(4), "s", 3*time.Second, "add_ssh_key", `{"title":"laptop","key":"`+tc.key+`"}`))
+			e.st.apply(env, env.Event)
+			if got := len(env.Flows) > 0; got != tc.want {
+				t.Errorf("flows = %v, want a flow: %v", env.Flows, tc.want)
+			}
+		})
+	}
+}

@@ -1285,11 +1285,30 @@ func tokenCandidates(text string, fn func(value, kind string)) {
 			fn(w, kinds[0])
 			return true
 		}
-		if looksLikeToken(w) {
+		if looksLikeToken(w) && !sshPublicKeyBlob(w) {
 			fn(w, "token")
 		}
 		return true
 	})
+}
+
+// sshPublicKeyBlobs are the openings of the base64 key blob of an OpenSSH
+// public key line (RFC 4253 section 6.6: the blob starts with the
+// length-prefixed algorithm name): ssh-rsa, ssh-dss, ssh-ed25519,
+// ecdsa-sha2-*, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-*.
+var sshPublicKeyBlobs = []string{"AAAAB3NzaC1yc2E", "AAAAB3NzaC1kc3M", "AAAAC3NzaC1lZDI1NTE5", "AAAAE2VjZHNhLXNoYTIt",
+	"AAAAGnNrLXNzaC1lZDI1NTE5", "AAAAInNrLWVjZHNhLXNoYTIt"}
+
+// sshPublicKeyBlob reports the key blob of an SSH public key: a public
+// key is made to be handed out (authorized_keys, a Git host's SSH keys),
+// so it is no disclosed secret.
+func sshPublicKeyBlob(w string) bool {
+	for _, p := range sshPublicKeyBlobs {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // markers calls fn with each [REDACTED:kind:fp] marker of text that

@@ -71,7 +71,7 @@ func sensitiveFile(lp string) sensitiveHit {
 			case strings.HasSuffix(next, ".pub"):
 				take("ssh_public_key", 0.1) // public keys are meant to be shared
 			case next == "authorized_keys" || next == "known_hosts" || next == "config":
-				take("ssh_dir", 0.45)
+				take("ssh_dir", 0.3) // hosts and key paths, not keys
 			default:
 				take("ssh_dir", 0.6)
 			}
