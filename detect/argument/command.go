@@ -2,6 +2,7 @@ package argument
 
 import (
 	"encoding/base64"
+	"net/url"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -186,6 +187,28 @@ func (a *analysis) projectFileWrite() bool {
 		return p != "" && p[0] != '/' && p[0] != '~' && !strings.HasPrefix(p, "..") && !strings.Contains(p, ":") && !strings.Contains(p, ".git/hooks")
 	}
 	return false
+}
+
+// loopbackTargets reports a network command whose URL arguments (one at
+// least) all name this machine plainly: localhost, 127.0.0.1, [::1], not
+// an encoded or rebinding form.
+func loopbackTargets(r resolved) bool {
+	n := 0
+	for _, w := range r.args {
+		i := strings.Index(w, "://")
+		if i <= 0 {
+			continue
+		}
+		u, err := url.Parse(w)
+		if err != nil {
+			return false
+		}
+		if hv := classifyHost(strings.ToLower(u.Hostname())); hv.class != "loopback" || hv.obfuscated {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // downloadsToFile reports curl or wget writing what it fetches to a file
@@ -462,6 +485,10 @@ func (a *analysis) scriptSignals(it *item, sc *shScript, f float64, depth int) {
 			case chained && f >= factorExec && downloadsToFile(r):
 				// a shell tool fetching a key or an archive to a file
 				// as one step of a set-up: administration
+				a.cmd.add("command_injection.network_tool", field, sp(), 0.1*f)
+			case chained && f >= factorExec && loopbackTargets(r) && !uploadsFile(r):
+				// a shell tool checking the service it just started
+				// (docker compose up -d && curl localhost:8080/healthz)
 				a.cmd.add("command_injection.network_tool", field, sp(), 0.1*f)
 			case chained:
 				a.cmd.add("command_injection.chained_network", field, sp(), 0.45*f)

@@ -64,7 +64,9 @@
 // powershell_evasion 0.35 (two of -nop, -w hidden, -ep bypass);
 // exfil_substitution 0.7 (a network tool fed $(…): curl x/$(whoami),
 // nslookup $(…).evil); pipe_to_interpreter 0.55; chained_network 0.45 (a
-// network tool chained to other commands); upload_file 0.5 (each tool's
+// network tool chained to other commands; in an exec tool, not when every
+// URL it is given plainly names this machine: localhost, 127.0.0.1, [::1]);
+// upload_file 0.5 (each tool's
 // own upload options: curl -d @file, -F x=@file, --json @file, -T; wget
 // --post-file; PowerShell -InFile; HTTPie x@file; not ssh -T, which only
 // turns the terminal off); inline_interpreter 0.45 chained, 0.2 alone (sh -c,
