@@ -444,10 +444,11 @@ func TestCollisionGenericAndRelease(t *testing.T) {
 	}
 }
 
-// TestFlowSSHPublicKey checks that an SSH public key read from a result
-// and sent on (added to a Git host) is no disclosed token, while a
-// token-shaped value of the same length is.
-func TestFlowSSHPublicKey(t *testing.T) {
+// TestFlowNotSecrets checks that an SSH public key read from a result and
+// sent on (added to a Git host), and an object identifier (a JSON id or
+// customer_id member), are no disclosed token, while a token-shaped value
+// and a session_id are.
+func TestFlowNotSecrets(t *testing.T) {
 	tools := []*eventv1.ToolDefinition{tdef("read_text_file", "Read a file.", nil, yes, "path"), tdef("add_ssh_key", "Add an SSH key to the account.", nil, yes, "title", "key")}
 	const pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOq3kq7pRz2m7dM1sTqYxX9Wc0bV4nL8aQe5fH2jK6uP arjun@laptop"
 	const tok = "Zk9qP3xW7tLm2RvB8nC4yH6dJ1sA5eG0uQ9iO3kT7wE"
@@ -457,6 +458,9 @@ func TestFlowSSHPublicKey(t *testing.T) {
 	}{
 		{"public key", pub, pub, false},
 		{"token", "token=" + tok, tok, true},
+		{"object id", `{"data": [{"id": "pi_3QHwzvKp3TgW9aLm0f4e9Abc", "amount": 4900}]}`, "pi_3QHwzvKp3TgW9aLm0f4e9Abc", false},
+		{"customer_id", `{"customer_id":"cus_R2d9LwQk3sVb1aZx7Y"}`, "cus_R2d9LwQk3sVb1aZx7Y", false},
+		{"session_id is a credential", `{"session_id": "` + tok + `"}`, tok, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := NewEngine(nil, nil)

@@ -1398,14 +1398,25 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 		}
 	}
 	// Field by field (whitespace apart), so each value knows the host of
-	// the URL it sits in.
+	// the URL it sits in. Object identifiers (a JSON "id" or "customer_id"
+	// member) are not credentials: passing them on is how an API is used.
+	ids := identifierValues(text)
+	addToken := add
+	if len(ids) > 0 {
+		addToken = func(v, kind string) {
+			if kind == "token" && ids[v] {
+				return
+			}
+			add(v, kind)
+		}
+	}
 	n := 0
 	for _, f := range strings.Fields(text) {
 		if n++; n > 4096 {
 			break
 		}
 		host = s.urlHost(f)
-		tokenCandidates(f, add)
+		tokenCandidates(f, addToken)
 	}
 	host = 0
 	credentialValues(text, add)
@@ -1415,6 +1426,35 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 			client.keys = &taint{kind: kind, tool: tool, server: env.ServerName, caps: caps, at: env.Time}
 		}
 	})
+}
+
+// identifierMemberRe finds JSON string members whose key names an object
+// identifier: id, uuid, *_id, *Id (customer_id, paymentIntentId).
+var identifierMemberRe = regexp.MustCompile(`"(id|uuid|guid|[A-Za-z0-9]*_id|[a-z][A-Za-z0-9]*Id)"\s*:\s*"([^"\\]{8,128})"`)
+
+// secretIdentifierWords are key words that make an "id" a credential: a
+// session id or a token id is what token theft takes.
+var secretIdentifierWords = []string{"session", "sess", "token", "auth", "secret", "key", "cookie", "csrf", "xsrf", "nonce", "state",
+	"code", "jti", "sid", "password", "credential", "access", "refresh", "bearer", "ticket"}
+
+// identifierValues returns the values of text's object-identifier JSON
+// members (identifierMemberRe) whose key does not name a credential, at
+// most 256; nil when there are none.
+func identifierValues(text string) map[string]bool {
+	if !strings.Contains(text, "id\"") && !strings.Contains(text, "Id\"") {
+		return nil
+	}
+	var out map[string]bool
+	for _, m := range identifierMemberRe.FindAllStringSubmatch(text, 256) {
+		if containsAnyFold(m[1], secretIdentifierWords...) {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[m[2]] = true
+	}
+	return out
 }
 
 // urlHost returns the fingerprint of the host of the first URL in s
