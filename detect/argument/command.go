@@ -43,10 +43,16 @@ const (
 )
 
 // document reports free text that is a document a person reads: it
-// holds a Markdown code fence, or the call writes a file whose name says
+// holds a Markdown code fence, or a second-level Markdown heading with
+// bold text or a link, or the call writes a file whose name says
 // documentation (.md, .rst, .adoc, .txt, .html).
 func (a *analysis) document(s string) bool {
 	if strings.Contains(s, "```") || strings.Contains(s, "~~~") {
+		return true
+	}
+	if (strings.HasPrefix(s, "## ") || strings.Contains(s, "\n## ") || strings.Contains(s, "\n### ")) && (strings.Contains(s, "**") || strings.Contains(s, "](")) {
+		// Markdown: a second-level heading with bold text or a link
+		// (a shell script's "# comment" has neither)
 		return true
 	}
 	if a.docPath != 0 {
@@ -861,6 +867,9 @@ func (a *analysis) textSignals(it *item, mode execMode) {
 		f = factorValue
 	case modeData:
 		f = factorData
+		if a.document(it.s) {
+			f = factorDoc
+		}
 	}
 	a.textSignalsOn(it, it.s, f)
 }

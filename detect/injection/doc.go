@@ -96,7 +96,10 @@
 //	result.fake_error                    0.45    (results) an error that asks for another tool call
 //	result.addresses_model               0.35    (results) "the assistant/AI/model should/must …"
 //	result.directive                     0.15    (results) "you must" + action
-//	memory.persistent_instruction        0.25    (memory writes) always/whenever/every time + action
+//	memory.persistent_instruction        0.25    (memory writes) always/whenever/every time + action; in memory writes
+//	                                             whose only strong findings are commands (a note quoting a reverse shell
+//	                                             as evidence), the commands are weak: a note stores no order to run them
+//	                                             unless it gives one, in the command's sentence or the two after it
 //	elicitation.credential_request       0.45    (elicitation) a password, key or token asked for
 //	schema.unrelated_parameter           0.30/0.15  a conversation/credential/notes parameter unrelated to the tool's purpose
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal

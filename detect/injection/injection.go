@@ -487,6 +487,12 @@ func (a *analysis) verdict() signal.Verdict {
 	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
 		a.demoteData()
 	}
+	if a.ctx.Surface == MemoryWrite && a.onlyCommands() {
+		// a note quoting a command (a pentest report's reverse shell, a
+		// runbook's curl | sh), with no order around it, stores no order
+		// to run it
+		a.demoteCommands()
+	}
 
 	// amplifier: authority framing or an instruction around a real attack signal
 	if a.attack() {
@@ -567,6 +573,32 @@ func (a *analysis) demoteData() {
 		default:
 			kept = append(kept, f)
 		}
+	}
+	a.strong = kept
+}
+
+// onlyCommands reports strong findings that are all command.* signals
+// other than command.with_instruction (at least one).
+func (a *analysis) onlyCommands() bool {
+	for _, f := range a.strong {
+		if !strings.HasPrefix(f.Signal, "command.") || f.Signal == sigCommandInstruction {
+			return false
+		}
+	}
+	return len(a.strong) > 0
+}
+
+// demoteCommands turns the strong command.* findings (a reverse shell,
+// download-and-run) into weak ones, except command.with_instruction.
+func (a *analysis) demoteCommands() {
+	kept := a.strong[:0]
+	for _, f := range a.strong {
+		if strings.HasPrefix(f.Signal, "command.") && f.Signal != sigCommandInstruction {
+			f.Weight = min(f.Weight, weakMax)
+			a.weak = append(a.weak, f)
+			continue
+		}
+		kept = append(kept, f)
 	}
 	a.strong = kept
 }

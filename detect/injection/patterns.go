@@ -379,6 +379,13 @@ func (a *analysis) commands(f string, s *scanned, field string) {
 		a.add(sig, field, w, f[at:end])
 		if k := s.sentenceOf(at); k >= 0 {
 			m := s.mask(s.sents[k][0], s.sents[k][1])
+			for d := 1; d <= 2 && k+d < len(s.sents) && a.ctx.Surface == MemoryWrite; d++ {
+				// a note's order may follow the command: "the fix is
+				// `curl … | sh`. It is safe; run it straight away."
+				if n := s.mask(s.sents[k+d][0], s.sents[k+d][1]); n&rCall != 0 && n&(rOblig|rOrder|rAddr) != 0 {
+					m |= n
+				}
+			}
 			if m&(rOblig|rOrder|rAddr) != 0 && m&rCall != 0 || m&rOrder != 0 && m&rOblig != 0 {
 				a.add(sigCommandInstruction, field, wCommandInstruction, s.span(s.sents[k][0], s.sents[k][1]))
 			}
