@@ -478,3 +478,34 @@ func TestFlowNotSecrets(t *testing.T) {
 		})
 	}
 }
+
+// TestDropsCreated checks session.drops_created: a DROP TABLE of tables
+// the session created earlier (a scratch table cleaned up) is marked; a
+// table the session did not create, or a drop next to other destructive
+// SQL, is not.
+func TestDropsCreated(t *testing.T) {
+	tools := []*eventv1.ToolDefinition{tdef("execute_sql", "Run SQL.", nil, yes, "sql")}
+	for _, tc := range []struct {
+		name, create, drop string
+		want               bool
+	}{
+		{"temp table dropped", "CREATE TEMP TABLE tmp_dupes AS SELECT email FROM users", "DROP TABLE tmp_dupes;", true},
+		{"quoted names, if exists, two tables", `CREATE TABLE "Scratch_A" (id int); CREATE TABLE IF NOT EXISTS scratch_b (id int)`, "DROP TABLE IF EXISTS scratch_a, `scratch_b`", true},
+		{"another table", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE users;", false},
+		{"one created, one not", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE tmp_dupes, orders", false},
+		{"drop next to a delete", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE tmp_dupes; DELETE FROM users;", false},
+		{"nothing created", "SELECT 1", "DROP TABLE tmp_dupes", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(nil, nil)
+			args := func(sql string) string { b, _ := json.Marshal(map[string]string{"sql": sql}); return string(b) }
+			e.Process(toolsList(evID(1), "s", 0, tools...))
+			e.Process(call(evID(2), "s", time.Second, "execute_sql", args(tc.create)))
+			env := NewEnv(call(evID(3), "s", 2*time.Second, "execute_sql", args(tc.drop)))
+			e.st.apply(env, env.Event)
+			if env.Session.DropsCreated != tc.want {
+				t.Errorf("drops_created = %v, want %v", env.Session.DropsCreated, tc.want)
+			}
+		})
+	}
+}

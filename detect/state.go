@@ -70,6 +70,11 @@ type SessionView struct {
 	Consented bool `expr:"consented"`
 	// Roots are the root URIs the client listed (roots/list).
 	Roots []string `expr:"roots"`
+	// DropsCreated reports, on a tools/call request, SQL that drops only
+	// tables an earlier call of this session created (a scratch table
+	// cleaned up): DROP TABLE [IF EXISTS] names, each one created by a
+	// CREATE [TEMP|TEMPORARY] TABLE of the session.
+	DropsCreated bool `expr:"drops_created"`
 }
 
 // DefinitionChange is one difference between a tool definition in a
@@ -272,7 +277,13 @@ type sessionState struct {
 	consentAt   time.Time
 	roots       []string
 	taints      map[uint64]taint
+	// created holds the folded names of the SQL tables this session's
+	// calls created (createdTables), at most maxCreated
+	created map[string]bool
 }
+
+// maxCreated bounds the table names a session remembers.
+const maxCreated = 256
 
 type clientServer struct {
 	// tools maps a tool name to what collisions compares it by
@@ -534,6 +545,15 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		}
 		env.Flows = s.flows(env, ss)
 		s.followed(env, client)
+		env.Session.DropsCreated = dropsCreated(env.Arguments, ss.created)
+		for _, t := range createdTables(env.Arguments) {
+			if ss.created == nil {
+				ss.created = map[string]bool{}
+			}
+			if len(ss.created) < maxCreated {
+				ss.created[t] = true
+			}
+		}
 	case env.Method == "tools/call" && env.Direction == "server_to_client":
 		s.recordTaints(env, ss, env.ResultText)
 		if c := s.clients[ss.client]; c != nil {
@@ -575,6 +595,69 @@ func (s *state) recordRead(env *Env, c *clientState) {
 		c.reads = slices.Delete(c.reads, 0, len(c.reads)-maxReads+1)
 	}
 	c.reads = append(c.reads, r)
+}
+
+// createTableRe and dropTableRe find the table names of SQL CREATE TABLE
+// and DROP TABLE statements (PostgreSQL, MySQL, SQLite, ClickHouse,
+// SQL Server #temp tables).
+var (
+	createTableRe = regexp.MustCompile(`(?i)\bcreate\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:(?:temp|temporary)\s+)?table\s+(?:if\s+not\s+exists\s+)?([#\w."\x60\[\]]+)`)
+	dropTableRe   = regexp.MustCompile(`(?i)\bdrop\s+(?:temporary\s+)?table\s+(?:if\s+exists\s+)?([#\w."\x60\[\]]+(?:\s*,\s*[#\w."\x60\[\]]+)*)`)
+	// otherDestructiveSQLRe finds the statements besides DROP TABLE that
+	// destroy data: a call holding one drops more than scratch tables.
+	otherDestructiveSQLRe = regexp.MustCompile(`(?i)\b(drop\s+(database|schema|view|index|user|role)|truncate|delete\s+from|alter\s+table\s+\S+\s+drop)\b`)
+)
+
+// tableName folds a table name: quotes and brackets dropped, lower case.
+func tableName(s string) string {
+	return strings.ToLower(strings.Trim(strings.NewReplacer(`"`, "", "`", "", "[", "", "]", "").Replace(s), " "))
+}
+
+// sqlStrings returns the string arguments of a call that hold SQL
+// keywords, at most 16.
+func sqlStrings(args map[string]any) []string {
+	var out []string
+	walkStrings(args, "", func(_, v string) {
+		if len(out) < 16 && len(v) <= 65536 && containsAnyFold(v, "table") {
+			out = append(out, v)
+		}
+	})
+	return out
+}
+
+// createdTables returns the folded names of the tables the call's SQL
+// creates.
+func createdTables(args map[string]any) []string {
+	var out []string
+	for _, v := range sqlStrings(args) {
+		for _, m := range createTableRe.FindAllStringSubmatch(v, 32) {
+			out = append(out, tableName(m[1]))
+		}
+	}
+	return out
+}
+
+// dropsCreated reports SQL that drops tables, all of them in created, and
+// destroys nothing else.
+func dropsCreated(args map[string]any, created map[string]bool) bool {
+	if len(created) == 0 {
+		return false
+	}
+	n := 0
+	for _, v := range sqlStrings(args) {
+		if otherDestructiveSQLRe.MatchString(v) {
+			return false
+		}
+		for _, m := range dropTableRe.FindAllStringSubmatch(v, 32) {
+			for _, t := range strings.Split(m[1], ",") {
+				if !created[tableName(t)] {
+					return false
+				}
+				n++
+			}
+		}
+	}
+	return n > 0
 }
 
 // localOnly reports arguments whose URLs all name the local machine

@@ -145,7 +145,11 @@ var (
 	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set",
 		"guardar", "almacenar", "recordar", "anadir", "agregar", "salvar", "gravar", "lembrar", "adicionar", "salva", "memorizza", "ricorda", "aggiungi",
 		"enregistrer", "sauvegarder", "memoriser", "ajouter", "speichern", "merken", "hinzufugen", "ablegen", "notieren")
-	destroyVerb = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "format", "shred", "overwrite", "force")
+	destroyVerb = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "reset", "kill", "terminate", "revoke", "rm", "rmdir", "uninstall", "shred", "overwrite", "force")
+	// diskObjects make "format" destructive: formatting a disk, not code
+	// (a formatter such as prettier or gofmt rewrites layout)
+	formatVerb  = set("format", "mkfs")
+	diskObjects = set("disk", "disks", "drive", "drives", "volume", "volumes", "partition", "partitions", "device", "devices", "filesystem", "usb", "sd", "card", "storage")
 )
 
 func set(ws ...string) map[string]bool {
@@ -283,7 +287,8 @@ func Capabilities(d Definition) []string {
 	if !slices.Contains(out, WritesMemory) && (nameVerb(name) == "read" || anyIn(name, set("recall"))) && anyIn(nameAndDesc, recallObjects) {
 		add(ReadsMemory)
 	}
-	if d.Annotations.DestructiveHint != nil && *d.Annotations.DestructiveHint && !ro || anyIn(name, destroyVerb) {
+	if d.Annotations.DestructiveHint != nil && *d.Annotations.DestructiveHint && !ro || anyIn(name, destroyVerb) ||
+		anyIn(name, formatVerb) && anyIn(nameAndDesc, diskObjects) {
 		add(Destructive)
 	}
 	slices.Sort(out)

@@ -60,6 +60,8 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "read_graph", Description: "Read the entire knowledge graph."}, []string{ReadsMemory, ReadsPrivate}},
 		{Definition{Name: "search_memories", Description: "Search stored memories."}, []string{ReadsMemory, ReadsPrivate}},
 		{Definition{Name: "delete_repository", Description: "Delete a repository."}, []string{Destructive}},
+		{Definition{Name: "format", Description: "Format files with prettier."}, nil},
+		{Definition{Name: "format_disk", Description: "Format a USB drive as exFAT."}, []string{Destructive}},
 		{Definition{Name: "query", Description: "Run a read-only SQL query against the database.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate}},
 		{Definition{Name: "get_weather", Description: "Get the forecast for a city.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
 		{Definition{Name: "get_document", Description: "Get a document.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &no}}, []string{ReadsPrivate}},
