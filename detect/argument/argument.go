@@ -153,6 +153,23 @@ func (c *collector) add(sig, field, span string, w float64) {
 	}
 }
 
+// drop removes the findings on field and recomputes the per-signal
+// weights from those left.
+func (c *collector) drop(field string) {
+	kept := c.findings[:0]
+	for _, f := range c.findings {
+		if f.Field != field {
+			kept = append(kept, f)
+		}
+	}
+	c.findings = kept
+	c.at, c.best = map[[2]string]int{}, map[string]float64{}
+	for i, f := range c.findings {
+		c.at[[2]string{f.Signal, f.Field}] = i
+		c.best[f.Signal] = max(c.best[f.Signal], f.Weight)
+	}
+}
+
 // verdict combines the findings: per signal its highest weight, then the
 // noisy-or of those, 1-Π(1-w), so independent signals reinforce each other
 // and the same signal on many fields counts once.

@@ -323,7 +323,7 @@ func (a *analysis) valueInjection(it *item, sc *shScript) bool {
 			continue
 		}
 		r := resolve(c)
-		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") && plausibleCmdName(r.name) {
+		if r.name != "" && !knownCmds[r.name] && c.depth > 0 && len(head.words) <= 1 && (c.op == "$(" || c.op == "`") && plausibleCmdName(r.name) && !mixedCaseWord(c.words[0]) {
 			// Any command substituted into a one-word value (a URL, a
 			// name): values never hold $(...).
 			a.cmd.add("command_injection.substitution", it.field, a.spanAll(it.s), 0.45)
@@ -366,6 +366,22 @@ func plausibleCmdName(n string) bool {
 		}
 	}
 	return true
+}
+
+// mixedCaseWord reports a word with a capital after a small letter and no
+// dash (gQa, from an encoded polyline's backticks): program names are
+// written in one case (whoami, CMD.EXE); PowerShell's Verb-Noun names
+// have a dash.
+func mixedCaseWord(w string) bool {
+	if strings.Contains(w, "-") {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if 'A' <= w[i] && w[i] <= 'Z' && 'a' <= w[i-1] && w[i-1] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // commandish reports whether a command's arguments look like a command's

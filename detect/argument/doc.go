@@ -270,6 +270,11 @@
 // Shopify, ...) or from the field naming it (DD-API-KEY, X-Shopify-...)
 // sent to a host outside that service's domains, or any credential sent to
 // a host that borrows a service's name without being under its domains.
+// The other way round, a credential of a known service presented only to
+// that service's hosts (in a credential-named field or header, or in the
+// query string of the request's URL: a Google API key on a Maps Static
+// request) gives no secret finding on its field; in a body or message it
+// still does (a token posted to a gist is carried away, not presented).
 // A webhook URL that is the request's own target (the url of
 // post_webhook) is expected; values that spell EXAMPLE, xxxxxxxx or
 // your_ are documentation placeholders and do not count.

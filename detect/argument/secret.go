@@ -41,7 +41,7 @@ func (a *analysis) secretsItem(it *item) {
 			}
 			a.secret.add("secret.named_credential", it.field, "[REDACTED:named_credential]", w)
 			if len(a.sent) < 16 {
-				a.sent = append(a.sent, sentSecret{it.field, "named_credential", vendorOfKey(it.rawKey)})
+				a.sent = append(a.sent, sentSecret{it.field, "named_credential", vendorOfKey(it.rawKey), true})
 			}
 		}
 		return
@@ -75,7 +75,10 @@ func (a *analysis) secretsItem(it *item) {
 			if v < 0 {
 				v = vendorOfKey(it.rawKey)
 			}
-			a.sent = append(a.sent, sentSecret{it.field, m.Kind, v})
+			// presented: in a credential-named field or header, or in the
+			// query string of the request's own URL
+			presented := k == keySecret || k == keyHost || strings.HasPrefix(it.lower(), "http") && strings.Contains(it.s[:m.Start], "?")
+			a.sent = append(a.sent, sentSecret{it.field, m.Kind, v, presented})
 		}
 		sig := "secret." + m.Kind
 		if !expected && !it.isKey && k != keyOther {

@@ -74,6 +74,10 @@ type sentSecret struct {
 	field  string
 	kind   string
 	vendor int
+	// presented: the credential sits where a request presents one (a
+	// credential-named field or header, the query string of the call's
+	// URL), not in a body or message that carries it on
+	presented bool
 }
 
 // underDomain reports whether host h is domain d or a name below it.
@@ -122,6 +126,31 @@ func (a *analysis) foreignSecrets() {
 	hosts := a.destinations()
 	if len(hosts) == 0 {
 		return
+	}
+	issued := map[string]bool{} // fields whose every credential goes to its issuer only
+	for _, s := range a.sent {
+		if s.vendor < 0 || !s.presented {
+			issued[s.field] = false
+			continue
+		}
+		own := true
+		for _, h := range hosts {
+			o := false
+			for _, d := range vendors[s.vendor].domains {
+				o = o || underDomain(h, d)
+			}
+			own = own && o
+		}
+		if v, seen := issued[s.field]; !seen || v {
+			issued[s.field] = own
+		}
+	}
+	for f, own := range issued {
+		if own {
+			// a Google API key in the query string of a Maps request:
+			// the credential presented to the service that issued it
+			a.secret.drop(f)
+		}
 	}
 	for _, s := range a.sent {
 		for _, h := range hosts {
