@@ -213,7 +213,9 @@
 // 0.55 (0.65 in a system directory) for absolute paths outside
 // Context.Roots, compared by whole segments (CVE-2025-53110: /data/app-x is
 // outside /data/app), proc_root 0.6 (/proc/self/root, cwd, fd), unc_path
-// and device_path 0.5. The span shows the path and its resolution.
+// and device_path 0.5 (not Bazel target patterns and labels such as
+// //services/api/... and //pkg:target). The span shows the path and its
+// resolution.
 //
 // # SensitivePath (sensitive_path)
 //
@@ -251,7 +253,8 @@
 // credential file name and no ordinary one: id_*, .*rc; +0.1 for **),
 // sensitive_search 0.6 (find -name id_rsa). ls -l or stat of a file the
 // same command line creates or changes (chmod 600 k && ls -l k) is not a
-// listing.
+// listing, nor is a pattern in an exclude, ignore, skip or omit argument
+// (excludePatterns: [".git"]).
 //
 // # Secrets (secrets)
 //

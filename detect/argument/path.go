@@ -306,7 +306,7 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 		a.trav.add("traversal.proc_root", it.field, spanText(), 0.6)
 	}
 	raw := strings.TrimSpace(d)
-	if (k == keyPath || whole) && (strings.HasPrefix(raw, `\\`) || strings.HasPrefix(raw, "//") && !strings.Contains(t.raw, "://")) && len(raw) > 3 {
+	if (k == keyPath || whole) && (strings.HasPrefix(raw, `\\`) || strings.HasPrefix(raw, "//") && !strings.Contains(t.raw, "://") && !bazelLabel(raw)) && len(raw) > 3 {
 		sig := "traversal.unc_path"
 		if strings.HasPrefix(raw, `\\?\`) || strings.HasPrefix(raw, `\\.\`) {
 			sig = "traversal.device_path"
@@ -392,4 +392,19 @@ func (a *analysis) relativeInsideRoots(p string) bool {
 		}
 	}
 	return false
+}
+
+// bazelLabel reports a Bazel or Buck target pattern (//services/api/...,
+// //pkg/sub:target, //...): it starts with // like a UNC path but names
+// packages of the workspace, not a host.
+func bazelLabel(s string) bool {
+	if !strings.HasPrefix(s, "//") || strings.ContainsAny(s, `\ `) {
+		return false
+	}
+	if strings.HasSuffix(s, "/...") || s == "//..." || strings.HasSuffix(s, ":all") || strings.HasSuffix(s, ":*") {
+		return true
+	}
+	// //pkg:target: a colon after the package, none in the host part
+	i := strings.IndexByte(s, ':')
+	return i > 2 && strings.IndexByte(s[2:i], '/') >= 0 && !strings.ContainsAny(s[i+1:], "/:")
 }

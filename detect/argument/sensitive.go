@@ -330,6 +330,10 @@ func (a *analysis) listingToken(it *item, r resolvedPath, k keyClass) {
 	if !a.tool.list || k != keyPath && it.key != "" && it.kc != keyOther {
 		return
 	}
+	if lk := strings.ToLower(it.field); containsAny(lk, "exclude", "ignore", "skip", "omit") {
+		// excludePatterns: [".git", "node_modules"] keeps them out
+		return
+	}
 	a.listDir(it, r.clean, it.s)
 }
 
