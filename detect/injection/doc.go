@@ -92,7 +92,7 @@
 //	command.with_instruction             0.20    one of the three above with an obligation/ordering to run it
 //	command.install_run                  0.25    npx/pip/npm install with "before/first … you must run"
 //	url.send                             0.20    a URL in a sentence that asks to send
-//	url.suspicious_host                  0.15    …to a raw IP, tunnel or request-collector host
+//	url.suspicious_host                  0.15    …to a raw public IP (not loopback, link-local or private), tunnel or request-collector host
 //	result.fake_error                    0.45    (results) an error that asks for another tool call
 //	result.addresses_model               0.35    (results) "the assistant/AI/model should/must …"
 //	result.directive                     0.15    (results) "you must" + action

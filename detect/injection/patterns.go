@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 )
@@ -77,7 +78,10 @@ func (a *analysis) markURLs(s *scanned, field string) {
 		if j := strings.IndexAny(host, "/?#"); j >= 0 {
 			host = host[:j]
 		}
-		suspicious := isIPHost(host)
+		// a raw public address; link-local, loopback and private ones are
+		// what operations documents name (the metadata service, a local
+		// port), not where data is collected
+		suspicious := isIPHost(host) && !localIPHost(host)
 		for _, h := range suspiciousHosts {
 			if strings.Contains(host, h) {
 				suspicious = true
@@ -110,6 +114,16 @@ func (a *analysis) markURLs(s *scanned, field string) {
 			}
 		}
 	})
+}
+
+// localIPHost reports an IPv4 host (with or without a port) in a
+// link-local, loopback or private range.
+func localIPHost(h string) bool {
+	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.Contains(h, "]") {
+		h = h[:i]
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && (a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsPrivate())
 }
 
 func isIPHost(h string) bool {
