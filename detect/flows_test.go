@@ -509,3 +509,24 @@ func TestDropsCreated(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretStoreWrite checks which calls count as writes into a secrets
+// manager (Flow.ToSecretStore).
+func TestSecretStoreWrite(t *testing.T) {
+	for _, tc := range []struct {
+		server, tool string
+		want         bool
+	}{
+		{"vault", "kv_put", true},
+		{"aws", "secretsmanager_put_secret_value", true},
+		{"github", "create_or_update_repo_secret", true},
+		{"1password", "create_item", true},
+		{"vault", "kv_get", false},
+		{"github", "create_secret_gist", false},
+		{"slack", "post_message", false},
+	} {
+		if got := secretStoreWrite(tc.server, tc.tool); got != tc.want {
+			t.Errorf("secretStoreWrite(%q, %q) = %v, want %v", tc.server, tc.tool, got, tc.want)
+		}
+	}
+}

@@ -173,6 +173,40 @@ type Flow struct {
 	// provider its format belongs to (a gho_ token at api.github.com). A
 	// credential used where it is meant to be used, not moved elsewhere.
 	ToIssuer bool `expr:"to_issuer"`
+	// ToSecretStore: the call writes to a secrets manager (a tool or
+	// server named for Vault, a key vault, secrets manager, keychain,
+	// 1Password, Bitwarden, Doppler or Infisical, with a write verb): a
+	// rotated token stored where the deploy reads it is kept, not moved
+	// away.
+	ToSecretStore bool `expr:"to_secret_store"`
+}
+
+// secretStoreWords name a secrets manager in a tool or server name.
+var secretStoreWords = map[string]bool{"vault": true, "keyvault": true, "secretsmanager": true, "secretmanager": true, "keychain": true,
+	"keyring": true, "1password": true, "onepassword": true, "bitwarden": true, "doppler": true, "infisical": true, "secrets": true, "secret": true}
+
+// secretStoreWriteWords are the verbs of a secrets manager's write.
+var secretStoreWriteWords = map[string]bool{"put": true, "set": true, "write": true, "store": true, "create": true, "update": true, "add": true,
+	"save": true, "upsert": true, "patch": true, "rotate": true}
+
+// secretStoreWrite reports a call of a tool that writes into a secrets
+// manager: a write verb in the tool's name and a secrets-manager word in
+// the tool's or the server's name.
+func secretStoreWrite(server, tool string) bool {
+	tw := catalog.Words(tool)
+	write, store := false, false
+	for _, w := range tw {
+		write = write || secretStoreWriteWords[w]
+		store = store || secretStoreWords[w]
+		if w == "gist" || w == "paste" || w == "note" || w == "message" || w == "link" || w == "share" {
+			// a "secret gist" or "secret link" is unlisted, not a vault
+			return false
+		}
+	}
+	for _, w := range catalog.Words(server) {
+		store = store || secretStoreWords[w]
+	}
+	return write && store
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -1834,6 +1868,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	var out []Flow
 	var host uint64
 	dest := s.destinationDomain(env.Arguments)
+	toStore := secretStoreWrite(env.ServerName, env.ToolName)
 	var credential bool // the current argument's key names a credential
 	var whole string    // the current argument value, trimmed, when its key names a credential
 	n := 0
@@ -1858,7 +1893,8 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 		}
 		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
 			SameHost: t.host != 0 && t.host == host, Presented: whole != "" && w == whole,
-			ToIssuer: credential && dest != 0 && (dest == t.issuer || s.issuedBy(dest, t.kind, w))})
+			ToIssuer:      credential && dest != 0 && (dest == t.issuer || s.issuedBy(dest, t.kind, w)),
+			ToSecretStore: toStore})
 		return true
 	}
 	walkStrings(env.Arguments, "arguments", func(path, v string) {

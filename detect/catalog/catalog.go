@@ -70,6 +70,11 @@ type Definition struct {
 	Annotations Annotations
 }
 
+// Words splits a tool or server name (or any text) into lowercase words
+// at camelCase changes, _, -, ., spaces and other non-letters, the way
+// Capabilities reads names: "kvPut" and "kv_put" give [kv put].
+func Words(s string) []string { return words(s) }
+
 // words splits an identifier or text into lowercase words: camelCase,
 // snake_case, kebab-case, dots and spaces all separate.
 func words(s string) []string {
