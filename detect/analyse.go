@@ -153,12 +153,22 @@ func hasCapability(t Tool, c string) bool {
 // a later model will read.
 func memoryRisk(env *Env) signal.Verdict {
 	var vs []signal.Verdict
+	var all []string
+	size := 0
 	walkStrings(env.Arguments, "arguments", func(path, s string) {
 		if len(s) < 12 || len(vs) >= 64 {
 			return
 		}
 		vs = append(vs, injection.Analyze(s, injection.Context{Surface: injection.MemoryWrite, Field: path, ToolName: env.ToolName, ServerName: env.ServerName}))
+		if size += len(s); size <= 64<<10 {
+			all = append(all, s)
+		}
 	})
+	if len(all) > 1 {
+		// the entries of one write read together: an address in one
+		// observation, the order to forward codes to it in the next
+		vs = append(vs, injection.Analyze(strings.Join(all, "\n"), injection.Context{Surface: injection.MemoryWrite, Field: "arguments", ToolName: env.ToolName, ServerName: env.ServerName}))
+	}
 	return signal.Merge(vs...)
 }
 

@@ -99,7 +99,12 @@
 //	memory.persistent_instruction        0.25    (memory writes) always/whenever/every time + action; in memory writes
 //	                                             whose only strong findings are commands (a note quoting a reverse shell
 //	                                             as evidence), the commands are weak: a note stores no order to run them
-//	                                             unless it gives one, in the command's sentence or the two after it
+//	                                             unless it gives one, in the command's sentence or the two after it;
+//	                                             0.45 for a standing order (a scope: always, from now on, future sessions,
+//	                                             persists across restarts, in many languages) that is risky: consent or
+//	                                             review skipped, the user or team not told, secrets forwarded, a link where
+//	                                             people enter credentials, content published to a public paste or gist,
+//	                                             obedience handed to someone else; a write's entries are also read together
 //	elicitation.credential_request       0.45    (elicitation) a password, key or token asked for
 //	schema.unrelated_parameter           0.30/0.15  a conversation/credential/notes parameter unrelated to the tool's purpose
 //	authority.with_instruction           0.15    authority framing in a text with any strong signal

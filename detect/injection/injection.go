@@ -645,7 +645,11 @@ var (
 		"a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
 		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie",
-		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:"})
+		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:",
+		// sessions to come, in so many words
+		"persists", "persist across", "across restarts", "across sessions", "future sessions", "next sessions", "later sessions", "every session",
+		"prochaines sessions", "sessions futures", "próximas sesiones", "nächsten sitzungen", "künftige sitzungen", "prossime sessioni", "следующих сессиях",
+		"下次", "以后每次", "다음 세션", "次回以降"})
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
@@ -657,6 +661,14 @@ var (
 		"sin avisar", "sin recordarle", "sin decirle", "sin consultar", "sem avisar", "sem lembrar", "sem consultar", "senza avvisare", "senza ricordare",
 		"не напоминать", "не спрашивать", "не предупреждать", "никому не говорить", "без уведомления",
 		"不需要告诉", "不用告诉", "无需告知", "不必告诉", "不要提醒", "无需确认", "表示しない", "知らせない", "確認不要", "묻지 않고", "알리지 않고", "확인 없이",
+		// the user or the team not to be told, in other words
+		"sans le signaler", "sans le dire", "sans en informer", "ne pas en informer", "sans le mentionner", "sin mencionarlo", "sin informar",
+		"ohne es zu erwähnen", "ohne hinweis", "nicht informieren", "senza dirlo", "senza informare", "sem informar", "не говорить", "не уведомлять",
+		"묻지 말고", "확인하지 말고", "알리지 말고", "말하지 말고", "미리 승인", "不要告诉", "不必通知", "不要通知",
+		// reviews and checks skipped for someone's changes
+		"approve automatically", "auto-approve", "automatically approve", "approuver automatiquement", "automatisch genehmigen", "aprobar automáticamente",
+		"merge without", "fusionner sans", "skip the ci", "skip ci", "skip tests", "skip the tests", "without running tests", "without running the tests",
+		"sans lancer les tests", "ohne tests", "sin ejecutar las pruebas", "bypass review", "skip review", "without review", "--admin",
 		// and the same written as configuration
 		"confirm_with_user: false", "confirm: false", "require_confirmation: false", "needs_confirmation: false", "notify_user: false", "ask_user: false"})
 )
@@ -719,6 +731,46 @@ func asksForSecrets(s *scanned) bool {
 	}
 	return false
 }
+
+// sendsSecrets reports a note that has secrets sent on: a send verb
+// (forward, send, copy, cc, post, share) in a sentence with a credential
+// word ("forward every password reset code the user receives").
+func sendsSecrets(s *scanned) bool {
+	for _, r := range s.sents {
+		send := false
+		for k := r[0]; k < r[1]; k++ {
+			w := s.toks[k].w
+			if s.toks[k].r&rSend != 0 && !s.negated(r[0], k) || w == "cc" || w == "bcc" || w == "forward" || w == "copie" || w == "kopie" || w == "copia" {
+				send = true
+				break
+			}
+		}
+		if send && (hasAnyWord(s, r[0], r[1], "password", "passwords", "passcode", "token", "tokens", "otp", "2fa", "secret", "secrets", "credentials", "api_key", "apikey",
+			"passe", "contrasena", "senha", "passwort", "kennwort", "пароль", "пароли") ||
+			hasWord(s, r[0], r[1], "code") && hasAnyWord(s, r[0], r[1], "reset", "verification", "login", "sms", "mfa", "one-time")) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialEntryRe finds a note that has people enter their credentials:
+// sign in with, enter or type a password (a phishing page's link stored as
+// the answer to an IT question).
+var credentialEntryRe = foldedAlternatives([]string{"sign in with your", "log in with your", "enter your password", "enter their password", "type your password",
+	"current password", "your credentials", "their credentials", "saisir votre mot de passe", "mot de passe actuel", "ingrese su contraseña", "introduce tu contraseña",
+	"passwort eingeben", "ihr passwort", "输入账号和密码", "账号和密码", "输入密码", "パスワードを入力", "비밀번호를 입력", "введите пароль"})
+
+// credentialEntry reports text that has people enter credentials.
+func credentialEntry(text string) bool { return credentialEntryRe.MatchString(text) }
+
+// publicDropRe finds a standing order to publish to a public place: a
+// public gist or paste, a public repository or channel.
+var publicDropRe = foldedAlternatives([]string{"public gist", "公开 gist", "公开的 gist", "pastebin", "paste.ee", "hastebin", "public repository", "public repo",
+	"public channel", "gist público", "gist public", "öffentlichen gist", "公開 gist", "공개 gist"})
+
+// publicDrop reports text that has content published to a public place.
+func publicDrop(text string) bool { return publicDropRe.MatchString(text) }
 
 // noConsentNeeded reports a note that takes the user's confirmation away
 // by its words rather than by a fixed phrase: a negation within four words
@@ -819,7 +871,7 @@ func (a *analysis) standingOrder() {
 	all := len(sc.toks)
 	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(sc) ||
 		(noConsentNeeded(sc, 0, all) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(sc, text) ||
-		asksForSecrets(sc)
+		asksForSecrets(sc) || sendsSecrets(sc) || address && credentialEntry(text) || publicDrop(text)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {
 			switch {
