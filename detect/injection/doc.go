@@ -149,7 +149,11 @@
 //	                                             ----", "</tool_result>") followed by an instruction or a forged call
 //	result.continuation_lure             0.45    (server-to-model) to load the rest, call a tool or URL with the user's data
 //	result.addresses_model               0.40    (server-to-model) a phrase naming an AI reader (note for the assistant, @ai-bot, "(automated agents):",
-//	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …)
+//	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …);
+//	                                             alone, an instruction labelled for the AI in Turkish, Hebrew, Japanese, Chinese,
+//	                                             Korean, Russian, Vietnamese or German ("Yapay zekâ asistanı için talimat:",
+//	                                             "Инструкция для ИИ:", "このメールを読み込んだアシスタントは"), "while you are
+//	                                             reading this", "for the processing application" (modelReaderI18nRe)
 //	result.addresses_model               0.40    (server-to-model) a reader label found by its shape in any language (reader.go: a model noun near
 //	                                             the start of a line or sentence, a ':' a few words on, "Nota para el asistente que …:", "[AI 안내]")
 //	                                             whose message asks for two kinds of things (action, outside address or IBAN, path, tool, secrecy,

@@ -255,6 +255,13 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		a.readerSpan = modelReader(f)
+		if sp, ok := strings.CutPrefix(a.readerSpan, i18nReaderMark); ok {
+			// an instruction labelled for the AI in another language, or
+			// "while you are reading this": the label is the evidence,
+			// whatever the lexicon makes of the order after it
+			a.readerSpan = sp
+			a.add(sigAddressedModel, field, wReaderOrder, sp)
+		}
 	}
 	if a.readerSpan != "" {
 		// content that names an AI reading it as its addressee is talking
@@ -321,7 +328,39 @@ func escapedLineBreaks(raw string) string {
 }
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele"}
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele",
+	// the model named in other scripts and languages (modelReaderI18nRe)
+	"asistan", "yapay zek", "בינה", "עוזר", "アシスタント", "助手", "tro ly", "anwendung", "어시스턴트", "인공지능",
+	"reading this", "read this", "processing application",
+	// Cyrillic, folded as canon.Fold folds it (confusables to Latin)
+	canon.Fold("ассистент"), canon.Fold("обработчик"), canon.Fold(" ии"), canon.Fold("нейросет")}
+
+// modelReaderRuRe is modelReaderI18nRe's Russian part, folded: "Служебное
+// указание для обработчика тикетов:", "ИИ-ассистенту:".
+var modelReaderRuRe = foldedAlternatives([]string{"указание для обработчика", "указание для ии", "указание для ассистента", "указание для бота",
+	"инструкция для ии", "инструкция для ассистента", "инструкция для обработчика", "инструкция для бота", "примечание для ии",
+	"сообщение для ии", "для ии-ассистента", "ии-ассистенту:", "ии-ассистент:", "для нейросети", "обработчику тикетов", "обработчику заявок"})
+
+// i18nReaderMark prefixes a modelReader match of modelReaderI18nRe.
+const i18nReaderMark = "\x00i18n\x00"
+
+// modelReaderI18nRe labels text to an AI reader in Turkish, Hebrew,
+// Japanese, Chinese, Korean, Vietnamese and German (Russian:
+// modelReaderRuRe), and an
+// English "you" reading this or an application processing it, written
+// without the word boundaries other scripts lack: "Yapay zekâ asistanı
+// için talimat:", "הוראה לעוזר הבינה המלאכותית:", "この予定を読み込んだアシス
+// タントは", "Служебное указание для обработчика тикетов:", "WICHTIG für die
+// verarbeitende Anwendung:", "while you are reading this table, also run".
+var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(?:i[çc]in|:)|asistan[ıi]?\s+i[çc]in\s+talimat|yapay\s+zek[aâ]\s+i[çc]in|` +
+	`(?:הוראה|הנחיה|הודעה)\s+ל(?:עוזר|בינה)|לעוזר\s+הבינה|לבינה\s+המלאכותית|` +
+	`(?:読み込んだ|読んだ|処理する|要約する)\s*(?:ai\s*)?アシスタント(?:は|へ)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
+	`(?:给|致|对)\s*(?:ai|人工智能)\s*助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
+	`(?:ai|인공지능)\s*어시스턴트(?:는|에게|님)|어시스턴트에게|` +
+	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|` +
+	`(?:fur|für)\s+(?:die|den|das)\s+(?:verarbeitende|lesende|auswertende)n?\s+(?:anwendung|software|ki|system)|` +
+	`\bwhile\s+you\s+are\s+(?:reading|processing)\s+(?:this|these)\b|\bas\s+you\s+(?:read|process)\s+this\b|` +
+	`\b(?:for|to)\s+the\s+(?:processing|reading|importing)\s+(?:application|system|app|tool|software)\b`)
 
 // modelReader runs modelReaderRe only around the places that name a
 // model (a window of text on each side), so a long document costs a few
@@ -339,6 +378,14 @@ func modelReader(f string) string {
 		}
 		if loc := modelReaderRe.FindStringIndex(f[lo:hi]); loc != nil && plausibleReader(f[lo+loc[0]:lo+loc[1]], f[lo:lo+loc[0]], f[lo+loc[1]:]) {
 			found = f[lo+loc[0] : lo+loc[1]]
+			return false
+		}
+		loc := modelReaderI18nRe.FindStringIndex(f[lo:hi])
+		if loc == nil {
+			loc = modelReaderRuRe.FindStringIndex(f[lo:hi])
+		}
+		if loc != nil {
+			found = i18nReaderMark + f[lo+loc[0]:lo+loc[1]]
 			return false
 		}
 		return true
