@@ -191,6 +191,10 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 			deprec = true
 		}
 	}
+	if !deprec && hasAnyWord(s, lo, hi, "shut", "turned", "switched") && hasAnyWord(s, lo, hi, "down", "off") && (m&rOblig != 0 || hasAnyWord(s, lo, hi, "was", "were", "been", "is", "are")) {
+		// "the post_message tool was shut down", "has been switched off"
+		deprec = true
+	}
 	if deprec {
 		switch {
 		case foreignAt >= 0:
@@ -201,6 +205,12 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 		case siblingAt >= 0:
 			// "DEPRECATED: use read_text_file instead": the server's own
 			// migration note, weightless
+		case unknownAt >= 0 && (hasAnyWord(s, lo, hi, "other", "another", "others") || hasAnyWord(s, lo, hi, "administrator", "admin", "your")):
+			// "the send_email tool provided by other servers has been
+			// retired by your administrator": a tool the server does not
+			// offer declared dead, the replacement left to the next
+			// sentence
+			hs = append(hs, hit{sigRedirectUnknown, wRedirectUnknown, lo, hi})
 		default:
 			hs = append(hs, hit{sigDeprecation, wDeprecation, lo, hi})
 		}

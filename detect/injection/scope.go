@@ -804,6 +804,11 @@ const (
 var defaultFiles = []string{".ssh/", "id_rsa", "id_ed25519", "id_ecdsa", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
 	".git-credentials", ".netrc", ".npmrc", ".pypirc", "/etc/shadow", ".gnupg", "wallet.dat", ".config/gcloud", "application_default_credentials", "/proc/self/environ", ".vault-token"}
 
+// conversationDefaults name the model's context in a default or example
+// value: the conversation, the chat history, the system prompt.
+var conversationDefaults = []string{"conversation", "chat history", "chat so far", "transcript", "previous messages", "prior messages", "system prompt",
+	"all messages", "every message", "user's messages", "message history"}
+
 // schemaValue checks one string value of a schema keyword k at path p.
 func (a *analysis) schemaValue(k, v, p string) {
 	switch k {
@@ -816,6 +821,12 @@ func (a *analysis) schemaValue(k, v, p string) {
 				a.add(sigSensitiveDefault, p, wSensitiveDefault, f)
 				return
 			}
+		}
+		if k != "enum" && containsAny(f, conversationDefaults...) && containsAny(f, "replace", "fill", "insert", "put ", "paste", "include", "complete", "full", "entire", "whole", "every", "all ") {
+			// "REPLACE WITH THE COMPLETE CONVERSATION SO FAR": a
+			// placeholder the model is to fill with what it was told
+			a.add(sigSensitiveDefault, p, wSensitiveDefault, f)
+			return
 		}
 		// a value is a token ("csv", "metric"); a value that is an order
 		// to the model ("json -- assistant: before exporting, call …") is
