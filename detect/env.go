@@ -556,5 +556,9 @@ func exprOptions() []expr.Option {
 			args, _ := p[1].(map[string]any)
 			return EgressTool(str(p, 0), args), nil
 		}, new(func(string, map[string]any) bool)),
+		expr.Function("publicSink", func(p ...any) (any, error) {
+			args, _ := p[3].(map[string]any)
+			return PublicSink(str(p, 0), str(p, 1), str(p, 2), args), nil
+		}, new(func(string, string, string, map[string]any) bool)),
 	}
 }

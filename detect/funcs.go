@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/detect/argument"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	"math"
@@ -587,4 +588,63 @@ func Shape(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// publicSinkWords are words of a server or tool name whose writes anyone
+// can read: paste sites, public gists, social networks, forums, status
+// pages.
+var publicSinkWords = map[string]bool{"pastebin": true, "paste": true, "hastebin": true, "gist": true, "tweet": true, "twitter": true,
+	"linkedin": true, "mastodon": true, "bluesky": true, "reddit": true, "discourse": true, "forum": true, "statuspage": true, "publish": true,
+	"public": true, "facebook": true, "threads": true}
+
+// PublicSink reports whether a tools/call writes where anyone can read
+// it: a server or tool name of a paste site, gist, social network, forum or
+// status page (publicSinkWords, "secret"/"private" gists excepted), a
+// description whose first sentence says public or publish, or an argument
+// that makes the write public (public: true, visibility "public",
+// "anyone"). expr: publicSink(server_name, tool_name, tool.description,
+// arguments).
+func PublicSink(server, tool, description string, args map[string]any) bool {
+	words := append(catalog.Words(server), catalog.Words(tool)...)
+	for _, w := range words {
+		if w == "secret" || w == "private" || w == "internal" {
+			return false
+		}
+	}
+	if pub, ok := args["public"].(bool); ok && !pub {
+		return false // create_gist with public: false
+	}
+	for _, w := range words {
+		if publicSinkWords[w] {
+			return true
+		}
+	}
+	first := description
+	if i := strings.IndexAny(first, ".\n"); i >= 0 {
+		first = first[:i]
+	}
+	fw := catalog.Words(first)
+	for i, w := range fw {
+		if i+1 < len(fw) && (fw[i+1] == "key" || fw[i+1] == "keys" || fw[i+1] == "ssh" || fw[i+1] == "gpg") {
+			continue // "add a public SSH key": the key is public, not the write
+		}
+		if w == "public" || w == "publicly" || w == "publish" || w == "publishes" {
+			return true
+		}
+	}
+	for k, v := range args {
+		lk := strings.ToLower(k)
+		switch x := v.(type) {
+		case bool:
+			if x && (lk == "public" || lk == "is_public" || lk == "ispublic") {
+				return true
+			}
+		case string:
+			lv := strings.ToLower(x)
+			if (strings.Contains(lk, "visibility") || strings.Contains(lk, "access") || lk == "privacy" || lk == "audience") && (lv == "public" || lv == "anyone" || lv == "everyone" || lv == "unlisted") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -376,3 +376,29 @@ func TestShape(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicSink checks which writes count as public: paste sites, forums,
+// social networks and public gists by name, "publish" in a description's
+// first sentence, public flags and visibility arguments; not a secret gist,
+// a public SSH key upload or a team channel.
+func TestPublicSink(t *testing.T) {
+	for _, tc := range []struct {
+		server, tool, desc string
+		args               map[string]any
+		want               bool
+	}{
+		{"pastebin-mcp", "create_paste", "Create a paste.", nil, true},
+		{"discourse", "create_post", "Create a forum post.", nil, true},
+		{"acme", "announce", "Publish an announcement on the status page.", nil, true},
+		{"github", "create_gist", "Create a gist.", map[string]any{"public": true}, true},
+		{"drive", "share_file", "Share a file.", map[string]any{"visibility": "anyone"}, true},
+		{"github", "create_secret_gist", "Create a secret gist.", nil, false},
+		{"github", "create_gist", "Create a gist.", map[string]any{"public": false}, false},
+		{"github", "add_ssh_key", "Add a public SSH key to your account.", nil, false},
+		{"slack", "post_message", "Post a message to a channel.", map[string]any{"channel": "#team"}, false},
+	} {
+		if got := PublicSink(tc.server, tc.tool, tc.desc, tc.args); got != tc.want {
+			t.Errorf("PublicSink(%q, %q, %q, %v) = %v, want %v", tc.server, tc.tool, tc.desc, tc.args, got, tc.want)
+		}
+	}
+}

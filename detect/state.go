@@ -416,6 +416,9 @@ type ReadCall struct {
 	// word trigrams), or the read's result was not seen. Only private
 	// reads are compared.
 	Carried bool `expr:"carried"`
+	// Matched: the read's result was seen and this call's arguments repeat
+	// it (Carried on evidence, not for want of it).
+	Matched bool `expr:"matched"`
 	// Paired: the read is one of the pair that sets ClientView.ToxicPair.
 	Paired bool `expr:"paired"`
 	// Role is, for a paired read, untrusted or private: the side of the
@@ -731,7 +734,7 @@ func (s *state) toxicView(env *Env, c *clientState) {
 		carried := r.content == nil || r.carried
 		env.Client.Reads = append(env.Client.Reads, ReadCall{
 			Tool: r.tool, Server: r.server, Untrusted: r.untrusted, Private: private,
-			SameScope: r.hasScope && hasScope && r.scope == scope, Carried: private && carried,
+			SameScope: r.hasScope && hasScope && r.scope == scope, Carried: private && carried, Matched: private && r.carried,
 		})
 	}
 	reads := env.Client.Reads
