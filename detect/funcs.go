@@ -2,8 +2,8 @@ package detect
 
 import (
 	"fmt"
-	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/detect/argument"
+	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	"math"
 	"net/netip"
