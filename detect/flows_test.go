@@ -491,6 +491,7 @@ func TestDropsCreated(t *testing.T) {
 	}{
 		{"temp table dropped", "CREATE TEMP TABLE tmp_dupes AS SELECT email FROM users", "DROP TABLE tmp_dupes;", true},
 		{"quoted names, if exists, two tables", `CREATE TABLE "Scratch_A" (id int); CREATE TABLE IF NOT EXISTS scratch_b (id int)`, "DROP TABLE IF EXISTS scratch_a, `scratch_b`", true},
+		{"Snowflake transient, qualified name", "CREATE OR REPLACE TRANSIENT TABLE analytics.staging.orders_1203 LIKE analytics.core.orders", "DROP TABLE IF EXISTS ANALYTICS.STAGING.ORDERS_1203", true},
 		{"another table", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE users;", false},
 		{"one created, one not", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE tmp_dupes, orders", false},
 		{"drop next to a delete", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE tmp_dupes; DELETE FROM users;", false},

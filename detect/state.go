@@ -636,9 +636,9 @@ func (s *state) recordRead(env *Env, c *clientState) {
 
 // createTableRe and dropTableRe find the table names of SQL CREATE TABLE
 // and DROP TABLE statements (PostgreSQL, MySQL, SQLite, ClickHouse,
-// SQL Server #temp tables).
+// Snowflake TRANSIENT, Teradata VOLATILE, SQL Server #temp tables).
 var (
-	createTableRe = regexp.MustCompile(`(?i)\bcreate\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:(?:temp|temporary)\s+)?table\s+(?:if\s+not\s+exists\s+)?([#\w."\x60\[\]]+)`)
+	createTableRe = regexp.MustCompile(`(?i)\bcreate\s+(?:(?:or\s+replace|global|local|temp|temporary|transient|volatile|unlogged|multiset)\s+)*table\s+(?:if\s+not\s+exists\s+)?([#\w."\x60\[\]]+)`)
 	dropTableRe   = regexp.MustCompile(`(?i)\bdrop\s+(?:temporary\s+)?table\s+(?:if\s+exists\s+)?([#\w."\x60\[\]]+(?:\s*,\s*[#\w."\x60\[\]]+)*)`)
 	// otherDestructiveSQLRe finds the statements besides DROP TABLE that
 	// destroy data: a call holding one drops more than scratch tables.

@@ -228,7 +228,10 @@
 // that only use or manage the file (ssh -i, chmod 600, ssh-keygen -f), 0.3
 // for the target path of a tool that writes a file from the call's own
 // content (write_file, create_file, save, append; not copy, move, upload,
-// archive or edit, which read one). In
+// archive or edit, which read one). A tool whose name says it uses the
+// kind of file as input (terraform_plan with a .tfvars or state file,
+// kubectl or Helm with a kubeconfig, ssh or scp with an identity, docker
+// with its config) scales it by 0.4 more. In
 // command lines also: credential_command 0.4–0.9 (gh auth token, gcloud
 // auth print-access-token, security find-generic-password, kubectl get
 // secret -o yaml, aws configure get, git credential fill, reg save

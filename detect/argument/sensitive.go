@@ -234,6 +234,12 @@ func (a *analysis) sensitiveToken(it *item, t pathToken, r resolvedPath, k keyCl
 	default:
 		f = 0.75
 	}
+	if consumesFile(a.toolWords, h.kind, t.decoded) {
+		// terraform_plan var_file=prod.tfvars, helm with a kubeconfig,
+		// an SSH tool's identity file: the tool uses the file, it does
+		// not hand its content back
+		f *= 0.4
+	}
 	if h.kind == "mcp_client_config" && a.tool.mcpConfig {
 		// a scanner or installer of MCP servers reads the client's
 		// configuration by design
@@ -410,6 +416,30 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 	if w > 0 {
 		a.list.add(sig, it.field, a.safe(raw), w)
 	}
+}
+
+// fileConsumers are the tool-name words of programs that use a kind of
+// credential file as input (Terraform variables and state, kubeconfigs,
+// SSH identities) rather than show it.
+var fileConsumers = map[string][]string{
+	"cloud_credentials":    {"terraform", "tofu", "opentofu", "terragrunt", "kubectl", "helm", "k8s", "kubernetes", "eks", "gke", "aks"},
+	"ssh_key":              {"ssh", "scp", "sftp", "rsync", "ansible"},
+	"registry_credentials": {"docker", "podman", "buildah", "skopeo"},
+}
+
+// consumesFile reports a tool whose name says it uses files of kind as
+// input: Terraform with a .tfvars or state file, kubectl or Helm with a
+// kubeconfig (not ~/.aws/credentials), SSH with an identity.
+func consumesFile(toolWords []string, kind, p string) bool {
+	users := fileConsumers[kind]
+	if len(users) == 0 || !hasWord(toolWords, users...) {
+		return false
+	}
+	if kind == "cloud_credentials" {
+		lp := strings.ToLower(p)
+		return strings.HasSuffix(lp, ".tfvars") || strings.Contains(lp, ".tfstate") || strings.Contains(lp, "kube")
+	}
+	return true
 }
 
 // aiClientDirs are the directories where AI clients keep their MCP server
