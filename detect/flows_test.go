@@ -531,3 +531,16 @@ func TestSecretStoreWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestInstallCall checks which tool names install, upgrade or enable
+// tools (a changed tool list after one is the change asked for).
+func TestInstallCall(t *testing.T) {
+	for name, want := range map[string]bool{
+		"upgrade_plugin": true, "installExtension": true, "enable_toolset": true, "update_server": true,
+		"update_issue": false, "install_package_lock_check": true, "list_plugins": false, "add_comment": false,
+	} {
+		if got := installCall(name); got != want {
+			t.Errorf("installCall(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

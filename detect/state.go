@@ -102,6 +102,10 @@ type DefinitionChange struct {
 	// AfterListChanged: the server sent notifications/tools/list_changed
 	// before this list.
 	AfterListChanged bool `expr:"after_list_changed"`
+	// AfterInstall: within installWindow after a tools/call of the same
+	// session that installs, upgrades or enables something (upgrade_plugin,
+	// install_extension, enable_toolset): the change the user asked for.
+	AfterInstall bool `expr:"after_install"`
 	// VersionChanged: the server reported a different serverInfo.version
 	// than when the previous definition was recorded (an upgrade, for
 	// fleet-scope changes).
@@ -311,6 +315,9 @@ type sessionState struct {
 	consentAt   time.Time
 	roots       []string
 	taints      map[uint64]taint
+	// installAt is the time of the session's last tools/call that
+	// installs, upgrades or enables something (installCall)
+	installAt time.Time
 	// created holds the folded names of the SQL tables this session's
 	// calls created (createdTables), at most maxCreated
 	created map[string]bool
@@ -583,6 +590,9 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		env.Flows = s.flows(env, ss)
 		s.followed(env, client)
 		env.Session.DropsCreated = dropsCreated(env.Arguments, ss.created)
+		if installCall(env.ToolName) {
+			ss.installAt = env.Time
+		}
 		for _, t := range createdTables(env.Arguments) {
 			if ss.created == nil {
 				ss.created = map[string]bool{}
@@ -632,6 +642,30 @@ func (s *state) recordRead(env *Env, c *clientState) {
 		c.reads = slices.Delete(c.reads, 0, len(c.reads)-maxReads+1)
 	}
 	c.reads = append(c.reads, r)
+}
+
+// installWindow is how long after an install, upgrade or enable call a
+// changed tool list counts as its result.
+const installWindow = 5 * time.Minute
+
+// installVerbs and installObjects are the words of a tool name that
+// installs, upgrades or enables tools: upgrade_plugin, install_extension,
+// enable_toolset, update_server.
+var (
+	installVerbs   = map[string]bool{"install": true, "upgrade": true, "update": true, "enable": true, "activate": true, "add": true, "load": true, "reinstall": true}
+	installObjects = map[string]bool{"plugin": true, "plugins": true, "extension": true, "extensions": true, "toolset": true, "toolsets": true,
+		"package": true, "server": true, "module": true, "addon": true, "integration": true, "connector": true, "tools": true, "skill": true, "skills": true}
+)
+
+// installCall reports a tool name that installs, upgrades or enables
+// tools (installVerbs and installObjects).
+func installCall(tool string) bool {
+	verb, obj := false, false
+	for _, w := range catalog.Words(tool) {
+		verb = verb || installVerbs[w]
+		obj = obj || installObjects[w]
+	}
+	return verb && obj
 }
 
 // createTableRe and dropTableRe find the table names of SQL CREATE TABLE
@@ -1047,6 +1081,14 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	client := s.clientOf(ss, env.Time)
 	server := env.ServerName
 	afterChanged := ss.listChanged
+	afterInstall := !ss.installAt.IsZero() && env.Time.Sub(ss.installAt) <= installWindow && !env.Time.Before(ss.installAt)
+	defer func() {
+		for i := range env.DefinitionChanges {
+			if env.DefinitionChanges[i].Scope == "session" {
+				env.DefinitionChanges[i].AfterInstall = afterInstall
+			}
+		}
+	}()
 	fleetKnown := s.baseline.Known(env.TenantID, server)
 	seen := make(map[string]bool, len(env.Tools))
 	// A tool new to a known server counts only when the server is
