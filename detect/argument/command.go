@@ -44,8 +44,9 @@ const (
 
 // document reports free text that is a document a person reads: it
 // holds a Markdown code fence, or a second-level Markdown heading with
-// bold text or a link, or the call writes a file whose name says
-// documentation (.md, .rst, .adoc, .txt, .html).
+// bold text or a link, or the tool writes a page, note, wiki article,
+// comment, post, issue, ticket or message, or the call writes a file whose
+// name says documentation (.md, .rst, .adoc, .txt, .html).
 func (a *analysis) document(s string) bool {
 	if strings.Contains(s, "```") || strings.Contains(s, "~~~") {
 		return true
@@ -59,6 +60,12 @@ func (a *analysis) document(s string) bool {
 		return a.docPath > 0
 	}
 	a.docPath = -1
+	if hasWord(a.toolWords, "page", "pages", "note", "notes", "wiki", "article", "doc", "docs", "document", "comment", "post", "issue", "ticket", "message", "blog") &&
+		!hasWord(a.toolWords, "run", "exec", "execute", "shell", "script", "command", "terminal", "eval") {
+		// the body of a wiki page, note, comment or ticket: people read it
+		a.docPath = 1
+		return true
+	}
 	for i := range a.items {
 		it := &a.items[i]
 		if it.kc != keyPath || it.isKey {

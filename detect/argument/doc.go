@@ -91,7 +91,8 @@
 // matching one; only reverse_shell, download_and_run, decode_and_run,
 // lolbin_download and encoded_powershell count from it (factor 0.85 in
 // values and one-line text). A command quoted in a document (a Markdown
-// code fence, Markdown with ## headings and bold text or links, a
+// code fence, Markdown with ## headings and bold text or links, the body
+// of a page, note, wiki article, comment, post, issue, ticket or message, a
 // .md/.rst/.txt/.html file being written) is install instructions or
 // evidence: factor 0.3 instead of 0.5. argument_injection 0.6:
 // an option that runs commands or writes files smuggled in after a value
