@@ -168,6 +168,12 @@
 // of an object the same batch creates again). SQL counts when the tool or key
 // says SQL, or when the keyword is in capitals; a migration written by a
 // file tool counts 0.4 of that, prose ("delete from my calendar") never.
+// From structured arguments: force_push_protected 0.7, database_drop 0.7,
+// bulk_delete_flag 0.5, sync_delete 0.35–0.6, http_delete_wildcard 0.7,
+// bulk_delete_scope 0.6 (a delete-objects tool given a bucket, container or
+// table and no key, id, path or filter, or an empty prefix; 0.45 for a
+// prefix) and versioning_suspended 0.45 (a bucket's versioning turned off,
+// the step before deleting its history).
 //
 // # SSRF (ssrf)
 //

@@ -136,6 +136,36 @@ func (a *analysis) destructiveObject(args map[string]any) {
 		}
 		a.destr.add("destructive.sync_delete", "arguments.delete", "delete", w)
 	}
+	// a delete tool given a whole bucket, container or table: an empty or
+	// wildcard prefix, no key ("delete_objects bucket=prod-backups
+	// prefix=''"); versioning suspended on a bucket is the step before
+	if hasWord(words, "delete", "remove", "purge", "empty", "wipe", "destroy", "rm") && hasWord(words, "objects", "object", "blobs", "files", "keys", "items", "rows", "records", "documents", "bucket") {
+		scoped := false
+		for _, k := range []string{"bucket", "container", "collection", "table", "index", "namespace"} {
+			if v, ok := args[k].(string); ok && v != "" {
+				scoped = true
+			}
+		}
+		if scoped {
+			selector := false
+			for _, k := range []string{"key", "keys", "object", "objects", "ids", "id", "name", "names", "path", "paths", "filter", "where", "query"} {
+				if _, ok := args[k]; ok {
+					selector = true
+				}
+			}
+			prefix, hasPrefix := args["prefix"].(string)
+			switch {
+			case selector:
+			case !hasPrefix || prefix == "" || prefix == "/" || prefix == "*":
+				a.destr.add("destructive.bulk_delete_scope", "arguments", a.safe(a.ctx.ToolName), 0.6)
+			default:
+				a.destr.add("destructive.bulk_delete_scope", "arguments.prefix", a.spanAll(prefix), 0.45)
+			}
+		}
+	}
+	if hasWord(words, "versioning") && strings.EqualFold(str("status"), "suspended") {
+		a.destr.add("destructive.versioning_suspended", "arguments.status", "Suspended", 0.45)
+	}
 	if method := str("method"); method == "delete" {
 		for _, k := range []string{"path", "url", "endpoint", "index", "resource"} {
 			if p := str(k); p != "" && (strings.Contains(p, "*") || strings.Contains(p, "_all") || p == "/" || strings.HasSuffix(p, "/.*")) {
