@@ -186,7 +186,8 @@ func (a *analysis) grantObject(args map[string]any) {
 		for k, v := range args {
 			s, ok := v.(string)
 			lk := strings.ToLower(k)
-			if !ok || !containsAny(lk, "permission", "role", "access", "level", "privilege", "group") {
+			if !ok || !containsAny(lk, "permission", "role", "access", "level", "privilege", "group") && !(hasWord(w, "role", "roles") && (lk == "type" || lk == "name" || lk == "id")) {
+				// (assign_user_role type=SUPER_ADMIN: the tool names the role)
 				continue
 			}
 			if adminRole(s) {

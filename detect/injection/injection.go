@@ -693,6 +693,9 @@ var (
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
 		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie",
 		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:",
+		// a fact that replaces what came before: "the only valid account",
+		// "older invoices are outdated", "going forward"
+		"only valid", "outdated", "no longer valid", "going forward", "from this point",
 		// sessions to come, in so many words
 		"persists", "persist across", "across restarts", "across sessions", "future sessions", "next sessions", "later sessions", "every session",
 		"prochaines sessions", "sessions futures", "próximas sesiones", "nächsten sitzungen", "künftige sitzungen", "prossime sessioni", "следующих сессиях",
