@@ -490,7 +490,8 @@ func TestDropsCreated(t *testing.T) {
 		want               bool
 	}{
 		{"temp table dropped", "CREATE TEMP TABLE tmp_dupes AS SELECT email FROM users", "DROP TABLE tmp_dupes;", true},
-		{"quoted names, if exists, two tables", `CREATE TABLE "Scratch_A" (id int); CREATE TABLE IF NOT EXISTS scratch_b (id int)`, "DROP TABLE IF EXISTS scratch_a, `scratch_b`", true},
+		{"quoted names, if exists, two tables", `CREATE TABLE "Scratch_A" (id int); CREATE TEMPORARY TABLE scratch_b (id int)`, "DROP TABLE IF EXISTS scratch_a, `scratch_b`", true},
+		{"if not exists may name an older table", "CREATE TABLE IF NOT EXISTS users (id int)", "DROP TABLE users", false},
 		{"Snowflake transient, qualified name", "CREATE OR REPLACE TRANSIENT TABLE analytics.staging.orders_1203 LIKE analytics.core.orders", "DROP TABLE IF EXISTS ANALYTICS.STAGING.ORDERS_1203", true},
 		{"another table", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE users;", false},
 		{"one created, one not", "CREATE TEMP TABLE tmp_dupes AS SELECT 1", "DROP TABLE tmp_dupes, orders", false},

@@ -73,7 +73,8 @@ type SessionView struct {
 	// DropsCreated reports, on a tools/call request, SQL that drops only
 	// tables an earlier call of this session created (a scratch table
 	// cleaned up): DROP TABLE [IF EXISTS] names, each one created by a
-	// CREATE [TEMP|TEMPORARY] TABLE of the session.
+	// CREATE [OR REPLACE] [TEMP|TEMPORARY|TRANSIENT|…] TABLE of the
+	// session (not CREATE TABLE IF NOT EXISTS, whose table may be older).
 	DropsCreated bool `expr:"drops_created"`
 }
 
@@ -672,7 +673,7 @@ func installCall(tool string) bool {
 // and DROP TABLE statements (PostgreSQL, MySQL, SQLite, ClickHouse,
 // Snowflake TRANSIENT, Teradata VOLATILE, SQL Server #temp tables).
 var (
-	createTableRe = regexp.MustCompile(`(?i)\bcreate\s+(?:(?:or\s+replace|global|local|temp|temporary|transient|volatile|unlogged|multiset)\s+)*table\s+(?:if\s+not\s+exists\s+)?([#\w."\x60\[\]]+)`)
+	createTableRe = regexp.MustCompile(`(?i)\bcreate\s+(?:(?:or\s+replace|global|local|temp|temporary|transient|volatile|unlogged|multiset)\s+)*table\s+(if\s+not\s+exists\s+)?([#\w."\x60\[\]]+)`)
 	dropTableRe   = regexp.MustCompile(`(?i)\bdrop\s+(?:temporary\s+)?table\s+(?:if\s+exists\s+)?([#\w."\x60\[\]]+(?:\s*,\s*[#\w."\x60\[\]]+)*)`)
 	// otherDestructiveSQLRe finds the statements besides DROP TABLE that
 	// destroy data: a call holding one drops more than scratch tables.
@@ -689,7 +690,7 @@ func tableName(s string) string {
 func sqlStrings(args map[string]any) []string {
 	var out []string
 	walkStrings(args, "", func(_, v string) {
-		if len(out) < 16 && len(v) <= 65536 && containsAnyFold(v, "table") {
+		if len(out) < 16 && len(v) <= 65536 && (strings.Contains(v, "TABLE") || strings.Contains(v, "table") || strings.Contains(v, "Table")) {
 			out = append(out, v)
 		}
 	})
@@ -702,7 +703,12 @@ func createdTables(args map[string]any) []string {
 	var out []string
 	for _, v := range sqlStrings(args) {
 		for _, m := range createTableRe.FindAllStringSubmatch(v, 32) {
-			out = append(out, tableName(m[1]))
+			if m[1] != "" {
+				// CREATE TABLE IF NOT EXISTS users may name a table that
+				// was there before: dropping it later is no cleanup
+				continue
+			}
+			out = append(out, tableName(m[2]))
 		}
 	}
 	return out
