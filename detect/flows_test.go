@@ -367,24 +367,33 @@ func TestCollisionTwins(t *testing.T) {
 			if tc.other.DefinitionHash == "" {
 				hash = ""
 			}
-			first := toolsList(evID(1), "s-a", 0, def("Run a read-only SQL query", hash))
-			first.Server = &eventv1.Implementation{Name: "pg-analytics", Version: tc.v1}
-			e.Process(first)
-			second := toolsList(evID(2), "s-b", time.Second, tc.other)
-			second.Server = &eventv1.Implementation{Name: "pg-orders", Version: tc.v2}
-			env := NewEnv(second)
-			e.st.apply(env, env.Event)
-			n := 0
-			for _, c := range env.Collisions {
-				if c.Kind == "same_name" {
-					n++
-				}
-			}
+			first := []*eventv1.ToolDefinition{def("Run a read-only SQL query", hash)}
+			n, cs := sameNameCollisions(e, "pg-analytics", tc.v1, first, "pg-orders", tc.v2, []*eventv1.ToolDefinition{tc.other})
 			if n != tc.wantCollisions {
-				t.Errorf("same_name collisions = %d (%v), want %d", n, env.Collisions, tc.wantCollisions)
+				t.Errorf("same_name collisions = %d (%v), want %d", n, cs, tc.wantCollisions)
 			}
 		})
 	}
+}
+
+// sameNameCollisions has one client list the first server's tools, then
+// applies the second server's list and returns its same_name collisions
+// and all its collisions.
+func sameNameCollisions(e *Engine, s1, v1 string, first []*eventv1.ToolDefinition, s2, v2 string, second []*eventv1.ToolDefinition) (int, []Collision) {
+	a := toolsList(evID(1), "s-a", 0, first...)
+	a.Server = &eventv1.Implementation{Name: s1, Version: v1}
+	e.Process(a)
+	b := toolsList(evID(2), "s-b", time.Second, second...)
+	b.Server = &eventv1.Implementation{Name: s2, Version: v2}
+	env := NewEnv(b)
+	e.st.apply(env, env.Event)
+	n := 0
+	for _, c := range env.Collisions {
+		if c.Kind == "same_name" {
+			n++
+		}
+	}
+	return n, env.Collisions
 }
 
 // TestCollisionGenericAndRelease checks the same_name collisions left out:
@@ -424,21 +433,9 @@ func TestCollisionGenericAndRelease(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := NewEngine(nil, nil)
-			first := toolsList(evID(1), "s-a", 0, tc.first...)
-			first.Server = &eventv1.Implementation{Name: "server-one", Version: tc.v1}
-			e.Process(first)
-			second := toolsList(evID(2), "s-b", time.Second, tc.second...)
-			second.Server = &eventv1.Implementation{Name: "other-server", Version: tc.v2}
-			env := NewEnv(second)
-			e.st.apply(env, env.Event)
-			n := 0
-			for _, c := range env.Collisions {
-				if c.Kind == "same_name" {
-					n++
-				}
-			}
+			n, cs := sameNameCollisions(e, "server-one", tc.v1, tc.first, "other-server", tc.v2, tc.second)
 			if n != tc.want {
-				t.Errorf("same_name collisions = %d (%v), want %d", n, env.Collisions, tc.want)
+				t.Errorf("same_name collisions = %d (%v), want %d", n, cs, tc.want)
 			}
 		})
 	}
