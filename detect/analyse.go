@@ -164,12 +164,17 @@ func memoryRisk(env *Env) signal.Verdict {
 			all = append(all, s)
 		}
 	})
+	merged := signal.Merge(vs...)
 	if len(all) > 1 {
 		// the entries of one write read together: an address in one
-		// observation, the order to forward codes to it in the next
-		vs = append(vs, injection.Analyze(strings.Join(all, "\n"), injection.Context{Surface: injection.MemoryWrite, Field: "arguments", ToolName: env.ToolName, ServerName: env.ServerName}))
+		// observation, the order to forward codes to it in the next; kept
+		// only when it says more than the entries one by one, so the
+		// reasons do not list each finding twice
+		if joined := injection.Analyze(strings.Join(all, "\n"), injection.Context{Surface: injection.MemoryWrite, Field: "arguments", ToolName: env.ToolName, ServerName: env.ServerName}); joined.Level.Rank() > merged.Level.Rank() {
+			return signal.Merge(merged, joined)
+		}
 	}
-	return signal.Merge(vs...)
+	return merged
 }
 
 func textSurface(s string) injection.Surface {

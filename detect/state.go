@@ -590,11 +590,12 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		}
 		env.Flows = s.flows(env, ss)
 		s.followed(env, client)
-		env.Session.DropsCreated = dropsCreated(env.Arguments, ss.created)
+		sql := sqlStrings(env.Arguments)
+		env.Session.DropsCreated = dropsCreated(sql, ss.created)
 		if installCall(env.ToolName) {
 			ss.installAt = env.Time
 		}
-		for _, t := range createdTables(env.Arguments) {
+		for _, t := range createdTables(sql) {
 			if ss.created == nil {
 				ss.created = map[string]bool{}
 			}
@@ -697,11 +698,11 @@ func sqlStrings(args map[string]any) []string {
 	return out
 }
 
-// createdTables returns the folded names of the tables the call's SQL
-// creates.
-func createdTables(args map[string]any) []string {
+// createdTables returns the folded names of the tables the SQL strings
+// (sqlStrings) create.
+func createdTables(sql []string) []string {
 	var out []string
-	for _, v := range sqlStrings(args) {
+	for _, v := range sql {
 		for _, m := range createTableRe.FindAllStringSubmatch(v, 32) {
 			if m[1] != "" {
 				// CREATE TABLE IF NOT EXISTS users may name a table that
@@ -714,14 +715,14 @@ func createdTables(args map[string]any) []string {
 	return out
 }
 
-// dropsCreated reports SQL that drops tables, all of them in created, and
-// destroys nothing else.
-func dropsCreated(args map[string]any, created map[string]bool) bool {
+// dropsCreated reports SQL strings (sqlStrings) that drop tables, all of
+// them in created, and destroy nothing else.
+func dropsCreated(sql []string, created map[string]bool) bool {
 	if len(created) == 0 {
 		return false
 	}
 	n := 0
-	for _, v := range sqlStrings(args) {
+	for _, v := range sql {
 		if otherDestructiveSQLRe.MatchString(v) {
 			return false
 		}

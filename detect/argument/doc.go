@@ -227,7 +227,8 @@
 // # SensitivePath (sensitive_path)
 //
 // SensitiveFile's catalogue (SSH keys 0.8, ~/.ssh/config, known_hosts
-// and authorized_keys 0.3, cloud credentials 0.5–0.8, /etc/shadow 0.85, .env 0.65 but not .env.example, MCP client configs 0.6,
+// and authorized_keys 0.3, cloud credentials 0.5–0.8, /etc/shadow 0.85,
+// .env 0.65 but not .env.example, MCP client configs 0.6,
 // browser credential stores 0.7, ...). Factor 1 for path arguments,
 // commands that read the file (whatever their field is called) and
 // whole-string paths, 0.75 for other values, 0.35 for text in data fields

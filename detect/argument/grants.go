@@ -96,10 +96,10 @@ func (a *analysis) grantText(it *item, f float64) {
 	if hostPathRootRe.MatchString(l) && containsAny(l, "volume", "hostpath", "mount", "image") {
 		add("container_escape", 0.75)
 	}
-	if m := sqlGrantRe.FindString(l); m != "" {
+	if sqlGrantRe.MatchString(l) {
 		add("database_superuser_grant", 0.7)
 	}
-	granting := a.grantTool() || a.grantingCall || grantingOperation(l)
+	granting := a.grantTool() || a.grantingCall
 	if granting {
 		for _, p := range adminPolicies {
 			if strings.Contains(l, p.needle) {

@@ -254,13 +254,13 @@ func (a *analysis) text(raw, field string, depth int) {
 		f = discussedQuotes(quotedPayloads(raw, f))
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
-		a.readerSpan = modelReader(f)
-		if sp, ok := strings.CutPrefix(a.readerSpan, i18nReaderMark); ok {
+		var labelled bool
+		a.readerSpan, labelled = modelReader(f)
+		if labelled {
 			// an instruction labelled for the AI in another language, or
 			// "while you are reading this": the label is the evidence,
 			// whatever the lexicon makes of the order after it
-			a.readerSpan = sp
-			a.add(sigAddressedModel, field, wReaderOrder, sp)
+			a.add(sigAddressedModel, field, wReaderOrder, a.readerSpan)
 		}
 	}
 	if a.readerSpan != "" {
@@ -341,9 +341,6 @@ var modelReaderRuRe = foldedAlternatives([]string{"указание для об�
 	"инструкция для ии", "инструкция для ассистента", "инструкция для обработчика", "инструкция для бота", "примечание для ии",
 	"сообщение для ии", "для ии-ассистента", "ии-ассистенту:", "ии-ассистент:", "для нейросети", "обработчику тикетов", "обработчику заявок"})
 
-// i18nReaderMark prefixes a modelReader match of modelReaderI18nRe.
-const i18nReaderMark = "\x00i18n\x00"
-
 // modelReaderI18nRe labels text to an AI reader in Turkish, Hebrew,
 // Japanese, Chinese, Korean, Vietnamese and German (Russian:
 // modelReaderRuRe), and an
@@ -365,8 +362,10 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 // modelReader runs modelReaderRe only around the places that name a
 // model (a window of text on each side), so a long document costs a few
 // substring scans rather than a full regular-expression pass, and returns
-// the first plausible match (see plausibleReader), "" when none.
-func modelReader(f string) string {
+// the first plausible match (see plausibleReader), "" when none; labelled
+// reports a match of modelReaderI18nRe or modelReaderRuRe, a label that is
+// evidence on its own.
+func modelReader(f string) (span string, labelled bool) {
 	found := ""
 	eachOccurrence(f, modelWords, func(i int, w string) bool {
 		lo, hi := max(0, i-80), min(len(f), i+len(w)+80)
@@ -385,12 +384,12 @@ func modelReader(f string) string {
 			loc = modelReaderRuRe.FindStringIndex(f[lo:hi])
 		}
 		if loc != nil {
-			found = i18nReaderMark + f[lo+loc[0]:lo+loc[1]]
+			found, labelled = f[lo+loc[0]:lo+loc[1]], true
 			return false
 		}
 		return true
 	})
-	return found
+	return found, labelled
 }
 
 // plausibleReader rejects modelReaderRe matches whose reader is an HTTP
@@ -538,7 +537,7 @@ func (a *analysis) verdict() signal.Verdict {
 		// a note quoting a command (a pentest report's reverse shell, a
 		// runbook's curl | sh), with no order around it, stores no order
 		// to run it
-		a.demoteCommands()
+		a.demote(quotedCommand)
 	}
 
 	// amplifier: authority framing or an instruction around a real attack signal
@@ -606,20 +605,33 @@ func (a *analysis) injectionEvidence() bool {
 // demoteData turns the strong findings of data-shaped signals into weak
 // ones: in a result without injection evidence, "pass your API key in the
 // header" or "curl … | sh" is documentation for a person.
-func (a *analysis) demoteData() {
+func (a *analysis) demoteData() { a.demote(dataShaped) }
+
+// dataShaped reports the findings demoteData demotes: what documentation
+// for a person says as well as an injection does.
+func dataShaped(f signal.Finding) bool {
+	switch {
+	case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
+		strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
+		f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigDeception, f.Signal == sigPermissionGrant, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
+		f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now") && !strings.HasPrefix(f.Span, "your "),
+		f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
+		return true
+	}
+	return false
+}
+
+// demote turns the strong findings pred selects into weak ones (weight at
+// most weakMax).
+func (a *analysis) demote(pred func(signal.Finding) bool) {
 	kept := a.strong[:0]
 	for _, f := range a.strong {
-		switch {
-		case strings.HasPrefix(f.Signal, "exfil."), strings.HasPrefix(f.Signal, "command."), strings.HasPrefix(f.Signal, "redirect."),
-			strings.HasPrefix(f.Signal, "tool_reference.unknown"), strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "url."),
-			f.Signal == sigResultDirective, f.Signal == sigNoConsent, f.Signal == sigSafetyOff, f.Signal == sigCapabilityTool, f.Signal == sigDeception, f.Signal == sigPermissionGrant, f.Signal == sigSecrecyUser && f.Weight < wSecrecyUser,
-			f.Signal == sigRoleReassign && !strings.Contains(f.Span, "you are now") && !strings.HasPrefix(f.Span, "your "),
-			f.Signal == canon.SignalWhitespacePadding, f.Signal == canon.SignalANSIEscapeText, f.Signal == canon.SignalMixedScript:
+		if pred(f) {
 			f.Weight = min(f.Weight, weakMax)
 			a.weak = append(a.weak, f)
-		default:
-			kept = append(kept, f)
+			continue
 		}
+		kept = append(kept, f)
 	}
 	a.strong = kept
 }
@@ -628,26 +640,17 @@ func (a *analysis) demoteData() {
 // other than command.with_instruction (at least one).
 func (a *analysis) onlyCommands() bool {
 	for _, f := range a.strong {
-		if !strings.HasPrefix(f.Signal, "command.") || f.Signal == sigCommandInstruction {
+		if !quotedCommand(f) {
 			return false
 		}
 	}
 	return len(a.strong) > 0
 }
 
-// demoteCommands turns the strong command.* findings (a reverse shell,
-// download-and-run) into weak ones, except command.with_instruction.
-func (a *analysis) demoteCommands() {
-	kept := a.strong[:0]
-	for _, f := range a.strong {
-		if strings.HasPrefix(f.Signal, "command.") && f.Signal != sigCommandInstruction {
-			f.Weight = min(f.Weight, weakMax)
-			a.weak = append(a.weak, f)
-			continue
-		}
-		kept = append(kept, f)
-	}
-	a.strong = kept
+// quotedCommand reports a strong command.* finding other than
+// command.with_instruction (demoted in notes that give no order).
+func quotedCommand(f signal.Finding) bool {
+	return strings.HasPrefix(f.Signal, "command.") && f.Signal != sigCommandInstruction
 }
 
 // attack reports a strong finding of an attack signal (not a schema
@@ -811,16 +814,10 @@ var credentialEntryRe = foldedAlternatives([]string{"sign in with your", "log in
 	"current password", "your credentials", "their credentials", "saisir votre mot de passe", "mot de passe actuel", "ingrese su contraseña", "introduce tu contraseña",
 	"passwort eingeben", "ihr passwort", "输入账号和密码", "账号和密码", "输入密码", "パスワードを入力", "비밀번호를 입력", "введите пароль"})
 
-// credentialEntry reports text that has people enter credentials.
-func credentialEntry(text string) bool { return credentialEntryRe.MatchString(text) }
-
 // publicDropRe finds a standing order to publish to a public place: a
 // public gist or paste, a public repository or channel.
 var publicDropRe = foldedAlternatives([]string{"public gist", "公开 gist", "公开的 gist", "pastebin", "paste.ee", "hastebin", "public repository", "public repo",
 	"public channel", "gist público", "gist public", "öffentlichen gist", "公開 gist", "공개 gist"})
-
-// publicDrop reports text that has content published to a public place.
-func publicDrop(text string) bool { return publicDropRe.MatchString(text) }
 
 // noConsentNeeded reports a note that takes the user's confirmation away
 // by its words rather than by a fixed phrase: a negation within four words
@@ -921,7 +918,7 @@ func (a *analysis) standingOrder() {
 	all := len(sc.toks)
 	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(sc) ||
 		(noConsentNeeded(sc, 0, all) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(sc, text) ||
-		asksForSecrets(sc) || sendsSecrets(sc) || address && credentialEntry(text) || publicDrop(text)
+		asksForSecrets(sc) || sendsSecrets(sc) || address && credentialEntryRe.MatchString(text) || publicDropRe.MatchString(text)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {
 		for _, f := range fs {
 			switch {

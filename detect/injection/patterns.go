@@ -119,17 +119,21 @@ func (a *analysis) markURLs(s *scanned, field string) {
 // localIPHost reports an IPv4 host (with or without a port) in a
 // link-local, loopback or private range.
 func localIPHost(h string) bool {
-	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.Contains(h, "]") {
-		h = h[:i]
-	}
-	a, err := netip.ParseAddr(h)
+	a, err := netip.ParseAddr(withoutPort(h))
 	return err == nil && (a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsPrivate())
 }
 
-func isIPHost(h string) bool {
+// withoutPort drops a ":port" from an IPv4 address or host name (not
+// from a bracketed IPv6 address).
+func withoutPort(h string) string {
 	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.Contains(h, "]") {
-		h = h[:i]
+		return h[:i]
 	}
+	return h
+}
+
+func isIPHost(h string) bool {
+	h = withoutPort(h)
 	dots, digits := 0, 0
 	for i := 0; i < len(h); i++ {
 		switch c := h[i]; {
