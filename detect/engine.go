@@ -257,6 +257,9 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 	if len(env.orderLits) > 0 {
 		e.st.recordOrders(env)
 	}
+	if env.Method == "tools/call" && env.Direction == "server_to_client" && e.needs[useTextRisk] {
+		e.st.recordReadRisk(env)
+	}
 	m := matched{id: ev.GetEventId(), time: env.Time, session: env.SessionID, server: env.ServerName, tool: env.ToolName}
 	var out []*eventv1.Alert
 	for _, rs := range e.rules {

@@ -144,7 +144,7 @@ func (s *state) recordOrders(env *Env) {
 	if at := strings.LastIndexByte(env.Subject, '@'); at >= 0 {
 		own = "@" + strings.ToLower(env.Subject[at+1:])
 	}
-	suspect := env.TextRisk.Score >= 0.1
+	suspect := env.TextRisk.Score >= suspectScore
 	for _, lit := range env.orderLits {
 		kind := injection.LiteralKind(lit)
 		if kind == "identifier" && !suspect || kind == "email" && own != "" && strings.HasSuffix(lit, own) {
@@ -165,5 +165,31 @@ func (s *state) recordOrders(env *Env) {
 			}
 		}
 		c.orders[fp] = order{kind: kind, tool: tool, server: env.ServerName, at: env.Time}
+	}
+}
+
+// suspectScore is the text_risk score from which server text shows a sign
+// of injection: what its orders name counts (recordOrders), and a reply to
+// it is not taken for an answer to its author (recordReadRisk).
+const suspectScore = 0.1
+
+// recordReadRisk keeps, on the client's newest record of the untrusted
+// read whose result env is, whether the result showed a sign of injection
+// (env.TextRisk, which must have been computed).
+func (s *state) recordReadRisk(env *Env) {
+	ss := s.session(env)
+	c := s.clients[ss.client]
+	if c == nil {
+		return
+	}
+	for i := len(c.reads) - 1; i >= 0; i-- {
+		r := &c.reads[i]
+		if r.tool != env.ToolName || r.server != env.ServerName {
+			continue
+		}
+		if r.untrusted {
+			r.suspect = env.TextRisk.Score >= suspectScore
+		}
+		return
 	}
 }

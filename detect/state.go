@@ -364,7 +364,21 @@ type readRecord struct {
 	untrusted, private bool
 	scope              uint64
 	hasScope           bool
-	at                 time.Time
+	// items are the fingerprints of the item the call named (callItems:
+	// a ticket, issue, message or thread id), at most maxItems.
+	items []uint64
+	// suspect: the result of an untrusted read showed a sign of injection
+	// (text_risk score 0.1 or more), or was not analysed.
+	suspect bool
+	// phrases holds keyed hashes of every word trigram of an untrusted
+	// read's result (wordTrigrams), at most maxPhrases; nil before it
+	// arrives.
+	phrases map[uint64]struct{}
+	// dictated: a private read whose arguments repeat a phrase of four
+	// words or more of an earlier untrusted read's result (the outsider
+	// wrote the query).
+	dictated bool
+	at       time.Time
 	// content holds keyed hashes of the result's word trigrams and
 	// distinctive words (contentShingles), set when the response of a
 	// private read arrives; nil before.
@@ -399,6 +413,13 @@ type ClientView struct {
 	// channel, ...) do not pair: a public issue answered with the same
 	// repository's code moves nothing across a boundary.
 	ToxicPair bool `expr:"toxic_pair"`
+	// Reply reports, on such a request, that the call answers what an
+	// outsider sent (a read is ReadCall.Answered) and that every private
+	// read it repeats may be the asker's own: not Dictated, and from no
+	// named place other than this call's target. A support reply carrying
+	// the customer's own order, a comment on the bug report that asked for
+	// it: the asker is the audience. Such pairs do not set ToxicPair.
+	Reply bool `expr:"reply"`
 	// Servers are the servers that offered the client tools in the last
 	// 24 hours, sorted.
 	Servers []string `expr:"servers"`
@@ -427,6 +448,17 @@ type ReadCall struct {
 	// Matched: the read's result was seen and this call's arguments repeat
 	// it (Carried on evidence, not for want of it).
 	Matched bool `expr:"matched"`
+	// Answered: the read was untrusted, of the item this call writes to on
+	// the same server (same ticket, issue, message or thread id; same
+	// place when both name one), its result showed no sign of injection
+	// (text_risk score below 0.1), and this call reaches no wider audience
+	// than its author (not reply_all, forward, share or a public sink):
+	// this call answers it.
+	Answered bool `expr:"answered"`
+	// Dictated: a private read whose arguments repeat, whole, a string of
+	// four words or more of an untrusted read's result (a query, path or
+	// command the outsider wrote).
+	Dictated bool `expr:"dictated"`
 	// Paired: the read is one of the pair that sets ClientView.ToxicPair.
 	Paired bool `expr:"paired"`
 	// Role is, for a paired read, untrusted or private: the side of the
@@ -634,8 +666,14 @@ func (s *state) recordRead(env *Env, c *clientState) {
 	if !u && !p {
 		return
 	}
-	r := readRecord{tool: env.ToolName, server: env.ServerName, untrusted: u, private: p, at: env.Time}
+	r := readRecord{tool: env.ToolName, server: env.ServerName, untrusted: u, private: p, at: env.Time, suspect: true}
 	r.scope, r.hasScope = s.callScope(env.Arguments)
+	if u {
+		r.items = s.callItems(env.Arguments)
+	}
+	if p {
+		r.dictated = s.dictated(env, c)
+	}
 	// The same read again replaces the older record.
 	c.reads = slices.DeleteFunc(c.reads, func(o readRecord) bool {
 		return o.tool == r.tool && o.server == r.server && o.scope == r.scope && o.hasScope == r.hasScope
@@ -763,7 +801,10 @@ func localOnly(args map[string]any) bool {
 // outside, from the client's reads of the last hour.
 func (s *state) toxicView(env *Env, c *clientState) {
 	scope, hasScope := s.callScope(env.Arguments)
+	items := s.callItems(env.Arguments)
+	answers := !widensAudience(env)
 	var recs []readRecord
+	var own []bool // per read: a private read that may be the asker's own
 	for _, r := range c.reads {
 		if env.Time.Sub(r.at) > clientUsedWindow || r.at.After(env.Time) {
 			continue
@@ -773,12 +814,29 @@ func (s *state) toxicView(env *Env, c *clientState) {
 		// place it read.
 		private := r.private && (!r.untrusted || r.hasScope)
 		carried := r.content == nil || r.carried
+		sameScope := r.hasScope && hasScope && r.scope == scope
+		answered := answers && r.untrusted && !r.suspect && r.server == env.ServerName &&
+			(!r.hasScope || !hasScope || sameScope) && sharesItem(r.items, items)
+		own = append(own, !r.dictated && (!r.hasScope || sameScope))
 		env.Client.Reads = append(env.Client.Reads, ReadCall{
 			Tool: r.tool, Server: r.server, Untrusted: r.untrusted, Private: private,
-			SameScope: r.hasScope && hasScope && r.scope == scope, Carried: private && carried, Matched: private && r.carried,
+			SameScope: sameScope, Carried: private && carried, Matched: private && r.carried,
+			Answered: answered, Dictated: private && r.dictated,
 		})
 	}
 	reads := env.Client.Reads
+	for i := range reads {
+		if !reads[i].Answered {
+			continue
+		}
+		env.Client.Reply = true
+		for j := range reads {
+			if reads[j].Matched && !own[j] {
+				env.Client.Reply = false
+			}
+		}
+		break
+	}
 	for i := len(reads) - 1; i >= 0 && !env.Client.ToxicPair; i-- {
 		if !reads[i].Untrusted {
 			continue
@@ -790,11 +848,32 @@ func (s *state) toxicView(env *Env, c *clientState) {
 			if recs[i].hasScope && recs[j].hasScope && recs[i].scope == recs[j].scope {
 				continue // untrusted and private content from one place
 			}
+			if reads[i].Answered && own[j] {
+				continue // the asker answered with what may be their own
+			}
 			reads[i].Paired, reads[j].Paired, env.Client.ToxicPair = true, true, true
 			reads[i].Role, reads[j].Role = "untrusted", "private"
 			break
 		}
 	}
+}
+
+// audienceWords are words of a tool name whose call reaches more people
+// than the one who wrote: reply_all, forward_message, broadcast, share.
+var audienceWords = map[string]bool{"all": true, "forward": true, "fwd": true, "broadcast": true, "announce": true,
+	"crosspost": true, "share": true, "invite": true, "publish": true}
+
+// widensAudience reports a sending call that reaches more than the author
+// of what it answers: a tool named for it (audienceWords) or a public sink
+// by its server, name or description (PublicSink without the arguments: a
+// ticket comment marked public is the one the requester gets).
+func widensAudience(env *Env) bool {
+	for _, w := range catalog.Words(env.ToolName) {
+		if audienceWords[w] {
+			return true
+		}
+	}
+	return PublicSink(env.ServerName, env.ToolName, env.CalledTool.Description, nil)
 }
 
 // markCarried marks the client's private reads whose content this call
@@ -830,8 +909,84 @@ func (s *state) recordReadContent(env *Env, c *clientState, text string) {
 			r.content = make(map[uint64]struct{}, 16)
 			s.contentShingles(text, r.content, maxShingles, true)
 		}
+		if r.untrusted && r.phrases == nil {
+			r.phrases = make(map[uint64]struct{}, 64)
+			s.wordTrigrams(text, func(h uint64) bool {
+				r.phrases[h] = struct{}{}
+				return len(r.phrases) < maxPhrases
+			})
+		}
 		return
 	}
+}
+
+// maxPhrases caps the trigram hashes kept per untrusted read.
+const maxPhrases = 1024
+
+// wordTrigrams calls fn with the keyed hash of each word trigram of text
+// (words as contentShingles splits them, case folded), in order, until fn
+// returns false.
+func (s *state) wordTrigrams(text string, fn func(uint64) bool) {
+	var w [3]string
+	n := 0
+	start := -1
+	for i := 0; i <= len(text); {
+		r, size := utf8.RuneError, 1
+		if i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if i < len(text) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			w[0], w[1], w[2] = w[1], w[2], strings.ToLower(text[start:i])
+			start = -1
+			if n++; n >= 3 && !fn(s.hashParts("p", w[0], w[1], w[2])) {
+				return
+			}
+		}
+		i += size
+	}
+}
+
+// dictated reports whether a private read's arguments repeat, whole, a
+// string of four words or more (at most 64) of the result of an untrusted
+// read the client made in the last hour: a query, path or command the
+// outsider wrote.
+func (s *state) dictated(env *Env, c *clientState) bool {
+	found := false
+	walkStrings(env.Arguments, "", func(_, v string) {
+		if found || len(v) > 1024 {
+			return
+		}
+		var hs []uint64
+		s.wordTrigrams(v, func(h uint64) bool {
+			hs = append(hs, h)
+			return len(hs) < 62
+		})
+		if len(hs) < 2 {
+			return // fewer than four words
+		}
+		for i := range c.reads {
+			r := &c.reads[i]
+			if len(r.phrases) == 0 || env.Time.Sub(r.at) > clientUsedWindow {
+				continue
+			}
+			all := true
+			for _, h := range hs {
+				if _, ok := r.phrases[h]; !ok {
+					all = false
+					break
+				}
+			}
+			if all {
+				found = true
+				return
+			}
+		}
+	})
+	return found
 }
 
 // maxShingles caps the content hashes kept per read (and computed per
@@ -1041,18 +1196,11 @@ var (
 func (s *state) callScope(args map[string]any) (uint64, bool) {
 	var owners, containers []string
 	for k, v := range args {
-		var val string
-		switch x := v.(type) {
-		case string:
-			val = x
-		case float64:
-			val = strconv.FormatFloat(x, 'f', -1, 64)
-		case json.Number:
-			val = x.String()
-		default:
+		val, ok := scalarArg(v)
+		if !ok {
 			continue
 		}
-		val = strings.TrimLeft(strings.ToLower(strings.TrimSpace(val)), "#@")
+		val = strings.TrimLeft(val, "#@")
 		if val == "" || len(val) > 256 {
 			continue
 		}
@@ -1069,6 +1217,60 @@ func (s *state) callScope(args map[string]any) (uint64, bool) {
 	sort.Strings(owners)
 	sort.Strings(containers)
 	return s.fingerprint("scope\x00" + strings.Join(append(owners, containers...), "/")), true
+}
+
+// scalarArg returns a string or number argument as text, lowercased and
+// trimmed; ok is false for other values.
+func scalarArg(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return strings.ToLower(strings.TrimSpace(x)), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case json.Number:
+		return x.String(), true
+	}
+	return "", false
+}
+
+// itemKeys are the argument names (scopeKey form) that say which item a
+// call reads or writes: a ticket, issue, pull request, message, thread,
+// conversation, post or case.
+var itemKeys = map[string]bool{"id": true, "ticket": true, "ticketid": true, "ticketnumber": true, "issue": true, "issueid": true,
+	"issuenumber": true, "issuekey": true, "issueiid": true, "issueidorkey": true, "number": true, "pullnumber": true, "prnumber": true, "pullrequestid": true,
+	"mergerequestiid": true, "mrid": true, "iid": true, "message": true, "messageid": true, "msgid": true, "emailid": true, "mailid": true,
+	"thread": true, "threadid": true, "threadts": true, "ts": true, "conversation": true, "conversationid": true, "chatid": true,
+	"post": true, "postid": true, "case": true, "caseid": true, "casenumber": true, "incident": true, "incidentid": true,
+	"key": true, "inreplyto": true, "replyto": true, "replytoid": true, "parentid": true, "commentid": true, "reviewid": true}
+
+// maxItems caps the item fingerprints kept per read.
+const maxItems = 4
+
+// callItems returns the fingerprints of the item ids a call's top-level
+// arguments name (itemKeys; strings and numbers), at most maxItems.
+func (s *state) callItems(args map[string]any) []uint64 {
+	var out []uint64
+	for k, v := range args {
+		if len(out) >= maxItems || !itemKeys[scopeKey(k)] {
+			continue
+		}
+		val, ok := scalarArg(v)
+		if val = strings.TrimLeft(val, "#"); ok && val != "" && len(val) <= 256 {
+			out = append(out, s.fingerprint("item\x00"+val))
+		}
+	}
+	return out
+}
+
+// sharesItem reports whether two calls' item fingerprints (callItems)
+// share one.
+func sharesItem(a, b []uint64) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func scopeKey(k string) string {

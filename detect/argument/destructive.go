@@ -67,6 +67,9 @@ func (a *analysis) destructiveCmd(it *item, c *shCmd, r resolved, f float64) {
 		}
 		for _, t := range targets {
 			t = strings.Trim(t, `'"`)
+			if regenerable(t) {
+				continue
+			}
 			switch {
 			case recursive && (rootTargets[t] || len(t) > 1 && rootTargets[strings.TrimRight(t, "/")]):
 				w := 0.8
@@ -162,9 +165,13 @@ func (a *analysis) destructiveCmd(it *item, c *shCmd, r resolved, f float64) {
 			add("cloud_delete", 0.6)
 		}
 	case "docker", "podman":
-		if strings.Contains(la, "system prune") && (strings.Contains(la, "-a") || strings.Contains(la, "--volumes")) || strings.Contains(la, "volume prune") ||
-			strings.HasPrefix(la, "volume rm") {
+		switch {
+		case strings.Contains(la, "system prune") && strings.Contains(la, "--volumes") || strings.Contains(la, "volume prune") || strings.HasPrefix(la, "volume rm"):
 			add("container_data_delete", 0.4)
+		case strings.Contains(la, "system prune") && strings.Contains(la, "-a"):
+			// unused images, stopped containers and build cache: pulled
+			// or built again on demand
+			add("container_data_delete", 0.2)
 		}
 	case "format":
 		if len(args) > 0 && len(args[0]) >= 2 && args[0][1] == ':' {
@@ -324,6 +331,7 @@ func (a *analysis) sqlItem(it *item) {
 		a.destr.add("destructive.database_flush", it.field, sp(i), 0.65*f)
 	}
 	stmts := sqlStatements(s)
+	migration := recordsMigration(stmts)
 	for n, st := range stmts {
 		if !sqlCtx && !upperKeyword(st.text) {
 			continue
@@ -340,8 +348,12 @@ func (a *analysis) sqlItem(it *item) {
 			a.destr.add("destructive.sql_reset", it.field, sp(st.at), 0.3*f)
 		case w[0] == "drop" && (w[1] == "database" || w[1] == "schema"):
 			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.8*f)
+		case w[0] == "drop" && w[1] == "table" && scratchTable(sqlObject(w[2:])):
+			a.destr.add("destructive.sql_drop_scratch", it.field, sp(st.at), 0.25*f)
 		case w[0] == "drop" && (w[1] == "table" || w[1] == "collection" || w[1] == "keyspace" || w[1] == "user"):
 			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.7*f)
+		case w[0] == "truncate" && scratchTable(sqlObject(w[1:])):
+			a.destr.add("destructive.sql_truncate_scratch", it.field, sp(st.at), 0.25*f)
 		case w[0] == "truncate":
 			a.destr.add("destructive.sql_truncate", it.field, sp(st.at), 0.65*f)
 		case w[0] == "delete" && len(w) >= 3 && w[1] == "from" && !hasWord(w, "where"):
@@ -350,10 +362,109 @@ func (a *analysis) sqlItem(it *item) {
 			a.destr.add("destructive.sql_delete_all", it.field, sp(st.at), 0.6*f)
 		case w[0] == "update" && len(w) >= 4 && hasWord(w, "set") && !hasWord(w, "where"):
 			a.destr.add("destructive.sql_update_all", it.field, sp(st.at), 0.4*f)
+		case w[0] == "alter" && len(w) >= 4 && w[1] == "table" && hasWord(w, "drop") && migration:
+			// a migration run that records itself: the schema change
+			// was written, reviewed and versioned beforehand
+			a.destr.add("destructive.sql_alter_drop", it.field, sp(st.at), 0.15*f)
 		case w[0] == "alter" && len(w) >= 4 && w[1] == "table" && hasWord(w, "drop"):
 			a.destr.add("destructive.sql_alter_drop", it.field, sp(st.at), 0.35*f)
 		}
 	}
+}
+
+// buildArtefacts are directory names whose contents a build, package
+// manager or test run makes again.
+var buildArtefacts = map[string]bool{"node_modules": true, "__pycache__": true, "dist": true, "build": true, "target": true,
+	".next": true, ".nuxt": true, ".turbo": true, "coverage": true, ".tox": true, "obj": true}
+
+// regenerable reports an rm target (lower case) below a directory whose
+// last named component is a cache or a build artefact (buildArtefacts;
+// any name holding "cache"): /var/lib/jenkins/workspace/*/.gradle-cache,
+// ~/.cache/pip/*, ./node_modules. A bare root, home or top-level
+// directory is never regenerable.
+func regenerable(t string) bool {
+	t = strings.ReplaceAll(t, `\`, "/")
+	for strings.HasSuffix(t, "/*") || strings.HasSuffix(t, "/") {
+		t = strings.TrimSuffix(strings.TrimSuffix(t, "*"), "/")
+	}
+	i := strings.LastIndexByte(t, '/')
+	last := t[i+1:]
+	if last == "" || strings.ContainsAny(last, "*?") {
+		return false
+	}
+	return strings.Contains(last, "cache") || buildArtefacts[last]
+}
+
+// migrationTables are the history tables schema-migration tools write
+// each applied version to: Rails, golang-migrate and Ecto
+// (schema_migrations), Flyway, Liquibase, Alembic, Django, Knex, Prisma,
+// goose, Sequelize, TypeORM, dbmate, Doctrine.
+var migrationTables = map[string]bool{"schema_migrations": true, "flyway_schema_history": true, "databasechangelog": true,
+	"alembic_version": true, "django_migrations": true, "knex_migrations": true, "_prisma_migrations": true, "goose_db_version": true,
+	"sequelizemeta": true, "migrations": true, "doctrine_migration_versions": true, "schema_version": true}
+
+// recordsMigration reports a batch that writes a version into a
+// migration history table (migrationTables): a migration tool's run.
+func recordsMigration(stmts []sqlStatement) bool {
+	for _, st := range stmts {
+		w := strings.Fields(strings.ToLower(st.text))
+		if len(w) >= 3 && (w[0] == "insert" && w[1] == "into" || w[0] == "update") {
+			t := w[2]
+			if w[0] == "update" {
+				t = w[1]
+			}
+			if migrationTables[sqlName(t)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sqlObject returns the object name, with its schema, after a DROP TABLE
+// or TRUNCATE keyword (words w, lower case): TABLE, IF EXISTS and ONLY
+// skipped, quotes dropped.
+func sqlObject(w []string) string {
+	for len(w) > 0 && (w[0] == "table" || w[0] == "if" || w[0] == "exists" || w[0] == "only") {
+		w = w[1:]
+	}
+	if len(w) == 0 {
+		return ""
+	}
+	t := w[0]
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i]
+	}
+	return strings.Trim(t, "`\"[];,")
+}
+
+// sqlName folds an SQL object name: the schema prefix, quotes, brackets,
+// a column list and a trailing semicolon dropped.
+func sqlName(t string) string {
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i]
+	}
+	t = strings.Trim(t, "`\"[];,")
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	return strings.Trim(t, "`\"[]")
+}
+
+// scratchWords are words of a table name that say it holds throwaway
+// rows: temporary, scratch, staging and import tables.
+var scratchWords = map[string]bool{"tmp": true, "temp": true, "scratch": true, "staging": true, "stg": true, "stage": true, "sandbox": true}
+
+// scratchTable reports a table whose name or schema says it is scratch
+// (scratchWords, as a word of its snake_case or dotted name:
+// daily_rollup_tmp, reporting_staging.import_2025_11).
+func scratchTable(name string) bool {
+	for _, p := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' }) {
+		if scratchWords[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // recreated reports a DROP … IF EXISTS statement (words w, lower case)

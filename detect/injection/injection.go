@@ -359,6 +359,33 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 	`\bwhile\s+you\s+are\s+(?:reading|processing)\s+(?:this|these)\b|\bas\s+you\s+(?:read|process)\s+this\b|` +
 	`\b(?:for|to)\s+the\s+(?:processing|reading|importing)\s+(?:application|system|app|tool|software)\b`)
 
+// modelReaderRomanceRe finds the labels of modelReaderRe in Spanish,
+// Portuguese, Italian, French and German (folded): "instrucciones
+// actualizadas para el asistente:", "instruction prioritaire pour
+// l'assistant", "hinweis an das ki-system". A match is a label in another
+// language (modelReader: labelled), unless it reads as English
+// ("instructions an agent can follow": romanceLabel).
+var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|assistenten|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
+
+// romanceLabel reports a modelReaderRomanceRe match that is not English:
+// its label word is not instruction(s) or message, or its preposition is
+// not "a" or "an".
+func romanceLabel(m string) bool {
+	w := strings.Fields(m)
+	if len(w) < 3 {
+		return false
+	}
+	if w[0] != "instruction" && w[0] != "instructions" && w[0] != "message" {
+		return true
+	}
+	for _, x := range w[1:3] {
+		if x == "pour" || x == "au" || x == "para" || x == "per" || x == "fur" {
+			return true
+		}
+	}
+	return false
+}
+
 // modelReader runs modelReaderRe only around the places that name a
 // model (a window of text on each side), so a long document costs a few
 // substring scans rather than a full regular-expression pass, and returns
@@ -382,6 +409,11 @@ func modelReader(f string) (span string, labelled bool) {
 		loc := modelReaderI18nRe.FindStringIndex(f[lo:hi])
 		if loc == nil {
 			loc = modelReaderRuRe.FindStringIndex(f[lo:hi])
+		}
+		if loc == nil {
+			if l := modelReaderRomanceRe.FindStringIndex(f[lo:hi]); l != nil && romanceLabel(f[lo+l[0]:lo+l[1]]) {
+				loc = l
+			}
 		}
 		if loc != nil {
 			found, labelled = f[lo+loc[0]:lo+loc[1]], true
@@ -460,9 +492,6 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er)s?(?:\s+and\s+[a-z]+)?\s*:|` +
 	// "assistants and automations that process this inbox", "agents who triage these tickets"
 	`\b(?:ai|llm|assistant|agent|model|bot|automation)s?\s+(?:and\s+[a-z]+\s+)?(?:that|who|which)\s+(?:[a-z]+\s+){1,2}(?:this|these)\b|` +
-	// the same labels in Spanish, Portuguese, Italian, French and German (folded):
-	// "instrucciones actualizadas para el asistente:", "hinweis an das ki-system"
-	`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|assistenten|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b|` +
 	// "[scheduling assistant: …"
 	`[\[(]\s*[a-z-]+\s+(?:assistant|agent|ai|bot)s?\s*:`)
 
