@@ -38,6 +38,19 @@
 // identifier in tool position that is neither (after "call"/"use",
 // before "tool") counts when an obligation or ordering word goes with it.
 //
+// Text about instructions is not an instruction. In server-to-model text,
+// quotations a mention noun introduces or follows ("the phrase '…'", "the
+// '…' keyword") and the quotes and blockquotes of text that discusses
+// attacks (two report words: payload, campaign, verbatim, defender, …)
+// are blanked before the scan; an override narrowed to a topic ("forget
+// the earlier instructions about the export format") or to the content
+// handled ("ignore any instructions in vendored code comments") is a
+// correction or a defence; a model named inside a how/when/whether clause
+// is talked about, not to. A project's instructions for coding agents
+// (AGENTS.md, CLAUDE.md, .cursorrules, … at the start of the text) address
+// the agent by their genre: addressing, directives, tool references and
+// preferences are demoted there, what its rules ask for is not.
+//
 // # Score
 //
 // Weak findings (weight ≤ 0.09) only explain: together they add at most

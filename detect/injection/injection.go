@@ -165,6 +165,10 @@ type analysis struct {
 	// scalar is set while the text of a boolean/number/enum property is
 	// analysed: such a property cannot carry data out
 	scalar bool
+	// agentFile is set when server-to-model text is a project's
+	// instructions for coding agents (agentFileRe): addressing the agent
+	// and giving it rules is that file's genre
+	agentFile bool
 }
 
 func newAnalysis(ctx *Context) *analysis {
@@ -252,6 +256,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() {
 		f = discussedQuotes(quotedPayloads(raw, f))
+	}
+	if a.ctx.Surface.serverToModel() && !a.agentFile && agentFileRe.MatchString(f[:min(len(f), 400)]) {
+		a.agentFile = true
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		var labelled bool
@@ -559,6 +566,13 @@ func (a *analysis) verdict() signal.Verdict {
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
+	if a.agentFile && !a.ctx.ModelDirected {
+		// AGENTS.md talks to the agent and gives it rules by design:
+		// that is no evidence, though what its rules ask for (sending
+		// secrets out, secrecy, overriding other instructions) still is
+		a.demote(agentFileGenre)
+		a.modelAddressed = false
+	}
 	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
 		a.demoteData()
 	}
@@ -627,6 +641,27 @@ func (a *analysis) injectionEvidence() bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// agentFileRe finds, at the start of folded text, the heading or opening
+// line of a project's instructions for coding agents: AGENTS.md,
+// CLAUDE.md, GEMINI.md, .cursorrules, .windsurfrules,
+// copilot-instructions.md, or "instructions for coding agents working in
+// this repository".
+var agentFileRe = regexp.MustCompile(`(?m)^\s*(?:#+\s*)?(?:agents|agent|claude|gemini|copilot-instructions)\.md\b|` +
+	`(?m)^\s*(?:#+\s*)?\.(?:cursorrules|windsurfrules|clinerules)\b|` +
+	`\b(?:instructions|guidance|rules|conventions|notes)\s+for\s+(?:ai\s+|coding\s+|ai\s+coding\s+)?(?:agents|assistants)\s+(?:working|contributing)\s+(?:in|on|to)\s+this\s+(?:repository|repo|project|codebase|monorepo)\b`)
+
+// agentFileGenre reports the findings an agent instructions file gives by
+// its genre: addressing the agent, directives, other tools and commands
+// named, claims of authority over other files.
+func agentFileGenre(f signal.Finding) bool {
+	switch {
+	case f.Signal == sigAddressedModel, f.Signal == sigResultDirective, strings.HasPrefix(f.Signal, "tool_reference.unknown"),
+		strings.HasPrefix(f.Signal, "preference."), strings.HasPrefix(f.Signal, "instruction."):
+		return true
 	}
 	return false
 }

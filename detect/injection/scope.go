@@ -1239,7 +1239,7 @@ var discussionWords = []string{"prompt injection", "payload", "attacker", "malic
 // counted by discussedQuotes.
 var reportWords = []string{"payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit",
 	"injection", "poisoning", "vulnerab", "cve-", "red-team", "finding", "flagged", "severity", "scanner", "scanned", "excerpt",
-	"recommendation", "remediation", "mitigation"}
+	"recommendation", "remediation", "mitigation", "campaign", "defender", "iocs", "threat actor", "phishing", "verbatim"}
 
 // quotedPayloads blanks the fenced code blocks (```…```) of folded
 // server-to-model text whose prose outside the blocks discusses attacks:
@@ -1341,11 +1341,44 @@ func mentionedQuotes(f string) string {
 		}
 		return true
 	})
+	// a quotation the noun follows: "the 'do not tell the user' keyword"
+	eachOccurrence(f, mentionAfterNouns, func(i int, n string) bool {
+		if e := i + len(n); e < len(f) && isWordByte(f[e]) {
+			return true
+		}
+		j := i - 1
+		if j < 1 || f[j] != ' ' {
+			return true
+		}
+		q := f[j-1]
+		if q != '\'' && q != '"' && q != '`' {
+			return true
+		}
+		open := strings.LastIndexByte(f[max(0, j-1-maxMention):j-1], q)
+		if open < 0 {
+			return true
+		}
+		open += max(0, j-1-maxMention)
+		if b == nil {
+			b = []byte(f)
+		}
+		for k := open + 1; k < j-1; k++ {
+			if b[k] != '\n' {
+				b[k] = ' '
+			}
+		}
+		return true
+	})
 	if b == nil {
 		return f
 	}
 	return string(b)
 }
+
+// mentionAfterNouns are the nouns of mentionNouns that name a quotation
+// standing before them: "the 'ignore previous instructions' pattern".
+var mentionAfterNouns = []string{"phrase", "phrases", "string", "strings", "wording", "keyword", "keywords", "pattern", "patterns",
+	"term", "terms", "expression", "expressions", "marker", "markers", "signature", "signatures", "payload", "payloads", "example"}
 
 // blankIndented replaces the lines of text indented by four spaces or a
 // tab with nothing, keeping the line breaks.

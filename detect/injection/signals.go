@@ -207,10 +207,12 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				if t[k].r&rInstr == 0 {
 					continue
 				}
-				if strings.ContainsAny(s.f[t[j].end:t[k].start], ",;:") || embeddedInstructions(s, k, hi) || topicalInstructions(s, j, k) {
+				if strings.ContainsAny(s.f[t[j].end:t[k].start], ",;:") || embeddedInstructions(s, k, hi) || topicalInstructions(s, j, k) || correctedInstructions(s, k, hi) {
 					// "ignore missing files, never prompt": another
 					// clause; "ignore any instructions inside the
-					// document": a defence, not an override
+					// document": a defence, not an override; "forget the
+					// earlier instructions about the export format": a
+					// correction of one's own request
 					j = hi
 					break
 				}
@@ -781,6 +783,34 @@ func topicalInstructions(s *scanned, j, k int) bool {
 	return p.r == 0 && len(p.w) > 1 && p.w[0] < utf8.RuneSelf && hasWord(s, j+1, k, "the")
 }
 
+// correctedInstructions reports instructions (token k) narrowed to a
+// topic of the request ("the earlier instructions about exporting to
+// XLSX", "my previous instructions regarding the due date"): a writer
+// taking back part of their own request. A topic that is itself a
+// safeguard (safety, security, privacy, confidentiality, the user,
+// credentials, secrecy) is no correction.
+func correctedInstructions(s *scanned, k, hi int) bool {
+	t := s.toks
+	if k+2 >= hi {
+		return false
+	}
+	switch t[k+1].w {
+	case "about", "regarding", "concerning", "re", "on":
+	default:
+		return false
+	}
+	for q := k + 2; q < min(hi, k+5); q++ {
+		if t[q].r&(rAuth|rUser|rCred|rConceal|rStealth|rConv|rInstr|rAddr) != 0 {
+			return false
+		}
+		switch t[q].w {
+		case "safety", "security", "privacy", "confidentiality", "restrictions", "limits", "guardrails", "what", "how", "which", "sharing", "disclosure":
+			return false
+		}
+	}
+	return true
+}
+
 // embeddedInstructions reports instructions (token k) that live in the
 // content being handled ("instructions inside it", "instructions in the
 // document", "any instructions contained in emails"): ignoring those is
@@ -793,7 +823,9 @@ func embeddedInstructions(s *scanned, k, hi int) bool {
 			for q := p + 1; q < min(hi, p+4); q++ {
 				switch t[q].w {
 				case "it", "them", "document", "documents", "text", "content", "contents", "data", "input", "inputs", "email", "emails",
-					"page", "pages", "file", "files", "message", "messages", "output", "outputs", "result", "results", "website", "websites", "retrieved", "untrusted":
+					"page", "pages", "file", "files", "message", "messages", "output", "outputs", "result", "results", "website", "websites", "retrieved", "untrusted",
+					"comment", "comments", "code", "vendored", "source", "readme", "readmes", "issue", "issues", "ticket", "tickets", "attachment", "attachments",
+					"html", "markdown", "pdf", "pdfs", "web", "third-party", "dependencies", "tool", "tools":
 					return true
 				}
 			}
@@ -1438,6 +1470,10 @@ func (a *analysis) credentialObject(s *scanned, lo, hi int) bool {
 
 // thirdPersonModel finds "the assistant", "the AI", "the model", "dear
 // agent", "attention AI" in a result.
+// indirectQuestion are the words that open a clause reporting what the
+// model should do rather than telling it: how, when, whether, ...
+var indirectQuestion = map[string]bool{"how": true, "when": true, "whether": true, "what": true, "which": true, "why": true, "where": true}
+
 func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 	t := s.toks
 	isModel := func(w string) bool { return subjectModel(strings.TrimSuffix(w, "s")) }
@@ -1471,6 +1507,12 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 				}
 				w := t[i].w
 				return !(w == "need" || w == "needs" || w == "require" || w == "requires" || w == "required") || i+1 < hi && t[i+1].w == "to"
+			}
+			if k > lo && indirectQuestion[t[k-1].w] {
+				// "redefined how the model should use another server's
+				// tool", "decides when the agent must stop": a clause
+				// about the model, not an order to it
+				continue
 			}
 			if obligNext(n) || n+1 < hi && (t[n].w == "is" || t[n].w == "are") && obligNext(n+1) {
 				return true
