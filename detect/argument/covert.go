@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 )
 
@@ -446,7 +447,8 @@ func (a *analysis) invisibleStego(it *item) {
 	}
 	tags, vsRun, vsMax, vsSupp, zwRun, zwMax, zwHard := 0, 0, 0, 0, 0, 0, 0
 	inFlag := false
-	for _, r := range s {
+	rs := []rune(s)
+	for i, r := range rs {
 		switch {
 		case r == 0x1F3F4:
 			inFlag = true
@@ -473,7 +475,7 @@ func (a *analysis) invisibleStego(it *item) {
 		if isZW {
 			zwRun++
 			zwMax = max(zwMax, zwRun)
-			if r != 0x200C && r != 0x200D {
+			if r != 0x200C && r != 0x200D && !(r == 0x200B && breakHint(rs, i)) {
 				zwHard++
 			}
 		} else {
@@ -490,6 +492,13 @@ func (a *analysis) invisibleStego(it *item) {
 	if zwMax >= 3 || zwHard >= 8 {
 		a.covert.add("covert.zero_width", it.field, sp("zero-width characters"), 0.6)
 	}
+}
+
+// breakHint reports a ZWSP at rs[i] next to a letter of a script written
+// without spaces (canon.BreakHintScript): Thai and Japanese text stores
+// them between words.
+func breakHint(rs []rune, i int) bool {
+	return i > 0 && canon.BreakHintScript(rs[i-1]) || i+1 < len(rs) && canon.BreakHintScript(rs[i+1])
 }
 
 // visibleEscape shows invisible and format code points as U+XXXX so a

@@ -323,7 +323,8 @@
 // write tool saves; 0.5 for text under a media type),
 // encoded_file 0.15, tag_characters 0.7, variation_selectors 0.65 (runs,
 // not one after an emoji), zero_width 0.6 (runs of 3+, not a ZWJ in an
-// emoji or a ZWNJ in Persian), whitespace 0.5 (a 12+ run alternating
+// emoji or a ZWNJ in Persian, or 8+ scattered; a ZWSP next to Thai, CJK,
+// Khmer, Lao or Myanmar letters is a line-break hint), whitespace 0.5 (a 12+ run alternating
 // space and tab 4+ times, trailing white space alternating twice on 3+
 // lines, mixed Unicode spaces; indentation alternates once). Benign by
 // construction: blobs in upload fields (data, content, image, file, ...),

@@ -594,7 +594,7 @@ func (h *hiddenScan) zeroWidth(i int, prev rune) int {
 		if joinerNeeded(prev, next) {
 			return j
 		}
-	case first == 0x200B && (isBreakHintScript(prev) || isBreakHintScript(next)):
+	case first == 0x200B && (BreakHintScript(prev) || BreakHintScript(next)):
 		return j // line-break opportunity in CJK, Thai, Lao, Khmer, Myanmar
 	}
 	h.zwStray++
@@ -610,9 +610,11 @@ func (h *hiddenScan) zeroWidth(i int, prev rune) int {
 	return j
 }
 
-// isBreakHintScript reports scripts written without spaces where ZWSP marks
-// word boundaries.
-func isBreakHintScript(r rune) bool {
+// BreakHintScript reports a letter of the scripts written without spaces
+// (Han, kana, Thai, Lao, Myanmar, Khmer; Hangul blocks), where U+200B ZERO
+// WIDTH SPACE marks word boundaries for line breaking (Unicode UAX #14):
+// a ZWSP next to one is typesetting, not hiding.
+func BreakHintScript(r rune) bool {
 	return isHan(r) || r >= 0x3040 && r <= 0x30FF || r >= 0x0E00 && r <= 0x0EFF || r >= 0x1000 && r <= 0x109F || r >= 0x1780 && r <= 0x17FF || r >= 0xAC00 && r <= 0xD7AF
 }
 

@@ -3,6 +3,7 @@ package injection
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -582,6 +583,12 @@ func (a *analysis) verdict() signal.Verdict {
 		// to run it
 		a.demote(quotedCommand)
 	}
+	if a.ctx.Surface == MemoryWrite && a.onlyHabits() {
+		// "always reply in British English", "from now on run the tests
+		// before saying it is done": a standing order that asks for
+		// nothing standingOrder finds risky is a preference or a habit
+		a.demote(habit)
+	}
 
 	// amplifier: authority framing or an instruction around a real attack signal
 	if a.attack() {
@@ -709,6 +716,24 @@ func (a *analysis) onlyCommands() bool {
 		}
 	}
 	return len(a.strong) > 0
+}
+
+// onlyHabits reports strong findings of a memory write that are all
+// plain standing orders (memory.persistent_instruction at its base
+// weight, not the override standingOrder adds), at least one.
+func (a *analysis) onlyHabits() bool {
+	for _, f := range a.strong {
+		if !habit(f) {
+			return false
+		}
+	}
+	return len(a.strong) > 0
+}
+
+// habit reports a memory.persistent_instruction finding at most at its
+// base weight (wMemoryInstruction).
+func habit(f signal.Finding) bool {
+	return f.Signal == sigMemoryInstruction && f.Weight <= wMemoryInstruction
 }
 
 // quotedCommand reports a strong command.* finding other than
@@ -896,13 +921,17 @@ func noConsentNeeded(s *scanned, lo, hi int) bool {
 			continue
 		}
 		for p := max(lo, k-5); p < k; p++ {
-			if t[p].r&rNeg != 0 && t[p].sent == t[k].sent {
+			if t[p].r&rNeg != 0 && t[p].sent == t[k].sent && !(withoutWords[t[p].w] && negatedClause(s, lo, p)) {
+				// (not "do not edit migrations without asking me")
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// withoutWords are "without" in the lexicon's languages.
+var withoutWords = map[string]bool{"without": true, "sin": true, "ohne": true, "sans": true, "sem": true, "senza": true}
 
 // consentVerbs ask someone before acting.
 var consentVerbs = map[string]bool{"ruckfrage": true, "nachfrage": true, "confirmation": true, "confirm": true, "asked": true, "ask": true, "verify": true, "escalate": true, "escalating": true, "check": true, "reviews": true, "approval": true, "waiting": true,
@@ -962,6 +991,20 @@ func foldedAlternatives(words []string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(alt, "|"))
 }
 
+// consentBypass reports a consentBypassRe match in folded text (scanned
+// as sc) that is not itself negated: "do not edit migrations/ without
+// asking me first" asks for consent (negatedClause before its "without").
+func consentBypass(sc *scanned, text string) bool {
+	for _, loc := range consentBypassRe.FindAllStringIndex(text, 16) {
+		j := sort.Search(len(sc.toks), func(k int) bool { return sc.toks[k].start >= loc[0] })
+		if j < len(sc.toks) && withoutWords[sc.toks[j].w] && negatedClause(sc, 0, j) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
 // standingOrder adds memory.persistent_instruction when a memory write
 // sets a standing order (see above).
 func (a *analysis) standingOrder() {
@@ -980,7 +1023,7 @@ func (a *analysis) standingOrder() {
 	}
 	address := ibanRe.MatchString(text) || phoneRe.MatchString(text) || emailRe.MatchString(text) || strings.Contains(text, "://")
 	all := len(sc.toks)
-	risky := consentBypassRe.MatchString(text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(sc) ||
+	risky := consentBypass(sc, text) || overridesUser(text) && (address || obeysOthers(sc)) || address && bulkSend(sc) ||
 		(noConsentNeeded(sc, 0, all) || preWord(sc, 0, all) || signedOff(sc, 0, all)) && consequentialNote(sc, text) ||
 		asksForSecrets(sc) || sendsSecrets(sc) || address && credentialEntryRe.MatchString(text) || publicDropRe.MatchString(text)
 	for _, fs := range [][]signal.Finding{a.strong, a.weak} {

@@ -403,10 +403,10 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rNeg != 0 && m&(rConsent|rDisclose) != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].w != "without" && t[j].w != "sin" && t[j].w != "ohne" && t[j].w != "sans" {
+			if !withoutWords[t[j].w] {
 				continue
 			}
-			if s.negated(lo, j) {
+			if s.negated(lo, j) || negatedClause(s, lo, j) {
 				continue // "do not send without the user's approval" protects
 			}
 			end := min(hi, j+5)
@@ -781,6 +781,21 @@ func topicalInstructions(s *scanned, j, k int) bool {
 	// (English only: other languages put articles and adjectives where a
 	// topic noun would stand, "todas as instruções anteriores")
 	return p.r == 0 && len(p.w) > 1 && p.w[0] < utf8.RuneSelf && hasWord(s, j+1, k, "the")
+}
+
+// negatedClause reports a negation anywhere before token j in its
+// sentence and clause (no , ; : between): "do not edit files under
+// migrations/ without asking me first" asks for consent.
+func negatedClause(s *scanned, lo, j int) bool {
+	for k := j - 1; k >= lo && s.toks[k].sent == s.toks[j].sent; k-- {
+		if strings.ContainsAny(s.f[s.toks[k].end:s.toks[k+1].start], ",;:") {
+			return false
+		}
+		if s.toks[k].r&rNeg != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // correctedInstructions reports instructions (token k) narrowed to a
