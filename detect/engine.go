@@ -254,6 +254,14 @@ func (e *Engine) Process(ev *eventv1.Event) []*eventv1.Alert {
 	}
 	e.st.apply(env, ev)
 	analyse(env, e.needs)
+	for i := range env.DefinitionChanges {
+		dc := &env.DefinitionChanges[i]
+		for _, t := range env.Tools {
+			if t.Name == dc.Tool && dc.Kind != "removed" {
+				dc.Risk = t.Risk.Level
+			}
+		}
+	}
 	if len(env.orderLits) > 0 {
 		e.st.recordOrders(env)
 	}

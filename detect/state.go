@@ -20,6 +20,7 @@ import (
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
+	"github.com/mcpaudit/mcpaudit/detect/signal"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
 	"golang.org/x/net/publicsuffix"
@@ -117,6 +118,11 @@ type DefinitionChange struct {
 	// was edited or extended, near 0 for an unrelated tool that happens
 	// to share the server and tool name.
 	Similarity float64 `expr:"similarity"`
+	// Risk is the level of detect/injection's verdict on the tool's new
+	// definition (Tool.Risk), when the pack analyses definitions; "" for
+	// removed tools. An upgrade that changes a definition into one the
+	// analyser finds nothing in is routine.
+	Risk signal.Level `expr:"risk"`
 	// PreviousHash is the definition hash before ("" for added tools).
 	PreviousHash string `expr:"previous_hash"`
 	// Hash is the definition hash now ("" for removed tools).

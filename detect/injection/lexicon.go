@@ -82,7 +82,7 @@ func init() {
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
-	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge report bother summarize summarise narrate flag
+	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge report bother summarize summarise narrate flag surface
 		digas decir digale menciones mencionar comenta comentar comentes muestres mostrar reveles revelar informes informar avises avisar cuentes
 		sag sage sagen erwahne erwahnen informiert benachrichtigt erwahnt zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
 		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez signaler parle parlez parler`)

@@ -1459,7 +1459,7 @@ const (
 // phoneRe and ibanRe find literal destinations (folded text).
 var (
 	phoneRe = regexp.MustCompile(`\+\d[\d ().-]{7,}\d`)
-	ibanRe  = regexp.MustCompile(`\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b`)
+	ibanRe  = regexp.MustCompile(`\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}(?: ?[a-z0-9]{1,3})?\b`)
 )
 
 // fixedRecipient reports a destination parameter told to always hold one

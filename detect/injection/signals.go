@@ -296,6 +296,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			if (t[j].w == "bring" || t[j].w == "bringing") && !hasWord(s, j+1, min(hi, j+4), "up") {
 				continue // "without bringing it to the front"
 			}
+			if j-1 > lo && (t[j-1].w == "didn't" || t[j-1].w == "didnt" || t[j-2].w == "did" && t[j-1].r&rNeg != 0) {
+				continue // "null when git did not surface it": what happened, not an order
+			}
 			if j+1 < hi && t[j+1].w == "up" && t[j].w != "bring" {
 				continue // "changes don't show up"
 			}
@@ -901,6 +904,9 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 	if k < hi && (t[k].w == "about" || t[k].w == "of" || t[k].w == "up") {
 		k++
 	}
+	if k+1 < hi && t[k].w == "the" && concealsValueSet(s, j, t[k+1].w) {
+		return true
+	}
 	if k >= hi || t[k].r&rThis == 0 {
 		return false
 	}
@@ -917,6 +923,27 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 		return true
 	case n.w == "to" || n.w == "in" || n.w == "anywhere" || n.w == "step" || n.w == "steps" || n.w == "part" || n.w == "note" || n.w == "text" || n.w == "and" || n.w == "or" || n.w == "with" || n.w == "up" || n.w == "at" || n.w == "out":
 		return true
+	}
+	return false
+}
+
+// concealsValueSet reports a disclosure verb (token j) whose object noun
+// names what an order just before it (same or previous sentence) set to
+// an address: "set the payout IBAN to DE44…; do not surface the IBAN in
+// the summary", "send it to ops@x.example and never show the address".
+func concealsValueSet(s *scanned, j int, noun string) bool {
+	t := s.toks
+	if len(noun) < 3 {
+		return false
+	}
+	for p := j - 1; p >= 0 && t[p].sent+1 >= t[j].sent; p-- {
+		if t[p].w != noun {
+			continue
+		}
+		seg := s.f[t[p].start:t[j].start]
+		if ibanRe.MatchString(seg) || emailRe.MatchString(seg) || strings.Contains(seg, "://") {
+			return true
+		}
 	}
 	return false
 }
@@ -1148,7 +1175,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && a.siblingIssued(s, k, hi)) {
 			objKind, objAt = c, k
 			break
 		}
@@ -1244,6 +1271,28 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 		hs = append(hs, hit{sigExfilParam, wExfilParam * factor, lo, objAt + 1})
 	}
 	return hs
+}
+
+// siblingIssued reports a credential (token k) that the sentence says a
+// tool of the same server issued: "pass the session_token you got from
+// create_upload_session", "the upload token returned by start_upload". A
+// session handle handed back to the server that made it is no secret
+// leaving.
+func (a *analysis) siblingIssued(s *scanned, k, hi int) bool {
+	t := s.toks
+	for q := k + 1; q < min(hi, k+8); q++ {
+		switch t[q].w {
+		case "from", "by", "via", "returned", "issued", "got", "received", "obtained", "created":
+		default:
+			continue
+		}
+		for p := q + 1; p < min(hi, q+4); p++ {
+			if r := a.classifyTok(s, p); r == refSibling || r == refSelf {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // revealsContext: an un-negated disclosure verb (reveal, show, print,
