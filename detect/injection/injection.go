@@ -336,7 +336,7 @@ func escapedLineBreaks(raw string) string {
 }
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", " ia", " ki", "modelo", "modello", "modele",
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", "assistent", "automated", " ia", " ki", "modelo", "modello", "modele",
 	// the model named in other scripts and languages (modelReaderI18nRe)
 	"asistan", "yapay zek", "בינה", "עוזר", "アシスタント", "助手", "tro ly", "anwendung", "어시스턴트", "인공지능",
 	"reading this", "read this", "processing application",
@@ -360,7 +360,7 @@ var modelReaderRuRe = foldedAlternatives([]string{"указание для об�
 var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(?:i[çc]in|:)|asistan[ıi]?\s+i[çc]in\s+talimat|yapay\s+zek[aâ]\s+i[çc]in|` +
 	`(?:הוראה|הנחיה|הודעה)\s+ל(?:עוזר|בינה)|לעוזר\s+הבינה|לבינה\s+המלאכותית|` +
 	`(?:読み込んだ|読んだ|処理する|要約する)\s*(?:ai\s*)?アシスタント(?:は|へ)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
-	`(?:给|致|对)\s*(?:ai|人工智能)\s*助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
+	`(?:给|致|对)\s*(?:ai|人工智能)\s*\p{Han}{0,4}助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
 	`(?:ai|인공지능)\s*어시스턴트(?:는|에게|님)|어시스턴트에게|` +
 	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|` +
 	`(?:fur|für)\s+(?:die|den|das)\s+(?:verarbeitende|lesende|auswertende)n?\s+(?:anwendung|software|ki|system)|` +
@@ -373,7 +373,7 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 // l'assistant", "hinweis an das ki-system". A match is a label in another
 // language (modelReader: labelled), unless it reads as English
 // ("instructions an agent can follow": romanceLabel).
-var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|assistenten|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
+var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|[a-z]*assistenten|[a-z]*assistent|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
 
 // romanceLabel reports a modelReaderRomanceRe match that is not English:
 // its label word is not instruction(s) or message, or its preposition is
@@ -497,7 +497,7 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
 	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
 	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +
-	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er)s?(?:\s+and\s+[a-z]+)?\s*:|` +
+	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er|client|caller)s?(?:\s+and\s+[a-z]+)?\s*(?::|can\b|should\b|must\b)|` +
 	// "assistants and automations that process this inbox", "agents who triage these tickets"
 	`\b(?:ai|llm|assistant|agent|model|bot|automation)s?\s+(?:and\s+[a-z]+\s+)?(?:that|who|which)\s+(?:[a-z]+\s+){1,2}(?:this|these)\b|` +
 	// "[scheduling assistant: …"
@@ -795,7 +795,7 @@ var (
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
-		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "確認なし", "確認せず", "伝えない", "告诉用户",
+		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "不必检查", "不必审查", "不必再询问", "不必询问", "无需审查", "无需询问", "直接批准", "自动批准", "永久授权", "確認なし", "確認せず", "伝えない", "告诉用户",
 		// the user not to be reminded, told or asked, in other words
 		"without reminding", "without prompting", "without bothering", "no need to tell", "need not be asked", "don't need to ask", "without notifying the user",
 		"nicht gefragt werden", "ohne ihn zu fragen", "ohne sie zu fragen", "nicht nachfragen", "ohne rücksprache", "ohne erinnerung",
