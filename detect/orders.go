@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
 	"github.com/mcpaudit/mcpaudit/detect/injection"
+	"github.com/mcpaudit/mcpaudit/detect/signal"
 )
 
 // This file links an order in server text to the call that carries it
@@ -173,9 +174,11 @@ func (s *state) recordOrders(env *Env) {
 // it is not taken for an answer to its author (recordReadRisk).
 const suspectScore = 0.1
 
-// recordReadRisk keeps, on the client's newest record of the untrusted
-// read whose result env is, whether the result showed a sign of injection
-// (env.TextRisk, which must have been computed).
+// recordReadRisk keeps, on the client's newest record of the read whose
+// result env is, whether the result showed a sign of injection
+// (env.TextRisk, which must have been computed); a private read whose
+// result the analyser rates medium or more counts as untrusted from then
+// on.
 func (s *state) recordReadRisk(env *Env) {
 	ss := s.session(env)
 	c := s.clients[ss.client]
@@ -187,8 +190,14 @@ func (s *state) recordReadRisk(env *Env) {
 		if r.tool != env.ToolName || r.server != env.ServerName {
 			continue
 		}
-		if r.untrusted {
+		switch {
+		case r.untrusted:
 			r.suspect = env.TextRisk.Score >= suspectScore
+		case env.TextRisk.Level.AtLeast(signal.LevelMedium):
+			// a private read whose result gives the agent orders
+			// (an external guest in a shared channel, a forwarded
+			// mail): someone else wrote it, whatever the labels say
+			r.untrusted, r.suspect = true, true
 		}
 		return
 	}

@@ -674,9 +674,7 @@ func (s *state) recordRead(env *Env, c *clientState) {
 	}
 	r := readRecord{tool: env.ToolName, server: env.ServerName, untrusted: u, private: p, at: env.Time, suspect: true}
 	r.scope, r.hasScope = s.callScope(env.Arguments)
-	if u {
-		r.items = s.callItems(env.Arguments)
-	}
+	r.items = s.callItems(env.Arguments)
 	if p {
 		r.dictated = s.dictated(env, c)
 	}
@@ -898,6 +896,9 @@ func (s *state) markCarried(env *Env, c *clientState) {
 		if out == nil {
 			out = make(map[uint64]struct{}, 64)
 			walkStrings(env.Arguments, "", func(_, v string) { s.contentShingles(v, out, maxShingles, false) })
+			// numbers sent as JSON numbers ({"mrr": 4200}) carry what a
+			// result showed as text
+			walkNumbers(env.Arguments, func(v string) { s.numberShingles(v, out, maxShingles) })
 		}
 		r.carried = carries(r.content, out)
 	}
@@ -1064,6 +1065,76 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 		word(text[start:])
 	}
 	s.numberShingles(text, set, limit)
+	s.emailShingles(text, set, limit)
+}
+
+// emailShingles adds the keyed hash of every e-mail address of text
+// (local part, @, a dotted domain; case folded): an address is a
+// distinctive word whatever its case.
+func (s *state) emailShingles(text string, set map[uint64]struct{}, limit int) {
+	for from := 0; from < len(text) && len(set) < limit; {
+		at := strings.IndexByte(text[from:], '@')
+		if at < 0 {
+			return
+		}
+		at += from
+		lo, hi := at, at+1
+		for lo > 0 && emailByte(text[lo-1], true) {
+			lo--
+		}
+		for hi < len(text) && emailByte(text[hi], false) {
+			hi++
+		}
+		for hi > at+1 && text[hi-1] == '.' {
+			hi--
+		}
+		if lo < at && strings.IndexByte(text[at+1:hi], '.') > 0 && hi-lo <= 254 {
+			set[s.hashParts("e", strings.ToLower(text[lo:hi]), "", "")] = struct{}{}
+		}
+		from = hi
+	}
+}
+
+// emailByte reports a byte of an e-mail address's local part (local) or
+// domain.
+func emailByte(c byte, local bool) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-':
+		return true
+	case local && (c == '_' || c == '+' || c == '%'):
+		return true
+	}
+	return false
+}
+
+// walkNumbers calls fn with each number of v (JSON numbers decoded as
+// float64 or json.Number), formatted without exponent, at most
+// maxArgStrings.
+func walkNumbers(v any, fn func(string)) {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if n >= maxArgStrings {
+			return
+		}
+		switch x := v.(type) {
+		case float64:
+			n++
+			fn(strconv.FormatFloat(x, 'f', -1, 64))
+		case json.Number:
+			n++
+			fn(x.String())
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
 }
 
 // sampled reports whether a word trigram is one of the one in four that

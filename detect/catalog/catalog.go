@@ -252,6 +252,14 @@ func Capabilities(d Definition) []string {
 	private := readish && (anyIn(objs, privObjects) || anyIn(objs, pageObjects) && !webContext)
 	public := anyIn(descAll, publicWords)
 	switch {
+	case ro && d.Annotations.OpenWorldHint != nil && openWorld && private && !web:
+		// The open world's hint on a read of files or records (GitHub's
+		// get_file_contents): the same call reads a stranger's public
+		// repository or the user's private one. Labelled both, as
+		// inbound content is; toxic flow looks at the place the call
+		// named.
+		add(ReadsUntrusted)
+		add(ReadsPrivate)
 	case ro && d.Annotations.OpenWorldHint != nil && openWorld:
 		// The server's own hints: a read-only tool of the open world
 		// returns what others wrote.

@@ -26,6 +26,8 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "get_issue", Description: "Get details of a specific issue in a GitHub repository."}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "list_issues", Description: "List issues.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "get_issue", Description: "Get an issue.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
+		// files of the open world: a stranger's public repository or the user's private one
+		{Definition{Name: "get_file_contents", Description: "Get the contents of a file or directory from a GitHub repository", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "list_threads", Description: "List threads of the public community forum.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsUntrusted}},
 		{Definition{Name: "read_channel", Description: "Read messages."}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "get_item", Description: "Get a Hacker News item with its comments."}, []string{ReadsUntrusted}},
