@@ -459,7 +459,9 @@ type ReadCall struct {
 	// place when both name one), its result showed no sign of injection
 	// (text_risk score below 0.1), and this call reaches no wider audience
 	// than its author (not reply_all, forward, share or a public sink):
-	// this call answers it.
+	// this call answers it. When one read is answered, the same server's
+	// untrusted reads that named no item (the listing or search that found
+	// it) and showed no sign of injection are answered too.
 	Answered bool `expr:"answered"`
 	// Dictated: a private read whose arguments repeat, whole, a string of
 	// four words or more of an untrusted read's result (a query, path or
@@ -829,6 +831,16 @@ func (s *state) toxicView(env *Env, c *clientState) {
 		})
 	}
 	reads := env.Client.Reads
+	if slices.ContainsFunc(reads, func(r ReadCall) bool { return r.Answered }) {
+		// the listing or search that found the item answered (the
+		// inbox of tickets a support reply is triaging) is part of the
+		// same exchange, when nothing in it showed injection either
+		for i, r := range recs {
+			if answers && r.untrusted && !r.suspect && r.server == env.ServerName && len(r.items) == 0 {
+				reads[i].Answered = true
+			}
+		}
+	}
 	for i := range reads {
 		if !reads[i].Answered {
 			continue
@@ -1526,6 +1538,12 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 					continue
 				case !claim && genericToolName(t.Name):
 					// "query", "search": names any server may choose
+					continue
+				case !claim && shared < len(tools) && shared < len(c.servers[o].tools):
+					// two products that both name a tool create_issue
+					// (GitHub and Linear), each with tools the other
+					// lacks: an impostor offers the tools it wants called
+					// and little else, a subset of its target's
 					continue
 				}
 				out = append(out, Collision{Tool: t.Name, Kind: "same_name", OtherServer: o, OtherTool: t.Name})

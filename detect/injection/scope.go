@@ -504,6 +504,39 @@ func (a *analysis) displayedThing(s *scanned, j, hi int) bool {
 	return thing
 }
 
+// toldThing reports a tell verb (token j) with the user and then a data
+// noun as its objects: "do not tell the user the internal scores" is how
+// to present results. What was done, this text, instructions, the
+// conversation, credentials or a clause (that, what, about) are no data
+// noun.
+func (a *analysis) toldThing(s *scanned, j, hi int) bool {
+	t := s.toks
+	u := -1
+	for k := j + 1; k < min(hi, j+4); k++ {
+		if t[k].r&rUser != 0 {
+			u = k
+			break
+		}
+		if !determiners[t[k].w] {
+			return false
+		}
+	}
+	if u < 0 || u+1 >= hi || t[u+1].sent != t[u].sent {
+		return false
+	}
+	thing := false
+	for k := u + 1; k < min(hi, u+6) && t[k].sent == t[u].sent; k++ {
+		w := t[k].w
+		if t[k].r&(rThis|rInstr|rConv|rCred|rParam|actionRoles|rDisclose|rNeg) != 0 || t[k].path || indirectQuestion[w] || w == "that" || w == "about" || w == "of" || w == "regarding" || w == "on" || w == "anything" || w == "nothing" || w == "you" {
+			return false
+		}
+		if !determiners[w] && t[k].r == 0 {
+			thing = true
+		}
+	}
+	return thing
+}
+
 // quotedName reports a quoted identifier among tokens [lo, hi): a tool
 // named (`extension` tools), not one described by what it does.
 func quotedName(s *scanned, lo, hi int) bool {

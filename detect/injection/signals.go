@@ -334,7 +334,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 			case user && !protective && vague:
 				// "don't tell anyone": secrecy, but not aimed at the user
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyVague, max(lo, j-3), min(hi, j+8)})
-			case user && !protective && !personObject && a.displayedThing(s, j, hi):
+			case user && !protective && (!personObject && a.displayedThing(s, j, hi) || personObject && a.toldThing(s, j, hi)):
 				// "don't show internal IDs to the user": how to present
 				// results, not a secret kept from the user
 				hs = append(hs, hit{sigSecrecyDisplay, wSecrecyDisplay, max(lo, j-3), min(hi, j+8)})
@@ -1175,7 +1175,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && a.siblingIssued(s, k, hi)) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && (a.siblingIssued(s, k, hi) || instrument(s, lo, k))) {
 			objKind, objAt = c, k
 			break
 		}
@@ -1363,6 +1363,22 @@ var determiners = map[string]bool{"all": true, "any": true, "the": true, "a": tr
 // toolOutput reports a sensitive noun that is the tool's own output
 // ("place the returned credentials in .env", "the generated token"): the
 // model handling what the tool gave it is the workflow, not a theft.
+// instrument reports a credential (token k) named as the means of the
+// action rather than its object: "upload one part using the session
+// token", "authenticate using your API key".
+func instrument(s *scanned, lo, k int) bool {
+	for p := k - 1; p >= max(lo, k-4); p-- {
+		switch w := s.toks[p].w; {
+		case w == "using" || w == "via":
+			return true
+		case determiners[w] || w == "your" || w == "its" || w == "their" || s.toks[p].r&rCred != 0 || len(w) > 0 && w[0] >= 'a' && w[0] <= 'z' && s.toks[p].r == 0 && p == k-1:
+			continue
+		}
+		return false
+	}
+	return false
+}
+
 func toolOutput(s *scanned, lo, k int) bool {
 	for p := k - 1; p >= max(lo, k-2); p-- {
 		switch s.toks[p].w {
