@@ -186,8 +186,10 @@ type Flow struct {
 	ToIssuer bool `expr:"to_issuer"`
 	// ToSecretStore: the call writes to a secrets manager (a tool or
 	// server named for Vault, a key vault, secrets manager, keychain,
-	// 1Password, Bitwarden, Doppler or Infisical, with a write verb): a
-	// rotated token stored where the deploy reads it is kept, not moved
+	// 1Password, Bitwarden, Doppler or Infisical, with a write verb), or
+	// a local file write whose target is a file made to hold secrets
+	// (values.secret.yaml, .env, credentials, *.pem, *.tfvars: secretFile):
+	// a rotated token stored where the deploy reads it is kept, not moved
 	// away.
 	ToSecretStore bool `expr:"to_secret_store"`
 }
@@ -218,6 +220,49 @@ func secretStoreWrite(server, tool string) bool {
 		store = store || secretStoreWords[w]
 	}
 	return write && store
+}
+
+// secretFileWrite reports a call of a tool that writes local files (and
+// sends nothing outside) whose path arguments all name a file made to
+// hold secrets (secretFile).
+func secretFileWrite(env *Env) bool {
+	caps := env.CalledTool.Capabilities
+	if !slices.Contains(caps, catalog.WritesFiles) || slices.Contains(caps, catalog.SendsOutside) {
+		return false
+	}
+	n, all := 0, true
+	for k, v := range env.Arguments {
+		p, ok := v.(string)
+		if !ok || !pathKeys[strings.ToLower(k)] {
+			continue
+		}
+		n++
+		all = all && secretFile(p)
+	}
+	return n > 0 && all
+}
+
+// pathKeys are the argument names of a file write's target.
+var pathKeys = map[string]bool{"path": true, "file": true, "filepath": true, "file_path": true, "filename": true, "target": true, "destination": true}
+
+// secretFile reports a file name made to hold secrets: *secret*,
+// credentials, .env (not .env.example, .sample, .template, .dist), key
+// and keystore files, .netrc, .pgpass, .npmrc, *.tfvars.
+func secretFile(p string) bool {
+	p = strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	for _, x := range []string{".example", ".sample", ".template", ".dist", ".md", ".txt", ".html"} {
+		if strings.HasSuffix(base, x) {
+			return false
+		}
+	}
+	switch {
+	case strings.Contains(base, "secret"), strings.Contains(base, "credential"), base == ".env" || strings.HasPrefix(base, ".env."),
+		base == ".netrc", base == ".pgpass", base == ".npmrc", strings.HasSuffix(base, ".tfvars"),
+		strings.HasSuffix(base, ".pem"), strings.HasSuffix(base, ".key"), strings.HasSuffix(base, ".p12"), strings.HasSuffix(base, ".kdbx"):
+		return true
+	}
+	return false
 }
 
 // BaselineEntry is what the fleet baseline holds for one tool of one
@@ -1731,6 +1776,60 @@ func (s *state) fingerprint(v string) uint64 {
 	return uint64(sum[0])<<40 | uint64(sum[1])<<32 | uint64(binary.BigEndian.Uint32(sum[2:6]))
 }
 
+// minBlob is the length from which a run of base64 characters is a file
+// (a PDF, an image, an archive) rather than a token: tokens and keys are
+// shorter, and a file's base64 split at its slashes would look like many.
+const minBlob = 1024
+
+// blankBlobs returns text with its runs of base64 characters (A–Z a–z
+// 0–9 + / = - _) of minBlob or more, or of 64 or more that start as a file
+// does (fileMagic), replaced by spaces; text itself when it has none.
+func blankBlobs(text string) string {
+	if len(text) < 64 {
+		return text
+	}
+	var b []byte
+	run := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) {
+			c := text[i]
+			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_' {
+				run++
+				continue
+			}
+		}
+		if run >= minBlob || run >= 64 && fileMagic(text[i-run:i]) {
+			if b == nil {
+				b = []byte(text)
+			}
+			for k := i - run; k < i; k++ {
+				b[k] = ' '
+			}
+		}
+		run = 0
+	}
+	if b == nil {
+		return text
+	}
+	return string(b)
+}
+
+// fileMagics are the base64 forms of the first bytes of common file
+// formats: PDF, PNG, JPEG, GIF, ZIP (and Office files), RIFF (WebP, WAV),
+// gzip.
+var fileMagics = []string{"JVBERi0", "iVBORw0KGgo", "/9j/", "R0lGOD", "UEsDB", "UklGR", "H4sI"}
+
+// fileMagic reports base64 text that starts as a file of a common format
+// does (fileMagics).
+func fileMagic(b64 string) bool {
+	for _, m := range fileMagics {
+		if strings.HasPrefix(b64, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // tokenCandidates returns the substrings of text that look like secrets
 // or tokens worth tracking: the collector's [REDACTED:kind:fp] markers,
 // clear-text secrets of a known kind, and high-entropy words of 20 to 512
@@ -1739,6 +1838,7 @@ func (s *state) fingerprint(v string) uint64 {
 // as words too, so a token pasted into another URL is found.
 func tokenCandidates(text string, fn func(value, kind string)) {
 	markers(text, func(m, kind string) { fn(m, kind) })
+	text = blankBlobs(text)
 	n := 0
 	eachWord(text, func(w string) bool {
 		if n++; n > 4096 {
@@ -2217,7 +2317,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	var out []Flow
 	var host uint64
 	dest := s.destinationDomain(env.Arguments)
-	toStore := secretStoreWrite(env.ServerName, env.ToolName)
+	toStore := secretStoreWrite(env.ServerName, env.ToolName) || secretFileWrite(env)
 	var credential bool // the current argument's key names a credential
 	var whole string    // the current argument value, trimmed, when its key names a credential
 	n := 0

@@ -160,10 +160,8 @@ func (a *analysis) commandItem(it *item) {
 		a.argumentInjection(it)
 	case modeData:
 		if dataGate(it.lower()) {
-			f := factorData
-			if a.document(s) {
-				f = factorDoc
-			} else if a.projectFileWrite() {
+			f := a.dataFactor(s)
+			if f == factorData && a.projectFileWrite() {
 				f = factorProjectFile
 			}
 			a.scriptSignals(it, a.parseShell(s), f, 0)
@@ -171,8 +169,14 @@ func (a *analysis) commandItem(it *item) {
 				// One line of text (a title, a subject, a SQL
 				// statement): a command inside is injected, not
 				// written. Files (a Dockerfile's RUN curl ... | bash)
-				// are read as they are.
-				a.embeddedCommands(it, factorValue)
+				// are read as they are, and so are sentences that
+				// quote one (a case note: "Sandbox shows `powershell
+				// -enc …` which decodes to …").
+				ef := factorValue
+				if proseLine(s) {
+					ef = factorDoc
+				}
+				a.embeddedCommands(it, ef)
 			}
 		}
 	}
@@ -182,6 +186,23 @@ func (a *analysis) commandItem(it *item) {
 		gf = 0.5 // a manifest shown in documentation
 	}
 	a.grantText(it, gf)
+}
+
+// dataFactor is the weight factor of command signals in data s:
+// factorDoc for documentation (document) and sentences (proseLine) that
+// quote a command, factorData otherwise.
+func (a *analysis) dataFactor(s string) float64 {
+	if a.document(s) || proseLine(s) {
+		return factorDoc
+	}
+	return factorData
+}
+
+// proseLine reports one line of sentences: fifteen words or more and two
+// sentence ends at least, as a note or a case description has and a
+// title, a subject or a file name has not.
+func proseLine(s string) bool {
+	return strings.Count(s, ". ") >= 2 && len(strings.Fields(s)) >= 15
 }
 
 // projectFileWrite reports a file-writing tool whose path argument is
@@ -889,10 +910,7 @@ func (a *analysis) textSignals(it *item, mode execMode) {
 	case modeValue:
 		f = factorValue
 	case modeData:
-		f = factorData
-		if a.document(it.s) {
-			f = factorDoc
-		}
+		f = a.dataFactor(it.s)
 	}
 	a.textSignalsOn(it, it.s, f)
 }

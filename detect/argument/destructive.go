@@ -346,6 +346,9 @@ func (a *analysis) sqlItem(it *item) {
 			// (…)": a reset of a scratch object, as migrations and
 			// test set-ups write it
 			a.destr.add("destructive.sql_reset", it.field, sp(st.at), 0.3*f)
+		case w[0] == "drop" && (w[1] == "database" || w[1] == "schema") && scratchEnv(sqlObject(w[2:])):
+			// a developer's own dev, test or sandbox schema
+			a.destr.add("destructive.sql_drop_scratch", it.field, sp(st.at), 0.25*f)
 		case w[0] == "drop" && (w[1] == "database" || w[1] == "schema"):
 			a.destr.add("destructive.sql_drop", it.field, sp(st.at), 0.8*f)
 		case w[0] == "drop" && w[1] == "table" && scratchTable(sqlObject(w[2:])):
@@ -454,6 +457,25 @@ func sqlName(t string) string {
 // scratchWords are words of a table name that say it holds throwaway
 // rows: temporary, scratch, staging and import tables.
 var scratchWords = map[string]bool{"tmp": true, "temp": true, "scratch": true, "staging": true, "stg": true, "stage": true, "sandbox": true}
+
+// envWords are words of a database or schema name that say it is a
+// developer's or a test run's, not production's.
+var envWords = map[string]bool{"dev": true, "test": true, "tests": true, "testing": true, "ci": true, "demo": true, "playground": true}
+
+// scratchEnv reports a database or schema whose dotted, snake_case name
+// says it is scratch (scratchWords) or a dev or test environment
+// (envWords): analytics_dev.dbt_jnowak_spike, ci_test_4711.
+func scratchEnv(name string) bool {
+	if scratchTable(name) {
+		return true
+	}
+	for _, p := range strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '.' || r >= '0' && r <= '9' }) {
+		if envWords[p] {
+			return true
+		}
+	}
+	return false
+}
 
 // scratchTable reports a table whose name or schema says it is scratch
 // (scratchWords, as a word of its snake_case or dotted name:
