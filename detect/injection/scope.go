@@ -1272,7 +1272,8 @@ var discussionWords = []string{"prompt injection", "payload", "attacker", "malic
 // counted by discussedQuotes.
 var reportWords = []string{"payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit",
 	"injection", "poisoning", "vulnerab", "cve-", "red-team", "finding", "flagged", "severity", "scanner", "scanned", "excerpt",
-	"recommendation", "remediation", "mitigation", "campaign", "defender", "iocs", "threat actor", "phishing", "verbatim"}
+	"recommendation", "remediation", "mitigation", "campaign", "defender", "iocs", "threat actor", "phishing", "verbatim",
+	"attack success", "privilege escalation", "taxonomy", "threat model"}
 
 // quotedPayloads blanks the fenced code blocks (```…```) of folded
 // server-to-model text whose prose outside the blocks discusses attacks:
@@ -1354,6 +1355,19 @@ func mentionedQuotes(f string) string {
 			j++
 		}
 		if j >= len(f) || j == from {
+			return true
+		}
+		// "phrases such as *\"Ignore all …\"*", "a string like '…'"
+		for _, lead := range []string{"such as ", "like ", "e.g. ", "e.g., ", "including "} {
+			if strings.HasPrefix(f[j:], lead) {
+				j += len(lead)
+				break
+			}
+		}
+		for j < len(f) && j-from < 24 && (f[j] == '*' || f[j] == '_') {
+			j++
+		}
+		if j >= len(f) {
 			return true
 		}
 		q := f[j]
