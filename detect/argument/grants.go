@@ -29,7 +29,7 @@ var grantGate = newAnchorSet("cluster-admin", "clusterrolebinding", "rolebinding
 	"hostpath", "docker.sock", "containerd.sock", "allowprivilegeescalation", "administratoraccess", "iamfullaccess", "poweruseraccess",
 	"roles/owner", "roles/editor", "roles/iam.", "roles/resourcemanager.", "\"action\"", "action:", `\run`, "winlogon",
 	"image file execution options", `\services\`, "superuser", "sysadmin", "grant option", "admin option", "sp_addsrvrolemember",
-	"to dba", "db_owner", "*.*")
+	"to dba", "db_owner", "*.*", "role assignment create", "new-azroleassignment")
 
 // sqlGrantRe finds SQL that makes a role a superuser or database owner:
 // PostgreSQL ALTER/CREATE ROLE … SUPERUSER and grants of rds_superuser,
@@ -52,6 +52,10 @@ var adminPolicies = []struct {
 	{"roles/owner", 0.75}, {"roles/editor", 0.55}, {"roles/iam.securityadmin", 0.7}, {"roles/iam.serviceaccounttokencreator", 0.65},
 	{"roles/iam.serviceaccountkeyadmin", 0.65}, {"roles/resourcemanager.projectiamadmin", 0.7}, {"roles/resourcemanager.organizationadmin", 0.75},
 }
+
+// azureRoleRe finds the role of an Azure role assignment (lower case):
+// --role, -RoleDefinitionName.
+var azureRoleRe = regexp.MustCompile(`(?:--role|-roledefinitionname)\s+("[^"]+"|'[^']+'|\S+)`)
 
 // wildcardPolicyRe finds an IAM statement that allows every action.
 var wildcardPolicyRe = regexp.MustCompile(`(?is)"?effect"?\s*:\s*"?allow"?.{0,120}"?action"?\s*:\s*\[?\s*"\*"|"?action"?\s*:\s*\[?\s*"\*".{0,120}"?effect"?\s*:\s*"?allow`)
@@ -108,6 +112,18 @@ func (a *analysis) grantText(it *item, f float64) {
 		}
 		if wildcardPolicyRe.MatchString(l) {
 			add("cloud_admin_grant", 0.7)
+		}
+	}
+	if strings.Contains(l, "role assignment create") || strings.Contains(l, "new-azroleassignment") {
+		// Azure RBAC: az role assignment create --role Owner,
+		// New-AzRoleAssignment -RoleDefinitionName "User Access Administrator"
+		if m := azureRoleRe.FindStringSubmatch(l); m != nil {
+			switch role := strings.Trim(m[1], `"'`); {
+			case adminRole(role) || role == "user access administrator" || role == "role based access control administrator":
+				add("cloud_admin_grant", 0.75)
+			case role == "contributor":
+				add("cloud_admin_grant", 0.55)
+			}
 		}
 	}
 	if a.tool.write || strings.Contains(l, "reg add") || strings.Contains(l, "new-itemproperty") || strings.Contains(l, "set-itemproperty") {

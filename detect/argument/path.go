@@ -280,7 +280,7 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 			w = 0.45
 		case r.abs && r.aboveTop > 0:
 			w = 0.6
-		case r.abs && !isURLPath && underAny(r.clean, systemDirs) && !underAny(strings.ToLower(d), systemDirs[:len(systemDirs)-1]):
+		case r.abs && !isURLPath && underAny(strings.ToLower(r.clean), systemDirs) && !underAny(strings.ToLower(strings.ReplaceAll(d, `\`, "/")), systemDirs[:len(systemDirs)-1]):
 			// /var/www/../../etc/passwd: lands in a system directory it
 			// did not start in.
 			w = 0.55

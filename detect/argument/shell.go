@@ -468,9 +468,25 @@ type resolved struct {
 	wrappers []string // normalised wrapper names before it ("sudo", "env")
 }
 
+// braceCommand expands a command written as one brace expansion, as bash
+// does before running it: {wget,-qO-,http://x/k} is wget -qO- http://x/k
+// (a way to write a command line without spaces). Other words are
+// returned as they are.
+func braceCommand(w []string) []string {
+	if len(w) == 0 || len(w[0]) < 5 || w[0][0] != '{' || w[0][len(w[0])-1] != '}' {
+		return w
+	}
+	inner := w[0][1 : len(w[0])-1]
+	if !strings.Contains(inner, ",") || strings.ContainsAny(inner, "{} \t") {
+		return w
+	}
+	out := append(strings.Split(inner, ","), w[1:]...)
+	return out
+}
+
 // resolve reads c's command name and arguments.
 func resolve(c *shCmd) resolved {
-	w := c.words
+	w := braceCommand(c.words)
 	var r resolved
 	i := 0
 	for i < len(w) {
