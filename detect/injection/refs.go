@@ -146,6 +146,38 @@ func (a *analysis) unknownTool(s *scanned, lo, hi, k int) bool {
 
 // toolRefs finds references to tools, redirection, deprecation and
 // preference claims in [lo, hi).
+// componentWords name the pieces an MCP client is assembled from.
+var componentWords = map[string]bool{"server": true, "servers": true, "connector": true, "connectors": true, "integration": true,
+	"integrations": true, "plugin": true, "plugins": true, "extension": true, "extensions": true}
+
+// elsewhere reports a sentence [lo, hi) that speaks of another server,
+// connector, integration, plugin or extension: "from another connector",
+// "other servers", "the mail connector's own guidance" (not "this
+// server's tools").
+func elsewhere(s *scanned, lo, hi int) bool {
+	t := s.toks
+	for k := lo; k < hi; k++ {
+		w := strings.TrimSuffix(strings.TrimSuffix(t[k].w, "'s"), "’s")
+		if !componentWords[w] {
+			continue
+		}
+		possessive := w != t[k].w || k+1 < hi && t[k+1].w == "s" && strings.HasPrefix(s.f[t[k].end:], "'")
+		for p := k - 1; p >= max(lo, k-3); p-- {
+			switch t[p].w {
+			case "another", "other", "different", "third-party", "external":
+				return true
+			case "this", "our", "its", "same":
+				p = lo // this server's own
+			case "the":
+				if possessive {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	t := s.toks
@@ -172,6 +204,13 @@ func (a *analysis) toolRefs(s *scanned, lo, hi int, m role) []hit {
 				unknownAt = k
 			}
 		}
+	}
+	if foreignAt < 0 && unknownAt >= 0 && instr && a.ctx.Surface == ToolDefinition && elsewhere(s, lo, hi) {
+		// "when the assistant uses send_email from another connector",
+		// "this takes precedence over the mail connector's guidance": a
+		// tool the text itself says another server offers, whether or
+		// not that server has listed its tools yet
+		foreignAt, unknownAt = unknownAt, -1
 	}
 	if foreignAt >= 0 {
 		if instr {
