@@ -181,8 +181,10 @@ func anyIn(ws []string, m map[string]bool) bool {
 //
 // A tool that reads inbound content of a service that may be the user's
 // own (issues, tickets, mail, messages, comments, channels) gets both
-// ReadsUntrusted and ReadsPrivate unless the server says which
-// (openWorldHint given, or the description calls the content public):
+// ReadsUntrusted and ReadsPrivate unless the server says it is public
+// (openWorldHint true, or the description calls the content public;
+// openWorldHint false says the tool stays off the open internet, not that
+// the user wrote what it returns):
 // the same get_issue returns a stranger's text on a public repository and
 // confidential data on a private one. Rules that pair the two labels
 // (toxic flow) must then look at where each read was from.
@@ -264,6 +266,13 @@ func Capabilities(d Definition) []string {
 		// The server's own hints: a read-only tool of the open world
 		// returns what others wrote.
 		add(ReadsUntrusted)
+	case ro && d.Annotations.OpenWorldHint != nil && readish && !strong && inbound && !public:
+		// Read-only and said not to reach the open world, but what it
+		// reads is inbound: issues, tickets and messages others write
+		// (a partner's web-form ticket, a public repository's issue)
+		// in the user's own tracker. Both, as without the hint.
+		add(ReadsUntrusted)
+		add(ReadsPrivate)
 	case ro && d.Annotations.OpenWorldHint != nil && readish && !strong:
 		// Read-only and said not to reach the open world: the user's
 		// own data, whatever the object is called.

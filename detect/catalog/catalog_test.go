@@ -26,6 +26,9 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "get_issue", Description: "Get details of a specific issue in a GitHub repository."}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "list_issues", Description: "List issues.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "get_issue", Description: "Get an issue.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
+		// inbound content with openWorldHint false: others still write it
+		{Definition{Name: "get_issue", Description: "Fetch a Jira issue by key.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &no}}, []string{ReadsPrivate, ReadsUntrusted}},
+		{Definition{Name: "query", Description: "Run a read-only SQL query.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &no}}, []string{ReadsPrivate}},
 		// files of the open world: a stranger's public repository or the user's private one
 		{Definition{Name: "get_file_contents", Description: "Get the contents of a file or directory from a GitHub repository", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsPrivate, ReadsUntrusted}},
 		{Definition{Name: "list_threads", Description: "List threads of the public community forum.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsUntrusted}},
