@@ -259,7 +259,8 @@
 // ...); homes are recognised under /home, /Users, C:\Users, /var/home,
 // WSL's /mnt/<drive>/Users and through %APPDATA%, %LOCALAPPDATA% and
 // $XDG_CONFIG_HOME; home_dir 0.45 (another user's home outside the
-// roots; 0.25 when no roots are known, ~ itself 0.25), sensitive_glob 0.6
+// roots; 0.25 when no roots are known, ~ itself 0.25), sensitive_glob 0.6 (0.2 for a
+// dotenv glob searched in one project directory, not ~ or a system one)
 // (**/*.pem, **/.env*, *secret*, and any glob whose last element matches a
 // credential file name and no ordinary one: id_*, .*rc; +0.1 for **),
 // sensitive_search 0.6 (find -name id_rsa). ls -l or stat of a file the

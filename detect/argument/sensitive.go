@@ -331,6 +331,41 @@ func homeDir(p string) (string, string) {
 	return p, ""
 }
 
+// envGlob reports a glob that looks only for dotenv files (.env*,
+// **/.env.*), no other kind of secret.
+func envGlob(p string) bool {
+	b := strings.TrimLeft(p[strings.LastIndexByte(p, '/')+1:], "*")
+	return strings.HasPrefix(b, ".env") && !containsAny(p, "secret", "password", "credential", "token", "id_rsa", ".pem", ".key", "wallet")
+}
+
+// projectSearch reports a call whose path arguments (without glob
+// characters, one at least) all name a project directory: two levels or
+// more below a home directory (/home/zoe/src/api), or two levels or more
+// outside the system directories (/srv/app); not /, ~, a home or a system
+// directory itself.
+func (a *analysis) projectSearch() bool {
+	n := 0
+	for i := range a.items {
+		it := &a.items[i]
+		if it.isKey || it.kc != keyPath || strings.ContainsAny(it.s, "*?[") || containsAny(strings.ToLower(it.field), "exclude", "ignore", "skip", "omit") {
+			continue
+		}
+		n++
+		p := strings.ToLower(resolvePath(it.s).clean)
+		home, user := homeDir(p)
+		depth := strings.Count(strings.Trim(p, "/"), "/") + 1
+		switch {
+		case user != "" || strings.HasPrefix(home, "~"):
+			if home == "~" || strings.Count(strings.TrimPrefix(home, "~/"), "/") < 1 {
+				return false // ~ or ~/src: not one project
+			}
+		case p == "" || p == "/" || underAny(p, systemDirs) || depth < 2:
+			return false
+		}
+	}
+	return n > 0
+}
+
 // listingToken scores a directory a listing tool is pointed at.
 func (a *analysis) listingToken(it *item, r resolvedPath, k keyClass) {
 	if !a.tool.list || k != keyPath && it.key != "" && it.kc != keyOther {
@@ -403,7 +438,13 @@ func (a *analysis) listDir(it *item, dir, raw string) {
 	if glob {
 		if h := sensitiveFile(p); h.kind != "" || containsAny(p, "secret", "password", "passwd", "credential", "token", "id_rsa", ".pem", ".key", "wallet", ".env") ||
 			globFindsSecrets(p) {
-			w, sig = max(w, 0.6), "listing.sensitive_glob"
+			gw := 0.6
+			if envGlob(p) && a.projectSearch() {
+				// ".env*" in one project: its templates and local
+				// settings, looked for to document or set it up
+				gw = 0.2
+			}
+			w, sig = max(w, gw), "listing.sensitive_glob"
 		}
 		if strings.Contains(p, "**") && w > 0 {
 			w = min(1, w+0.1)
