@@ -876,6 +876,10 @@ func (s *state) toxicView(env *Env, c *clientState) {
 		})
 	}
 	reads := env.Client.Reads
+	if internalRecipients(env) {
+		// mail to colleagues only: nothing leaves the organisation
+		return
+	}
 	if slices.ContainsFunc(reads, func(r ReadCall) bool { return r.Answered }) {
 		// the listing or search that found the item answered (the
 		// inbox of tickets a support reply is triaging) is part of the
@@ -917,6 +921,54 @@ func (s *state) toxicView(env *Env, c *clientState) {
 			break
 		}
 	}
+}
+
+// recipientKeys are the argument names of a message's recipients.
+var recipientKeys = map[string]bool{"to": true, "cc": true, "bcc": true, "recipient": true, "recipients": true, "email": true,
+	"emails": true, "address": true, "addresses": true, "attendees": true, "invitees": true}
+
+// internalRecipients reports a sending call whose recipient arguments
+// (recipientKeys: a string or a list of strings) name at least one
+// e-mail address and only addresses of the principal's own domain (the
+// domain of an e-mail subject), and that names no URL: mail to
+// colleagues stays in the organisation.
+func internalRecipients(env *Env) bool {
+	at := strings.LastIndexByte(env.Subject, '@')
+	if at < 0 || at == len(env.Subject)-1 {
+		return false
+	}
+	own := "@" + strings.ToLower(env.Subject[at+1:])
+	n, url := 0, false
+	for k, v := range env.Arguments {
+		lk := strings.ToLower(k)
+		var vals []string
+		switch x := v.(type) {
+		case string:
+			vals = []string{x}
+			url = url || strings.Contains(x, "://")
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					vals = append(vals, s)
+				}
+			}
+		}
+		if !recipientKeys[lk] {
+			continue
+		}
+		for _, a := range vals {
+			for _, addr := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '<' || r == '>' }) {
+				if !strings.Contains(addr, "@") {
+					continue
+				}
+				if !strings.HasSuffix(strings.ToLower(addr), own) {
+					return false
+				}
+				n++
+			}
+		}
+	}
+	return n > 0 && !url
 }
 
 // audienceWords are words of a tool name whose call reaches more people
