@@ -336,7 +336,7 @@ func escapedLineBreaks(raw string) string {
 }
 
 // modelWords are the words every modelReaderRe match contains.
-var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", "assistent", "automated", " ia", " ki", "modelo", "modello", "modele",
+var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "model", "chatbot", "copilot", "claude", "gpt", "bot", "integration", "gemini", "asistente", "assistente", "assistent", "automated", "sistema", "systeme", "integra", "quem ", "quien ", "chi ", "quiconque", "atencao", "atencion", "attenzione", " ia", " ki", "modelo", "modello", "modele",
 	// the model named in other scripts and languages (modelReaderI18nRe)
 	"asistan", "yapay zek", "בינה", "עוזר", "アシスタント", "助手", "tro ly", "anwendung", "어시스턴트", "인공지능",
 	"reading this", "read this", "processing application",
@@ -374,6 +374,17 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 // language (modelReader: labelled), unless it reads as English
 // ("instructions an agent can follow": romanceLabel).
 var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|[a-z]*assistenten|[a-z]*assistent|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
+
+// modelReaderRomanceClauseRe finds, in Portuguese, Spanish, Italian and
+// French (folded), the clauses that name whatever reads the text as its
+// addressee: "quem estiver processando esta consulta", "cualquier
+// integración automática que lea este canal", "para o sistema que resume
+// tickets", "atenção, assistente virtual". Like modelReaderRomanceRe, a
+// label in another language (modelReader: labelled).
+var modelReaderRomanceClauseRe = regexp.MustCompile(`\b(?:quem|quien|chi|quiconque)\s+(?:estiver|esteja|este|esta|este|sta|stia)?\s*(?:processando|procesando|processant|elaborando|lendo|leyendo|leggendo|lisant|resumindo|resumiendo|riassumendo|lea|leia|procese|processe)\b|` +
+	`\b(?:cualquier|qualquer|qualsiasi|toute?|todo|toda|ogni)\s+(?:[a-z]+\s+){0,2}(?:integracao|integracion|integrazione|integration|asistente|assistente|assistant|agente|agent|sistema|systeme|ia|modelo|modello|modele|bot)s?\s+(?:[a-z]+\s+)?(?:que|che|qui)\s+(?:lea|lee|leia|le|legga|lit|procese|procesa|processe|processa|traite|resuma|resume|riassuma|responda|responde|risponda)\b|` +
+	`\b(?:para|per|pour)\s+(?:o|el|la|il|le|l')\s*(?:sistema|systeme|asistente|assistente|assistant|agente|modelo|modello|ia|bot)\s+(?:[a-z]+\s+)?(?:que|che|qui)\s+(?:resume|resuma|lee|le|leia|procesa|processa|traite|lit|riassume|legge|responde|risponde)\b|` +
+	`\b(?:atencao|atencion|attenzione),?\s+(?:assistente|asistente|agente|ia|bot)\b`)
 
 // romanceLabel reports a modelReaderRomanceRe match that is not English:
 // its label word is not instruction(s) or message, or its preposition is
@@ -422,6 +433,9 @@ func modelReader(f string) (span string, labelled bool) {
 			if l := modelReaderRomanceRe.FindStringIndex(f[lo:hi]); l != nil && romanceLabel(f[lo+l[0]:lo+l[1]]) {
 				loc = l
 			}
+		}
+		if loc == nil {
+			loc = modelReaderRomanceClauseRe.FindStringIndex(f[lo:hi])
 		}
 		if loc != nil {
 			found, labelled = f[lo+loc[0]:lo+loc[1]], true
