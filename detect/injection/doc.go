@@ -21,7 +21,7 @@
 // critical, compliance), override verbs and objects (ignore … previous …
 // instructions), deprecation, preference, error words. English, Spanish,
 // German, French and Chinese forms are listed in lexicon.go; Portuguese,
-// Italian, Dutch, Swedish, Polish, Russian, Ukrainian, Turkish,
+// Italian, Dutch, Swedish, Polish, Czech, Russian, Ukrainian, Turkish,
 // Indonesian, Vietnamese, Greek, Arabic, Hebrew, Hindi, Japanese and
 // Korean ones in lexicon_i18n.go, written as spelt and folded at start
 // (with the capitals of Cyrillic and Greek, which fold differently).

@@ -795,7 +795,7 @@ var (
 	standingScopeRe = foldedAlternatives([]string{"always", "every", "whenever", "any", "all future", "from now on", "henceforth", "permanent", "permanently", "standing", "by default", "each time",
 		"immer", "jeder", "jede", "jedes", "jedem", "jeden", "dauerhaft", "toujours", "chaque", "toute future", "siempre", "cada", "en adelante", "sempre", "ogni", "künftig", "désormais",
 		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず",
-		"a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
+		"před každým", "pokaždé", "vždy", "od teď", "od nynějška", "zawsze", "przed każdym", "od teraz", "a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
 		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie",
 		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:",

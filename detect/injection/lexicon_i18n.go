@@ -9,7 +9,7 @@ import (
 )
 
 // Vocabulary of further languages: Portuguese, Italian, Dutch, Swedish,
-// Polish, Russian, Ukrainian, Turkish, Indonesian, Vietnamese, Greek,
+// Polish, Czech, Russian, Ukrainian, Turkish, Indonesian, Vietnamese, Greek,
 // Arabic, Hebrew, Hindi (i18nWords), Japanese (jaWords, matched inside Han
 // and kana runs like Chinese) and Korean (koWords, looked up after its
 // particles and endings are stripped). The roles are those of lexicon.go;
@@ -190,6 +190,37 @@ var i18nWords = []struct {
 	{"pl", rConsent, `zgody zgoda pozwolenia potwierdzenia`},
 	{"pl", rNew, `nowe nowych nowy nowa`},
 	{"pl", rThis, `to tego tym te`},
+	// Czech (a negated imperative is one word, ne + verb: neříkej is
+	// listed as a negation and a disclosure verb)
+	{"cs", rAddr, `ty tvůj asistent asistente asistenta model modelu agent`},
+	{"cs", rOblig, `musíš musí musíte je nutné nutně vždy vždycky nikdy měl měli povinně povinné požadováno ujisti zajisti`},
+	{"cs", rOrder, `před nejdřív nejprve potom poté pak vždy okamžitě automaticky každým`},
+	{"cs", rInstead, `místo`},
+	{"cs", rRead, `!přečti !přečtěte číst !načti načíst !získej získat !shromáždi !stáhni stáhnout !zjisti`},
+	{"cs", rSend, `!pošli poslat !posílej !odešli odeslat !přepošli přeposlat !předej předat !sdílej sdílet !nahraj nahrát`},
+	{"cs", rInclude, `!přidej přidat !vlož vložit !zahrň zahrnout !připoj připojit !zkopíruj zkopírovat !vyplň vyplnit !ulož uložit !zapiš zapsat`},
+	{"cs", rCall, `!použij použít !používej !zavolej zavolat !spusť spustit !spusťte !proveď provést !vykonej`},
+	{"cs", rDisclose, `!říkej říct !řekni !zmiňuj zmínit !zmiň !ukazuj ukázat !ukaž !prozraď prozradit !informuj informovat !oznam oznámit neříkej nezmiňuj neukazuj neprozrazuj neinformuj neoznamuj`},
+	{"cs", rPerceive, `ví věděl vědět zjistí všimne uvidí`},
+	{"cs", rNeg, `ne nikdy bez ani nesmíš nic neříkej nezmiňuj neukazuj neprozrazuj neinformuj neoznamuj`},
+	{"cs", rUser, `uživatel uživatele uživateli uživatelem uživatelé klient osoba`},
+	{"cs", rStealth, `potichu tajně nenápadně skrytě diskrétně`},
+	{"cs", rConceal, `skryj skrýt skrývej skryté tajné tajemství důvěrné`},
+	{"cs", rConv, `konverzace konverzaci rozhovor rozhovoru historie historii zprávy chatu`},
+	{"cs", rCred, `heslo hesla hesel přihlašovací klíč klíče klíčů tajemství token tokeny`},
+	{"cs", rAuth, `systém systémové naléhavé důležité upozornění varování bezpečnost kritické`},
+	{"cs", rIgnore, `!ignoruj ignorovat !zapomeň zapomenout !přeskoč`},
+	{"cs", rPrev, `předchozí dřívější všechny všechna původní`},
+	{"cs", rInstr, `instrukce pokyny pravidla směrnice příkazy`},
+	{"cs", rDeprec, `zastaralý zastaralé vyřazený nahrazený vypnutý`},
+	{"cs", rPref, `lepší oficiální ověřený doporučený`},
+	{"cs", rParam, `parametr parametru pole poli`},
+	{"cs", rError, `chyba chyby selhání`},
+	{"cs", rAll, `celá celou celý celé všechno úplnou úplná`},
+	{"cs", rTool, `nástroj nástroje server funkce`},
+	{"cs", rConsent, `souhlas souhlasu svolení potvrzení`},
+	{"cs", rNew, `nové nových nový nová`},
+	{"cs", rThis, `to toho tím tyto`},
 
 	// Russian
 	{"ru", rAddr, `ты вы твой ваш тебе вам ассистент ассистенту ассистента помощник помощнику ии модель модели агент агенту нейросеть`},

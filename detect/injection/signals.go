@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mcpaudit/mcpaudit/detect/canon"
 )
 
 // Signal names (Finding.Signal) of the injection analyser. Weights are in
@@ -311,7 +313,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				// "tell the user" takes the person as object; "mention X
 				// to the user" needs the preposition ("do not mention
 				// users" is about @-mentions)
-				if k > j && !personObject && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") && !toUserBefore(s, max(j+1, k-2), k) {
+				if k > j && !personObject && !dativeUsers[t[k].w] && !hasAnyWord(s, max(j+1, k-2), k, "to", "with", "a", "al", "dem", "den", "gegenuber", "vor", "aux") && !toUserBefore(s, max(j+1, k-2), k) {
 					continue
 				}
 				if k > j+1 && personObject && englishTell(t[j].w) && !onlyDeterminers(s, j+1, k) {
@@ -545,6 +547,18 @@ func (a *analysis) fakeError(s *scanned, lo, hi int, m role) bool {
 var tellVerbs = map[string]bool{"tell": true, "bother": true, "inform": true, "notify": true, "let": true, "alert": true, "warn": true, "ask": true, "confirm": true,
 	"informes": true, "informar": true, "avises": true, "avisar": true, "informiere": true, "informieren": true, "benachrichtige": true,
 	"informe": true, "informez": true, "informer": true, "previens": true, "prevenez": true, "告诉": true, "告知": true, "通知": true}
+
+// dativeUsers are the user in the dative case of languages that mark it
+// on the noun (Czech uživateli, Polish użytkownikowi, Russian
+// пользователю, Turkish kullanıcıya; folded): "to the user" without a
+// preposition.
+var dativeUsers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"uživateli", "uživatelům", "klientovi", "użytkownikowi", "użytkownikom", "klientowi", "пользователю", "пользователям", "клиенту", "kullanıcıya", "müşteriye"} {
+		m[canon.Fold(w)] = true
+	}
+	return m
+}()
 
 // orderNoun reports the nouns that name orders given to the model (not
 // "rules" or "policies", which are also things tools create).
