@@ -49,7 +49,11 @@
 // is talked about, not to. A project's instructions for coding agents
 // (AGENTS.md, CLAUDE.md, .cursorrules, … at the start of the text) address
 // the agent by their genre: addressing, directives, tool references and
-// preferences are demoted there, what its rules ask for is not.
+// preferences are demoted there, what its rules ask for is not. A
+// contract (three of its words: shall, hereby, notwithstanding, the
+// parties, …) binds its parties: its "shall not disclose" is no secrecy
+// order. A URL whose host is a template (s3://bucket/key, {tenant},
+// your-domain) is no fixed address to send to.
 //
 // # Score
 //

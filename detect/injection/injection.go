@@ -166,6 +166,9 @@ type analysis struct {
 	// scalar is set while the text of a boolean/number/enum property is
 	// analysed: such a property cannot carry data out
 	scalar bool
+	// legal is set when server-to-model text reads as a contract
+	// (legalWords): its "shall not disclose" binds the parties
+	legal bool
 	// agentFile is set when server-to-model text is a project's
 	// instructions for coding agents (agentFileRe): addressing the agent
 	// and giving it rules is that file's genre
@@ -260,6 +263,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() && !a.agentFile && agentFileRe.MatchString(f[:min(len(f), 400)]) {
 		a.agentFile = true
+	}
+	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
+		a.legal = true
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		var labelled bool
@@ -581,6 +587,13 @@ func (a *analysis) verdict() signal.Verdict {
 	if len(a.strong) == 0 && len(a.weak) == 0 {
 		return signal.Verdict{}
 	}
+	if a.legal {
+		// a confidentiality clause ("the Supplier shall not disclose it
+		// to any third party") binds a party, it orders no model
+		a.demote(func(f signal.Finding) bool {
+			return strings.HasPrefix(f.Signal, "secrecy.") && strings.Contains(f.Span, "shall")
+		})
+	}
 	if a.agentFile && !a.ctx.ModelDirected {
 		// AGENTS.md talks to the agent and gives it rules by design:
 		// that is no evidence, though what its rules ask for (sending
@@ -665,6 +678,11 @@ func (a *analysis) injectionEvidence() bool {
 	}
 	return false
 }
+
+// legalWords are the words of contracts: three of them make text a
+// contract (analysis.legal).
+var legalWords = []string{"shall ", "hereby", "hereinafter", "notwithstanding", "the parties", "agreement", "whereas", "licensee",
+	"licensor", "indemnif", "governing law", "confidential information", "the supplier", "the customer shall"}
 
 // agentFileRe finds, at the start of folded text, the heading or opening
 // line of a project's instructions for coding agents: AGENTS.md,

@@ -1273,7 +1273,7 @@ var discussionWords = []string{"prompt injection", "payload", "attacker", "malic
 var reportWords = []string{"payload", "attacker", "malicious", "adversar", "jailbreak", "red team", "exploit",
 	"injection", "poisoning", "vulnerab", "cve-", "red-team", "finding", "flagged", "severity", "scanner", "scanned", "excerpt",
 	"recommendation", "remediation", "mitigation", "campaign", "defender", "iocs", "threat actor", "phishing", "verbatim",
-	"attack success", "privilege escalation", "taxonomy", "threat model"}
+	"attack success", "privilege escalation", "taxonomy", "threat model", "leaked", "jailbreaks", "breach"}
 
 // quotedPayloads blanks the fenced code blocks (```…```) of folded
 // server-to-model text whose prose outside the blocks discusses attacks:
@@ -1526,11 +1526,49 @@ func fixedRecipient(s *scanned, lo, hi int) bool {
 // outsideAddress reports an e-mail address or web address in [lo, hi):
 // a call that carries one is sending somewhere.
 func outsideAddress(s *scanned, lo, hi int) bool {
+	sp := s.span(lo, hi)
 	if hasURL(s, lo, hi) {
+		for rest := sp; ; {
+			i := strings.Index(rest, "://")
+			if i < 0 {
+				break
+			}
+			st := i
+			for st > 0 && (isWordByte(rest[st-1]) || rest[st-1] == '+' || rest[st-1] == '.') {
+				st--
+			}
+			if !placeholderURL(rest[st:]) {
+				return true
+			}
+			rest = rest[i+3:]
+		}
+	}
+	return strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp)
+}
+
+// placeholderURL reports a URL (folded) whose host is a template, not an
+// address: s3://bucket/key, https://host/path, https://your-domain/…,
+// https://{tenant}.acme.io, https://example.com.
+func placeholderURL(u string) bool {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return false
+	}
+	host := u[i+3:]
+	if j := strings.IndexAny(host, "/?#:"); j >= 0 {
+		host = host[:j]
+	}
+	switch {
+	case host == "" || strings.ContainsAny(host, "{}<>$"):
+		return true
+	case host == "bucket" || host == "host" || host == "hostname" || host == "server" || host == "domain" || host == "yourdomain" || host == "your-domain":
+		return true
+	case strings.HasPrefix(host, "your-") || strings.HasPrefix(host, "my-") || strings.HasPrefix(host, "your.") || strings.HasPrefix(host, "<"):
+		return true
+	case host == "example.com" || host == "example.org" || host == "example.net":
 		return true
 	}
-	sp := s.span(lo, hi)
-	return strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp)
+	return false
 }
 
 // onlyDeterminers reports tokens [lo, hi) that are all articles,

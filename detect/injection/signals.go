@@ -362,6 +362,11 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				break
 			}
 			for k := j + 1; k < min(hi, j+7); k++ {
+				if t[k].sent != t[j].sent || t[k].r&rAddr != 0 {
+					// "… to the user's address. The agent never sees
+					// it": another sentence, another subject
+					break
+				}
 				if t[k].r&rNeg != 0 {
 					for p := k + 1; p < min(hi, k+5); p++ {
 						if t[p].r&rPerceive != 0 {
