@@ -1980,6 +1980,36 @@ func tokenSep(r rune) bool {
 // looksLikeToken reports a random-looking word (secrets.Randomish, with a
 // digit and a letter and at least 3.5 bits of entropy per character), not
 // a path, URL, UUID or hex digest.
+// slug reports a name made of words and numbers joined by -, _ or .
+// (asset-pipeline-2025-10, q3_report_final_v2): every part all digits,
+// all letters with a vowel, or three characters at most. A token's parts
+// are not words.
+func slug(w string) bool {
+	parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		digits, letters, vowel := true, true, false
+		for i := 0; i < len(p); i++ {
+			c := p[i] | 0x20
+			switch {
+			case p[i] >= '0' && p[i] <= '9':
+				letters = false
+			case c >= 'a' && c <= 'z':
+				digits = false
+				vowel = vowel || strings.IndexByte("aeiouy", c) >= 0
+			default:
+				return false
+			}
+		}
+		if !digits && !(letters && vowel && len(p) <= 14) && len(p) > 3 {
+			return false // (q3, v2, k8s: short parts of any kind)
+		}
+	}
+	return true
+}
+
 func looksLikeToken(w string) bool {
 	if strings.ContainsAny(w, "/:@") || len(w) == 36 && strings.Count(w, "-") == 4 {
 		return false
@@ -1987,6 +2017,9 @@ func looksLikeToken(w string) bool {
 	// Digests (git commits, SHA-1, SHA-256) are identifiers meant to be
 	// passed around, not secrets.
 	if (len(w) == 40 || len(w) == 64) && strings.Trim(strings.ToLower(w), "0123456789abcdef") == "" {
+		return false
+	}
+	if slug(w) {
 		return false
 	}
 	return secrets.Randomish(w) && strings.ContainsAny(w, "0123456789") &&
@@ -2201,9 +2234,10 @@ var resourceCaps = []string{catalog.ReadsPrivate}
 // credAssign finds a value assigned to a name that says it is a
 // password, secret, key or access token, in the syntaxes of config files
 // and code: name = value, name: value, "name": "value", define('NAME',
-// 'value'), NAME=value. The name may carry a prefix or suffix (DB_PASSWORD,
+// 'value'), NAME=value (a comma separates only quoted name and value:
+// "mots de passe, données d'accès" is a list). The name may carry a prefix or suffix (DB_PASSWORD,
 // smtp_password_prod).
-var credAssign = regexp.MustCompile(`(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|(?:access|refresh|auth|bearer|session|api|bot|personal)[_-]?token|credentials?)[a-z0-9_]*["']?\s*(?:=>|[:=,])\s*["']?([^\s"'\x60,;)\]}]{6,128})`)
+var credAssign = regexp.MustCompile(`(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|(?:access|refresh|auth|bearer|session|api|bot|personal)[_-]?token|credentials?)[a-z0-9_]*(?:["']?\s*(?:=>|[:=])\s*["']?|["']\s*,\s*["'])([^\s"'\x60,;)\]}]{6,128})`)
 
 // credentialValues calls fn with each clear value credAssign finds in
 // text (kind password), leaving out markers, variables and placeholders.

@@ -1194,7 +1194,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && (a.siblingIssued(s, k, hi) || instrument(s, lo, k))) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && (a.siblingIssued(s, k, hi) || instrument(s, lo, k) || publicKey(s, lo, hi))) {
 			objKind, objAt = c, k
 			break
 		}
@@ -1382,6 +1382,24 @@ var determiners = map[string]bool{"all": true, "any": true, "the": true, "a": tr
 // toolOutput reports a sensitive noun that is the tool's own output
 // ("place the returned credentials in .env", "the generated token"): the
 // model handling what the tool gave it is the workflow, not a theft.
+// publicKey reports a sentence [lo, hi) about a public key ("add a
+// deploy key (public key only)", "upload your SSH public key"): the half
+// of a key pair made to be handed out. A sentence that also names a
+// private key, a secret or a password is not only about it.
+func publicKey(s *scanned, lo, hi int) bool {
+	t := s.toks
+	pub := false
+	for k := lo; k+1 < hi; k++ {
+		switch {
+		case t[k].w == "public" && (t[k+1].w == "key" || t[k+1].w == "keys" || k+2 < hi && t[k+2].w == "key"):
+			pub = true
+		case t[k].w == "private" || t[k].w == "secret" || t[k].w == "password" || t[k].w == "passwords" || t[k].w == "token" || t[k].w == "tokens":
+			return false
+		}
+	}
+	return pub
+}
+
 // instrument reports a credential (token k) named as the means of the
 // action rather than its object: "upload one part using the session
 // token", "authenticate using your API key".

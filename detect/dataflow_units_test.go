@@ -46,3 +46,24 @@ func TestBlankBlobs(t *testing.T) {
 		t.Errorf("the token was lost: %q", got)
 	}
 }
+
+func TestSlugIsNoToken(t *testing.T) {
+	for _, w := range []string{"asset-pipeline-2025-10", "q3_report_final_v2", "release-notes-2026-12-01"} {
+		if looksLikeToken(w) {
+			t.Errorf("looksLikeToken(%q): a name of words and numbers", w)
+		}
+	}
+	for _, w := range []string{"x7p3qz5mne2vtg4wdbq6ahk3ry", "sk-proj-9fK2mQxw0aT1vYp7cNu3RbE"} {
+		if !looksLikeToken(w) {
+			t.Errorf("looksLikeToken(%q) = false, want a token", w)
+		}
+	}
+}
+
+func TestCredentialValuesCommaNeedsQuotes(t *testing.T) {
+	var got []string
+	credentialValues("Les parties s'engagent à ne pas communiquer les mots de passe, données d'accès et autres informations. define('DB_PASSWORD', 'hunter2hunter2');", func(v, _ string) { got = append(got, v) })
+	if len(got) != 1 || got[0] != "hunter2hunter2" {
+		t.Errorf("credentialValues = %q, want only the quoted define value", got)
+	}
+}
