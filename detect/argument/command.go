@@ -199,10 +199,14 @@ func (a *analysis) dataFactor(s string) float64 {
 }
 
 // proseLine reports one line of sentences: fifteen words or more and two
-// sentence ends at least, as a note or a case description has and a
-// title, a subject or a file name has not.
+// sentence ends (. ? !) at least, as a note, a case description or a quiz
+// question has and a title, a subject or a file name has not.
 func proseLine(s string) bool {
-	return strings.Count(s, ". ") >= 2 && len(strings.Fields(s)) >= 15
+	ends := strings.Count(s, ". ") + strings.Count(s, "? ") + strings.Count(s, "! ")
+	if t := strings.TrimRight(s, " "); strings.HasSuffix(t, ".") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!") {
+		ends++
+	}
+	return ends >= 2 && len(strings.Fields(s)) >= 15
 }
 
 // projectFileWrite reports a file-writing tool whose path argument is

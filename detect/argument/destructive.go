@@ -395,6 +395,9 @@ func regenerable(t string) bool {
 	if last == "" || strings.ContainsAny(last, "*?") {
 		return false
 	}
+	if (last == "tmp" || last == "temp") && strings.Count(strings.Trim(t, "/"), "/") >= 2 {
+		return true // a build's own tmp dir (/var/lib/ci/builds/app/tmp), not /tmp
+	}
 	return strings.Contains(last, "cache") || buildArtefacts[last]
 }
 

@@ -1331,6 +1331,8 @@ var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording",
 	// the speakers of test fixtures and write-ups ("customer: \"Ignore your
 	// rules …\"", "payload: '…'"); not "user", whose quoted turn may be forged
 	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example",
+	// "the content may contain text like `<!-- assistant: … -->`"
+	"text like", "content like", "instructions like", "messages like", "comments like", "prompts like", "payloads like",
 	// speech verbs of reported text: "a web page saying 'Ignore previous instructions …'"
 	"saying", "says", "stating", "states", "reading", "wrote", "writes",
 	// a report's evidence: "described as 'the full conversation'", "excerpt: \"…\""
