@@ -166,6 +166,10 @@ type analysis struct {
 	// scalar is set while the text of a boolean/number/enum property is
 	// analysed: such a property cannot carry data out
 	scalar bool
+	// discussion is set when server-to-model text is about attacks
+	// (three reportWords): its sentences that narrate one (an attacker,
+	// a scenario, the hidden instructions) describe, they do not order
+	discussion bool
 	// legal is set when server-to-model text reads as a contract
 	// (legalWords): its "shall not disclose" binds the parties
 	legal bool
@@ -266,6 +270,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
 		a.legal = true
+	}
+	if a.ctx.Surface.serverToModel() && !a.discussion && countContained(f, reportWords) >= 3 {
+		a.discussion = true
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		var labelled bool
@@ -678,6 +685,10 @@ func (a *analysis) injectionEvidence() bool {
 	}
 	return false
 }
+
+// narrationWords mark a sentence that narrates an attack: in text about
+// attacks (analysis.discussion), its findings describe the attack.
+var narrationWords = []string{"attacker", "malicious", "scenario", "hidden instructions", "injected instructions", "vulnerability", "an attack", "the victim"}
 
 // legalWords are the words of contracts: three of them make text a
 // contract (analysis.legal).

@@ -1022,6 +1022,18 @@ func strongConvWord(w string) bool {
 // sentence (or, when a word comes before the noun, the label alone on
 // its line). "model" words count only after another word ("para o
 // modelo:"), as "Modelo:" is a configuration key.
+// vocativeOpeners are the words that may stand before a model called by
+// name: greetings, "dear", "attention", articles, "note to/for".
+var vocativeOpeners = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`hey hi hello dear attention note notice to for the o a el la le il lo der die das den dem
+		querido querida caro cara cher chère liebe lieber hola olá ciao bonjour hallo atenção atención achtung attenzione uwaga pozor
+		дорогой уважаемый внимание sayın dikkat`) {
+		m[canon.Fold(w)] = true
+	}
+	return m
+}()
+
 func vocativeModel(s *scanned, lo, hi int) bool {
 	t := s.toks
 	for k := lo + 1; k < hi; k++ {
@@ -1034,6 +1046,9 @@ func vocativeModel(s *scanned, lo, hi int) bool {
 		c := modelNoun(t[k].w)
 		if c == 0 || c == 2 && k == lo {
 			continue
+		}
+		if k > lo && !vocativeOpeners[t[k-1].w] && t[k-1].r&(rAuth|rAddr) == 0 {
+			continue // "constrain model behavior, …": an object, no one called
 		}
 		from := t[k].end
 		i := strings.IndexAny(s.f[from:min(len(s.f), from+vocativeReach)], ":,]")

@@ -154,10 +154,17 @@ type hit struct {
 func (a *analysis) sentences(s *scanned, field string) {
 	fired := make([][]string, len(s.sents))
 	masks := make([]role, len(s.sents))
+	narrates := func(lo, hi int) bool { return a.discussion && containsAny(s.span(lo, hi), narrationWords...) }
 	for k, r := range s.sents {
 		masks[k] = s.mask(r[0], r[1])
+		narr := narrates(r[0], r[1])
 		for _, h := range a.combos(s, r[0], r[1]) {
 			fired[k] = append(fired[k], h.sig)
+			if narr {
+				// "an attacker hides instructions …, and they cause the
+				// assistant to insert an image": an attack narrated
+				h.w = min(h.w, weakMax)
+			}
 			a.add(h.sig, field, h.w, s.span(h.a, h.b))
 		}
 	}
@@ -172,7 +179,11 @@ func (a *analysis) sentences(s *scanned, field string) {
 			if h.w <= weakMax || (slices.Contains(fired[k], h.sig) || slices.Contains(fired[k+1], h.sig)) && !(h.sig == sigPreferenceExclusive && h.w > wPreferenceExclusive) {
 				continue
 			}
-			a.add(h.sig, field, h.w*pairFactor, s.span(h.a, h.b))
+			w := h.w * pairFactor
+			if narrates(r[0], r[1]) {
+				w = min(w, weakMax)
+			}
+			a.add(h.sig, field, w, s.span(h.a, h.b))
 		}
 	}
 }
