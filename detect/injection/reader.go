@@ -548,13 +548,21 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 // "processing", "ingest", "validating", "parses", "imports", "lit",
 // "verarbeitet", "procesa"): a prefix match on the folded word.
 var handleVerbs = []string{"read", "process", "ingest", "pars", "import", "handl", "index", "scan", "crawl", "scrap", "consum", "summari", "analy", "validat",
-	"review", "triag", "load", "receiv", "encounter", "see", "open", "touch", "sync", "fetch", "lee", "lit", "lis", "traite", "procesa", "verarbeit", "liest", "lese",
+	"review", "triag", "load", "receiv", "encounter", "open", "touch", "sync", "fetch", "traite", "procesa", "verarbeit", "liest", "lese",
 	"elabor", "legg", "processa", "importa"}
+
+// shortHandleVerbs are the handling verbs too short to match as stems
+// ("lis" would match "list", "see" "seem"), by their whole forms.
+var shortHandleVerbs = map[string]bool{"see": true, "sees": true, "seeing": true, "lee": true, "leer": true, "lees": true, "leen": true,
+	"lit": true, "lis": true, "lisez": true, "lisent": true, "lire": true}
 
 // handleVerb reports a verb of handling a text by its stem.
 func handleVerb(w string) bool {
 	if len(w) < 3 {
 		return false
+	}
+	if shortHandleVerbs[w] {
+		return true
 	}
 	for _, v := range handleVerbs {
 		if strings.HasPrefix(w, v) {

@@ -1205,7 +1205,7 @@ func (a *analysis) sensitive(s *scanned, lo, hi int, m role) []hit {
 	var hs []hit
 	var objKind, objAt int = 0, -1
 	for k := lo; k < hi; k++ {
-		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && (a.siblingIssued(s, k, hi) || instrument(s, lo, k) || publicKey(s, lo, hi))) {
+		if c := a.sensitiveObject(s, lo, hi, k); c != 0 && !destination(s, lo, k) && !protected(s, lo, k) && !toolOutput(s, lo, k) && !(c == 1 && (a.siblingIssued(s, k, hi) || instrument(s, lo, k) || publicKey(s, lo, hi) || shellVariable(s, k))) {
 			objKind, objAt = c, k
 			break
 		}
@@ -1393,6 +1393,21 @@ var determiners = map[string]bool{"all": true, "any": true, "the": true, "a": tr
 // toolOutput reports a sensitive noun that is the tool's own output
 // ("place the returned credentials in .env", "the generated token"): the
 // model handling what the tool gave it is the workflow, not a theft.
+// shellVariable reports a credential word (token k) written as a shell
+// or environment variable: $GITHUB_TOKEN, %API_KEY%, ${SECRET},
+// DIGITALOCEAN_API_TOKEN=…: a README's `export`/`echo` line names the
+// variable, it asks for no secret.
+func shellVariable(s *scanned, k int) bool {
+	t := s.toks[k]
+	if t.start > 0 {
+		switch s.f[t.start-1] {
+		case '$', '%', '{':
+			return true
+		}
+	}
+	return t.end < len(s.f) && s.f[t.end] == '=' && strings.IndexByte(t.w, '_') > 0
+}
+
 // publicKey reports a sentence [lo, hi) about a public key ("add a
 // deploy key (public key only)", "upload your SSH public key"): the half
 // of a key pair made to be handed out. A sentence that also names a
