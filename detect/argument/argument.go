@@ -210,6 +210,12 @@ type item struct {
 	lowOK  bool
 	// sc is the string tokenized as a command line, when it was run as one.
 	sc *shScript
+	// embedded: the item is a member of JSON text inside a string (a
+	// request body, a file's content), not an argument of its own
+	embedded bool
+	// jsonText: the string is JSON text whose members are items of
+	// their own; the command analysers read the members, not it
+	jsonText bool
 }
 
 // lower returns s in lower case, computed once.
@@ -246,6 +252,8 @@ type analysis struct {
 	keyMemo      map[string]keyInfo
 	// jsonLeft is how many more JSON texts inside strings may be walked.
 	jsonLeft int
+	// inJSON is the depth of JSON texts inside strings being walked.
+	inJSON int
 	// shellBudget is how many more bytes of shell text this call may
 	// tokenize (decoded and inline scripts included).
 	shellBudget int
@@ -339,6 +347,7 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 	}
 	switch x := v.(type) {
 	case string:
+		n := len(a.items)
 		a.addItem(item{field: field, rawKey: key, s: x})
 		// JSON text inside a string (a request body, a config) is
 		// walked as arguments too, so its members keep their names.
@@ -346,8 +355,13 @@ func (a *analysis) walk(v any, field, key string, depth int) {
 			(t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
 			var inner any
 			if json.Unmarshal([]byte(t), &inner) == nil {
+				if len(a.items) > n {
+					a.items[n].jsonText = true
+				}
 				a.jsonLeft--
+				a.inJSON++
 				a.walk(inner, field, key, depth+1)
+				a.inJSON--
 			}
 		}
 	case json.Number:
@@ -383,6 +397,7 @@ func (a *analysis) addItem(it item) {
 	if it.s == "" {
 		return
 	}
+	it.embedded = a.inJSON > 0
 	if c, ok := a.keyMemo[it.rawKey]; ok {
 		it.key, it.kc, it.blob, it.id = c.lower, c.kc, c.blob, c.id
 	} else {

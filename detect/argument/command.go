@@ -123,6 +123,14 @@ func set(words ...string) map[string]bool {
 // commandItem runs the command analysers (command injection, privileged,
 // destructive) on one string.
 func (a *analysis) commandItem(it *item) {
+	if it.jsonText && !a.exec {
+		// JSON text whose members are items of their own: the command
+		// readers see them there (an exec tool may run the text
+		// itself, "{ curl …; }" being a shell group too); grants and
+		// pod specs are read on the whole text
+		a.grantText(it, 1)
+		return
+	}
 	if it.isKey {
 		// A key is never run; only an injection shaped like a value counts.
 		if hasChainMeta(it.s) && len(it.s) <= 512 {
@@ -173,7 +181,7 @@ func (a *analysis) commandItem(it *item) {
 				// quote one (a case note: "Sandbox shows `powershell
 				// -enc …` which decodes to …").
 				ef := factorValue
-				if proseLine(s) {
+				if proseLine(s) || a.dataFileWrite() {
 					ef = factorDoc
 				}
 				a.embeddedCommands(it, ef)
@@ -192,10 +200,36 @@ func (a *analysis) commandItem(it *item) {
 // factorDoc for documentation (document) and sentences (proseLine) that
 // quote a command, factorData otherwise.
 func (a *analysis) dataFactor(s string) float64 {
-	if a.document(s) || proseLine(s) {
+	if a.document(s) || proseLine(s) || a.dataFileWrite() {
 		return factorDoc
 	}
 	return factorData
+}
+
+// dataFileWrite reports a file-writing tool whose path arguments (one at
+// least) all name data files nothing runs: .json, .ndjson, .md, .txt,
+// .log, .csv (a detection rule's test sample, a report).
+func (a *analysis) dataFileWrite() bool {
+	if !a.tool.writeFile {
+		return false
+	}
+	n := 0
+	for i := range a.items {
+		it := &a.items[i]
+		if it.isKey || it.kc != keyPath || it.embedded {
+			continue
+		}
+		l := strings.ToLower(it.s)
+		ok := false
+		for _, x := range []string{".json", ".ndjson", ".md", ".txt", ".log", ".csv"} {
+			ok = ok || strings.HasSuffix(l, x)
+		}
+		if !ok || strings.Contains(l, ".git/hooks") {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // proseLine reports one line of sentences: fifteen words or more and two
@@ -277,6 +311,12 @@ func downloadsToFile(r resolved) bool {
 // modeOf tells how the string reaches a shell.
 func (a *analysis) modeOf(it *item) execMode {
 	k := it.kc
+	if it.embedded && a.tool.writeFile {
+		// a member of JSON a file write saves (a log sample's
+		// CommandLine, a config's command): the file's data, which
+		// this call does not run
+		return modeData
+	}
 	if k == keyCommand {
 		// A "command" or "script" argument is run by whatever tool takes
 		// it (kubectl, redis, git, a shell).
