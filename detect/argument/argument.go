@@ -111,6 +111,33 @@ type collector struct {
 	findings []signal.Finding
 	at       map[[2]string]int  // (signal, field) → index in findings
 	best     map[string]float64 // highest weight per signal
+	// quoted are the fields read as documentation or data that quotes
+	// commands (markQuoted); nil when none
+	quoted map[string]bool
+}
+
+// markQuoted records that field was read as text quoting commands
+// (documentation, prose, a data file): when every finding is on such
+// fields, the verdict takes the strongest signal instead of combining
+// them.
+func (c *collector) markQuoted(field string) {
+	if c.quoted == nil {
+		c.quoted = map[string]bool{}
+	}
+	c.quoted[field] = true
+}
+
+// quotedOnly reports findings that all sit on fields markQuoted recorded.
+func (c *collector) quotedOnly() bool {
+	if len(c.quoted) == 0 || len(c.findings) == 0 {
+		return false
+	}
+	for _, f := range c.findings {
+		if !c.quoted[f.Field] {
+			return false
+		}
+	}
+	return true
 }
 
 // maxStored bounds the findings a collector keeps while adding; past it a
@@ -187,6 +214,15 @@ func (c *collector) verdict() signal.Verdict {
 		keep *= 1 - c.best[s]
 	}
 	score := math.Round((1-keep)*1000) / 1000
+	if c.quotedOnly() {
+		// what documentation quotes does not add up: a case note that
+		// quotes one encoded download cradle shows one command, however
+		// many signals that command raises
+		score = 0
+		for _, w := range c.best {
+			score = max(score, w)
+		}
+	}
 	signal.Sort(c.findings)
 	fs := c.findings
 	if len(fs) > maxFindings {

@@ -956,6 +956,9 @@ func (a *analysis) textSignals(it *item, mode execMode) {
 	case modeData:
 		f = a.dataFactor(it.s)
 	}
+	if f == factorDoc {
+		a.cmd.markQuoted(it.field)
+	}
 	a.textSignalsOn(it, it.s, f)
 }
 

@@ -21,7 +21,11 @@
 // highest weight, and combines the signals by noisy-or: score =
 // 1 − Π(1 − w). Independent evidence reinforces (an internal address
 // written in hex: loopback 0.4 + obfuscated_host 0.35 → 0.61, high), while
-// the same signal on many fields counts once. Every analyser maps its score
+// the same signal on many fields counts once. Command signals found only
+// in text read as documentation or data that quotes commands (a note, a
+// case description, a quiz question, a test sample written to a .json
+// file) do not reinforce each other: the score is the strongest of them,
+// since one quoted command raises several. Every analyser maps its score
 // to a level with the same thresholds: low ≥ 0.15, medium ≥ 0.35, high ≥
 // 0.6, critical ≥ 0.85. Findings that only explain carry small weights
 // (command_injection.network_tool 0.1: a lone curl in a terminal tool).
