@@ -354,13 +354,31 @@ var modelWords = []string{"ai", "llm", "language model", "assistant", "agent", "
 	"asistan", "yapay zek", "בינה", "עוזר", "アシスタント", "助手", "tro ly", "anwendung", "어시스턴트", "인공지능",
 	"reading this", "read this", "processing application",
 	// Cyrillic, folded as canon.Fold folds it (confusables to Latin)
-	canon.Fold("ассистент"), canon.Fold("обработчик"), canon.Fold(" ии"), canon.Fold("нейросет")}
+	canon.Fold("ассистент"), canon.Fold("асистент"), canon.Fold("обработчик"), canon.Fold("обробник"), canon.Fold(" ии"), canon.Fold(" ші"), canon.Fold("нейросет"),
+	canon.Fold("помощник"), canon.Fold("помічник")}
 
 // modelReaderRuRe is modelReaderI18nRe's Russian part, folded: "Служебное
 // указание для обработчика тикетов:", "ИИ-ассистенту:".
 var modelReaderRuRe = foldedAlternatives([]string{"указание для обработчика", "указание для ии", "указание для ассистента", "указание для бота",
 	"инструкция для ии", "инструкция для ассистента", "инструкция для обработчика", "инструкция для бота", "примечание для ии",
 	"сообщение для ии", "для ии-ассистента", "ии-ассистенту:", "ии-ассистент:", "для нейросети", "обработчику тикетов", "обработчику заявок"})
+
+// modelReaderCyrRe finds the same labels in Russian and Ukrainian with a
+// word between ("примітка для поштового асистента", "указание для
+// почтового помощника"): a label noun, для, at most one word, a reader.
+// Built from folded words, as the text it runs on is folded.
+var modelReaderCyrRe = func() *regexp.Regexp {
+	alt := func(ws string) string {
+		var out []string
+		for _, w := range strings.Fields(ws) {
+			out = append(out, regexp.QuoteMeta(canon.Fold(w)))
+		}
+		return "(?:" + strings.Join(out, "|") + ")"
+	}
+	return regexp.MustCompile(alt("примечание примітка указание вказівка инструкция інструкція сообщение повідомлення заметка нотатка") +
+		`\s+` + alt("для") + `\s+(?:\S+\s+)?` +
+		alt("ассистента асистента ии ші бота помощника помічника обработчика обробника агента моделі модели нейросети нейромережі"))
+}()
 
 // modelReaderI18nRe labels text to an AI reader in Turkish, Hebrew,
 // Japanese, Chinese, Korean, Vietnamese and German (Russian:
@@ -386,7 +404,7 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 // l'assistant", "hinweis an das ki-system". A match is a label in another
 // language (modelReader: labelled), unless it reads as English
 // ("instructions an agent can follow": romanceLabel).
-var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|[a-z]*assistenten|[a-z]*assistent|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
+var modelReaderRomanceRe = regexp.MustCompile(`\b(?:instrucciones|instruccion|nota|aviso|mensaje|instrucoes|instrucao|mensagem|istruzioni|messaggio|avviso|consignes?|instructions?|message|remarque|hinweis|anweisungen?|nachricht|notiz)\s+(?:[a-z]+\s+)?(?:para|per|pour|a|au|an|fur|al|ao|alla|all'|aux|zum|zur)\s+(?:el|la|o|a|il|lo|l'|le|les|den|das|die|alle|todos|los|tutti|gli|i)?\s*(?:[a-z-]+\s+)?(?:asistente|assistente|assistant|[a-z]*assistenten|[a-z]*assistent|ia|ki|ki-system|ki-assistenten|agente|agent|agenten|modelo|modello|modele|modell)s?\b`)
 
 // modelReaderRomanceClauseRe finds, in Portuguese, Spanish, Italian and
 // French (folded), the clauses that name whatever reads the text as its
@@ -411,7 +429,8 @@ func romanceLabel(m string) bool {
 		return true
 	}
 	for _, x := range w[1:3] {
-		if x == "pour" || x == "au" || x == "para" || x == "per" || x == "fur" {
+		switch x {
+		case "pour", "au", "para", "per", "fur", "al", "ao", "alla", "aux", "zum", "zur":
 			return true
 		}
 	}
@@ -441,6 +460,9 @@ func modelReader(f string) (span string, labelled bool) {
 		loc := modelReaderI18nRe.FindStringIndex(f[lo:hi])
 		if loc == nil {
 			loc = modelReaderRuRe.FindStringIndex(f[lo:hi])
+		}
+		if loc == nil {
+			loc = modelReaderCyrRe.FindStringIndex(f[lo:hi])
 		}
 		if loc == nil {
 			if l := modelReaderRomanceRe.FindStringIndex(f[lo:hi]); l != nil && romanceLabel(f[lo+l[0]:lo+l[1]]) {
@@ -824,7 +846,7 @@ var (
 	standingScopeRe = foldedAlternatives([]string{"always", "every", "whenever", "any", "all future", "from now on", "henceforth", "permanent", "permanently", "standing", "by default", "each time",
 		"immer", "jeder", "jede", "jedes", "jedem", "jeden", "dauerhaft", "toujours", "chaque", "toute future", "siempre", "cada", "en adelante", "sempre", "ogni", "künftig", "désormais",
 		"всегда", "любые", "любой", "каждый", "впредь", "总是", "始终", "每次", "长期", "今后", "任何", "常に", "今後", "すべて", "毎回", "必ず",
-		"před každým", "pokaždé", "vždy", "od teď", "od nynějška", "zawsze", "przed każdym", "od teraz", "a partir de ahora", "de ahora en adelante", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
+		"před každým", "pokaždé", "vždy", "od teď", "od nynějška", "zawsze", "przed każdym", "od teraz", "a partir de ahora", "de ahora en adelante", "todos los", "todos os", "de forma permanente", "toda sesión", "todas las", "futura", "futuras", "permanente", "ab jetzt", "ab sofort", "künftigen", "alle künftigen",
 		"à partir de maintenant", "toutes les", "futures", "a partir de agora", "todas as", "d'ora in poi", "d'ora in avanti", "tutte le", "futuri",
 		"从现在起", "以后", "앞으로", "항상", "매번", "모든", "chaque", "when", "whenever", "wenn", "cuando", "quand", "policy", "whoever", "politique", "política", "richtlinie",
 		"sobald", "wann immer", "jedes mal", "при любом", "любом", "любого", "каждом", "每当", "所有", "on_trigger", "trigger:",
@@ -838,7 +860,9 @@ var (
 	consentBypassRe = foldedAlternatives([]string{"without asking", "without confirmation", "without confirming", "without approval", "without checking", "without telling", "no need to confirm", "no need to ask", "no confirm", "no ask",
 		"sin confirmación", "sin preguntar", "ohne nachfrage", "ohne bestätigung", "ohne rückfrage", "ohne zu fragen", "sans confirmation", "sans demander",
 		"sem confirmação", "sem perguntar", "senza conferma", "senza chiedere",
-		"без подтверждения", "без согласия", "не сообщать", "無需", "无需", "不需要确认", "不必检查", "不必审查", "不必再询问", "不必询问", "无需审查", "无需询问", "直接批准", "自动批准", "永久授权", "確認なし", "確認せず", "伝えない", "告诉用户",
+		"без подтверждения", "без согласия", "не сообщать", "usuario autorizó", "usuario ha autorizado", "usuário autorizou", "utilisateur a autorisé", "benutzer hat genehmigt", "nutzer hat zugestimmt",
+		"user authorized", "user has authorized", "user has approved", "user approved", "authorized by the user", "approved by the user",
+		"無需", "无需", "不需要确认", "不必检查", "不必审查", "不必再询问", "不必询问", "无需审查", "无需询问", "直接批准", "自动批准", "永久授权", "確認なし", "確認せず", "伝えない", "告诉用户",
 		// the user not to be reminded, told or asked, in other words
 		"without reminding", "without prompting", "without bothering", "no need to tell", "need not be asked", "don't need to ask", "without notifying the user",
 		"nicht gefragt werden", "ohne ihn zu fragen", "ohne sie zu fragen", "nicht nachfragen", "ohne rücksprache", "ohne erinnerung",

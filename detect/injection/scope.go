@@ -1757,7 +1757,13 @@ func discussedQuotes(f string) string {
 			}
 		}
 	}
+	jsonText := strings.HasPrefix(strings.TrimLeft(f, " \n\t"), "{") || strings.HasPrefix(strings.TrimLeft(f, " \n\t"), "[")
 	for _, q := range quotePairs {
+		if jsonText && q[0] == `"` {
+			// JSON's quotes delimit its values, they quote nothing: an
+			// error object's "remediation" is not a write-up
+			continue
+		}
 		for from := 0; from < len(f); {
 			i := strings.Index(f[from:], q[0])
 			if i < 0 {
