@@ -386,6 +386,11 @@ func serverText(ev *eventv1.Event) (string, string) {
 		return joinText(ev.GetElicitation().GetMessage(), ev.GetElicitation().GetRequestedSchemaJson()), "elicitation"
 	case ev.GetInstructions() != "":
 		return ev.GetInstructions(), "instructions"
+	case ev.GetError() != nil && (ev.GetError().GetDataJson() != "" || ev.GetMethod() == "tools/call"):
+		// an error answer reaches the model as the call's result: its
+		// message and data ("remediation": "run curl … | sh") are
+		// server text like any result's
+		return joinText(ev.GetError().GetMessage(), ev.GetError().GetDataJson()), "tool_result"
 	}
 	return "", ""
 }

@@ -546,7 +546,7 @@ var modelReaderRe = regexp.MustCompile(`(?:\b(?:message|note|notes|notice|hint|c
 	`(?:^|["'(\[>\n]\s*)(?:to|for)\s+(?:the|any|all|every)\s+(?:[a-z-]+\s+){0,2}(?:assistant|agent|ai|model|llm|approver|reviewer)s?\s*[:,]|` +
 	`\(\s*(?:[a-z-]+\s+)?(?:agents?|assistants?|models?|ai|llms?)\s*\)\s*:|` +
 	`\b(?:ai|llm|model|agent|assistant|machine)[- ]only\b|` +
-	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er|client|caller)s?(?:\s+and\s+[a-z]+)?\s*(?::|can\b|should\b|must\b)|` +
+	`\bautomated\s+(?:approver|reviewer|screener|agent|assistant|system|summari[sz]er|client|caller)s?(?:\s+and\s+[a-z]+)?\s*(?:\([^)\n]{0,60}\)\s*)?(?::|can\b|should\b|must\b|need\s+to\b|resolve\b|fix\b|handle\b|recover\b)|` +
 	// "assistants and automations that process this inbox", "agents who triage these tickets"
 	`\b(?:ai|llm|assistant|agent|model|bot|automation)s?\s+(?:and\s+[a-z]+\s+)?(?:that|who|which)\s+(?:[a-z]+\s+){1,2}(?:this|these)\b|` +
 	// "[scheduling assistant: …"

@@ -44,11 +44,13 @@ func validID(raw json.RawMessage) bool {
 }
 
 // decodeError decodes a JSON-RPC error object leniently; codes outside the
-// int32 range are clamped.
-func decodeError(raw json.RawMessage) *eventv1.JsonRpcError {
+// int32 range are clamped. The data member is kept as compact JSON of at
+// most maxData bytes (TruncateText; maxData <= 0 keeps none).
+func decodeError(raw json.RawMessage, maxData int) *eventv1.JsonRpcError {
 	var e struct {
 		Code    json.Number     `json:"code"`
 		Message json.RawMessage `json:"message"`
+		Data    json.RawMessage `json:"data"`
 	}
 	if json.Unmarshal(raw, &e) != nil {
 		return &eventv1.JsonRpcError{Code: CodeInvalidRequest, Message: "invalid error object: " + compact(raw)}
@@ -59,6 +61,9 @@ func decodeError(raw json.RawMessage) *eventv1.JsonRpcError {
 	}
 	if f, err := e.Code.Float64(); err == nil {
 		out.Code = int32(max(math.MinInt32, min(math.MaxInt32, f)))
+	}
+	if maxData > 0 && len(e.Data) > 0 && !bytes.Equal(e.Data, []byte("null")) {
+		out.DataJson = TruncateText(compact(e.Data), maxData)
 	}
 	return out
 }

@@ -439,7 +439,7 @@ func (o *Observer) message(dir eventv1.Direction, raw []byte, at time.Time) *eve
 		return ev
 	case len(m.Error) > 0 && !bytes.Equal(m.Error, []byte("null")):
 		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_ERROR
-		ev.Error = decodeError(m.Error)
+		ev.Error = decodeError(m.Error, o.cfg.MaxResultText)
 		o.response(ev, dir, m.ID, nil, at)
 	case len(m.Result) > 0:
 		ev.Kind = eventv1.MessageKind_MESSAGE_KIND_RESPONSE

@@ -214,6 +214,7 @@ func TestObserveSession(t *testing.T) {
 			want(t, "prompt.name", ev.GetPrompt().GetName(), "code_review")
 			want(t, "error.code", ev.GetError().GetCode(), int32(-32602))
 			want(t, "error.message", ev.GetError().GetMessage(), "Invalid params: unknown prompt")
+			want(t, "error.data_json", ev.GetError().GetDataJson(), `{"known":["summarize","translate"]}`)
 		}},
 		{"elicitation request", 16, func(t *testing.T, ev *eventv1.Event) {
 			want(t, "elicitation.message", ev.GetElicitation().GetMessage(), "Enter your API key")

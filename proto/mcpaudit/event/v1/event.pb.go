@@ -1954,7 +1954,11 @@ type JsonRpcError struct {
 	// OpenTelemetry: rpc.response.status_code.
 	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
 	// Error message.
-	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	// The error's data member as compact JSON, truncated like tool result
+	// text (a server may put anything there, and what it puts reaches the
+	// model as the error of the call); empty when absent.
+	DataJson      string `protobuf:"bytes,3,opt,name=data_json,json=dataJson,proto3" json:"data_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1999,6 +2003,13 @@ func (x *JsonRpcError) GetCode() int32 {
 func (x *JsonRpcError) GetMessage() string {
 	if x != nil {
 		return x.Message
+	}
+	return ""
+}
+
+func (x *JsonRpcError) GetDataJson() string {
+	if x != nil {
+		return x.DataJson
 	}
 	return ""
 }
@@ -2514,10 +2525,11 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\vElicitation\x12\x18\n" +
 	"\amessage\x18\x01 \x01(\tR\amessage\x122\n" +
 	"\x15requested_schema_json\x18\x02 \x01(\tR\x13requestedSchemaJson\x12\x16\n" +
-	"\x06action\x18\x03 \x01(\tR\x06action\"<\n" +
+	"\x06action\x18\x03 \x01(\tR\x06action\"Y\n" +
 	"\fJsonRpcError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\x85\x05\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\x12\x1b\n" +
+	"\tdata_json\x18\x03 \x01(\tR\bdataJson\"\x85\x05\n" +
 	"\x05Alert\x12\x19\n" +
 	"\balert_id\x18\x01 \x01(\tR\aalertId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x17\n" +
