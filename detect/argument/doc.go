@@ -288,7 +288,11 @@
 // service is known from its format (OpenAI, Hugging Face, GitHub, Stripe,
 // Shopify, ...) or from the field naming it (DD-API-KEY, X-Shopify-...)
 // sent to a host outside that service's domains, or any credential sent to
-// a host that borrows a service's name without being under its domains.
+// a host that borrows a service's name without being under its domains;
+// on a call that names no host, a credential of a known format in a field
+// named for a credential of a tool whose name and description never name
+// its service (a translation tool's repo_token filled with a ghp_ token),
+// unless the tool writes files, signs in or stores secrets.
 // The other way round, a credential of a known service presented only to
 // that service's hosts (in a credential-named field or header, or in the
 // query string of the request's URL: a Google API key on a Maps Static

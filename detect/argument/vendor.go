@@ -1,6 +1,7 @@
 package argument
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
@@ -116,6 +117,33 @@ func (a *analysis) destinations() []string {
 	return out
 }
 
+// foreignTool adds secret.foreign_destination, on a call that names no
+// destination, for a service's credential (by its format: a ghp_ token, an
+// sk- key) put in a field named for a credential of a tool whose name and
+// description never name that service, and that neither writes files,
+// signs in nor stores secrets: a translation tool asking for a GitHub
+// token with repo scope collects it for someone else.
+func (a *analysis) foreignTool() {
+	words := append(nameWords(a.ctx.ToolName), nameWords(a.ctx.ToolDescription)...)
+	text := strings.ToLower(a.ctx.ToolName + " " + a.ctx.ToolDescription)
+	if a.tool.writeFile || a.tool.auth || hasWord(words, "secret", "secrets", "vault", "kv", "env", "credential", "credentials", "keychain", "keyvault", "ssm") {
+		return // a file, a login or a secrets store is where credentials go
+	}
+	for _, s := range a.sent {
+		if s.vendor < 0 || !s.presented || !slices.Contains(vendors[s.vendor].kinds, s.kind) {
+			continue // (a credential known only by its field's name, or not in one named for it)
+		}
+		v := vendors[s.vendor]
+		named := hasWord(words, v.words...)
+		for _, d := range v.domains {
+			named = named || strings.Contains(text, d)
+		}
+		if !named {
+			a.secret.add("secret.foreign_destination", s.field, a.safe(secrets.Marker(s.kind)+" "+v.name+" credential given to "+a.ctx.ToolName+", which names no "+v.name), 0.6)
+		}
+	}
+}
+
 // foreignSecrets adds secret.foreign_destination for credentials sent to
 // a host of another service than the one that issued them, or to a host
 // named like a service that is not under its domains.
@@ -125,6 +153,7 @@ func (a *analysis) foreignSecrets() {
 	}
 	hosts := a.destinations()
 	if len(hosts) == 0 {
+		a.foreignTool()
 		return
 	}
 	issued := map[string]bool{} // fields whose every credential goes to its issuer only
