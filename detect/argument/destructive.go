@@ -392,6 +392,9 @@ func regenerable(t string) bool {
 	}
 	i := strings.LastIndexByte(t, '/')
 	last := t[i+1:]
+	if tempGlob(last) {
+		return true // *.tmp, *.pyc: files made to be thrown away
+	}
 	if last == "" || strings.ContainsAny(last, "*?") {
 		return false
 	}
@@ -399,6 +402,19 @@ func regenerable(t string) bool {
 		return true // a build's own tmp dir (/var/lib/ci/builds/app/tmp), not /tmp
 	}
 	return strings.Contains(last, "cache") || buildArtefacts[last]
+}
+
+// tempGlob reports a file glob that matches only throwaway files by their
+// extension: *.tmp, *.temp, *.swp, *.pyc, *.o, *.class.
+func tempGlob(last string) bool {
+	if !strings.HasPrefix(last, "*.") {
+		return false
+	}
+	switch last[2:] {
+	case "tmp", "temp", "swp", "swo", "pyc", "pyo", "o", "obj", "class":
+		return true
+	}
+	return false
 }
 
 // migrationTables are the history tables schema-migration tools write

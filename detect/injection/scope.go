@@ -1333,6 +1333,7 @@ var mentionNouns = []string{"phrase", "phrases", "string", "strings", "wording",
 	"customer", "attacker", "adversary", "payload", "jailbreak", "sample", "example",
 	// "the content may contain text like `<!-- assistant: … -->`"
 	"text like", "content like", "instructions like", "messages like", "comments like", "prompts like", "payloads like",
+	"instructions such as", "payloads such as", "prompts such as", "commands such as", "text such as", "strings such as",
 	// speech verbs of reported text: "a web page saying 'Ignore previous instructions …'"
 	"saying", "says", "stating", "states", "reading", "wrote", "writes",
 	// a report's evidence: "described as 'the full conversation'", "excerpt: \"…\""
@@ -1383,9 +1384,28 @@ func mentionedQuotes(f string) string {
 		if b == nil {
 			b = []byte(f)
 		}
-		for k := j + 1; k < j+1+end; k++ {
-			if b[k] != '\n' {
-				b[k] = ' '
+		for n := 0; n < 4; n++ {
+			for k := j + 1; k < j+1+end; k++ {
+				if b[k] != '\n' {
+					b[k] = ' '
+				}
+			}
+			// a list of examples: "such as `a` or `b`", "`a`, `b` and `c`"
+			next := j + 1 + end + 1
+			lead := ""
+			for _, l := range []string{" or ", ", or ", ", ", " and ", ", and "} {
+				if strings.HasPrefix(f[min(next, len(f)):], l+string(q)) {
+					lead = l
+					break
+				}
+			}
+			if lead == "" {
+				break
+			}
+			j = next + len(lead)
+			end = strings.IndexByte(f[j+1:min(len(f), j+1+maxMention)], q)
+			if end < 0 {
+				break
 			}
 		}
 		return true
