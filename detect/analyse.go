@@ -130,7 +130,7 @@ func analyse(env *Env, needs map[string]bool) {
 	if env.Method == "tools/call" && env.Kind == "request" {
 		if needs[useArgs] && env.Arguments != nil {
 			env.Args = argument.Analyze(env.Arguments, argument.Context{
-				ToolName: env.ToolName, ToolDescription: env.CalledTool.Description,
+				ToolName: env.ToolName, ToolDescription: env.CalledTool.Description, ServerName: env.ServerName,
 				ExecLike: hasCapability(env.CalledTool, "executes"), Roots: env.Session.Roots,
 			})
 		}

@@ -35,6 +35,8 @@ type Context struct {
 	// ToolDescription is the tool's description from the session's
 	// tools/list, when known.
 	ToolDescription string
+	// ServerName is the MCP server's name (serverInfo.name), when known.
+	ServerName string
 	// ExecLike is set by the caller when the tool's catalogue capabilities
 	// say it runs commands (shell, exec, terminal, run_command, code
 	// execution). When false, Analyze still infers it with ExecLikeTool.

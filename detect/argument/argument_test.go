@@ -16,6 +16,7 @@ type fixtureCase struct {
 	Name        string         `json:"name"`
 	Tool        string         `json:"tool"`
 	Description string         `json:"description"`
+	Server      string         `json:"server"`
 	Exec        bool           `json:"exec"`
 	Roots       []string       `json:"roots"`
 	Args        map[string]any `json:"args"`
@@ -78,7 +79,7 @@ func TestAnalyzeFixtures(t *testing.T) {
 			if c.Signal == "" && c.Max == nil {
 				t.Fatal("case checks nothing: set signal/min or max")
 			}
-			r := Analyze(c.Args, Context{ToolName: c.Tool, ToolDescription: c.Description, ExecLike: c.Exec, Roots: c.Roots})
+			r := Analyze(c.Args, Context{ToolName: c.Tool, ToolDescription: c.Description, ServerName: c.Server, ExecLike: c.Exec, Roots: c.Roots})
 			v := pick(t, r, c.Analyser)
 			if c.Signal != "" && !v.Has(c.Signal) {
 				t.Errorf("signal %s missing; got %s", c.Signal, describe(v))

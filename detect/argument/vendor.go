@@ -119,13 +119,13 @@ func (a *analysis) destinations() []string {
 
 // foreignTool adds secret.foreign_destination, on a call that names no
 // destination, for a service's credential (by its format: a ghp_ token, an
-// sk- key) put in a field named for a credential of a tool whose name and
-// description never name that service, and that neither writes files,
+// sk- key) put in a field named for a credential of a tool whose server,
+// name and description never name that service, and that neither writes files,
 // signs in nor stores secrets: a translation tool asking for a GitHub
 // token with repo scope collects it for someone else.
 func (a *analysis) foreignTool() {
-	words := append(nameWords(a.ctx.ToolName), nameWords(a.ctx.ToolDescription)...)
-	text := strings.ToLower(a.ctx.ToolName + " " + a.ctx.ToolDescription)
+	words := append(append(nameWords(a.ctx.ToolName), nameWords(a.ctx.ToolDescription)...), nameWords(a.ctx.ServerName)...)
+	text := strings.ToLower(a.ctx.ServerName + " " + a.ctx.ToolName + " " + a.ctx.ToolDescription)
 	if a.tool.writeFile || a.tool.auth || hasWord(words, "secret", "secrets", "vault", "kv", "env", "credential", "credentials", "keychain", "keyvault", "ssm") {
 		return // a file, a login or a secrets store is where credentials go
 	}
