@@ -1045,25 +1045,11 @@ const maxPhrases = 1024
 func (s *state) wordTrigrams(text string, fn func(uint64) bool) {
 	var w [3]string
 	n := 0
-	start := -1
-	for i := 0; i <= len(text); {
-		r, size := utf8.RuneError, 1
-		if i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		if i < len(text) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if start < 0 {
-				start = i
-			}
-		} else if start >= 0 {
-			w[0], w[1], w[2] = w[1], w[2], strings.ToLower(text[start:i])
-			start = -1
-			if n++; n >= 3 && !fn(s.hashParts("p", w[0], w[1], w[2])) {
-				return
-			}
-		}
-		i += size
-	}
+	letterWords(text, func(x string) bool {
+		w[0], w[1], w[2] = w[1], w[2], strings.ToLower(x)
+		n++
+		return n < 3 || fn(s.hashParts("p", w[0], w[1], w[2]))
+	})
 }
 
 // dictated reports whether a private read's arguments repeat, whole, a
@@ -1154,6 +1140,22 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 			}
 		}
 	}
+	full := false
+	letterWords(text, func(w string) bool {
+		word(w)
+		full = len(set) >= limit
+		return !full
+	})
+	if full {
+		return
+	}
+	s.numberShingles(text, set, limit)
+	s.emailShingles(text, set, limit)
+}
+
+// letterWords calls fn with each run of letters and digits of text, in
+// order, until fn returns false: the words of content hashes.
+func letterWords(text string, fn func(w string) bool) {
 	start := -1
 	for i, r := range text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -1163,18 +1165,15 @@ func (s *state) contentShingles(text string, set map[uint64]struct{}, limit int,
 			continue
 		}
 		if start >= 0 {
-			word(text[start:i])
+			if !fn(text[start:i]) {
+				return
+			}
 			start = -1
-		}
-		if len(set) >= limit {
-			return
 		}
 	}
 	if start >= 0 {
-		word(text[start:])
+		fn(text[start:])
 	}
-	s.numberShingles(text, set, limit)
-	s.emailShingles(text, set, limit)
 }
 
 // emailShingles adds the keyed hash of every e-mail address of text
