@@ -13,6 +13,7 @@ var sensitivePaths = []string{
 	"/etc/passwd", "/etc/shadow", "/etc/sudoers", ".aws/credentials", ".aws/config", ".netrc", ".npmrc", ".pypirc",
 	".git-credentials", ".gitconfig", ".docker/config.json", ".kube/config", "kubeconfig", ".gnupg", ".bash_history",
 	".zsh_history", "claude_desktop_config.json", "mcp.json", ".cursor/", "cline_mcp_settings", "mcp_settings.json",
+	"mcp_config.json", ".codeium/", ".claude.json", ".gemini/settings",
 	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
 	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
 	// commands and expressions that dump the environment

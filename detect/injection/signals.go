@@ -353,7 +353,7 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 				hs = append(hs, hit{sigSecrecyDisplay, wSecrecyDisplay, max(lo, j-3), min(hi, j+8)})
 			case user && !protective:
 				hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, max(lo, j-3), min(hi, j+8)})
-			case !protective && a.concealsThis(s, j, hi) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
+			case !protective && (a.concealsThis(s, j, hi) || cliticThis(s, lo, j)) && s.toks[j].w != "ask" && s.toks[j].w != "confirm":
 				hs = append(hs, hit{sigSecrecyConceal, wSecrecyConceal, max(lo, j-3), min(hi, j+4)})
 			}
 			if len(hs) > n && (hs[n].sig == sigSecrecyUser || hs[n].sig == sigSecrecyConceal) {
@@ -955,6 +955,35 @@ func (a *analysis) concealsThis(s *scanned, j, hi int) bool {
 		return true
 	}
 	return false
+}
+
+// cliticThis reports a negated disclosure verb (token j) whose object is
+// a clitic pronoun before it, as Spanish, Portuguese, Italian and French
+// place it: "no lo menciones", "não o mencione", "non lo dire", "ne le
+// dis pas".
+func cliticThis(s *scanned, lo, j int) bool {
+	if j-1 < lo {
+		return false
+	}
+	switch s.toks[j-1].w {
+	case "lo", "la", "los", "las", "le", "les", "o", "os", "li", "l'":
+	default:
+		return false
+	}
+	if j-2 < lo || s.toks[j-2].r&rNeg == 0 {
+		return false
+	}
+	// the clause ends at the verb, or says where it stays unsaid ("en la
+	// respuesta", "al usuario"); not "no lo muestres si está vacío"
+	k := j + 1
+	if k >= len(s.toks) || s.toks[k].sent != s.toks[j].sent || strings.ContainsAny(s.f[s.toks[j].end:s.toks[k].start], ",;:.") {
+		return true
+	}
+	switch s.toks[k].w {
+	case "en", "al", "a", "ao", "nel", "nella", "dans", "na", "no", "au", "aux":
+		return true
+	}
+	return s.toks[k].r&rUser != 0
 }
 
 // concealsValueSet reports a disclosure verb (token j) whose object noun
