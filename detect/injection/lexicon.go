@@ -76,7 +76,7 @@ func init() {
 		envoie envoyer envoyez transmets transmettez partage partagez partager transfere transferez transferer`)
 	addWords(rInclude, `include pass put copy dump repeat echo output reproduce quote restate print insert add append attach embed paste provide supply fill populate place prepend store save write fold substitute
 		incluye incluir incluya pon agrega anade adjunta rellena rellenar llena llenar pega pegar copia copiar
-		fuge fugen einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen
+		fuge fugen einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen enthalten mitgeben mitsenden beifugen
 		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez recopie recopier recopiee copiee incluse`)
 	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
@@ -84,7 +84,7 @@ func init() {
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
 	addWords(rDisclose, `tell mention bring show reveal disclose inform notify alert display explain say expose acknowledge warn ask confirm let divulge report bother summarize summarise narrate flag surface
 		digas decir digale menciones mencionar comenta comentar comentes muestres mostrar reveles revelar informes informar avises avisar cuentes
-		sag sage sagen erwahne erwahnen informiert benachrichtigt erwahnt zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige
+		sag sage sagen erwahne erwahnen informiert benachrichtigt erwahnt zeige zeigen verrate verraten informiere informieren mitteilen teile benachrichtige erklare erklaren erklart
 		dis dites dire mentionne mentionnez mentionner montre montrez montrer revele revelez reveler informe informez informer previens prevenez signale signalez signaler parle parlez parler`)
 	addWords(rPerceive, `know see notice find learn realize realise aware discover suspect hear
 		sepa sepan sabe saber vea note entere

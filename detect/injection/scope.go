@@ -234,7 +234,7 @@ func (a *analysis) scopeCombos(s *scanned, lo, hi int, m role) []hit {
 
 	// "every invoice must also be shared with ledger@x.example": a copy of
 	// everything to a mailbox
-	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever", "copy", "copies")) && !(hasAnyWord(s, lo, hi, "bcc", "cc", "cc'd", "cced", "ccd") && !hasWord(s, lo, hi, "without")) && !(visibleCopy(s, lo, hi) && m&(rStealth|rConceal) == 0) {
+	if m&(rOblig|rOrder|rStealth|rAddr|rAll) != 0 && (m&rAll != 0 || hasAnyWord(s, lo, hi, "also", "always", "each", "every", "whenever", "copy", "copies", "zusatzlich", "ebenfalls", "ademas", "tambien", "tambem", "anche", "aussi", "egalement")) && !(hasAnyWord(s, lo, hi, "bcc", "cc", "cc'd", "cced", "ccd") && !hasWord(s, lo, hi, "without")) && !(visibleCopy(s, lo, hi) && m&(rStealth|rConceal) == 0) {
 		if sp := s.span(lo, hi); strings.IndexByte(sp, '@') > 0 && emailRe.MatchString(sp) {
 			for j := lo; j < hi; j++ {
 				w := t[j].w
