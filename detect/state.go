@@ -1215,36 +1215,6 @@ func emailByte(c byte, local bool) bool {
 	return false
 }
 
-// walkNumbers calls fn with each number of v (JSON numbers decoded as
-// float64 or json.Number), formatted without exponent, at most
-// maxArgStrings.
-func walkNumbers(v any, fn func(string)) {
-	n := 0
-	var walk func(v any)
-	walk = func(v any) {
-		if n >= maxArgStrings {
-			return
-		}
-		switch x := v.(type) {
-		case float64:
-			n++
-			fn(strconv.FormatFloat(x, 'f', -1, 64))
-		case json.Number:
-			n++
-			fn(x.String())
-		case map[string]any:
-			for _, e := range x {
-				walk(e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-}
-
 // sampled reports whether a word trigram is one of the one in four that
 // contentShingles keeps, by FNV-1a of its words: the choice must not
 // depend on the state's random seed, or whether a call carries a read's
@@ -2475,6 +2445,37 @@ func credentialKey(path string) bool {
 // walkStrings calls fn with the path and value of every string leaf of v,
 // at most maxArgStrings.
 func walkStrings(v any, path string, fn func(path, s string)) {
+	walkLeaves(v, path, func(path string, leaf any) {
+		if x, ok := leaf.(string); ok {
+			fn(path, x)
+		}
+	}, func(leaf any) bool { _, ok := leaf.(string); return ok })
+}
+
+// walkNumbers calls fn with each number of v (JSON numbers decoded as
+// float64 or json.Number), formatted without exponent, at most
+// maxArgStrings.
+func walkNumbers(v any, fn func(string)) {
+	walkLeaves(v, "", func(_ string, leaf any) {
+		switch x := leaf.(type) {
+		case float64:
+			fn(strconv.FormatFloat(x, 'f', -1, 64))
+		case json.Number:
+			fn(x.String())
+		}
+	}, func(leaf any) bool {
+		switch leaf.(type) {
+		case float64, json.Number:
+			return true
+		}
+		return false
+	})
+}
+
+// walkLeaves calls fn with the path and value of every leaf of v that
+// counts (objects in key order, arrays in order), stopping after
+// maxArgStrings of them.
+func walkLeaves(v any, path string, fn func(path string, leaf any), counts func(leaf any) bool) {
 	n := 0
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
@@ -2482,9 +2483,6 @@ func walkStrings(v any, path string, fn func(path, s string)) {
 			return
 		}
 		switch x := v.(type) {
-		case string:
-			n++
-			fn(path, x)
 		case map[string]any:
 			for _, k := range sortedKeys(x) {
 				walk(x[k], path+"."+k)
@@ -2492,6 +2490,11 @@ func walkStrings(v any, path string, fn func(path, s string)) {
 		case []any:
 			for i, e := range x {
 				walk(e, path+"["+itoa(i)+"]")
+			}
+		default:
+			if counts(v) {
+				n++
+				fn(path, v)
 			}
 		}
 	}

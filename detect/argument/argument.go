@@ -292,6 +292,9 @@ type analysis struct {
 	jsonLeft int
 	// inJSON is the depth of JSON texts inside strings being walked.
 	inJSON int
+	// dataFile memoises dataFileWrite once the items are collected: 0
+	// not yet read, 1 yes, -1 no
+	dataFile int8
 	// shellBudget is how many more bytes of shell text this call may
 	// tokenize (decoded and inline scripts included).
 	shellBudget int

@@ -213,6 +213,18 @@ func (a *analysis) dataFileWrite() bool {
 	if !a.tool.writeFile {
 		return false
 	}
+	if a.dataFile != 0 {
+		return a.dataFile > 0
+	}
+	a.dataFile = -1
+	if a.dataFileTargets() {
+		a.dataFile = 1
+	}
+	return a.dataFile > 0
+}
+
+// dataFileTargets is dataFileWrite's reading of the path arguments.
+func (a *analysis) dataFileTargets() bool {
 	n := 0
 	for i := range a.items {
 		it := &a.items[i]
