@@ -177,6 +177,10 @@ type analysis struct {
 	// instructions for coding agents (agentFileRe): addressing the agent
 	// and giving it rules is that file's genre
 	agentFile bool
+	// folded holds, per field, the folded text that was scanned, where it
+	// is long (localText): findings are placed in it by their spans
+	// (demoteDistantData)
+	folded map[string]string
 }
 
 func newAnalysis(ctx *Context) *analysis {
@@ -292,11 +296,18 @@ func (a *analysis) text(raw, field string, depth int) {
 	if a.ctx.Surface != MemoryWrite {
 		f = mentionedQuotes(f)
 	}
+	if a.ctx.Surface.serverToModel() && len(f) > localText {
+		if a.folded == nil {
+			a.folded = map[string]string{}
+		}
+		// as spans show it (clipSpan, signal.Clip)
+		a.folded[field] = strings.NewReplacer("\n", " ", "\r", " ", "[redacted:", "[REDACTED:").Replace(f)
+	}
 	s := scan(f)
 	if !a.ctx.Surface.serverToModel() || !containsAny(f, discussionWords...) {
 		// (writing about attacks describes what models do: "the model
 		// reads attacker-controlled content" is no order)
-		thirdPersonOrders(s)
+		thirdPersonOrders(s, a.ctx.Surface == ToolDefinition)
 	}
 	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
@@ -633,6 +644,9 @@ func (a *analysis) verdict() signal.Verdict {
 	if a.ctx.Surface.serverToModel() && !a.injectionEvidence() {
 		a.demoteData()
 	}
+	if a.folded != nil {
+		a.demoteDistantData()
+	}
 	if a.ctx.Surface == MemoryWrite && a.onlyCommands() {
 		// a note quoting a command (a pentest report's reverse shell, a
 		// runbook's curl | sh), with no order around it, stores no order
@@ -697,12 +711,16 @@ func (a *analysis) injectionEvidence() bool {
 	if a.modelAddressed {
 		return true
 	}
-	for _, f := range a.strong {
-		for _, p := range evidencePrefixes {
-			// a tag or comment is evidence only with an attack inside
-			if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.")) {
-				return true
-			}
+	return slices.ContainsFunc(a.strong, evidenceFinding)
+}
+
+// evidenceFinding reports a finding of an evidence signal
+// (evidencePrefixes) strong enough to count.
+func evidenceFinding(f signal.Finding) bool {
+	for _, p := range evidencePrefixes {
+		// a tag or comment is evidence only with an attack inside
+		if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.")) {
+			return true
 		}
 	}
 	return false
@@ -736,6 +754,102 @@ func agentFileGenre(f signal.Finding) bool {
 		return true
 	}
 	return false
+}
+
+// localText and localWindow bound where injection evidence counts in
+// long server-to-model text (bytes of folded text): in a text longer
+// than localText, a data-shaped finding counts only within localWindow
+// of evidence in the same field.
+const (
+	localText   = 2048
+	localWindow = 800
+)
+
+// demoteDistantData keeps, in each long text (localText), the strong
+// findings of the one stretch of 2×localWindow bytes that scores most,
+// and demotes the rest of that text's strong findings; and it demotes
+// the strong data-shaped findings that lie farther than localWindow from
+// every evidence finding of their field. An injection is a few
+// sentences: a README that says "configure Claude Desktop" in its
+// install section and "silently skipped" in its API reference does not
+// add the two up, and its "export GITLAB_TOKEN=…" three sections later
+// is no order to the model. A finding whose span cannot be placed (built
+// rather than quoted) is kept. Own code: the placement needs the
+// analyser's folded text.
+func (a *analysis) demoteDistantData() {
+	type place struct {
+		field string
+		at    int
+	}
+	locate := func(f signal.Finding) (place, bool) {
+		t, ok := a.folded[f.Field]
+		if !ok || f.Span == "" {
+			return place{}, false
+		}
+		span := f.Span
+		if i := strings.Index(span, "…"); i > 0 {
+			span = span[:i]
+		}
+		at := strings.Index(t, span)
+		return place{f.Field, at}, at >= 0
+	}
+	// the best stretch of each long field
+	best := map[string]int{}
+	for fl := range a.folded {
+		var at []int
+		var ws []float64
+		for _, f := range a.strong {
+			if p, ok := locate(f); ok && p.field == fl {
+				at, ws = append(at, p.at), append(ws, f.Weight)
+			}
+		}
+		top := -1.0
+		for i := range at {
+			rest := 1.0
+			for j := range at {
+				if at[j] >= at[i] && at[j]-at[i] <= 2*localWindow {
+					rest *= 1 - min(max(ws[j], 0), 1)
+				}
+			}
+			if 1-rest > top {
+				top, best[fl] = 1-rest, at[i]
+			}
+		}
+	}
+	var ev []place
+	if a.readerSpan != "" {
+		for fl, t := range a.folded {
+			if at := strings.Index(t, a.readerSpan); at >= 0 {
+				ev = append(ev, place{fl, at})
+			}
+		}
+	}
+	for _, f := range a.strong {
+		if !evidenceFinding(f) {
+			continue
+		}
+		if p, ok := locate(f); ok {
+			ev = append(ev, p)
+		}
+	}
+	a.demote(func(f signal.Finding) bool {
+		p, ok := locate(f)
+		if !ok {
+			return false
+		}
+		if b, long := best[p.field]; long && (p.at < b || p.at-b > 2*localWindow) {
+			return true
+		}
+		if !dataShaped(f) || a.ctx.ModelDirected {
+			return false
+		}
+		for _, e := range ev {
+			if e.field == p.field && p.at-e.at <= localWindow && e.at-p.at <= localWindow {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // demoteData turns the strong findings of data-shaped signals into weak

@@ -21,6 +21,10 @@ type tok struct {
 	han        bool // a Chinese lexicon word
 	kind       refKind
 	kindDone   bool // kind is computed (classify caches it)
+	// ordered: a verb whose subject is the model ("the assistant
+	// processing this mailbox establishes …", "agents populate this by
+	// …"): thirdPersonOrders makes it an order
+	ordered bool
 }
 
 // scanned is folded text cut into words and sentences.
@@ -344,6 +348,9 @@ func (s *scanned) imperative(lo, j int) bool {
 	t := s.toks
 	if t[j].quoted && t[j].closed {
 		return false // a quoted word is a value ('embed', `send`), not a verb
+	}
+	if t[j].ordered {
+		return true
 	}
 	if j == lo || t[j-1].sent != t[j].sent || imperativeForm(t[j].w) || s.imperativeNext(j) || s.germanInfinitiveOrder(lo, j) {
 		// (or an order by its form or the word after it: Korean 보내세요,

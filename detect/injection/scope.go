@@ -274,38 +274,116 @@ func (a *analysis) ownWords(s *scanned, lo, hi int) bool {
 
 // thirdPersonOrders gives the roles of their base form to verbs of which
 // the model is the subject ("the assistant reads ~/.ssh and passes every
-// key"): in a tool's documentation that is an order, not a description.
-func thirdPersonOrders(s *scanned) {
+// key", "agents populate this by running `env`", "the assistant
+// processing this mailbox establishes a rule …") and marks them ordered:
+// in a tool's documentation or in content handed to the model, what the
+// model does is what it is told to do. The subject may carry a short
+// participle or relative clause ("assistants answering questions from
+// this page link …"). In definitions, clients and callers are the model
+// too ("clients re-run the query through add_comment").
+func thirdPersonOrders(s *scanned, definition bool) {
 	t := s.toks
 	for k := 1; k < len(t); k++ {
-		if t[k].r&actionRoles != 0 || !strings.HasSuffix(t[k].w, "s") {
+		w := t[k].w
+		var base role
+		switch {
+		case t[k].r&actionRoles != 0:
+			base = t[k].r & actionRoles
+		case strings.HasSuffix(w, "s"):
+			base = lexicon[stem(w)] & actionRoles
+		}
+		if base == 0 || t[k].quoted && t[k].closed {
+			continue
+		}
+		p := modelSubjectBefore(s, k, definition)
+		if p < 0 {
+			continue
+		}
+		// agreement: "the assistant reads", "agents read"; not "the
+		// assistant's read" or "the model read" (a past tense)
+		plural := strings.HasSuffix(t[p].w, "s") && t[p].w != "llms" || t[p].w == "llms"
+		if plural == strings.HasSuffix(w, "s") && !(plural && strings.HasSuffix(w, "ss")) {
+			continue
+		}
+		t[k].r |= base
+		t[k].ordered = true
+	}
+	// "… and passes every key": a second verb of the same subject
+	for k := 2; k < len(t); k++ {
+		if t[k].ordered || t[k-1].w != "and" || !strings.HasSuffix(t[k].w, "s") {
 			continue
 		}
 		base := lexicon[stem(t[k].w)] & actionRoles
 		if base == 0 {
 			continue
 		}
-		for p := k - 1; p >= max(0, k-3) && t[p].sent == t[k].sent; p-- {
-			if subjectModel(t[p].w) {
+		for p := k - 2; p >= max(0, k-12) && t[p].sent == t[k].sent; p-- {
+			if t[p].ordered {
 				t[k].r |= base
+				t[k].ordered = true
 				break
-			}
-			switch t[p].w {
-			case "now", "then", "also", "always", "automatically", "silently", "quietly", "first", "simply", "just":
-				continue
-			}
-			break
-		}
-		// "… and passes every key": a second verb of the same subject
-		if t[k].r&actionRoles == 0 && t[k-1].w == "and" {
-			for p := k - 2; p >= max(0, k-12) && t[p].sent == t[k].sent; p-- {
-				if t[p].r&actionRoles != 0 && p > 0 && subjectModel(t[p-1].w) {
-					t[k].r |= base
-					break
-				}
 			}
 		}
 	}
+}
+
+// subjectWindow bounds the words between a model subject and its verb
+// (thirdPersonOrders): a short participle or relative clause.
+const subjectWindow = 7
+
+// modelSubjectBefore returns the token of the model noun that is the
+// subject of the verb at k, or -1: within subjectWindow words of the same
+// sentence, with only adverbs between, or a participle or relative clause
+// opened right after the noun ("the assistant processing this mailbox",
+// "agents that handle refunds").
+func modelSubjectBefore(s *scanned, k int, definition bool) int {
+	t := s.toks
+	for p := k - 1; p >= max(0, k-subjectWindow-1) && t[p].sent == t[k].sent; p-- {
+		if subjectNoun(t[p].w, definition) && !(p > 0 && t[p-1].sent == t[p].sent && (t[p-1].w == "the" && p+1 < k && t[p+1].w == "s" || possessive(t[p-1].w))) {
+			if p == k-1 {
+				return p
+			}
+			switch next := t[p+1].w; {
+			case adverbOnly(s, p+1, k):
+				return p
+			case next == "that" || next == "who" || next == "which":
+				return p
+			case len(next) > 5 && strings.HasSuffix(next, "ing"):
+				return p
+			}
+			return -1
+		}
+		if t[p].r&actionRoles != 0 && !adverbOnly(s, p, p+1) {
+			return -1 // another verb comes first: "the assistant sends what the user reads"
+		}
+	}
+	return -1
+}
+
+// adverbOnly reports tokens [a, b) that are all adverbs a subject and its
+// verb may hold between them.
+func adverbOnly(s *scanned, a, b int) bool {
+	for i := a; i < b; i++ {
+		switch s.toks[i].w {
+		case "now", "then", "also", "always", "automatically", "silently", "quietly", "first", "simply", "just", "re", "routinely", "typically", "usually", "normally", "additionally", "immediately", "still":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// possessive reports a word that makes the noun after it an attribute
+// rather than a subject ("your agent's", "my assistant").
+func possessive(w string) bool { return w == "my" || w == "our" }
+
+// subjectNoun reports a word naming the model as a subject: subjectModel
+// and its plurals, and in definitions the client or caller.
+func subjectNoun(w string, definition bool) bool {
+	if subjectModel(w) || subjectModel(strings.TrimSuffix(w, "s")) {
+		return true
+	}
+	return definition && (w == "client" || w == "clients" || w == "caller" || w == "callers")
 }
 
 func subjectModel(w string) bool {
