@@ -468,7 +468,7 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	kinds := 0
 	action := false
 	for j := lo; j < hi; j++ {
-		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w] || editVerbs[t[j].w]) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
+		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w] || editVerbs[t[j].w] || t[j].ordered) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
 			action = true
 			break
 		}

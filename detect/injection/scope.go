@@ -292,11 +292,15 @@ func thirdPersonOrders(s *scanned, definition bool) {
 		case strings.HasSuffix(w, "s"):
 			base = lexicon[stem(w)] & actionRoles
 		}
-		if base == 0 || t[k].quoted && t[k].closed {
+		if t[k].quoted && t[k].closed {
 			continue
 		}
 		p := modelSubjectBefore(s, k, definition)
-		if p < 0 {
+		if p < 0 || base == 0 && !(p < k-1 && strings.HasSuffix(w, "s") && len(w) > 3 && t[k].r == 0) {
+			// (a verb the lexicon does not know counts after a clause
+			// that closes the subject: "the assistant processing this
+			// mailbox establishes …"; right after the noun it may be
+			// one: "the assistant logs")
 			continue
 		}
 		// agreement: "the assistant reads", "agents read"; not "the
@@ -339,7 +343,7 @@ const subjectWindow = 7
 func modelSubjectBefore(s *scanned, k int, definition bool) int {
 	t := s.toks
 	for p := k - 1; p >= max(0, k-subjectWindow-1) && t[p].sent == t[k].sent; p-- {
-		if subjectNoun(t[p].w, definition) && !(p > 0 && t[p-1].sent == t[p].sent && (t[p-1].w == "the" && p+1 < k && t[p+1].w == "s" || possessive(t[p-1].w))) {
+		if subjectNoun(t[p].w, definition) && !t[p].url && !strings.Contains(t[p].ext, ".") && subjectStart(s, p) {
 			if p == k-1 {
 				return p
 			}
@@ -373,9 +377,27 @@ func adverbOnly(s *scanned, a, b int) bool {
 	return true
 }
 
-// possessive reports a word that makes the noun after it an attribute
-// rather than a subject ("your agent's", "my assistant").
-func possessive(w string) bool { return w == "my" || w == "our" }
+// subjectStart reports a model noun at p that opens a noun phrase: at the
+// start of its sentence or clause, or after a determiner ("the
+// assistant", "whichever AI", "any agent"), not inside a compound ("user
+// agent", "package manager agents", "3 LLM calls") or a domain
+// ("claude.ai").
+func subjectStart(s *scanned, p int) bool {
+	t := s.toks
+	if p == 0 || t[p-1].sent != t[p].sent {
+		return true
+	}
+	switch t[p-1].w {
+	case "the", "a", "an", "any", "every", "each", "whichever", "whatever", "this", "that", "all", "ai", "coding", "automated":
+		return true
+	}
+	for b := t[p].start - 1; b >= t[p-1].end; b-- {
+		if strings.IndexByte(",:;(\"'`*>", s.f[b]) >= 0 {
+			return true // a clause or list item opens with it
+		}
+	}
+	return false
+}
 
 // subjectNoun reports a word naming the model as a subject: subjectModel
 // and its plurals, and in definitions the client or caller.
