@@ -1979,6 +1979,14 @@ func slug(w string) bool {
 	return true
 }
 
+// chainIdentifierRe matches the public identifiers of blockchains, which
+// are published by design: Ethereum-style addresses and transaction
+// hashes (0x and 40 or 64 hex digits, EIP-55 mixed case included),
+// Bitcoin-style bech32 addresses (BIP 173/350: a human-readable part, the
+// separator 1, then the bech32 alphabet) and Base58Check P2PKH/P2SH
+// addresses (leading 1 or 3, 26 to 35 characters).
+var chainIdentifierRe = regexp.MustCompile(`^0x(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$|^(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{25,87}$|^[13][1-9A-HJ-NP-Za-km-z]{25,34}$`)
+
 func looksLikeToken(w string) bool {
 	if strings.ContainsAny(w, "/:@") || len(w) == 36 && strings.Count(w, "-") == 4 {
 		return false
@@ -1987,6 +1995,9 @@ func looksLikeToken(w string) bool {
 	// passed around, not secrets.
 	if (len(w) == 40 || len(w) == 64) && strings.Trim(strings.ToLower(w), "0123456789abcdef") == "" {
 		return false
+	}
+	if chainIdentifierRe.MatchString(w) {
+		return false // public blockchain addresses and transaction hashes
 	}
 	if slug(w) {
 		return false

@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -38,6 +39,11 @@ const (
 	// label an attack.
 	labelKinds = 2
 )
+
+// readingClauseRe matches the clause after a model noun that says it is
+// reading the text ("whichever AI is reading this on the agent side:"):
+// a label may then run to ten words.
+var readingClauseRe = regexp.MustCompile(`^\s+(?:that\s+|who\s+)?(?:is\s+|are\s+|will\s+be\s+)?(?:reading|processing|handling|parsing|summari[sz]ing|triaging|answering|reviewing)\s+(?:this|these|the)\b`)
 
 // segmentStops end the segment a label starts: a line, a list or table
 // cell, a bracket, a quotation, a dash between fields.
@@ -98,7 +104,7 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 			// needs no colon; the message starts after the noun (and its
 			// comma)
 			i = 0
-		} else if i < 0 || strings.Count(tail[:i], " ") > 5 || strings.ContainsAny(tail[:i], ".;!?>=") || strings.Contains(tail[:i], "/") && strings.Contains(tail[:i], "->") {
+		} else if i < 0 || strings.Count(tail[:i], " ") > 5 && !(strings.Count(tail[:i], " ") <= 10 && readingClauseRe.MatchString(tail)) || strings.ContainsAny(tail[:i], ".;!?>=") || strings.Contains(tail[:i], "/") && strings.Contains(tail[:i], "->") {
 			continue // no label: a sentence, a menu path ("Copilot->Coding agent->MCP:")
 		}
 		if lead == 0 && strings.TrimSpace(tail[:i]) == "" && !greeting(s, k-lead, k) && !vocative {

@@ -352,6 +352,11 @@ func (s *scanned) imperative(lo, j int) bool {
 	if t[j].ordered {
 		return true
 	}
+	if t[j].w == "set" && j > lo && t[j-1].quoted && j+1 < len(t) && t[j+1].w == "to" && t[j+1].sent == t[j].sent {
+		// "retry with `context` set to the contents of .env": the
+		// parameter's value given with the order
+		return true
+	}
 	if j == lo || t[j-1].sent != t[j].sent || imperativeForm(t[j].w) || s.imperativeNext(j) || s.germanInfinitiveOrder(lo, j) {
 		// (or an order by its form or the word after it: Korean 보내세요,
 		// Hindi शामिल करें; lexicon_i18n.go)
