@@ -174,8 +174,10 @@ type Flow struct {
 	SameHost bool `expr:"same_host"`
 	// Presented: the value is the whole of an argument whose name says it
 	// holds a credential (token, upload_token, api_key, session, secret,
-	// signature): a credential presented, as a server's own upload or
-	// session token is handed back to its tools, not text carrying it.
+	// signature) or an object identifier (id, case_id, envelopeId,
+	// item_ref): a credential or handle presented, as a server's own
+	// upload or session token is handed back to its tools, not text
+	// carrying it.
 	Presented bool `expr:"presented"`
 	// ToIssuer: the value sits in an argument named for a credential (an
 	// Authorization header, a token field) of a call whose URL is on the
@@ -2415,7 +2417,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
 		host = s.urlHost(v)
 		whole = ""
-		if credential = credentialKey(path); credential {
+		if credential = credentialKey(path); credential || identifierKey(path) {
 			whole = strings.TrimSpace(v)
 		}
 		markers(v, func(m, kind string) {
@@ -2442,6 +2444,18 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 		})
 	})
 	return out
+}
+
+// identifierKey reports an argument path whose last key names an object
+// identifier: id, case_id, envelopeId, item_ref, tracking_number. A value
+// a server returned and that is the whole of such an argument of the same
+// server's tool is the server's own handle given back (Flow.Presented).
+func identifierKey(path string) bool {
+	k := path[strings.LastIndexAny(path, ".[")+1:]
+	k = strings.Trim(k, "]\"")
+	lk := strings.ToLower(k)
+	return lk == "id" || strings.HasSuffix(lk, "_id") || strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "ID") ||
+		strings.HasSuffix(lk, "_ref") || strings.HasSuffix(lk, "_number") || strings.HasSuffix(lk, "tracking")
 }
 
 // credentialKey reports an argument path whose last key names a
