@@ -239,6 +239,9 @@ type Annotations struct {
 	DestructiveHint bool `expr:"destructive_hint"`
 	IdempotentHint  bool `expr:"idempotent_hint"`
 	OpenWorldHint   bool `expr:"open_world_hint"`
+	// OpenWorldStated: the server itself sent openWorldHint true (not the
+	// default): the tool reaches external entities by its own account.
+	OpenWorldStated bool `expr:"open_world_stated"`
 }
 
 // EventTime returns the time windows are measured in for ev: ev.time, else
@@ -422,6 +425,7 @@ func newTool(td *eventv1.ToolDefinition) Tool {
 			DestructiveHint: a == nil || a.DestructiveHint == nil || a.GetDestructiveHint(),
 			IdempotentHint:  a.GetIdempotentHint(),
 			OpenWorldHint:   a == nil || a.OpenWorldHint == nil || a.GetOpenWorldHint(),
+			OpenWorldStated: a.GetOpenWorldHint(),
 		},
 	}
 	var b strings.Builder

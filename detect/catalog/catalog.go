@@ -133,6 +133,12 @@ var (
 	// pageObjects are a web page with a URL or a browser, a document
 	// page (Notion, Confluence, a wiki of the workspace) otherwise.
 	pageObjects = set("page", "pages")
+	// openContentObjects are what an open-world read returns that others
+	// wrote: search results, articles, documents, posts, answers, files
+	// anyone may publish.
+	openContentObjects = set("search", "result", "results", "article", "articles", "content", "contents", "text", "document", "documents",
+		"doc", "docs", "file", "files", "answer", "answers", "question", "questions", "profile", "profiles", "listing", "listings",
+		"advisory", "advisories", "readme", "repo", "repository", "package", "packages", "library", "video", "videos", "transcript", "paper", "papers", "snippet", "snippets")
 	readVerbs   = set("read", "get", "cat", "open", "view", "show", "load", "list", "search", "query", "select", "find", "grep", "download", "export", "dump", "describe", "inspect", "fetch", "retrieve", "lookup", "tree", "browse")
 	privObjects = set("file", "files", "directory", "dir", "folder", "path", "document", "documents", "doc", "docs", "drive", "database", "db", "sql", "table", "tables", "row", "rows", "record", "records", "repo", "repository", "code", "secret", "secrets", "credential", "credentials", "env", "environment", "key", "keys", "token", "vault", "password", "calendar", "contact", "contacts", "inbox", "email", "emails", "mail", "note", "notes", "memory", "memories", "entities", "graph", "customer", "customers", "user", "users", "account", "accounts", "log", "logs", "bucket", "object", "objects", "blob", "config", "configuration", "history", "clipboard", "screen", "keychain", "wallet",
 		"sheet", "sheets", "spreadsheet", "spreadsheets", "workbook", "confluence", "notion", "sharepoint", "onedrive", "dropbox", "gdrive", "s3", "schema", "schemas", "space", "spaces", "block", "blocks")
@@ -262,10 +268,16 @@ func Capabilities(d Definition) []string {
 		// named.
 		add(ReadsUntrusted)
 		add(ReadsPrivate)
-	case ro && d.Annotations.OpenWorldHint != nil && openWorld:
+	case ro && d.Annotations.OpenWorldHint != nil && openWorld && (web || inbound || anyIn(objs, openContentObjects)):
 		// The server's own hints: a read-only tool of the open world
-		// returns what others wrote.
+		// returns what others wrote, when what it reads is content
+		// (pages, messages, posts, reviews, search results).
 		add(ReadsUntrusted)
+	case ro && d.Annotations.OpenWorldHint != nil && openWorld:
+		// Open world, but what it reads is a service's records (an
+		// eligibility check, a case docket, an API key's test, a list of
+		// destinations): external, not written by a stranger to the
+		// agent.
 	case ro && d.Annotations.OpenWorldHint != nil && readish && !strong && inbound && !public:
 		// Read-only and said not to reach the open world, but what it
 		// reads is inbound: issues, tickets and messages others write

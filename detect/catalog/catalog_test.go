@@ -68,7 +68,10 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "format", Description: "Format files with prettier."}, nil},
 		{Definition{Name: "format_disk", Description: "Format a USB drive as exFAT."}, []string{Destructive}},
 		{Definition{Name: "query", Description: "Run a read-only SQL query against the database.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate}},
-		{Definition{Name: "get_weather", Description: "Get the forecast for a city.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
+		// open world, but a service's records, not content a stranger wrote
+		{Definition{Name: "get_weather", Description: "Get the forecast for a city.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, nil},
+		{Definition{Name: "eligibility_270", Description: "Check a patient's dental benefits with the payer.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, nil},
+		{Definition{Name: "search_answers", Description: "Search community answers.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, []string{ReadsUntrusted}},
 		{Definition{Name: "get_document", Description: "Get a document.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &no}}, []string{ReadsPrivate}},
 		{Definition{Name: "publish_page", Annotations: Annotations{DestructiveHint: &no}}, []string{SendsOutside}},
 		{Definition{Name: "sync", Annotations: Annotations{OpenWorldHint: &yes, DestructiveHint: &yes}}, []string{Destructive, SendsOutside}},
