@@ -396,6 +396,9 @@ type offeredTool struct {
 	// claim: the description claims precedence over other tools
 	// (claimsPrecedence)
 	claim bool
+	// params are the tool's top-level inputSchema property names, folded
+	// and sorted (inputProperties)
+	params []string
 }
 
 type clientState struct {
@@ -1527,7 +1530,7 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	cs.last = env.Time
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description)}
+			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), params: inputProperties(t.InputSchemaJSON)}
 		}
 	}
 	env.ForeignTools = foreignTools(client, server, env.Time)
@@ -1607,6 +1610,12 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 				case !claim && genericToolName(t.Name):
 					// "query", "search": names any server may choose
 					continue
+				case !claim && unlikeParams(inputProperties(t.InputSchemaJSON), k.params):
+					// Drive's search_files(query, page_size) and SharePoint's
+					// search_files(drive_id, query): an impostor takes the
+					// arguments its target takes, so that calls meant for the
+					// target fit it
+					continue
 				case !claim && shared < len(tools) && shared < len(c.servers[o].tools):
 					// two products that both name a tool create_issue
 					// (GitHub and Linear), each with tools the other
@@ -1631,6 +1640,50 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 		}
 	}
 	return out
+}
+
+// maxInputProperties bounds inputProperties.
+const maxInputProperties = 64
+
+// inputProperties returns the top-level property names of an inputSchema,
+// folded to lower case and sorted, at most maxInputProperties; nil when
+// the schema has none or is not JSON.
+func inputProperties(schema string) []string {
+	if schema == "" {
+		return nil
+	}
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal([]byte(schema), &s) != nil {
+		return nil
+	}
+	out := make([]string, 0, min(len(s.Properties), maxInputProperties))
+	for k := range s.Properties {
+		if len(out) < maxInputProperties {
+			out = append(out, strings.ToLower(k))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unlikeParams reports two tools' property names (sorted) of which
+// neither set holds the other: each takes an argument the other lacks.
+// Both must have properties.
+func unlikeParams(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	sub := func(x, y []string) bool {
+		for _, v := range x {
+			if _, ok := slices.BinarySearch(y, v); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	return !sub(a, b) && !sub(b, a)
 }
 
 // genericToolName reports a tool name of one word (no separator or case
