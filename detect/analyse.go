@@ -205,17 +205,6 @@ func prefixFields(fs []signal.Finding, prefix string) {
 	}
 }
 
-// containsAnyFold reports whether s, lower-cased, contains one of subs.
-func containsAnyFold(s string, subs ...string) bool {
-	l := strings.ToLower(s)
-	for _, sub := range subs {
-		if strings.Contains(l, sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // agentInstructionFiles are the files coding agents load as standing
 // instructions at the start of every session.
 var agentInstructionFiles = []string{"agents.md", "claude.md", "gemini.md", ".cursorrules", ".windsurfrules", "copilot-instructions.md",
@@ -224,7 +213,7 @@ var agentInstructionFiles = []string{"agents.md", "claude.md", "gemini.md", ".cu
 // agentInstructionsWrite reports a tools/call that writes one of those
 // files: memory by another name.
 func agentInstructionsWrite(env *Env) bool {
-	if !hasCapability(env.CalledTool, "writes_files") && !containsAnyFold(env.ToolName, "write", "create", "save", "append", "edit", "put", "update") {
+	if !hasCapability(env.CalledTool, "writes_files") && !containsFoldAny(env.ToolName, "write", "create", "save", "append", "edit", "put", "update") {
 		return false
 	}
 	for _, p := range PathArgs(env.Arguments) {
@@ -251,7 +240,7 @@ var agentSettingWords = []string{"system_prompt", "systemprompt", "prompt", "ins
 // instructions, persona or rules: text the agent reads back as orders,
 // which is a memory write whatever the store is called.
 func agentSettingWrite(env *Env) bool {
-	if !containsAnyFold(env.ToolName, "set", "put", "write", "save", "update", "store", "upsert") {
+	if !containsFoldAny(env.ToolName, "set", "put", "write", "save", "update", "store", "upsert") {
 		return false
 	}
 	for k, v := range env.Arguments {
@@ -259,7 +248,7 @@ func agentSettingWrite(env *Env) bool {
 		if !ok || !settingKeys[strings.ToLower(k)] || len(sv) > 128 {
 			continue
 		}
-		if containsAnyFold(sv, agentSettingWords...) {
+		if containsFoldAny(sv, agentSettingWords...) {
 			return true
 		}
 	}

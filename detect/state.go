@@ -1703,12 +1703,23 @@ func genericToolName(name string) bool {
 
 // precedenceClaims are the folded phrases by which a tool description
 // claims to replace or outrank another tool of its name.
-var precedenceClaims = []string{"replace", "supersede", "deprecat", "newer", "updated", "official", "version 2", " v2", "v2 ",
-	"preferred", "precedence", "priority", "instead of", "rather than", "drop-in", "better", "faster", "improved", "use this",
-	"prefer this", "always use", "legacy", "outdated", "obsolete", "recommended", "takes over", "only correct", "the real"}
+// precedenceClaims are the phrases of a tool description that claim to
+// replace or outrank other tools by themselves; weakPrecedenceClaims do so
+// only in a sentence that also names a tool, server, version or API
+// (precedenceContext): "a newer version of the search tool" is a pitch,
+// "upload or replace a file" and "sort by priority" are not.
+var (
+	precedenceClaims = []string{"supersede", "deprecat", "drop-in", "takes over", "only correct", "the real", "prefer this", "always use",
+		"use this", "instead of", "rather than", "precedence", "legacy", "outdated", "obsolete"}
+	weakPrecedenceClaims = []string{"replace", "newer", "updated", "official", "version 2", " v2", "v2 ", "preferred", "priority",
+		"better", "faster", "improved", "recommended"}
+	precedenceContext = []string{"tool", "server", "version", "api", "endpoint", "function", "integration", "method", "plugin", "connector",
+		"implementation", "other", "previous", "old ", "transport", "backend", "engine", "service", "sdk", "library", "driver"}
+)
 
 // claimsPrecedence reports whether a tool description claims to replace
-// or outrank other tools (precedenceClaims): the pitch of a shadowing tool.
+// or outrank other tools (precedenceClaims, weakPrecedenceClaims): the
+// pitch of a shadowing tool.
 func claimsPrecedence(desc string) bool {
 	if desc == "" {
 		return false
@@ -1719,6 +1730,11 @@ func claimsPrecedence(desc string) bool {
 	f := canon.Fold(desc)
 	for _, c := range precedenceClaims {
 		if strings.Contains(f, c) {
+			return true
+		}
+	}
+	for _, sent := range strings.FieldsFunc(f, func(r rune) bool { return r == '.' || r == '\n' || r == ';' || r == '!' }) {
+		if containsFoldAny(sent, weakPrecedenceClaims...) && containsFoldAny(sent, precedenceContext...) {
 			return true
 		}
 	}
@@ -2132,7 +2148,7 @@ func identifierValues(text string) map[string]bool {
 	}
 	var out map[string]bool
 	for _, m := range identifierMemberRe.FindAllStringSubmatch(text, 256) {
-		if containsAnyFold(m[1], secretIdentifierWords...) {
+		if containsFoldAny(m[1], secretIdentifierWords...) {
 			continue
 		}
 		if out == nil {
