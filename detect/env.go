@@ -544,6 +544,7 @@ func exprOptions() []expr.Option {
 		expr.Function("pathArgs", func(p ...any) (any, error) { return PathArgs(p[0]), nil }, new(func(map[string]any) []string), new(func(any) []string)),
 		expr.Function("shape", func(p ...any) (any, error) { return Shape(str(p, 0)), nil }, new(func(string) string)),
 		expr.Function("highImpact", func(p ...any) (any, error) { return catalog.HighImpact(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("deletesByName", func(p ...any) (any, error) { return catalog.DeletesByName(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("atLeast", func(p ...any) (any, error) {
 			var l signal.Level
 			switch x := p[0].(type) {

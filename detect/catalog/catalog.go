@@ -524,6 +524,15 @@ var (
 		"users", "backups", "backup", "snapshot", "snapshots", "instance", "instances", "deployment", "deployments", "stack", "zone", "domain")
 )
 
+// deleteVerbs are the verbs of a tool name that say it deletes data, a
+// narrower set than destroyVerb (which also holds reset, kill, revoke,
+// terminate: a board reset or a revoked key destroys no data).
+var deleteVerbs = set("delete", "remove", "drop", "destroy", "wipe", "purge", "truncate", "erase", "rm", "rmdir", "shred")
+
+// DeletesByName reports whether a tool's name says it deletes data
+// (deleteVerbs): delete_file, purge_queue, drop_table.
+func DeletesByName(name string) bool { return anyIn(words(name), deleteVerbs) }
+
 // HighImpact reports whether a destructive tool's name says its damage is
 // wide or hard to undo: a bulk verb (batch, purge, wipe, drop, prune, ...)
 // or an object such as a repository, database, bucket, namespace,
