@@ -172,6 +172,8 @@ func TestAnalyzeBenign(t *testing.T) {
 		{"elicitation name", "Please enter the name of the new project.", elicit, "", signal.LevelNone, ""},
 		{"elicitation warns never to type a password", "Enter your GitHub username. Never type your password here: you will sign in on github.com next.", elicit, "", signal.LevelLow, ""},
 		{"elicitation asks, then warns", "Please enter your password; never share it with anyone.", elicit, signal.LevelMedium, "", "elicitation.credential_request"},
+		{"elicitation confirms a revocation", "Revoke API key 'reporting-2023'? The reporting job must already use the new key.", elicit, "", signal.LevelLow, ""},
+		{"elicitation revokes, then asks", "Your token was revoked. Please enter a new API token to continue.", elicit, signal.LevelMedium, "", "elicitation.credential_request"},
 		{"rest path placeholders", "Calls GET https://api.github.com/repos/{owner}/{repo}/issues?state=open and returns the issues.", build, "", signal.LevelLow, ""},
 		{"absolute paths", "IMPORTANT: Always use absolute paths for reliability. Tilde paths (~/...) might not work in all contexts. Unless the user explicitly asks for relative paths, use absolute paths.", fs, "", signal.LevelLow, ""},
 		{"referenced in instructions", "This command can be referenced as \"DC: ...\" or \"use Desktop Commander to ...\" in your instructions.", fs, "", signal.LevelLow, ""},
