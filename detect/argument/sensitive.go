@@ -697,12 +697,29 @@ func (a *analysis) credentialCmd(it *item, r resolved, c *shCmd, f float64) {
 			a.sens.add("sensitive_path.environment_dump", it.field, sp(), 0.5*f)
 		}
 	}
-	for _, w := range c.words {
-		if name, ok := varRef(w); ok && secretVarName(name) {
+	for i, w := range c.words {
+		if name, ok := varRef(w); ok && secretVarName(name) && !credentialOption(c.words, i) {
 			a.sens.add("sensitive_path.secret_env_var", it.field, sp(), 0.55*f)
 			break
 		}
 	}
+}
+
+// credentialOption reports that words[i] is the value of a command-line
+// option named for a credential ("--auth-token $SENTRY_AUTH_TOKEN",
+// "--api-key=$KEY"): the secret handed to the program that uses it, not
+// printed or read out.
+func credentialOption(words []string, i int) bool {
+	opt := ""
+	switch w := words[i]; {
+	case strings.HasPrefix(w, "-") && strings.Contains(w, "="):
+		opt = w[:strings.IndexByte(w, '=')]
+	case i > 0 && strings.HasPrefix(words[i-1], "-"):
+		opt = words[i-1]
+	default:
+		return false
+	}
+	return containsAny(strings.ToLower(opt), "token", "key", "auth", "password", "passwd", "secret", "credential")
 }
 
 // varRef finds an environment variable reference in a word: $NAME,

@@ -1667,6 +1667,12 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 		if n < hi && isModel(t[n].w) { // "the AI assistant"
 			n++
 		}
+		if t[k].w == "automated" || t[k].w == "autonomous" {
+			// "automated agents should resolve this by running …"
+			if n < hi && t[n].r&rOblig != 0 && t[n].w != "need" && t[n].w != "needs" {
+				return true
+			}
+		}
 		switch t[k].w {
 		case "dear", "attention", "hey", "hello", "hi":
 			return true // a vocative
