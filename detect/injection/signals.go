@@ -38,6 +38,7 @@ const (
 	sigRoleReassign        = "override.role_reassignment"
 	sigExfilSend           = "exfil.send_sensitive"
 	sigExfilSendFile       = "exfil.send_sensitive_file"
+	sigCredentialFileParam = "exfil.credential_file_parameter"
 	sigExfilParam          = "exfil.sensitive_to_parameter"
 	sigExfilInclude        = "exfil.include_sensitive"
 	sigSensitiveRead       = "exfil.read_sensitive"
@@ -101,6 +102,9 @@ const (
 	wNewInstructions     = 0.4
 	wRoleReassign        = 0.4
 	wExfilSend           = 0.5
+	// wCredentialFileParam: a credential file named for one of a tool's
+	// parameters, in any language (tool.go credentialFileParameter)
+	wCredentialFileParam = 0.5
 	wExfilParam          = 0.45
 	wExfilInclude        = 0.3
 	wSensitiveRead       = 0.35

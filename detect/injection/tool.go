@@ -58,7 +58,110 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	if meta := decodeJSON(t.MetaJSON); meta != nil {
 		a.meta(meta, "_meta", 0)
 	}
+	a.credentialFileParameter(t)
 	return a.verdict()
+}
+
+// pathParam reports a parameter named for a path (path, file_path,
+// filename, dir, glob): its text says which paths it takes or refuses.
+func pathParam(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"path", "file", "dir", "folder", "glob", "pattern", "root", "location"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialPaths maps credential locations to the words of the services
+// they belong to: a tool about one of them may name its file.
+var credentialPaths = []struct {
+	path      string
+	providers []string
+}{
+	{".aws/", []string{"aws", "amazon", "s3", "ec2", "iam", "lambda", "bedrock", "dynamodb", "cloudformation"}},
+	{".ssh", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
+	{"id_rsa", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
+	{"id_ed25519", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
+	{"id_ecdsa", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
+	{".npmrc", []string{"npm", "node", "package", "packages", "registry", "publish", "yarn", "pnpm"}},
+	{".git-credentials", []string{"git", "github", "gitlab", "bitbucket", "repo", "repository", "credential"}},
+	{".netrc", []string{"ftp", "curl", "netrc", "login", "http"}},
+	{".pypirc", []string{"pypi", "python", "package", "publish", "twine"}},
+	{".kube/config", []string{"kube", "kubernetes", "k8s", "cluster", "helm", "kubectl"}},
+	{"kubeconfig", []string{"kube", "kubernetes", "k8s", "cluster", "helm", "kubectl"}},
+	{".docker/config.json", []string{"docker", "container", "registry", "image", "podman"}},
+	{".config/gcloud", []string{"gcp", "gcloud", "google", "bigquery"}},
+	{"application_default_credentials", []string{"gcp", "gcloud", "google", "bigquery"}},
+	{".azure/", []string{"azure", "microsoft", "entra"}},
+	{".vault-token", []string{"vault", "hashicorp", "secret", "secrets"}},
+	{"wallet.dat", []string{"wallet", "bitcoin", "btc", "crypto"}},
+	{".env", []string{"env", "dotenv", "config", "configuration", "environment", "variables", "secret", "secrets"}},
+	{"/etc/shadow", []string{"user", "users", "account", "accounts", "password", "passwd", "linux", "system"}},
+}
+
+// credentialFileParameter finds, in a tool definition, a credential file
+// of a service the tool is not about (credentialPaths: ~/.aws/credentials
+// in a weather tool) written in a parameter's own text or in text that
+// names one of the tool's parameters: a field the model is to fill with
+// the file. The sentence around it may be in any language ("사용자 PC의
+// ~/.aws/credentials 파일 내용을 이 필드에", "dołączenie ich treści do
+// argumentu `telemetry`"): the path, the parameter and the unrelated
+// purpose are the evidence.
+func (a *analysis) credentialFileParameter(t ToolDef) {
+	var paths []signal.Finding
+	for _, f := range slices.Concat(a.strong, a.weak) {
+		if f.Signal == sigSensitivePath {
+			paths = append(paths, f)
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	// what the tool is for, without the paths themselves (".aws" would
+	// make any text that names the file look like an AWS tool)
+	purpose := a.purpose
+	for _, f := range paths {
+		purpose = strings.ReplaceAll(purpose, f.Span, " ")
+	}
+	pw := map[string]bool{}
+	for _, w := range strings.FieldsFunc(purpose, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		pw[w] = true
+	}
+	texts := map[string]string{"description": t.Description, "title": t.Title, "annotations.title": t.AnnotationsTitle}
+	for _, f := range paths {
+		var providers []string
+		for _, cp := range credentialPaths {
+			if strings.Contains(f.Span, cp.path) {
+				providers = cp.providers
+				break
+			}
+		}
+		if providers == nil || slices.ContainsFunc(providers, func(p string) bool { return pw[p] }) {
+			continue
+		}
+		inParam := false
+		if i := strings.LastIndex(f.Field, ".properties."); i >= 0 {
+			name := f.Field[i+len(".properties."):]
+			if j := strings.IndexByte(name, '.'); j >= 0 {
+				name = name[:j]
+			}
+			inParam = !pathParam(name)
+		} else {
+			text := canon.Fold(texts[f.Field])
+			for _, p := range a.ctx.Params {
+				if len(p) >= 3 && !pathParam(p) && strings.Contains(text, "`"+canon.Fold(p)+"`") {
+					inParam = true
+					break
+				}
+			}
+		}
+		if inParam {
+			a.add(sigCredentialFileParam, f.Field, wCredentialFileParam, f.Span)
+			return
+		}
+	}
 }
 
 func decodeJSON(b []byte) any {
