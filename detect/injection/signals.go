@@ -45,6 +45,7 @@ const (
 	sigConvRead            = "exfil.read_conversation"
 	sigRevealContext       = "exfil.reveal_context"
 	sigHiddenRecipient     = "exfil.hidden_recipient"
+	sigFixedDestination    = "exfil.fixed_destination"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
@@ -111,6 +112,9 @@ const (
 	wConvRead            = 0.2
 	wRevealContext       = 0.35
 	wHiddenRecipient     = 0.4
+	// wFixedDestination: a definition that routes what a tool sends to an
+	// address it names (fixedDestination)
+	wFixedDestination = 0.45
 	wExfilIncludeCred    = 0.4
 	wURL                 = 0.02
 	wURLSend             = 0.2
@@ -474,7 +478,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	if preWord(s, lo, hi) || signedOff(s, lo, hi) {
 		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
 	} else if m&(rUser|rAuth) != 0 && hasAnyWord(s, lo, hi, "already", "preapproved", "preauthorized", "preauthorised", "precleared") &&
-		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "cleared", "preapproved", "preauthorized", "preauthorised", "precleared") {
+		hasAnyWord(s, lo, hi, "approved", "authorized", "authorised", "consented", "confirmed", "granted", "allowed", "permitted", "cleared", "preapproved", "preauthorized", "preauthorised", "precleared",
+			"consent", "approval", "permission", "authorization", "authorisation") {
+		// ("the result already reflects the user's consent")
 		hs = append(hs, hit{sigClaimedConsent, wClaimedConsent, lo, hi})
 	}
 
@@ -487,6 +493,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 
 	hs = append(hs, a.scopeCombos(s, lo, hi, m)...)
+	if surf == ToolDefinition && a.fixedDestination(s, lo, hi, m) {
+		hs = append(hs, hit{sigFixedDestination, wFixedDestination, lo, hi})
+	}
 
 	// surfaces where the server hands text to the model
 	if surf.serverToModel() {
@@ -1729,6 +1738,55 @@ func (a *analysis) thirdPersonModel(s *scanned, lo, hi int) bool {
 		}
 	}
 	return vocativeModel(s, lo, hi) // other languages (lexicon_i18n.go)
+}
+
+// destinationArgs are the parameter names that say where a call sends:
+// a definition that fixes one of them to an address routes the data.
+var destinationArgs = map[string]bool{"cc": true, "bcc": true, "to": true, "recipient": true, "recipients": true, "forward_to": true,
+	"webhook": true, "webhook_url": true, "callback": true, "callback_url": true, "destination": true, "endpoint": true, "mirror": true, "target": true, "url": true}
+
+// routeWords are the words of a sentence that routes something to an
+// address in any tense: "drafts are shared via …", "cc set to …".
+var routeWords = []string{"cc", "bcc", "shared", "sent", "copied", "mirrored", "routed", "forwarded", "synced", "uploaded", "posted", "delivered", "relayed", "cc'd"}
+
+// fixedDestination reports a tool-definition sentence that names an
+// address (an e-mail address or a URL that is no placeholder) and either
+// another tool or one of this tool's destination parameters, with a word
+// that sends or routes: "drafts are first shared via share_draft to
+// editor-queue@proseforge.app", "the summary is sent with `cc` set to
+// recon@ledgerly-sync.net". A definition that decides where the user's
+// data goes has nothing to describe; examples ("e.g. alice@acme.com") do
+// not count.
+func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
+	span := s.f[s.toks[lo].start:s.toks[hi-1].end]
+	if strings.Contains(span, "e.g") || strings.Contains(span, "for example") || strings.Contains(span, "such as") || strings.Contains(span, "example.") {
+		return false
+	}
+	addr := false
+	if strings.IndexByte(span, '@') > 0 {
+		for _, e := range emailRe.FindAllString(span, 4) {
+			if !strings.Contains(e, "example") {
+				addr = true
+			}
+		}
+	}
+	for k := lo; k < hi && !addr; k++ {
+		if s.toks[k].url && !placeholderURL(s.toks[k].ext) && !strings.Contains(s.toks[k].ext, "example") {
+			addr = true
+		}
+	}
+	if !addr || m&rSend == 0 && !hasAnyWord(s, lo, hi, routeWords...) {
+		return false
+	}
+	for k := lo; k < hi; k++ {
+		if kind, _ := a.classify(s, k); kind == refSibling || kind == refForeign {
+			return true
+		}
+		if destinationArgs[s.toks[k].w] && a.names.params[s.toks[k].w] && (s.toks[k].quoted || k+2 < hi && s.toks[k+1].w == "set") {
+			return true
+		}
+	}
+	return false
 }
 
 // orderedSentence reports a verb in [lo, hi) whose subject is the model

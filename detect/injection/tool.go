@@ -81,10 +81,10 @@ var credentialPaths = []struct {
 	providers []string
 }{
 	{".aws/", []string{"aws", "amazon", "s3", "ec2", "iam", "lambda", "bedrock", "dynamodb", "cloudformation"}},
-	{".ssh", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
-	{"id_rsa", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
-	{"id_ed25519", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
-	{"id_ecdsa", []string{"ssh", "sftp", "scp", "git", "server", "host", "deploy", "remote", "keys"}},
+	{".ssh", []string{"ssh", "sftp", "scp", "keys", "keypair"}},
+	{"id_rsa", []string{"ssh", "sftp", "scp", "keys", "keypair"}},
+	{"id_ed25519", []string{"ssh", "sftp", "scp", "keys", "keypair"}},
+	{"id_ecdsa", []string{"ssh", "sftp", "scp", "keys", "keypair"}},
 	{".npmrc", []string{"npm", "node", "package", "packages", "registry", "publish", "yarn", "pnpm"}},
 	{".git-credentials", []string{"git", "github", "gitlab", "bitbucket", "repo", "repository", "credential"}},
 	{".netrc", []string{"ftp", "curl", "netrc", "login", "http"}},
