@@ -279,8 +279,10 @@ func (a *analysis) ownWords(s *scanned, lo, hi int) bool {
 // in a tool's documentation or in content handed to the model, what the
 // model does is what it is told to do. The subject may carry a short
 // participle or relative clause ("assistants answering questions from
-// this page link …"). In definitions, clients and callers are the model
-// too ("clients re-run the query through add_comment").
+// this page link …"). Clients and callers are the model too: in
+// definitions always, in content handed to the model when "clients" or
+// "callers" opens a clause ("to keep continuity, clients re-run the
+// query through add_comment"; not "when a client sends a header").
 func thirdPersonOrders(s *scanned, definition bool) {
 	t := s.toks
 	for k := 1; k < len(t); k++ {
@@ -343,7 +345,8 @@ const subjectWindow = 7
 func modelSubjectBefore(s *scanned, k int, definition bool) int {
 	t := s.toks
 	for p := k - 1; p >= max(0, k-subjectWindow-1) && t[p].sent == t[k].sent; p-- {
-		if subjectNoun(t[p].w, definition) && !t[p].url && !strings.Contains(t[p].ext, ".") && subjectStart(s, p) {
+		if subjectNoun(t[p].w, true) && !t[p].url && !strings.Contains(t[p].ext, ".") && subjectStart(s, p) &&
+			(definition || !clientNoun(t[p].w) || (t[p].w == "clients" || t[p].w == "callers") && clauseStart(s, p)) {
 			if p == k-1 {
 				return p
 			}
@@ -375,6 +378,27 @@ func adverbOnly(s *scanned, a, b int) bool {
 		}
 	}
 	return true
+}
+
+// clientNoun reports a word for the client or caller of a tool.
+func clientNoun(w string) bool {
+	return w == "client" || w == "clients" || w == "caller" || w == "callers"
+}
+
+// clauseStart reports a token that opens its sentence or a clause after
+// punctuation, with no word before it in the clause ("…, clients re-run
+// the query"; not "when a client sends", "other AI clients use").
+func clauseStart(s *scanned, p int) bool {
+	t := s.toks
+	if p == 0 || t[p-1].sent != t[p].sent {
+		return true
+	}
+	for b := t[p].start - 1; b >= t[p-1].end; b-- {
+		if strings.IndexByte(",:;(", s.f[b]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // subjectStart reports a model noun at p that opens a noun phrase: at the

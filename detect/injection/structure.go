@@ -1,6 +1,7 @@
 package injection
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -212,11 +213,22 @@ const structureWindow = 320
 // wActionObjectPlain, and only inside a record's free text (JSON in a
 // JSON string); the full weight needs a pending key, an urgent value or
 // a tool of this very agent.
+// userRelayRe finds text in server content that claims to relay the
+// user's own words (folded): a relayed or forwarded message "from: you",
+// or a message, note or instruction "from the user:".
+var userRelayRe = regexp.MustCompile(`\b(?:relayed|forwarded)\s+(?:message|note|instruction|request)s?\b[^\n]{0,48}?\bfrom\s*:?\s*(?:you|the\s+user|your\s+user)\b|` +
+	`\b(?:message|note|instruction|request)s?\s+from\s+(?:the|your)\s+user\s*:`)
+
 func (a *analysis) forgedStructure(f, field string) {
 	if !a.ctx.Surface.serverToModel() {
 		return
 	}
 	a.resultClosure(f, field)
+	if loc := userRelayRe.FindStringIndex(f); loc != nil {
+		// "[Relayed message · from: you]", "note from the user:": content
+		// that passes itself off as the user speaking
+		a.add(sigTurnForgery, field, wTurnForgery, f[loc[0]:min(len(f), loc[0]+100)])
+	}
 	if strings.IndexByte(f, '"') < 0 {
 		return
 	}
