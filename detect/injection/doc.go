@@ -89,6 +89,7 @@
 //	secrecy.no_consent                   0.20    without asking/permission/confirmation; do not ask the user (not "without notifying the organizer")
 //	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt
 //	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …)
+//	markup.hidden_text                   0.50    (server text) an element hidden by inline CSS (display:none, 1px or white text, off-screen) whose text names an AI or orders (0.25 with a plain order)
 //	exfil.fixed_destination              0.45    (definition) an address named with another tool or a cc/to/webhook parameter and a word that sends or routes
 //	exfil.credential_file_parameter      0.50    (definition) a credential file of a service the tool is not about, in a parameter's text or next to a parameter's name, in any language
 //	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted

@@ -704,7 +704,7 @@ func (a *analysis) verdict() signal.Verdict {
 // data-shaped signals of a README or a web page (credentials, install
 // commands, "send", URLs) weigh.
 var evidencePrefixes = []string{"authority.claimed_consent", "override.ignore", "override.new_instructions", "template.role_token", "template.turn_forgery", "template.role_line", "secrecy.user", "secrecy.conceal", "secrecy.stealth",
-	"result.fake_error", "result.addresses_model", "template.tool_call_forgery", "markup.control_tag", "markup.comment_instruction", "tool_reference.foreign",
+	"result.fake_error", "result.addresses_model", "template.tool_call_forgery", "markup.control_tag", "markup.comment_instruction", "markup.hidden_text", "tool_reference.foreign",
 	"steganography.tag_characters", "steganography.variation_selector_code", "steganography.bidi_override", "steganography.zero_width_run", "redirect.foreign_tool", "exfil.url_template", "exfil.send_sensitive_file", "url.suspicious_host"}
 
 func (a *analysis) injectionEvidence() bool {

@@ -2,6 +2,7 @@ package injection
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -203,6 +204,55 @@ func instructionLevel(f string) int {
 	return lvl
 }
 
+// hiddenStyleRe finds an HTML element whose inline style hides it from a
+// person reading the page (folded text): display:none, visibility:hidden,
+// opacity:0, a font size of 0 or 1 px, white text, a position far off
+// screen, a zero height with overflow hidden; and the hidden attribute.
+var hiddenStyleRe = regexp.MustCompile(`<([a-z][a-z0-9]*)\b[^>]{0,200}?(?:` +
+	`style\s*=\s*["'][^"']{0,200}?(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em)?\s*(?:;|["'])|(?:left|top|text-indent)\s*:\s*-\d{3,}|height\s*:\s*0(?:px)?\s*;[^"']*overflow\s*:\s*hidden)|` +
+	`style\s*=\s*["'](?:[^"']{0,200}?[;\s])?color\s*:\s*(?:#fff(?:fff)?\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|` +
+	`\shidden(?:\s|>|=))[^>]*>`)
+
+// maxHiddenElements bounds the hidden elements hiddenElements reads.
+const maxHiddenElements = 16
+
+// hiddenElements scores text in server content that a person viewing
+// the page cannot see (hiddenStyleRe) when it talks to an AI reader or
+// orders something (instructionLevel, a model noun): the page's visible
+// text is for people, the hidden text for the agent. A hidden menu or
+// banner that orders nothing is left alone. Own code: the inner text is
+// cut at the element's closing tag or 600 bytes, no HTML parser needed
+// for hostile markup.
+func (a *analysis) hiddenElements(f, field string) {
+	if !a.ctx.Surface.serverToModel() || !strings.Contains(f, "<") {
+		return
+	}
+	n := 0
+	for _, loc := range hiddenStyleRe.FindAllStringSubmatchIndex(f, maxHiddenElements) {
+		n++
+		tag := f[loc[2]:loc[3]]
+		body := f[loc[1]:min(len(f), loc[1]+600)]
+		if j := strings.Index(body, "</"+tag); j >= 0 {
+			body = body[:j]
+		}
+		if len(body) < 24 {
+			continue
+		}
+		lvl := instructionLevel(body)
+		s := scan(body)
+		for _, t := range s.toks {
+			if modelNoun(t.w) != 0 || subjectModel(strings.TrimSuffix(t.w, "s")) {
+				lvl = max(lvl, 2)
+				break
+			}
+		}
+		if lvl > 0 {
+			a.add(sigHiddenHTML, field, []float64{0, wCommentPlain, wHiddenHTML}[lvl], f[loc[0]:min(len(f), loc[1]+100)])
+			return
+		}
+	}
+}
+
 // hasAction reports an action verb in folded text.
 func hasAction(f string) bool {
 	s := scan(f)
@@ -226,6 +276,7 @@ func (a *analysis) markup(f string, s *scanned, field string) {
 			a.add(sigTemplateToken, field, wTemplateToken, f[i:min(len(f), i+4+j+60)])
 		}
 	}
+	a.hiddenElements(f, field)
 	// HTML comments and Markdown link-reference comments
 	off, n := 0, 0
 	a.anch.each("<!--", func(i int) {

@@ -46,6 +46,7 @@ const (
 	sigRevealContext       = "exfil.reveal_context"
 	sigHiddenRecipient     = "exfil.hidden_recipient"
 	sigFixedDestination    = "exfil.fixed_destination"
+	sigHiddenHTML          = "markup.hidden_text"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
@@ -114,7 +115,10 @@ const (
 	wHiddenRecipient     = 0.4
 	// wFixedDestination: a definition that routes what a tool sends to an
 	// address it names (fixedDestination)
-	wFixedDestination   = 0.45
+	wFixedDestination = 0.45
+	// wHiddenHTML: text hidden from a person by inline CSS that talks to
+	// an AI or orders something (patterns.go hiddenElements)
+	wHiddenHTML         = 0.5
 	wExfilIncludeCred   = 0.4
 	wURL                = 0.02
 	wURLSend            = 0.2
