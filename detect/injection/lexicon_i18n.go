@@ -963,7 +963,10 @@ func imperativeForm(w string) bool {
 			}
 		}
 	}
-	return false
+	// Thai writes no spaces between words: the polite order markers
+	// กรุณา and โปรด ("please") open the run of the verb they order
+	// (กรุณาเรียกใช้, "please call")
+	return strings.HasPrefix(w, "กรุณา") || strings.HasPrefix(w, "โปรด")
 }
 
 // imperativeNext reports a verb made an order by the word after it

@@ -69,7 +69,9 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		for p := k - 1; p >= 0 && t[p].start >= segStart && t[p].sent == t[k].sent; p-- {
 			lead++
 		}
-		if lead > labelLead && !(anyReader[w] && lead <= 2*labelLead) || voc == 2 && lead == 0 {
+		if lead > labelLead && !(anyReader[w] && lead <= 2*labelLead) || voc == 2 && lead == 0 && (strings.HasPrefix(strings.TrimLeft(s.f[t[k].end:], " "), ":") || k+1 >= len(t) || t[k+1].w[0] < utf8.RuneSelf) {
+			// ("Model: gpt-4o", "Model configuration:" are keys and
+			// headings; "AI 검토 도구 안내:" labels a notice)
 			continue // "Modelo: gpt-4o" is a configuration key
 		}
 		if voc == 0 && ambiguousReader(w) && !qualifiedReader(s, k-lead, k, t[k].end) {
@@ -475,6 +477,12 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	action := false
 	for j := lo; j < hi; j++ {
 		if (t[j].r&actionRoles != 0 || actVerbs[t[j].w] || editVerbs[t[j].w] || t[j].ordered) && (s.imperative(lo, j) || t[j].han || t[j].w[0] >= utf8.RuneSelf) && !s.negated(lo, j) && !userAsked(s, lo, j) {
+			action = true
+			break
+		}
+		if t[j].w[0] >= utf8.RuneSelf && (imperativeForm(t[j].w) || s.imperativeNext(j)) && !s.negated(lo, j) {
+			// an order by its grammatical form whatever the verb ("처리해
+			// 주세요", "してください"): the lexicon need not know the verb
 			action = true
 			break
 		}
