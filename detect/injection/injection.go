@@ -177,6 +177,9 @@ type analysis struct {
 	// instructions for coding agents (agentFileRe): addressing the agent
 	// and giving it rules is that file's genre
 	agentFile bool
+	// errorPayload is set when server-to-model text is a JSON error object
+	// ({"error": …}): its sentences are framed as an error (fakeError)
+	errorPayload bool
 	// folded holds, per field, the folded text that was scanned, where it
 	// is long (localText): findings are placed in it by their spans
 	// (demoteDistantData)
@@ -271,6 +274,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() && !a.agentFile && agentFileRe.MatchString(f[:min(len(f), 400)]) {
 		a.agentFile = true
+	}
+	if a.ctx.Surface.serverToModel() && !a.errorPayload && errorPayloadRe.MatchString(f[:min(len(f), 64)]) {
+		a.errorPayload = true
 	}
 	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
 		a.legal = true
@@ -725,6 +731,10 @@ func evidenceFinding(f signal.Finding) bool {
 	}
 	return false
 }
+
+// errorPayloadRe matches the opening of a JSON error object (folded):
+// {"error": …, {"errors": [, {"fault": …, {"status": "error".
+var errorPayloadRe = regexp.MustCompile(`^\s*\{\s*"(?:error|errors|err|fault|exception)"\s*:|^\s*\{\s*"status"\s*:\s*"(?:error|failed|failure)"`)
 
 // narrationWords mark a sentence that narrates an attack: in text about
 // attacks (analysis.discussion), its findings describe the attack.

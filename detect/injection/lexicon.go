@@ -78,7 +78,7 @@ func init() {
 		incluye incluir incluya pon agrega anade adjunta rellena rellenar llena llenar pega pegar copia copiar
 		fuge fugen einfugen hange anhangen ubergib gib ubergeben ubermitteln geben fulle fullen kopiere kopieren trage eintragen enthalten mitgeben mitsenden beifugen
 		inclure incluez inclus mets mettez ajoute ajoutez joins remplir remplis remplissez colle collez copie copiez insere inserez recopie recopier recopiee copiee incluse`)
-	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour retry rerun resubmit
+	addWords(rCall, `call invoke use run execute trigger launch exec utilize switch choose pick favor favour
 		usa usar utiliza utilizar llama llamar ejecuta ejecutar
 		verwende verwenden benutze benutzen nutze rufe aufrufen fuhre ausfuhren
 		utilise utiliser utilisez appelle appeler appelez execute executer executez`)
