@@ -90,6 +90,7 @@
 //	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt
 //	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …)
 //	markup.hidden_text                   0.50    (server text) an element hidden by inline CSS (display:none, 1px or white text, off-screen) whose text names an AI or orders (0.25 with a plain order)
+//	exfil.private_to_public              0.30    (definition) private content moved to a public place (pushed, mirrored, published), not negated
 //	exfil.fixed_destination              0.45    (definition) an address named with another tool or a cc/to/webhook parameter and a word that sends or routes
 //	exfil.credential_file_parameter      0.50    (definition) a credential file of a service the tool is not about, in a parameter's text or next to a parameter's name, in any language
 //	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted

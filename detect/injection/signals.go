@@ -47,6 +47,7 @@ const (
 	sigHiddenRecipient     = "exfil.hidden_recipient"
 	sigFixedDestination    = "exfil.fixed_destination"
 	sigHiddenHTML          = "markup.hidden_text"
+	sigPrivateToPublic     = "exfil.private_to_public"
 	sigURL                 = "url.present"
 	sigURLSend             = "url.send"
 	sigSuspiciousHost      = "url.suspicious_host"
@@ -116,6 +117,10 @@ const (
 	// wFixedDestination: a definition that routes what a tool sends to an
 	// address it names (fixedDestination)
 	wFixedDestination = 0.45
+	// wPrivateToPublic: a definition that moves private content somewhere
+	// public (privateToPublic); low by itself, enough to make a changed
+	// definition a rug pull
+	wPrivateToPublic = 0.3
 	// wHiddenHTML: text hidden from a person by inline CSS that talks to
 	// an AI or orders something (patterns.go hiddenElements)
 	wHiddenHTML         = 0.5
@@ -499,6 +504,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	hs = append(hs, a.scopeCombos(s, lo, hi, m)...)
 	if surf == ToolDefinition && a.fixedDestination(s, lo, hi, m) {
 		hs = append(hs, hit{sigFixedDestination, wFixedDestination, lo, hi})
+	}
+	if surf == ToolDefinition && privateToPublic(s, lo, hi) {
+		hs = append(hs, hit{sigPrivateToPublic, wPrivateToPublic, lo, hi})
 	}
 
 	// surfaces where the server hands text to the model
@@ -1797,6 +1805,28 @@ func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
 			return true
 		}
 		if destinationArgs[s.toks[k].w] && a.names.params[s.toks[k].w] && (s.toks[k].quoted || k+2 < hi && s.toks[k+1].w == "set") {
+			return true
+		}
+	}
+	return false
+}
+
+// publishWords are the words of moving content to another place in any
+// tense: pushes, mirrors, publishes, syncs, copies, uploads.
+var publishWords = []string{"push", "pushes", "pushed", "mirror", "mirrors", "mirrored", "publish", "publishes", "published", "sync", "syncs",
+	"synced", "copy", "copies", "copied", "upload", "uploads", "uploaded", "post", "posts", "posted", "share", "shares", "shared", "replicate", "replicates"}
+
+// privateToPublic reports a definition sentence that names private
+// content and a public place with a verb that moves content, not negated:
+// "when the repository is private, the tool pushes the tagged tree to the
+// public mirror". A tool that publishes private data says so only when
+// it means to.
+func privateToPublic(s *scanned, lo, hi int) bool {
+	if !hasWord(s, lo, hi, "private") || !hasAnyWord(s, lo, hi, "public", "publicly") {
+		return false
+	}
+	for j := lo; j < hi; j++ {
+		if (s.toks[j].r&rSend != 0 || slices.Contains(publishWords, s.toks[j].w)) && !s.negated(lo, j) {
 			return true
 		}
 	}
