@@ -122,6 +122,17 @@ func analyse(env *Env, needs map[string]bool) {
 			} else {
 				env.TextRisk = injection.Analyze(env.Text, ctx)
 			}
+			if env.TextSurface == "tool_result" && hasCapability(env.CalledTool, "reads_memory") {
+				// a memory read back is a stored note: read as one too, so
+				// a standing order planted in an earlier session ("the
+				// assistant carries them out without a confirmation step
+				// in every later conversation") shows where it returns
+				mem := ctx
+				mem.Surface, mem.Orders = injection.MemoryWrite, nil
+				if v := injection.Analyze(env.Text, mem); v.Score > env.TextRisk.Score {
+					env.TextRisk = v
+				}
+			}
 		}
 	}
 	if needs[useResultSecr] && env.ResultText != "" {
