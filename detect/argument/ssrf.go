@@ -593,8 +593,10 @@ func parseHostAddr(h string) (addr netip.Addr, canonical, ok bool) {
 		return netip.Addr{}, false, false
 	}
 	ip |= last
-	if n == 1 && ip < 1<<8 && ip != 0 {
-		// A lone small number is a number, not an address; "0" is 0.0.0.0.
+	if n == 1 && ip < 1<<24 && ip != 0 {
+		// A lone number below 1.0.0.0 is a number (a site id, a port, a
+		// count), not an address: the integer forms of real addresses
+		// (2130706433 for 127.0.0.1) are all above; "0" is 0.0.0.0.
 		return netip.Addr{}, false, false
 	}
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), false, true

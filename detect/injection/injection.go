@@ -725,7 +725,9 @@ func (a *analysis) injectionEvidence() bool {
 func evidenceFinding(f signal.Finding) bool {
 	for _, p := range evidencePrefixes {
 		// a tag or comment is evidence only with an attack inside
-		if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.")) {
+		// (and a weak secrecy — "please don't tell anyone for now" in a
+		// person's mail — is a person's privacy, not evidence)
+		if strings.HasPrefix(f.Signal, p) && (f.Weight >= 0.35 || f.Weight >= 0.15 && !strings.HasPrefix(p, "markup.") && !strings.HasPrefix(p, "secrecy.")) {
 			return true
 		}
 	}
