@@ -2361,6 +2361,11 @@ var codeContext = map[string]bool{"recovery": true, "verification": true, "otp":
 // text that speaks of recovery, backup, verification or one-time codes
 // (or whose tool does): words of 6 to 32 letters, digits and dashes with
 // at least 4 digits, such as 482913 or 58477-31497, at most 32.
+// ticketIDRe matches record identifiers that are no one-time code: a
+// prefix of three or more capital letters and digits (CHG0048812,
+// INC0012345, PROJ-4821, PO4471209 has two and stays a candidate).
+var ticketIDRe = regexp.MustCompile(`^[A-Z]{3,}-?[0-9]{3,}$`)
+
 func oneTimeCodes(text, tool string, fn func(value, kind string)) {
 	ctx := false
 	check := func(w string) {
@@ -2397,7 +2402,7 @@ func oneTimeCodes(text, tool string, fn func(value, kind string)) {
 				return true
 			}
 		}
-		if digits >= 4 {
+		if digits >= 4 && !ticketIDRe.MatchString(w) {
 			fn(w, "one_time_code")
 			found++
 		}

@@ -707,8 +707,9 @@ func (a *analysis) credentialCmd(it *item, r resolved, c *shCmd, f float64) {
 
 // credentialOption reports that words[i] is the value of a command-line
 // option named for a credential ("--auth-token $SENTRY_AUTH_TOKEN",
-// "--api-key=$KEY"): the secret handed to the program that uses it, not
-// printed or read out.
+// "--api-key=$KEY"), or the operand of test -n/-z: the secret handed to
+// the program that uses it, or tested for being set, not printed or read
+// out.
 func credentialOption(words []string, i int) bool {
 	opt := ""
 	switch w := words[i]; {
@@ -718,6 +719,9 @@ func credentialOption(words []string, i int) bool {
 		opt = words[i-1]
 	default:
 		return false
+	}
+	if (opt == "-n" || opt == "-z") && len(words) > 0 && (words[0] == "test" || words[0] == "[" || words[0] == "[[") {
+		return true // test -n "$NODE_AUTH_TOKEN": whether it is set, not what it is
 	}
 	return containsAny(strings.ToLower(opt), "token", "key", "auth", "password", "passwd", "secret", "credential")
 }
