@@ -152,6 +152,10 @@ var (
 		"obsidian", "logseq", "roam", "bear", "joplin")
 	// recallObjects are what memory tools store, narrower than memObjects
 	// (a wiki or notes reader reads documents, not the agent's memory)
+	// memoryWords in a description say a read returns stored memory
+	// whatever the name calls it; recallObjects count in the name only
+	// ("Get the most recent weather observation" reads no memory)
+	memoryWords   = set("memory", "memories", "knowledge", "remember", "remembered", "recall", "vectorstore", "embeddings", "persona", "chroma", "qdrant", "pinecone", "weaviate", "milvus")
 	recallObjects = set("memory", "memories", "knowledge", "entities", "entity", "observation", "observations", "graph", "vector", "embedding", "embeddings", "fact", "facts", "brain", "persona", "preferences", "journal", "diary", "remember", "recall", "collection", "collections", "chroma", "qdrant", "pinecone", "weaviate", "milvus", "vectorstore", "nodes")
 	memVerbs      = set("remember", "store", "save", "add", "create", "write", "append", "memorize", "upsert", "insert", "record", "update", "put", "index", "learn", "replace", "edit", "set",
 		"guardar", "almacenar", "recordar", "anadir", "agregar", "salvar", "gravar", "lembrar", "adicionar", "salva", "memorizza", "ricorda", "aggiungi",
@@ -318,7 +322,7 @@ func Capabilities(d Definition) []string {
 	if ((anyIn(name, memVerbs) && anyIn(nameAndDesc, memObjects)) || anyIn(name, set("remember", "memorize", "memorise", "memoriser", "memorizar", "memorizza", "merken", "lembrar"))) && !(outObj && slices.Contains(out, SendsOutside)) {
 		add(WritesMemory)
 	}
-	if !slices.Contains(out, WritesMemory) && (nameVerb(name) == "read" || anyIn(name, set("recall"))) && anyIn(nameAndDesc, recallObjects) {
+	if !slices.Contains(out, WritesMemory) && (nameVerb(name) == "read" || anyIn(name, set("recall"))) && (anyIn(name, recallObjects) || anyIn(desc, memoryWords)) {
 		add(ReadsMemory)
 	}
 	if d.Annotations.DestructiveHint != nil && *d.Annotations.DestructiveHint && !ro || anyIn(name, destroyVerb) ||

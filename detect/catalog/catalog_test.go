@@ -68,6 +68,9 @@ func TestCapabilities(t *testing.T) {
 		{Definition{Name: "format", Description: "Format files with prettier."}, nil},
 		{Definition{Name: "format_disk", Description: "Format a USB drive as exFAT."}, []string{Destructive}},
 		{Definition{Name: "query", Description: "Run a read-only SQL query against the database.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate}},
+		// an observation of the weather is no stored memory
+		{Definition{Name: "get_current_conditions", Description: "Get the most recent weather observation for a location.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsPrivate}},
+		{Definition{Name: "search_nodes", Description: "Search the knowledge graph.", Annotations: Annotations{ReadOnlyHint: &yes}}, []string{ReadsMemory, ReadsPrivate}},
 		// open world, but a service's records, not content a stranger wrote
 		{Definition{Name: "get_weather", Description: "Get the forecast for a city.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, nil},
 		{Definition{Name: "eligibility_270", Description: "Check a patient's dental benefits with the payer.", Annotations: Annotations{ReadOnlyHint: &yes, OpenWorldHint: &yes}}, nil},

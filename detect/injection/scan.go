@@ -371,6 +371,9 @@ func (s *scanned) imperative(lo, j int) bool {
 		if c == '-' && b > 0 && s.f[b-1] != ' ' && s.f[b-1] != '\n' {
 			break // a hyphen inside a word ("e-mail") opens nothing
 		}
+		if c == ',' && s.listItem(j) {
+			return false // "by name, company, email or phone": a noun in a list
+		}
 		if strings.IndexByte(",:;(-*>\"'`", c) >= 0 {
 			return true
 		}
@@ -396,6 +399,30 @@ func (s *scanned) imperative(lo, j int) bool {
 		return true
 	}
 	return p.han || connective[p.w]
+}
+
+// listItem reports a word after a comma that ends its sentence or is
+// followed by "or", "and", a comma or a closing bracket: an item of a
+// list of nouns ("by name, company, email or phone"), not a verb opening
+// a clause, which would take an object.
+func (s *scanned) listItem(j int) bool {
+	t := s.toks
+	if e := t[j].end; e < len(s.f) && (s.f[e] == ':' || s.f[e] == '`') {
+		return false // "after tagging, run:" opens what follows
+	}
+	if j+1 >= len(t) || t[j+1].sent != t[j].sent {
+		return true
+	}
+	if w := t[j+1].w; w == "or" || w == "and" || w == "etc" {
+		return true
+	}
+	for b := t[j].end; b < t[j+1].start; b++ {
+		switch s.f[b] {
+		case ',', ')', ']':
+			return true
+		}
+	}
+	return false
 }
 
 // negatedAfter reports a negation among the three words after token j
