@@ -185,6 +185,18 @@ type Env struct {
 	// MemoryRisk is detect/injection's verdict on the strings a tools/call
 	// asks a memory tool (capability writes_memory) to store.
 	MemoryRisk signal.Verdict `expr:"memory_risk"`
+	// MemoryCopied reports, on a tools/call request of a tool that writes
+	// memory, that a string it stores (eight words or more) repeats for
+	// the most part (three in five of its word trigrams) the result of an
+	// untrusted read the client made on another server in the last hour:
+	// an outsider's text
+	// going into the agent's memory (state.copiedToMemory).
+	MemoryCopied bool `expr:"memory_copied"`
+	// MemoryStanding reports that such a copied string reads as a standing
+	// rule: a word for always, every, whenever, from now on, standing,
+	// permanent, rule or policy, in any of the analyser's languages
+	// (standingWords).
+	MemoryStanding bool `expr:"memory_standing"`
 	// Event is the raw proto, for fields without a convenience name
 	// (event.Labels, event.Sampling.IncludeContext, ...; Go field names).
 	Event *eventv1.Event `expr:"event"`

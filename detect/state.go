@@ -664,6 +664,9 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		client := s.clientOf(ss, env.Time)
 		env.CalledTool.Capabilities = catalog.CallCapabilities(env.CalledTool.Capabilities, env.Arguments)
 		s.markCarried(env, client)
+		if slices.Contains(env.CalledTool.Capabilities, catalog.WritesMemory) {
+			env.MemoryCopied, env.MemoryStanding = s.copiedToMemory(env, client)
+		}
 		if slices.Contains(env.CalledTool.Capabilities, catalog.SendsOutside) {
 			s.toxicView(env, client)
 		}
@@ -1094,6 +1097,82 @@ func (s *state) dictated(env *Env, c *clientState) bool {
 		}
 	})
 	return found
+}
+
+// copiedMinTrigrams is how many word trigrams (eight words) a stored
+// string needs before its copying counts (copiedToMemory).
+const copiedMinTrigrams = 6
+
+// copiedToMemory reports whether a memory write's arguments hold a string
+// of eight words or more (at most 4 KiB) of which three in five word
+// trigrams come from one untrusted read's result of the last hour on
+// another server, and
+// whether such a string reads as a standing rule (standingWords). The
+// trigrams are keyed hashes (wordTrigrams), never the text. Copying is
+// measured in share, not whole, since a note may reword the outsider's
+// text a little ("the service owner's standing preference: …").
+func (s *state) copiedToMemory(env *Env, c *clientState) (copied, standing bool) {
+	walkStrings(env.Arguments, "", func(_, v string) {
+		if standing || len(v) > 4096 {
+			return
+		}
+		var hs []uint64
+		s.wordTrigrams(v, func(h uint64) bool {
+			hs = append(hs, h)
+			return len(hs) < 256
+		})
+		if len(hs) < copiedMinTrigrams {
+			return
+		}
+		for i := range c.reads {
+			r := &c.reads[i]
+			if len(r.phrases) == 0 || env.Time.Sub(r.at) > clientUsedWindow || r.server == env.ServerName {
+				// (an article of the memory's own server edited and
+				// written back is no outsider's text coming in)
+				continue
+			}
+			hits := 0
+			for _, h := range hs {
+				if _, ok := r.phrases[h]; ok {
+					hits++
+				}
+			}
+			if hits*5 >= len(hs)*3 {
+				copied = true
+				standing = standing || hasStandingWord(v)
+				return
+			}
+		}
+	})
+	return copied, standing
+}
+
+// standingWords are the words that make a stored note a rule for later
+// sessions rather than a fact: always, every, whenever, from now on,
+// standing, permanent, rule, policy, in the analyser's languages (lower
+// case; matched as words, or as substrings in scripts without spaces).
+var standingWords = []string{"always", "every", "whenever", "henceforth", "standing", "permanent", "permanently", "rule", "policy", "future",
+	"siempre", "cada", "permanente", "regla", "toujours", "chaque", "règle", "immer", "jede", "jeden", "jedes", "dauerhaft", "regel", "künftig",
+	"sempre", "ogni", "regola", "cada", "regra", "всегда", "каждый", "каждой", "каждом", "постоянно", "правило", "zawsze", "każdy", "każdej",
+	"vždy", "každé", "každý", "trvalý", "trvalé", "pravidlo", "πάντα", "κάθε", "μόνιμ", "întotdeauna", "fiecare", "permanent", "regulă",
+	"her zaman", "kalıcı", "kural", "selalu", "setiap", "aturan", "luôn", "mỗi", "quy tắc", "altijd", "elke", "regel", "alltid", "varje",
+	"常に", "毎回", "今後", "以後", "始终", "总是", "每次", "今后", "永久", "항상", "매번", "앞으로", "دائم", "دائما", "دائمًا", "كل", "हमेशा", "हर", "תמיד", "כל", "เสมอ", "ทุก"}
+
+// hasStandingWord reports a standingWords entry in text: as a word in
+// space-separated scripts, as a substring in CJK and Thai.
+func hasStandingWord(text string) bool {
+	l := strings.ToLower(text)
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) }) {
+		words[w] = true
+	}
+	for _, w := range standingWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		if words[w] || strings.Contains(w, " ") && strings.Contains(l, w) || (unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) || strings.HasSuffix(w, "μόνιμ")) && strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxShingles caps the content hashes kept per read (and computed per
