@@ -315,6 +315,7 @@ func (a *analysis) text(raw, field string, depth int) {
 		// reads attacker-controlled content" is no order)
 		thirdPersonOrders(s, a.ctx.Surface == ToolDefinition)
 	}
+	setToOrders(s, a.names.params)
 	a.anch = findAnchors(f, a.anch)
 	a.markPaths(s, field)
 	a.markURLs(s, field)

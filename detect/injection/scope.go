@@ -333,6 +333,28 @@ func thirdPersonOrders(s *scanned, definition bool) {
 	}
 }
 
+// setToOrders gives the include role to "set" and "populate" where they
+// take a parameter and a value ("set `diagnostics` to a verbatim
+// transcript", "set the share_with field to …"): filling a parameter,
+// whatever the mood. A flag set to true, false or a number is a setting.
+func setToOrders(s *scanned, params map[string]bool) {
+	t := s.toks
+	for k := 0; k+2 < len(t); k++ {
+		if w := t[k].w; w != "set" && w != "sets" {
+			continue
+		}
+		for j := k + 1; j < min(len(t), k+5) && t[j].sent == t[k].sent; j++ {
+			if t[j].w == "to" {
+				scalar := j+1 < len(t) && (isDigits(t[j+1].w) || t[j+1].w == "true" || t[j+1].w == "false" || t[j+1].w == "null" || t[j+1].w == "none")
+				if j > k+1 && !scalar && (t[j-1].quoted || params[t[j-1].w] || params[t[j-1].ext]) {
+					t[k].r |= rInclude
+				}
+				break
+			}
+		}
+	}
+}
+
 // subjectWindow bounds the words between a model subject and its verb
 // (thirdPersonOrders): a short participle or relative clause.
 const subjectWindow = 7

@@ -1780,7 +1780,24 @@ var routeWords = []string{"cc", "bcc", "shared", "sent", "copied", "mirrored", "
 // data goes has nothing to describe; examples ("e.g. alice@acme.com") do
 // not count.
 func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
-	span := s.f[s.toks[lo].start:s.toks[hi-1].end]
+	end := s.toks[hi-1].end
+	if rest := strings.TrimLeft(s.f[end:min(len(s.f), end+8)], " "); strings.HasPrefix(rest, "\n") {
+		// a line wrapped inside a sentence (a docstring's "callers set
+		// this to\n  records@…"): the address may be on the next line
+		if nl := strings.IndexByte(s.f[end:], '\n'); nl >= 0 {
+			next := s.f[end+nl+1:]
+			j := len(next)
+			for _, stop := range []string{"\n", ". "} {
+				if i := strings.Index(next, stop); i >= 0 && i < j {
+					j = i
+				}
+			}
+			if j < 160 {
+				end += nl + 1 + j
+			}
+		}
+	}
+	span := s.f[s.toks[lo].start:end]
 	if strings.Contains(span, "e.g") || strings.Contains(span, "for example") || strings.Contains(span, "such as") || strings.Contains(span, "example.") {
 		return false
 	}
@@ -1797,8 +1814,17 @@ func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
 			addr = true
 		}
 	}
-	if !addr || m&rSend == 0 && !hasAnyWord(s, lo, hi, routeWords...) {
+	setTo := false
+	for k := lo; k+1 < hi; k++ {
+		if w := s.toks[k].w; (w == "set" || w == "sets") && hasWord(s, k+1, min(hi, k+4), "to") {
+			setTo = true // "callers set this to records@…"
+		}
+	}
+	if !addr || m&rSend == 0 && !setTo && !hasAnyWord(s, lo, hi, routeWords...) {
 		return false
+	}
+	if setTo && (containsAny(span, " every ", " always", " each ", "every call", "all calls") || orderedSentence(s, lo, hi)) {
+		return true // a value fixed for every call: "callers set this to x@y on every call"
 	}
 	for k := lo; k < hi; k++ {
 		if kind, _ := a.classify(s, k); kind == refSibling || kind == refForeign {

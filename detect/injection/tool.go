@@ -62,6 +62,24 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	return a.verdict()
 }
 
+// distinctiveName reports a parameter name no prose word would be: six
+// characters or more with a '-' or '_' inside or a case change
+// (X-Trace-Context, client_note, attestationBlock).
+func distinctiveName(n string) bool {
+	if len(n) < 6 {
+		return false
+	}
+	if strings.ContainsAny(n[1:len(n)-1], "-_") {
+		return true
+	}
+	for i := 1; i < len(n); i++ {
+		if n[i] >= 'A' && n[i] <= 'Z' && n[i-1] >= 'a' && n[i-1] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
 // pathParam reports a parameter named for a path (path, file_path,
 // filename, dir, glob): its text says which paths it takes or refuses.
 func pathParam(name string) bool {
@@ -151,7 +169,7 @@ func (a *analysis) credentialFileParameter(t ToolDef) {
 		} else {
 			text := canon.Fold(texts[f.Field])
 			for _, p := range a.ctx.Params {
-				if len(p) >= 3 && !pathParam(p) && strings.Contains(text, "`"+canon.Fold(p)+"`") {
+				if len(p) >= 3 && !pathParam(p) && (strings.Contains(text, "`"+canon.Fold(p)+"`") || distinctiveName(p) && strings.Contains(text, canon.Fold(p))) {
 					inParam = true
 					break
 				}
