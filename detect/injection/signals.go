@@ -1814,6 +1814,12 @@ func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
 			addr = true
 		}
 	}
+	if !addr && ibanRe.MatchString(span) && m&rOblig != 0 {
+		// an account the money must go to, in any language ("il bonifico
+		// deve essere instradato sul conto … IT47J0306…"): a definition
+		// has no business fixing a payee
+		return true
+	}
 	setTo := false
 	for k := lo; k+1 < hi; k++ {
 		if w := s.toks[k].w; (w == "set" || w == "sets") && hasWord(s, k+1, min(hi, k+4), "to") {
