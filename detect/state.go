@@ -396,9 +396,10 @@ type offeredTool struct {
 	// claim: the description claims precedence over other tools
 	// (claimsPrecedence)
 	claim bool
-	// params are the tool's top-level inputSchema property names, folded
-	// and sorted (inputProperties)
-	params []string
+	// schema is the tool's inputSchema as JSON text, read for its
+	// property names (inputProperties) only when another server offers
+	// the same name
+	schema string
 }
 
 type clientState struct {
@@ -1609,7 +1610,7 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	cs.last = env.Time
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), params: inputProperties(t.InputSchemaJSON)}
+			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), schema: t.InputSchemaJSON}
 		}
 	}
 	env.ForeignTools = foreignTools(client, server, env.Time)
@@ -1689,7 +1690,7 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 				case !claim && genericToolName(t.Name):
 					// "query", "search": names any server may choose
 					continue
-				case !claim && unlikeParams(inputProperties(t.InputSchemaJSON), k.params):
+				case !claim && unlikeParams(inputProperties(t.InputSchemaJSON), inputProperties(k.schema)):
 					// Drive's search_files(query, page_size) and SharePoint's
 					// search_files(drive_id, query): an impostor takes the
 					// arguments its target takes, so that calls meant for the

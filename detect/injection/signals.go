@@ -1814,7 +1814,7 @@ func (a *analysis) fixedDestination(s *scanned, lo, hi int, m role) bool {
 			addr = true
 		}
 	}
-	if !addr && ibanRe.MatchString(span) && m&rOblig != 0 {
+	if !addr && m&rOblig != 0 && digitCount(span) >= 12 && ibanRe.MatchString(span) {
 		// an account the money must go to, in any language ("il bonifico
 		// deve essere instradato sul conto … IT47J0306…"): a definition
 		// has no business fixing a payee
@@ -1863,6 +1863,18 @@ func privateToPublic(s *scanned, lo, hi int) bool {
 		}
 	}
 	return false
+}
+
+// digitCount returns how many ASCII digits s holds (a cheap test before
+// the IBAN pattern).
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // orderedSentence reports a verb in [lo, hi) whose subject is the model
