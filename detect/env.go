@@ -557,6 +557,10 @@ func exprOptions() []expr.Option {
 		expr.Function("shape", func(p ...any) (any, error) { return Shape(str(p, 0)), nil }, new(func(string) string)),
 		expr.Function("highImpact", func(p ...any) (any, error) { return catalog.HighImpact(str(p, 0)), nil }, new(func(string) bool)),
 		expr.Function("deletesByName", func(p ...any) (any, error) { return catalog.DeletesByName(str(p, 0)), nil }, new(func(string) bool)),
+		expr.Function("revocation", func(p ...any) (any, error) {
+			args, _ := p[1].(map[string]any)
+			return RevocationCall(str(p, 0), args), nil
+		}, new(func(string, map[string]any) bool)),
 		expr.Function("atLeast", func(p ...any) (any, error) {
 			var l signal.Level
 			switch x := p[0].(type) {

@@ -648,3 +648,40 @@ func PublicSink(server, tool, description string, args map[string]any) bool {
 	}
 	return false
 }
+
+// revokeVerbs and credentialObjects are the words of a tool name that
+// revokes credentials: revoke_token, revoke_credentials,
+// deactivate_api_key, invalidate_sessions.
+var (
+	revokeVerbs       = map[string]bool{"revoke": true, "revocation": true, "invalidate": true, "deactivate": true, "disable": true, "expire": true, "rotate": true}
+	credentialObjects = map[string]bool{"token": true, "tokens": true, "key": true, "keys": true, "credential": true, "credentials": true,
+		"secret": true, "secrets": true, "session": true, "sessions": true, "access": true, "pat": true, "password": true}
+	// revokeCommandRe finds a command that revokes or deactivates a
+	// credential: aws iam update-access-key … --status Inactive, aws iam
+	// delete-access-key, npm token revoke, gcloud auth revoke, vault token
+	// revoke, az … credential delete, gh auth token revocation.
+	revokeCommandRe = regexp.MustCompile(`(?i)\bupdate-access-key\b[^\n|;&]*--status\s+inactive\b|\bdelete-access-key\b|\btoken\s+revoke\b|\bauth\s+revoke\b|\bcredential\s+(?:delete|reset)\b|\brevoke-(?:token|session|credentials?)\b`)
+)
+
+// RevocationCall reports a tools/call that revokes, deactivates or
+// deletes a credential: a tool named for it (a revoke verb and a
+// credential object: revoke_token, revoke_credentials,
+// deactivate_api_key) or a string argument holding a revoking command
+// (revokeCommandRe). A leaked token sent there is being killed.
+// expr: revocation(tool_name, arguments).
+func RevocationCall(tool string, args map[string]any) bool {
+	verb, obj := false, false
+	for _, w := range catalog.Words(tool) {
+		verb = verb || revokeVerbs[w]
+		obj = obj || credentialObjects[w]
+	}
+	if verb && obj {
+		return true
+	}
+	found := false
+	walkStrings(args, "", func(_, v string) {
+		found = found || len(v) <= 4096 && revokeCommandRe.MatchString(v)
+	})
+	return found
+}
+

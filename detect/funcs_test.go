@@ -402,3 +402,26 @@ func TestPublicSink(t *testing.T) {
 		}
 	}
 }
+
+// TestRevocationCall checks the calls that revoke a credential by their
+// tool name or a revoking command, and that sending or reading one is not.
+func TestRevocationCall(t *testing.T) {
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+		want bool
+	}{
+		{"revoke_credentials", map[string]any{"credentials": []any{"ghp_x"}}, true},
+		{"revoke_token", map[string]any{"token": "xoxb-1"}, true},
+		{"deactivate_api_key", nil, true},
+		{"call_aws", map[string]any{"cli_command": "aws iam update-access-key --user-name svc --access-key-id AKIA1 --status Inactive"}, true},
+		{"run", map[string]any{"cmd": "npm token revoke 1a2b3c"}, true},
+		{"call_aws", map[string]any{"cli_command": "aws iam update-access-key --access-key-id AKIA1 --status Active"}, false},
+		{"send_message", map[string]any{"text": "please revoke this token: ghp_x"}, false},
+		{"get_api_keys", nil, false},
+	} {
+		if got := RevocationCall(tc.tool, tc.args); got != tc.want {
+			t.Errorf("RevocationCall(%q, %v) = %v, want %v", tc.tool, tc.args, got, tc.want)
+		}
+	}
+}

@@ -194,6 +194,10 @@ type Flow struct {
 	// a rotated token stored where the deploy reads it is kept, not moved
 	// away.
 	ToSecretStore bool `expr:"to_secret_store"`
+	// ToRevocation: the call revokes, deactivates or deletes credentials
+	// (RevocationCall): a leaked token handed to its issuer's revocation
+	// API is being killed, not carried away.
+	ToRevocation bool `expr:"to_revocation"`
 }
 
 // secretStoreWords name a secrets manager in a tool or server name.
@@ -2540,6 +2544,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 	var host uint64
 	dest := s.destinationDomain(env.Arguments)
 	toStore := secretStoreWrite(env.ServerName, env.ToolName) || secretFileWrite(env)
+	revoking := RevocationCall(env.ToolName, env.Arguments)
 	var credential bool // the current argument's key names a credential
 	var whole string    // the current argument value, trimmed, when its key names a credential
 	n := 0
@@ -2565,7 +2570,7 @@ func (s *state) flows(env *Env, ss *sessionState) []Flow {
 		out = append(out, Flow{Field: path, Kind: t.kind, SourceTool: t.tool, SourceServer: t.server, SameSession: same, SourceCapabilities: t.caps,
 			SameHost: t.host != 0 && t.host == host, Presented: whole != "" && w == whole,
 			ToIssuer:      credential && dest != 0 && (dest == t.issuer || s.issuedBy(dest, t.kind, w)),
-			ToSecretStore: toStore})
+			ToSecretStore: toStore, ToRevocation: revoking})
 		return true
 	}
 	walkStrings(env.Arguments, "arguments", func(path, v string) {
