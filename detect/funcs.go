@@ -684,4 +684,3 @@ func RevocationCall(tool string, args map[string]any) bool {
 	})
 	return found
 }
-
