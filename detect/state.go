@@ -1065,6 +1065,45 @@ func (s *state) wordTrigrams(text string, fn func(uint64) bool) {
 	})
 }
 
+// trigramsOf returns the keyed hashes of v's word trigrams
+// (wordTrigrams), at most max.
+func (s *state) trigramsOf(v string, max int) []uint64 {
+	var hs []uint64
+	s.wordTrigrams(v, func(h uint64) bool {
+		hs = append(hs, h)
+		return len(hs) < max
+	})
+	return hs
+}
+
+// phraseHits counts the hashes of hs that the result of untrusted read r
+// held (r.phrases).
+func phraseHits(hs []uint64, r *readRecord) int {
+	n := 0
+	for _, h := range hs {
+		if _, ok := r.phrases[h]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// repeatedRead returns the client's untrusted read of the last hour whose
+// result holds at least num in den of the trigram hashes hs (1 in 1: all
+// of them), leaving out reads of server skip; nil when none does.
+func repeatedRead(env *Env, c *clientState, hs []uint64, num, den int, skip string) *readRecord {
+	for i := range c.reads {
+		r := &c.reads[i]
+		if len(r.phrases) == 0 || env.Time.Sub(r.at) > clientUsedWindow || skip != "" && r.server == skip {
+			continue
+		}
+		if phraseHits(hs, r)*den >= num*len(hs) {
+			return r
+		}
+	}
+	return nil
+}
+
 // dictated reports whether a private read's arguments repeat, whole, a
 // string of four words or more (at most 64) of the result of an untrusted
 // read the client made in the last hour: a query, path or command the
@@ -1075,30 +1114,8 @@ func (s *state) dictated(env *Env, c *clientState) bool {
 		if found || len(v) > 1024 {
 			return
 		}
-		var hs []uint64
-		s.wordTrigrams(v, func(h uint64) bool {
-			hs = append(hs, h)
-			return len(hs) < 62
-		})
-		if len(hs) < 2 {
-			return // fewer than four words
-		}
-		for i := range c.reads {
-			r := &c.reads[i]
-			if len(r.phrases) == 0 || env.Time.Sub(r.at) > clientUsedWindow {
-				continue
-			}
-			all := true
-			for _, h := range hs {
-				if _, ok := r.phrases[h]; !ok {
-					all = false
-					break
-				}
-			}
-			if all {
-				found = true
-				return
-			}
+		if hs := s.trigramsOf(v, 62); len(hs) >= 2 { // four words or more
+			found = repeatedRead(env, c, hs, 1, 1, "") != nil
 		}
 	})
 	return found
@@ -1111,42 +1128,20 @@ const copiedMinTrigrams = 6
 // copiedToMemory reports whether a memory write's arguments hold a string
 // of eight words or more (at most 4 KiB) of which three in five word
 // trigrams come from one untrusted read's result of the last hour on
-// another server, and
-// whether such a string reads as a standing rule (standingWords). The
-// trigrams are keyed hashes (wordTrigrams), never the text. Copying is
-// measured in share, not whole, since a note may reword the outsider's
-// text a little ("the service owner's standing preference: …").
+// another server (an article of the memory's own server edited and
+// written back is no outsider's text coming in), and whether such a
+// string reads as a standing rule (standingWords). The trigrams are
+// keyed hashes (wordTrigrams), never the text. Copying is measured in
+// share, not whole, since a note may reword the outsider's text a little
+// ("the service owner's standing preference: …").
 func (s *state) copiedToMemory(env *Env, c *clientState) (copied, standing bool) {
 	walkStrings(env.Arguments, "", func(_, v string) {
 		if standing || len(v) > 4096 {
 			return
 		}
-		var hs []uint64
-		s.wordTrigrams(v, func(h uint64) bool {
-			hs = append(hs, h)
-			return len(hs) < 256
-		})
-		if len(hs) < copiedMinTrigrams {
-			return
-		}
-		for i := range c.reads {
-			r := &c.reads[i]
-			if len(r.phrases) == 0 || env.Time.Sub(r.at) > clientUsedWindow || r.server == env.ServerName {
-				// (an article of the memory's own server edited and
-				// written back is no outsider's text coming in)
-				continue
-			}
-			hits := 0
-			for _, h := range hs {
-				if _, ok := r.phrases[h]; ok {
-					hits++
-				}
-			}
-			if hits*5 >= len(hs)*3 {
-				copied = true
-				standing = standing || hasStandingWord(v)
-				return
-			}
+		if hs := s.trigramsOf(v, 256); len(hs) >= copiedMinTrigrams && repeatedRead(env, c, hs, 3, 5, env.ServerName) != nil {
+			copied = true
+			standing = standing || hasStandingWord(v)
 		}
 	})
 	return copied, standing
@@ -1729,27 +1724,19 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 // maxInputProperties bounds inputProperties.
 const maxInputProperties = 64
 
-// inputProperties returns the top-level property names of an inputSchema,
-// folded to lower case and sorted, at most maxInputProperties; nil when
-// the schema has none or is not JSON.
+// inputProperties returns the top-level property names of an inputSchema
+// (catalog.PropertyNames), folded to lower case and sorted, at most
+// maxInputProperties.
 func inputProperties(schema string) []string {
-	if schema == "" {
-		return nil
+	names := catalog.PropertyNames(schema)
+	for i, n := range names {
+		names[i] = strings.ToLower(n)
 	}
-	var s struct {
-		Properties map[string]json.RawMessage `json:"properties"`
+	sort.Strings(names)
+	if len(names) > maxInputProperties {
+		names = names[:maxInputProperties]
 	}
-	if json.Unmarshal([]byte(schema), &s) != nil {
-		return nil
-	}
-	out := make([]string, 0, min(len(s.Properties), maxInputProperties))
-	for k := range s.Properties {
-		if len(out) < maxInputProperties {
-			out = append(out, strings.ToLower(k))
-		}
-	}
-	sort.Strings(out)
-	return out
+	return names
 }
 
 // unlikeParams reports two tools' property names (sorted) of which

@@ -487,9 +487,10 @@ func withoutParens(s string) string {
 	return b.String()
 }
 
-// schemaProperties returns the words of the top-level property names of
-// an inputSchema.
-func schemaProperties(js string) []string {
+// PropertyNames returns the top-level property names of an inputSchema
+// given as JSON text, as written, in no particular order; nil when the
+// schema is empty, has no properties or is not JSON.
+func PropertyNames(js string) []string {
 	if js == "" {
 		return nil
 	}
@@ -499,8 +500,18 @@ func schemaProperties(js string) []string {
 	if json.Unmarshal([]byte(js), &s) != nil {
 		return nil
 	}
-	var out []string
+	out := make([]string, 0, len(s.Properties))
 	for k := range s.Properties {
+		out = append(out, k)
+	}
+	return out
+}
+
+// schemaProperties returns the words of the top-level property names of
+// an inputSchema.
+func schemaProperties(js string) []string {
+	var out []string
+	for _, k := range PropertyNames(js) {
 		out = append(out, words(k)...)
 		out = append(out, strings.ToLower(k))
 	}
