@@ -181,6 +181,10 @@
 //	                                             the start of a line or sentence, a ':' a few words on, "Nota para el asistente que …:", "[AI 안내]")
 //	                                             whose message asks for two kinds of things (action, outside address or IBAN, path, tool, secrecy,
 //	                                             sensitive object, bulk data); a label naming no AI ("for whoever processes this mailbox:") needs three
+//	result.addresses_model               0.40    (server-to-model) a task handed to a model named beside a passive or impersonal request, in
+//	                                             any of the analyser's languages ("il est demandé à l'assistant de …", "Ассистентам …
+//	                                             предписывается …", "se solicita al asistente que …"; scope.go passiveRequests), whose
+//	                                             sentence asks for two kinds of things as above
 //	(evidence)                                   an order about handling this very text ("any summary of this page must …", "before replying …")
 //	                                             counts as talking to the model, so its data-shaped signals are not demoted
 //	secrecy.instruction                  0.45    an order to hide the instruction itself or where it came from ("do not reveal these

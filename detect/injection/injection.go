@@ -314,6 +314,7 @@ func (a *analysis) text(raw, field string, depth int) {
 		// (writing about attacks describes what models do: "the model
 		// reads attacker-controlled content" is no order)
 		thirdPersonOrders(s, a.ctx.Surface == ToolDefinition)
+		passiveRequests(s)
 	}
 	setToOrders(s, a.names.params)
 	a.anch = findAnchors(f, a.anch)

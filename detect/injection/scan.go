@@ -162,7 +162,9 @@ func (s *scanned) addWord(i, j, sent int) {
 	}
 	t.ext = strings.TrimRight(f[a:b], ".-/:")
 	t.ext = strings.TrimLeft(t.ext, ".-")
-	if a > 0 && (f[a-1] == '`' || f[a-1] == '"' || f[a-1] == '\'') || b < len(f) && f[b] == '`' {
+	// (an apostrophe after a letter is an elision, "l'assistant", not
+	// an opening quote)
+	if a > 0 && (f[a-1] == '`' || f[a-1] == '"' || f[a-1] == '\'' && (a < 2 || !isWordByte(f[a-2]))) || b < len(f) && f[b] == '`' {
 		t.quoted = true
 	}
 	t.closed = b < len(f) && (f[b] == '`' || f[b] == '"' || f[b] == '\'')

@@ -1964,3 +1964,112 @@ func discussedQuotes(f string) string {
 	}
 	return string(b)
 }
+
+// requestWords are the passive and impersonal forms that hand a task to
+// someone named beside them: "the assistant is requested to …", "il est
+// demandé à l'assistant de …", "Ассистентам … предписывается …",
+// "ζητείται από τον βοηθό να …", "se solicita al asistente que …". Written
+// as a reader of each language writes them and folded at start
+// (foldVariants). An obligation word of the lexicon counts too.
+var requestWords = map[string]bool{}
+
+const requestWordsText = `requested asked instructed required expected directed urged mandated obliged
+	demande demandons demandé demandée demandés prions requis requise prié priée priés invité invitée invités prescrit prescrite tenu tenue enjoint incombe
+	solicita solicitamos solicitado solicitada pide pedimos pedido ruega rogamos requiere requerido requerida exige exigido instruido indicado encarga encargado
+	richiede richiediamo richiesto richiesta chiede chiediamo chiesto preghiamo invitato invitata tenuto tenuta prega pregato incaricato
+	solicitado solicitada pede requerido exigido instruído convidado
+	bitten gebeten aufgefordert angewiesen verpflichtet ersucht gehalten beauftragt
+	verzoeken verzocht vragen gevraagd verplicht opgedragen
+	предписывается предписано требуется просим просят поручается поручено обязан обязана обязаны надлежит
+	приписується вимагається просимо доручається доручено зобов'язаний належить
+	wymaga proszony proszona zobowiązany zobowiązana poleca
+	žádá vyžaduje požaduje povinen povinna
+	ζητείται καλείται οφείλει απαιτείται παρακαλείται
+	istenmektedir isteniyor gerekmektedir yükümlüdür beklenmektedir
+	solicită cere rugat rugată obligat obligată
+	diminta diharuskan diwajibkan diinstruksikan
+	يطلب يُطلب مطلوب
+	מתבקש מתבקשת נדרש נדרשת
+	अनुरोध निर्देश अपेक्षित`
+
+// modelNounInflections are case forms of the model nouns of
+// lexicon_i18n.go that a request puts its addressee in (dative,
+// genitive, plural): "ассистентам", "βοηθού", "asystentowi".
+const modelNounInflections = `ассистентам ассистентов ассистентом помощникам помощников асистентам помічникам
+	βοηθού βοηθοί βοηθούς asystentowi asystentom asistentovi asistenta asistentul asistentului asistenţi asistenți
+	assistentes assistenti assistente asistente asistentes assistenten`
+
+func init() {
+	for _, w := range strings.Fields(requestWordsText) {
+		for _, f := range foldVariants(w) {
+			requestWords[f] = true
+		}
+	}
+	for _, w := range strings.Fields(modelNounInflections) {
+		for _, f := range foldVariants(w) {
+			if vocModel[f] == 0 {
+				vocModel[f] = 1
+			}
+		}
+	}
+}
+
+// requestWindow bounds the words between a request word and the model
+// noun it names, and between them and the task they hand it.
+const requestWindow = 12
+
+// passiveRequests marks as ordered the task a passive or impersonal
+// request hands to a model named beside it, in any of the analyser's
+// languages: a request word (requestWords, or an obligation) within
+// requestWindow words of a model noun of the same sentence, and the first
+// un-negated action verb after both (or, where the lexicon does not know
+// the verb, the request word itself). thirdPersonOrders does the same for
+// a model that is the subject of an active verb.
+func passiveRequests(s *scanned) {
+	t := s.toks
+	for _, se := range s.sents {
+		lo, hi := se[0], se[1]
+		model, req := -1, -1
+		for k := lo; k < hi; k++ {
+			w := elided(t[k].w)
+			switch {
+			case t[k].quoted && t[k].closed || t[k].url:
+			case (modelNoun(w) == 1 || subjectModel(w) || subjectModel(strings.TrimSuffix(w, "s"))) && !ambiguousReader(w):
+				model = k
+			case requestWords[w] || t[k].r&rOblig != 0 && w[0] >= utf8.RuneSelf:
+				req = k
+			}
+			if model < 0 || req < 0 || abs(model-req) > requestWindow {
+				continue
+			}
+			from := max(model, req)
+			task := req
+			for j := from + 1; j < min(hi, from+requestWindow); j++ {
+				if (t[j].r&actionRoles != 0 || actVerbs[t[j].w]) && !s.negated(lo, j) {
+					task = j
+					break
+				}
+			}
+			if !s.negated(lo, req) {
+				t[task].ordered = true
+			}
+			break
+		}
+	}
+}
+
+// elided strips a French or Italian elided article or preposition
+// ("l'assistant", "dell'assistente") from a word.
+func elided(w string) string {
+	if i := strings.IndexByte(w, '\''); i > 0 && i <= 4 {
+		return w[i+1:]
+	}
+	return w
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
