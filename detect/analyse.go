@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
@@ -99,6 +100,29 @@ func analyse(env *Env, needs map[string]bool) {
 				})
 				prefixFields(t.Risk.Findings, "tools["+t.Name+"]")
 			}
+		}
+	}
+	if len(env.ReferringTools) > 0 && needs[useToolRisk] {
+		for i := range env.ReferringTools {
+			t := &env.ReferringTools[i]
+			// foreign to it: every tool the client was offered but its
+			// own server's
+			var foreign []string
+			for _, n := range env.ForeignTools {
+				if !slices.Contains(t.siblings, n) {
+					foreign = append(foreign, n)
+				}
+			}
+			for _, o := range env.Tools {
+				foreign = append(foreign, o.Name)
+			}
+			t.Risk = injection.AnalyzeTool(injection.ToolDef{
+				Name: t.Name, Title: t.Title, Description: t.Description,
+				InputSchemaJSON: []byte(t.InputSchemaJSON), OutputSchemaJSON: []byte(t.OutputSchemaJSON), MetaJSON: []byte(t.MetaJSON),
+			}, injection.Context{
+				Surface: injection.ToolDefinition, ToolName: t.Name, ServerName: t.ReferringServer, SiblingTools: t.siblings, ForeignTools: foreign,
+			})
+			prefixFields(t.Risk.Findings, "servers["+t.ReferringServer+"].tools["+t.Name+"]")
 		}
 	}
 	if env.Text != "" {

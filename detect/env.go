@@ -156,6 +156,14 @@ type Env struct {
 	// ForeignTools are, on a tools/list response, the tool names other
 	// servers offered the same client in the last 24 hours.
 	ForeignTools []string `expr:"foreign_tools"`
+	// ReferringTools are, on a tools/list response, other servers'
+	// definitions (within 24 hours, same client) that name one of this
+	// response's tools and were analysed before the client knew that
+	// name, analysed again with it (Risk, with fields
+	// "servers[S].tools[T]"; Definition is nil): clients list their
+	// servers in any order, so an order about send_email is caught
+	// whichever server answers first.
+	ReferringTools []Tool `expr:"referring_tools"`
 	// Flows are, on a tools/call request, the argument values that an
 	// earlier result of the same client disclosed.
 	Flows []Flow `expr:"flows"`
@@ -241,6 +249,12 @@ type Tool struct {
 	// Hidden is detect/canon's verdict on Text: invisible characters,
 	// steganography, terminal escapes (tools/list responses only).
 	Hidden signal.Verdict `expr:"hidden"`
+	// ReferringServer is, on a tool of Env.ReferringTools, the server
+	// that offered it; "" elsewhere.
+	ReferringServer string `expr:"referring_server"`
+	// siblings are, on a tool of Env.ReferringTools, the other tools of
+	// its server
+	siblings []string
 }
 
 // Annotations are the MCP tool annotations with the MCP defaults applied

@@ -388,6 +388,11 @@ type clientServer struct {
 	// tools maps a tool name to what collisions compares it by
 	tools map[string]offeredTool
 	last  time.Time
+	// foreign are the other servers' tool names the client knew when this
+	// server's tools were last analysed (Env.ForeignTools then); a name
+	// another server offers later is checked against the kept
+	// definitions (referringTools)
+	foreign map[string]bool
 }
 
 // offeredTool is what a client remembers of another server's tool.
@@ -404,6 +409,11 @@ type offeredTool struct {
 	// property names (inputProperties) only when another server offers
 	// the same name
 	schema string
+	// def is the whole definition, kept when its model-visible text
+	// names something shaped like a tool (toolShapedWords) that is not
+	// one of its own server's tools: a tool another server offers later
+	// under that name makes it an instruction about a foreign tool
+	def *Tool
 }
 
 type clientState struct {
@@ -1601,18 +1611,136 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	}
 	version := env.Event.GetServer().GetVersion()
 	env.Collisions = collisions(client, server, version, env.Tools, env.Time)
+	env.ReferringTools = referringTools(client, server, env.Tools, env.Time)
 	cs := client.servers[server]
 	if cs == nil {
 		cs = &clientServer{tools: map[string]offeredTool{}}
 		client.servers[server] = cs
 	}
 	cs.last = env.Time
+	own := make(map[string]bool, len(env.Tools))
+	for _, t := range env.Tools {
+		own[strings.ToLower(t.Name)] = true
+	}
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			cs.tools[t.Name] = offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), schema: t.InputSchemaJSON}
+			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), schema: t.InputSchemaJSON}
+			if len(t.Text) <= maxKeptDefinition && namesOtherTool(t.Text, own) {
+				def := t
+				def.Definition, def.Risk, def.Hidden = nil, signal.Verdict{}, signal.Verdict{}
+				o.def = &def
+			}
+			cs.tools[t.Name] = o
 		}
 	}
 	env.ForeignTools = foreignTools(client, server, env.Time)
+	cs.foreign = make(map[string]bool, len(env.ForeignTools))
+	for _, n := range env.ForeignTools {
+		cs.foreign[strings.ToLower(n)] = true
+	}
+}
+
+// maxKeptDefinition bounds the model-visible text of a definition kept
+// for referringTools, in bytes.
+const maxKeptDefinition = 16 << 10
+
+// toolShapedWord matches a word shaped like a tool name: snake_case,
+// kebab-case or camelCase, or a dotted server.tool.
+var toolShapedWord = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b`)
+
+// namesOtherTool reports model-visible text naming something shaped like
+// a tool (toolShapedWord) that is not one of own (lower case).
+func namesOtherTool(text string, own map[string]bool) bool {
+	for _, w := range toolShapedWord.FindAllString(text, 64) {
+		if !own[strings.ToLower(w)] {
+			return true
+		}
+	}
+	return false
+}
+
+// referringTools returns, on a tools/list of server, the definitions
+// other servers offered the client within the client window that name
+// one of tools and were analysed before the client knew that name
+// (clientServer.foreign): clients list their servers' tools in any
+// order, so a description giving orders about send_email is read again
+// once a server offers send_email. Each name is checked once per server;
+// sorted by server and tool. ReferringServer is set on each.
+func referringTools(c *clientState, server string, tools []Tool, now time.Time) []Tool {
+	var out []Tool
+	for name, cs := range c.servers {
+		if name == server || now.Sub(cs.last) > clientWindow {
+			continue
+		}
+		var fresh []string
+		for _, t := range tools {
+			n := strings.ToLower(t.Name)
+			if len(n) >= 4 && !cs.foreign[n] && cs.tools[t.Name].twin == "" && !hasTool(cs, t.Name) {
+				fresh = append(fresh, n)
+			}
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if cs.foreign == nil {
+			cs.foreign = map[string]bool{}
+		}
+		for _, n := range fresh {
+			cs.foreign[n] = true
+		}
+		var siblings []string
+		for _, o := range cs.tools {
+			if o.def == nil || !mentionsAny(o.def.Text, fresh) {
+				continue
+			}
+			if siblings == nil {
+				for n := range cs.tools {
+					siblings = append(siblings, n)
+				}
+				sort.Strings(siblings)
+			}
+			d := *o.def
+			d.ReferringServer, d.siblings = name, siblings
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ReferringServer != out[j].ReferringServer {
+			return out[i].ReferringServer < out[j].ReferringServer
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func hasTool(cs *clientServer, name string) bool {
+	_, ok := cs.tools[name]
+	return ok
+}
+
+// mentionsAny reports text holding one of names (lower case) as a whole
+// word, case-insensitively.
+func mentionsAny(text string, names []string) bool {
+	low := strings.ToLower(text)
+	for _, n := range names {
+		for i := 0; i < len(low); {
+			j := strings.Index(low[i:], n)
+			if j < 0 {
+				break
+			}
+			j += i
+			end := j + len(n)
+			if (j == 0 || !isNameByte(low[j-1])) && (end == len(low) || !isNameByte(low[end])) {
+				return true
+			}
+			i = j + 1
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
 }
 
 func sessionReported(cs []DefinitionChange, tool string) bool {
