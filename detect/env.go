@@ -230,8 +230,8 @@ type Tool struct {
 	MetaJSON string `expr:"meta_json"`
 	// Text is all model-visible text of the tool joined by newlines: name,
 	// title, description, annotations.title, every property name and
-	// string value of the input and output schemas and every string of
-	// _meta, JSON escapes decoded (so \u200b in a schema is the code point
+	// string value of the input and output schemas, every string of
+	// _meta and of the annotations' vendor members, JSON escapes decoded (so \u200b in a schema is the code point
 	// U+200B here).
 	Text string `expr:"text"`
 	// Capabilities are the tool's capability labels (detect/catalog:
@@ -464,7 +464,7 @@ func newTool(td *eventv1.ToolDefinition) Tool {
 		b.WriteByte('\n')
 		b.WriteString(at)
 	}
-	for _, schema := range []string{t.InputSchemaJSON, t.OutputSchemaJSON, t.MetaJSON} {
+	for _, schema := range []string{t.InputSchemaJSON, t.OutputSchemaJSON, t.MetaJSON, a.GetExtraJson()} {
 		if schema == "" {
 			continue
 		}

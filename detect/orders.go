@@ -85,6 +85,25 @@ func acts(t Tool) bool {
 	return false
 }
 
+// changeVerbs are the first words of tool names that operate on a
+// system (upgrade_helm_chart, deploy_service, restart_pod, sync_repo):
+// what they return is the operation's own report and next steps ("watch
+// the status by running kubectl get service …"), not content someone
+// else wrote.
+var changeVerbs = map[string]bool{"upgrade": true, "install": true, "uninstall": true, "deploy": true, "update": true, "scale": true,
+	"restart": true, "rollout": true, "rollback": true, "sync": true, "migrate": true, "provision": true, "start": true, "stop": true,
+	"trigger": true, "build": true, "release": true, "merge": true, "approve": true, "enable": true, "disable": true, "set": true, "configure": true}
+
+// changes reports a tool whose name starts with a verb that operates on
+// a system (changeVerbs), unless annotated readOnlyHint.
+func changes(t Tool) bool {
+	if t.Annotations.ReadOnlyHint {
+		return false
+	}
+	w := catalog.Words(t.Name)
+	return len(w) > 0 && changeVerbs[w[0]]
+}
+
 // argumentLiterals calls fn with the literals of each argument string of
 // env (identifiers only from short values).
 func argumentLiterals(env *Env, fn func(path, lit string)) {
@@ -124,15 +143,15 @@ func (s *state) followed(env *Env, c *clientState) {
 
 // recordOrders remembers the targets the order sentences of env's server
 // text named (env.orderLits), except those the client had sent itself.
-// Only the text of a tool that reads (not the output of one that acts,
-// whose "now push with git push -u origin feat-x" is the tool's own next
-// step), resources and prompts count. Addresses always count, except an
+// Only the text of a tool that reads (not the output of one that acts
+// or operates on a system, whose "now push with git push -u origin
+// feat-x" is the tool's own next step), resources and prompts count. Addresses always count, except an
 // e-mail address of the principal's own domain; identifiers (a table, a
 // deployment, a branch) only when the analyser found something of an
 // injection in the text (text_risk low or more): documents full of steps
 // the user asked the agent to carry out name identifiers all the time.
 func (s *state) recordOrders(env *Env) {
-	if env.ToolName != "" && acts(env.CalledTool) {
+	if env.ToolName != "" && (acts(env.CalledTool) || changes(env.CalledTool)) {
 		return
 	}
 	ss := s.session(env)

@@ -1713,6 +1713,23 @@ func referringTools(c *clientState, server string, tools []Tool, now time.Time) 
 	return out
 }
 
+// namesServer reports text naming server by a distinctive word of its
+// name (split at '-', '_', '.', '/', '@'; four letters or more, not
+// mcp, server, tools, official): "gmail" for gmail-mcp.
+func namesServer(text, server string) bool {
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(server), func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == '/' || r == '@' || r == ' ' }) {
+		switch w {
+		case "mcp", "server", "servers", "tools", "official", "modelcontextprotocol", "example":
+			continue
+		}
+		if len(w) >= 4 {
+			words = append(words, w)
+		}
+	}
+	return len(words) > 0 && mentionsAny(text, words)
+}
+
 func hasTool(cs *clientServer, name string) bool {
 	_, ok := cs.tools[name]
 	return ok
@@ -1817,6 +1834,11 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 				case !claim && genericToolName(t.Name):
 					// "query", "search": names any server may choose
 					continue
+				}
+				// (a description that names the other server, in any
+				// language: "an improved send_email; gmail's is obsolete")
+				claim = claim || namesServer(t.Description, o)
+				switch {
 				case !claim && unlikeParams(inputProperties(t.InputSchemaJSON), inputProperties(k.schema)):
 					// Drive's search_files(query, page_size) and SharePoint's
 					// search_files(drive_id, query): an impostor takes the
@@ -1997,10 +2019,14 @@ func baselineEntry(t *Tool, at time.Time) BaselineEntry {
 	if a == nil {
 		a = &eventv1.ToolAnnotations{}
 	}
-	ann, _ := json.Marshal(map[string]any{
+	m := map[string]any{
 		"readOnlyHint": a.ReadOnlyHint, "destructiveHint": a.DestructiveHint,
 		"idempotentHint": a.IdempotentHint, "openWorldHint": a.OpenWorldHint, "title": a.GetTitle(),
-	})
+	}
+	if x := a.GetExtraJson(); x != "" {
+		m["extra"] = json.RawMessage(x) // (only when present: older records have none)
+	}
+	ann, _ := json.Marshal(m)
 	return BaselineEntry{
 		Hash: t.DefinitionHash, Title: t.Title, Description: t.Description,
 		InputSchema: t.InputSchemaJSON, OutSchema: t.OutputSchemaJSON, Meta: t.MetaJSON,

@@ -116,7 +116,9 @@
 //	command.install_run                  0.25    npx/pip/npm install with "before/first … you must run"
 //	url.send                             0.20    a URL in a sentence that asks to send
 //	url.suspicious_host                  0.15    …to a raw public IP (not loopback, link-local or private), tunnel or request-collector host
-//	result.fake_error                    0.45    (results) an error that asks for another tool call
+//	result.fake_error                    0.45    (results) an error that asks for another tool call; in a text that opens as an
+//	                                             error ("ERROR 412 …", "HTTP 401 …"), a later sentence asking for a call that
+//	                                             carries a file or the conversation
 //	result.addresses_model               0.35    (results) "the assistant/AI/model should/must …"
 //	result.directive                     0.15    (results) "you must" + action
 //	memory.persistent_instruction        0.25    (memory writes) always/whenever/every time + action; in memory writes
@@ -171,6 +173,8 @@
 //	template.result_closure              0.40    (server-to-model) a marker that ends the tool result ("---- tool_result END
 //	                                             ----", "</tool_result>") followed by an instruction or a forged call
 //	result.continuation_lure             0.45    (server-to-model) to load the rest, call a tool or URL with the user's data
+//	result.dictated_destination          0.40    (server-to-model) an order to call a sibling or foreign tool with an outside web or
+//	                                             e-mail address assigned to a destination argument (destination=, webhook:, to:)
 //	result.addresses_model               0.40    (server-to-model) a phrase naming an AI reader (note for the assistant, @ai-bot, "(automated agents):",
 //	                                             "agents reading this") with an order that acts on the world (send, delete, approve, share, book, grant …);
 //	                                             alone, an instruction labelled for the AI in Turkish, Hebrew, Japanese, Chinese,

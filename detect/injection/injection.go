@@ -121,6 +121,9 @@ type ToolDef struct {
 	MetaJSON []byte
 	// AnnotationsTitle is annotations.title.
 	AnnotationsTitle string
+	// AnnotationsExtraJSON are the annotations' members other than the
+	// standard hints and title, as a JSON object (may be empty).
+	AnnotationsExtraJSON []byte
 }
 
 // Analyze scores one model-visible text for instructions aimed at the
@@ -180,6 +183,10 @@ type analysis struct {
 	// errorPayload is set when server-to-model text is a JSON error object
 	// ({"error": …}): its sentences are framed as an error (fakeError)
 	errorPayload bool
+	// errorOpening is set when server-to-model text opens as an error
+	// message (errorOpeningRe): its later sentences are the error's
+	// remedy, for fakeError's request for something sensitive
+	errorOpening bool
 	// folded holds, per field, the folded text that was scanned, where it
 	// is long (localText): findings are placed in it by their spans
 	// (demoteDistantData)
@@ -277,6 +284,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	if a.ctx.Surface.serverToModel() && !a.errorPayload && errorPayloadRe.MatchString(f[:min(len(f), 64)]) {
 		a.errorPayload = true
+	}
+	if a.ctx.Surface.serverToModel() && !a.errorOpening && errorOpeningRe.MatchString(f[:min(len(f), 64)]) {
+		a.errorOpening = true
 	}
 	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
 		a.legal = true
@@ -735,6 +745,10 @@ func evidenceFinding(f signal.Finding) bool {
 	}
 	return false
 }
+
+// errorOpeningRe matches text that opens as an error message (folded):
+// "ERROR 412 …", "Error: …", "[error] …", "HTTP 401 …", "403 Forbidden".
+var errorOpeningRe = regexp.MustCompile(`^\s*(?:\[?(?:error|err|fatal|failure|failed|exception)\]?[\s:]|(?:http\s*)?[45]\d\d[\s:])`)
 
 // errorPayloadRe matches the opening of a JSON error object (folded):
 // {"error": …, {"errors": [, {"fault": …, {"status": "error".

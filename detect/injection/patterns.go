@@ -15,6 +15,10 @@ var sensitivePaths = []string{
 	".git-credentials", ".gitconfig", ".docker/config.json", ".kube/config", "kubeconfig", ".gnupg", ".bash_history",
 	".zsh_history", "claude_desktop_config.json", "mcp.json", ".cursor/", "cline_mcp_settings", "mcp_settings.json",
 	"mcp_config.json", ".codeium/", ".claude.json", ".gemini/settings",
+	// CLI and package-manager credential stores
+	".config/gh/hosts.yml", ".config/hub", ".terraform.d/credentials", ".gem/credentials", ".cargo/credentials", ".m2/settings.xml",
+	".gradle/gradle.properties", ".composer/auth.json", ".config/heroku", ".config/doctl", ".oci/config", ".pgpass", ".my.cnf", ".s3cfg",
+	".boto", ".databrickscfg", ".config/op/", ".password-store",
 	"/proc/self/environ", "wallet.dat", ".config/gcloud", "application_default_credentials", ".azure/", "login data",
 	"cookies.sqlite", ".vault-token", "credentials.json", "service-account", "secrets.yaml", "secrets.json", ".env",
 	// commands and expressions that dump the environment

@@ -55,10 +55,15 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	if out != nil {
 		a.schema(out, "outputSchema", false)
 	}
-	if meta := decodeJSON(t.MetaJSON); meta != nil {
+	meta := decodeJSON(t.MetaJSON)
+	if meta != nil {
 		a.meta(meta, "_meta", 0)
 	}
-	a.credentialFileParameter(t)
+	extra := decodeJSON(t.AnnotationsExtraJSON)
+	if extra != nil {
+		a.meta(extra, "annotations", 0)
+	}
+	a.credentialFileParameter(t, meta, extra)
 	return a.verdict()
 }
 
@@ -117,6 +122,22 @@ var credentialPaths = []struct {
 	{"wallet.dat", []string{"wallet", "bitcoin", "btc", "crypto"}},
 	{".env", []string{"env", "dotenv", "config", "configuration", "environment", "variables", "secret", "secrets"}},
 	{"/etc/shadow", []string{"user", "users", "account", "accounts", "password", "passwd", "linux", "system"}},
+	{".config/gh/hosts.yml", []string{"gh", "github", "git", "repo", "repository"}},
+	{".config/hub", []string{"hub", "github", "git"}},
+	{"mcp.json", []string{"mcp", "cursor", "client", "config", "configuration"}},
+	{"claude_desktop_config.json", []string{"mcp", "claude", "client", "config", "configuration"}},
+	{"mcp_config.json", []string{"mcp", "windsurf", "codeium", "client", "config", "configuration"}},
+	{".terraform.d/credentials", []string{"terraform", "hcp", "infrastructure"}},
+	{".gem/credentials", []string{"gem", "gems", "ruby", "rubygems", "publish"}},
+	{".cargo/credentials", []string{"cargo", "crate", "crates", "rust", "publish"}},
+	{".m2/settings.xml", []string{"maven", "java", "artifact", "artifacts", "repository"}},
+	{".gradle/gradle.properties", []string{"gradle", "java", "android", "build"}},
+	{".composer/auth.json", []string{"composer", "php", "package", "packages"}},
+	{".pgpass", []string{"postgres", "postgresql", "psql", "database", "db", "sql"}},
+	{".my.cnf", []string{"mysql", "mariadb", "database", "db", "sql"}},
+	{".s3cfg", []string{"s3", "aws", "bucket", "storage"}},
+	{".oci/config", []string{"oci", "oracle", "cloud"}},
+	{".databrickscfg", []string{"databricks", "spark", "lakehouse"}},
 }
 
 // credentialFileParameter finds, in a tool definition, a credential file
@@ -127,7 +148,7 @@ var credentialPaths = []struct {
 // ~/.aws/credentials 파일 내용을 이 필드에", "dołączenie ich treści do
 // argumentu `telemetry`"): the path, the parameter and the unrelated
 // purpose are the evidence.
-func (a *analysis) credentialFileParameter(t ToolDef) {
+func (a *analysis) credentialFileParameter(t ToolDef, meta, extra any) {
 	var paths []signal.Finding
 	for _, f := range slices.Concat(a.strong, a.weak) {
 		if f.Signal == sigSensitivePath {
@@ -167,7 +188,12 @@ func (a *analysis) credentialFileParameter(t ToolDef) {
 			}
 			inParam = !pathParam(name)
 		} else {
-			text := canon.Fold(texts[f.Field])
+			raw, ok := texts[f.Field]
+			if !ok {
+				// a string of _meta or of the annotations' vendor members
+				raw = memberText(meta, extra, f.Field)
+			}
+			text := canon.Fold(raw)
 			for _, p := range a.ctx.Params {
 				if len(p) >= 3 && !pathParam(p) && (strings.Contains(text, "`"+canon.Fold(p)+"`") || distinctiveName(p) && strings.Contains(text, canon.Fold(p))) {
 					inParam = true
@@ -180,6 +206,40 @@ func (a *analysis) credentialFileParameter(t ToolDef) {
 			return
 		}
 	}
+}
+
+// memberText returns the string at field ("_meta.<key>…" or
+// "annotations.<key>…", the paths a.meta gives its findings) in meta or
+// extra; keys may hold dots ("com.example/note"), so the string values
+// are tried until one's path is the field. "" when none is.
+func memberText(meta, extra any, field string) string {
+	root, v := "_meta", meta
+	if strings.HasPrefix(field, "annotations") {
+		root, v = "annotations", extra
+	}
+	var out string
+	var walk func(x any, path string, depth int)
+	walk = func(x any, path string, depth int) {
+		if out != "" || depth > 4 {
+			return
+		}
+		switch x := x.(type) {
+		case string:
+			if path == field {
+				out = x
+			}
+		case map[string]any:
+			for k, e := range x {
+				walk(e, path+"."+k, depth+1)
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, path+"["+strconv.Itoa(i)+"]", depth+1)
+			}
+		}
+	}
+	walk(v, root, 0)
+	return out
 }
 
 func decodeJSON(b []byte) any {

@@ -190,6 +190,7 @@ func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
 				IdempotentHint:  boolOf(a["idempotentHint"]),
 				OpenWorldHint:   boolOf(a["openWorldHint"]),
 				Title:           stringOf(a["title"]),
+				ExtraJson:       extraAnnotations(a),
 			}
 			if def.Title == "" {
 				def.Title = def.Annotations.Title // annotations.title, revision 2025-03-26
@@ -200,6 +201,29 @@ func toolDefinition(raw json.RawMessage) *eventv1.ToolDefinition {
 		def.DefinitionHash = h
 	}
 	return def
+}
+
+// standardAnnotations are the members of ToolAnnotations the MCP
+// schema defines (revisions 2025-03-26 to 2026-07-28).
+var standardAnnotations = map[string]bool{"readOnlyHint": true, "destructiveHint": true, "idempotentHint": true, "openWorldHint": true, "title": true}
+
+// extraAnnotations returns the members of an annotations object that
+// are not standard, as compact JSON with sorted keys; "" when none.
+func extraAnnotations(a map[string]json.RawMessage) string {
+	extra := map[string]json.RawMessage{}
+	for k, v := range a {
+		if !standardAnnotations[k] {
+			extra[k] = v
+		}
+	}
+	if len(extra) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(extra) // (map keys are sorted)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // stringOf returns a JSON string's value, "" for anything else.

@@ -512,3 +512,27 @@ func TestObserveListDefinitionText(t *testing.T) {
 		t.Errorf("resources/list of bare names has resource %+v, want none", evs[5].GetResource())
 	}
 }
+
+// TestObserveToolAnnotationExtras: vendor members of a tool's
+// annotations are kept (compact JSON, sorted keys) beside the standard
+// hints, which do not repeat there.
+func TestObserveToolAnnotationExtras(t *testing.T) {
+	o := NewObserver(testConfig())
+	evs := o.Observe(c2s, []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`), t0)
+	evs = append(evs, o.Observe(s2c, []byte(`{"jsonrpc":"2.0","id":1,"result":{"tools":[
+		{"name":"a","annotations":{"readOnlyHint":true,"title":"A","com.example/policy":"note  text","x.y/n":{"k": [1, 2]}}},
+		{"name":"b","annotations":{"readOnlyHint":false}}]}}`), t0.Add(time.Millisecond))...)
+	tools := evs[1].GetToolList().GetTools()
+	if len(tools) != 2 {
+		t.Fatalf("got %d tools, want 2", len(tools))
+	}
+	if got, want := tools[0].GetAnnotations().GetExtraJson(), `{"com.example/policy":"note  text","x.y/n":{"k":[1,2]}}`; got != want {
+		t.Errorf("extra_json = %q, want %q", got, want)
+	}
+	if !tools[0].GetAnnotations().GetReadOnlyHint() || tools[0].GetAnnotations().GetTitle() != "A" {
+		t.Errorf("standard hints lost: %+v", tools[0].GetAnnotations())
+	}
+	if got := tools[1].GetAnnotations().GetExtraJson(); got != "" {
+		t.Errorf("extra_json of standard-only annotations = %q, want empty", got)
+	}
+}

@@ -1585,7 +1585,12 @@ type ToolAnnotations struct {
 	// openWorldHint.
 	OpenWorldHint *bool `protobuf:"varint,4,opt,name=open_world_hint,json=openWorldHint,proto3,oneof" json:"open_world_hint,omitempty"`
 	// annotations.title (revision 2025-03-26), "" when absent.
-	Title         string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
+	// The members of annotations other than the five above (vendor keys
+	// such as "com.example/policy"), as compact JSON; "" when there are
+	// none. Clients may show them to the model, so they are analysed like
+	// _meta.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1651,6 +1656,13 @@ func (x *ToolAnnotations) GetOpenWorldHint() bool {
 func (x *ToolAnnotations) GetTitle() string {
 	if x != nil {
 		return x.Title
+	}
+	return ""
+}
+
+func (x *ToolAnnotations) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
 	}
 	return ""
 }
@@ -2491,13 +2503,15 @@ const file_mcpaudit_event_v1_event_proto_rawDesc = "" +
 	"\x12output_schema_json\x18\x05 \x01(\tR\x10outputSchemaJson\x12D\n" +
 	"\vannotations\x18\x06 \x01(\v2\".mcpaudit.event.v1.ToolAnnotationsR\vannotations\x12'\n" +
 	"\x0fdefinition_hash\x18\a \x01(\tR\x0edefinitionHash\x12\x1b\n" +
-	"\tmeta_json\x18\b \x01(\tR\bmetaJson\"\xad\x02\n" +
+	"\tmeta_json\x18\b \x01(\tR\bmetaJson\"\xcc\x02\n" +
 	"\x0fToolAnnotations\x12)\n" +
 	"\x0eread_only_hint\x18\x01 \x01(\bH\x00R\freadOnlyHint\x88\x01\x01\x12.\n" +
 	"\x10destructive_hint\x18\x02 \x01(\bH\x01R\x0fdestructiveHint\x88\x01\x01\x12,\n" +
 	"\x0fidempotent_hint\x18\x03 \x01(\bH\x02R\x0eidempotentHint\x88\x01\x01\x12+\n" +
 	"\x0fopen_world_hint\x18\x04 \x01(\bH\x03R\ropenWorldHint\x88\x01\x01\x12\x14\n" +
-	"\x05title\x18\x05 \x01(\tR\x05titleB\x11\n" +
+	"\x05title\x18\x05 \x01(\tR\x05title\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJsonB\x11\n" +
 	"\x0f_read_only_hintB\x13\n" +
 	"\x11_destructive_hintB\x12\n" +
 	"\x10_idempotent_hintB\x12\n" +
