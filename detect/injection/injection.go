@@ -297,7 +297,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
 		var labelled bool
 		a.readerSpan, labelled = modelReader(f)
-		if labelled {
+		if labelled && !a.discussion {
+			// (in text about attacks — a training page, a write-up — a
+			// label shows how they look; the orders after it still count)
 			// an instruction labelled for the AI in another language, or
 			// "while you are reading this": the label is the evidence,
 			// whatever the lexicon makes of the order after it
@@ -422,7 +424,8 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(
 	`(?:読み込んだ|読んだ|処理する|要約する)\s*(?:ai\s*)?アシスタント(?:は|へ)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
 	`(?:给|致|对)\s*(?:ai|人工智能)\s*\p{Han}{0,4}助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
 	`(?:ai|인공지능)\s*어시스턴트(?:는|에게|님)|어시스턴트에게|` +
-	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|` +
+	`(?:gui|gửi|cho|danh cho|dành cho|luu y cho|lưu ý cho|chi dan cho|chỉ dẫn cho|huong dan cho|hướng dẫn cho|thong bao cho|thông báo cho|ghi chu cho|ghi chú cho)\s+(?:cac\s+|các\s+)?(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s*(?:[:,]|oi\b|ơi\b)|` +
+	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s+(?:dang|đang)\s+(?:xu ly|xử lý|doc|đọc|tom tat|tóm tắt)|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b[^.\n]{0,40}\b(?:vui long|vui lòng|can phai|cần phải|xin hay|xin hãy)\b|` +
 	`(?:fur|für)\s+(?:die|den|das)\s+(?:verarbeitende|lesende|auswertende)n?\s+(?:anwendung|software|ki|system)|` +
 	`\bwhile\s+you\s+are\s+(?:reading|processing)\s+(?:this|these)\b|\bas\s+you\s+(?:read|process)\s+this\b|` +
 	`\b(?:for|to)\s+the\s+(?:processing|reading|importing)\s+(?:application|system|app|tool|software)\b`)

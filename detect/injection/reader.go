@@ -87,7 +87,9 @@ func (a *analysis) readerLabels(s *scanned, field string) {
 		if segStart > 0 && s.f[segStart-1] == '[' {
 			stops += "]" // "[AI 어시스턴트 전용 안내] …"
 		}
-		if anyReader[w] {
+		if anyReader[w] && (lead == 0 || !objectPrepositions[t[k-1].w]) {
+			// (not "do not share your keys with anyone, and …": an
+			// object, not a reader)
 			stops += "," // "whoever compiles this list next, share …"
 			if segStart > 0 && s.f[segStart-1] == '(' {
 				stops += ")" // "(owner: whoever runs the weekly export) | e-mail …"
@@ -316,6 +318,10 @@ func processingLabel(s *scanned, k int) bool {
 // naming an AI ("for whoever processes this mailbox:", "para quien lea
 // esto:", "automated processing:"). Such a label needs one more kind of
 // evidence than one that names a model.
+// objectPrepositions put the pronoun after them in an object's place
+// ("with anyone", "to anybody", "avec quiconque").
+var objectPrepositions = map[string]bool{"with": true, "to": true, "for": true, "by": true, "from": true, "con": true, "mit": true, "avec": true, "com": true, "per": true}
+
 var anyReader = map[string]bool{"whoever": true, "anyone": true, "anybody": true,
 	"quien": true, "quienquiera": true, "wer": true, "quiconque": true, "chiunque": true, "quem": true, "wie": true}
 
@@ -523,7 +529,10 @@ func (a *analysis) labelEvidence(s *scanned, lo, hi, from, to int) int {
 	m := s.mask(lo, hi)
 	secret := m&(rStealth|rConceal|rIgnore) != 0
 	for j := lo; j < hi && !secret; j++ {
-		secret = t[j].r&rDisclose != 0 && (s.negated(lo, j) || negatedLate(s, j, hi)) // "no lo comentes", "erwähnen Sie gegenüber dem Nutzer nicht"
+		// "no lo comentes", "erwähnen Sie gegenüber dem Nutzer nicht";
+		// not "do not share your access keys with anyone", which guards
+		// a secret
+		secret = t[j].r&rDisclose != 0 && (s.negated(lo, j) || negatedLate(s, j, hi)) && s.mask(j+1, min(hi, j+4))&rCred == 0
 	}
 	if secret {
 		kinds++

@@ -29,6 +29,8 @@ func TestErrorRemediesAndDictatedDestinations(t *testing.T) {
 			text: "Error: unknown symbol XYZ. Call list_symbols to see the symbols of this exchange."},
 		{name: "benign: fetch a documented URL", ctx: res, max: signal.LevelLow,
 			text: "No intraday data. For the methodology, call get_docs with url=\"https://docs.quotes.example.org/intraday\"."},
+		{name: "benign: docs guarding keys from anyone", ctx: res, max: signal.LevelLow,
+			text: "> **Important**\n> Use short-lived credentials where you can. Do not share your access keys with anyone, and never embed them in code.\n\nAccess keys consist of two parts: a key ID and a secret key."},
 		{name: "benign: export to the user's own bucket they named", ctx: res, max: signal.LevelLow,
 			text: "Export finished: 120 positions written to the destination you configured."},
 	})

@@ -1421,6 +1421,19 @@ var reportWords = []string{"payload", "attacker", "malicious", "adversar", "jail
 	"recommendation", "remediation", "mitigation", "campaign", "defender", "iocs", "threat actor", "phishing", "verbatim",
 	"attack success", "privilege escalation", "taxonomy", "threat model", "leaked", "jailbreaks", "breach"}
 
+// reportWordsI18n are the attacker and the attack in further languages
+// (folded at start into reportWords): a training page or advisory in
+// Vietnamese or German discusses attacks as an English one does.
+const reportWordsI18n = `angreifer angriff angriffe attaquant attaquants attaque hameçonnage atacante atacantes ataque ataques attaccante attacco
+	aanvaller aanval napastnik atak útočník útok злоумышленник злоумышленники атака атаки фішинг зловмисник атака
+	saldırgan saldırı penyerang serangan kẻ_tấn_công lừa_đảo المهاجم هجوم התוקף מתקפה हमलावर 攻撃者 攻撃 攻击者 攻击 공격자 공격`
+
+func init() {
+	for _, w := range strings.Fields(reportWordsI18n) {
+		reportWords = append(reportWords, canon.Fold(strings.ReplaceAll(w, "_", " ")))
+	}
+}
+
 // quotedPayloads blanks the fenced code blocks (```…```) of folded
 // server-to-model text whose prose outside the blocks discusses attacks:
 // a security article quoting "ignore all previous instructions" shows an
