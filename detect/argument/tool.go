@@ -243,6 +243,10 @@ func classifyKey(k string) keyClass {
 // classifyKeyWords is classifyKey over the key's words.
 func classifyKeyWords(w []string) keyClass {
 	switch {
+	case len(w) > 0 && w[0] == "utm":
+		// campaign parameters (utm_source, utm_content, …: Google
+		// Analytics' URL builder) hold short labels, never content
+		return keyShort
 	case hasWordIn(w, keyCommandWords):
 		return keyCommand
 	case hasWordIn(w, keySecretWords) && !hasWordIn(w, keyNotSecretWords):
@@ -269,6 +273,9 @@ func isBlobKey(k string) bool { return isBlobKeyWords(nameWords(k)) }
 
 // isBlobKeyWords is isBlobKey over the key's words.
 func isBlobKeyWords(w []string) bool {
+	if len(w) > 0 && w[0] == "utm" {
+		return false // utm_content is a campaign label (classifyKeyWords)
+	}
 	return hasWord(w, "data", "content", "contents", "image", "file", "blob", "bytes", "base64", "b64", "attachment",
 		"photo", "picture", "audio", "video", "document", "pdf", "screenshot", "icon", "avatar", "thumbnail", "body", "raw", "binary", "upload")
 }
