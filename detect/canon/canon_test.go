@@ -182,3 +182,18 @@ func TestHiddenRedactsSpan(t *testing.T) {
 		t.Errorf("HiddenText = %q", got)
 	}
 }
+
+// TestSimplified: Traditional Chinese reads as Simplified; Japanese and
+// text without Han characters are left alone.
+func TestSimplified(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"請將密碼與金鑰寄送給使用者", "请将密码与密钥寄送给用户"},
+		{"读取文件", "读取文件"},
+		{"パスワードを送信しないでください。無視して", "パスワードを送信しないでください。無視して"},
+		{"plain ascii", "plain ascii"},
+	} {
+		if got := Simplified(tc.in); got != tc.want {
+			t.Errorf("Simplified(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -267,7 +267,7 @@ func (a *analysis) text(raw, field string, depth int) {
 			a.text(hidden, field, depth+1)
 		}
 	}
-	f := canon.Fold(escapedLineBreaks(raw))
+	f := canon.Simplified(canon.Fold(escapedLineBreaks(raw)))
 
 	if a.ctx.Surface == MemoryWrite && len(a.memText) < 64 {
 		a.memText = append(a.memText, f)

@@ -180,6 +180,20 @@ var hanLexicon = map[string]role{
 	"系统": rAuth, "紧急": rAuth, "重要": rAuth, "安全": rAuth,
 	"新的": rNew, "参数": rParam, "错误": rError,
 	"这个": rThis, "此": rThis, "这些": rThis, "任何": rAll,
+	// more of the same roles, including the Taiwanese usage that
+	// canon.Simplified leaves after converting the characters
+	"寄送": rSend, "寄给": rSend, "转发": rSend, "发给": rSend, "发往": rSend, "外发": rSend, "转交": rSend, "回传": rSend,
+	"助理": rAddr, "智能助手": rAddr, "智能体": rAddr,
+	"知会": rDisclose, "披露": rDisclose, "汇报": rDisclose,
+	"提取": rRead, "导出": rRead, "查阅": rRead,
+	"附上": rInclude, "附带": rInclude, "夹带": rInclude, "写入": rInclude, "粘贴": rInclude, "填写": rInclude, "带上": rInclude,
+	"无须": rNeg, "无需": rNeg, "毋须": rNeg, "不需": rNeg, "不必": rNeg, "不用": rNeg, "严禁": rNeg, "请勿": rNeg, "切莫": rNeg, "不准": rNeg, "不许": rNeg,
+	"私钥": rCred, "金钥": rCred, "口令": rCred, "访问令牌": rCred,
+	"会话": rConv, "聊天内容": rConv, "对话记录": rConv, "上下文": rConv,
+	"静默": rStealth, "私下": rStealth,
+	"合规": rAuth, "稽核": rAuth, "审计": rAuth, "管理员": rAuth,
+	"跳过": rIgnore, "绕过": rIgnore,
+	"须": rOblig, "需要": rOblig,
 }
 
 // hanMaxRunes is the longest hanLexicon word in runes: katakana loanwords
