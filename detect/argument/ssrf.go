@@ -81,9 +81,11 @@ func (a *analysis) ssrfItem(it *item) {
 		return
 	}
 	k := it.kc
-	if k == keyData && a.tool.write && !a.exec && strings.Count(s, "\n") >= 3 {
+	if k == keyData && !a.exec && !a.tool.fetch && (a.tool.write && strings.Count(s, "\n") >= 3 || (a.tool.write || a.tool.message) && strings.Count(s, " ") >= 8) {
 		// a document a write tool stores (a threat model listing
-		// "http://169.254.169.254/" as a risk) is not fetched
+		// "http://169.254.169.254/" as a risk), or the prose of a
+		// ticket or message quoting a probe ("blocked requests to
+		// url=http://169.254.169.254/…"), is read by people, not fetched
 		return
 	}
 	found := false
@@ -242,6 +244,12 @@ func (a *analysis) checkURL(it *item, u urlRef) {
 			in.at += u.at + len(scheme) + 1
 			a.checkURL(it, in)
 		}
+	}
+	if tail := it.s[u.at:min(len(it.s), u.at+96)]; scheme == "jndi" && !strings.Contains(tail, "://") && !strings.Contains(tail[len(scheme)+1:], "${") {
+		// "*${jndi:*", a hunt's search pattern: a lookup names a
+		// directory URL (jndi:ldap://host/…) or hides one in nested
+		// lookups (${jndi:${lower:l}dap://…})
+		return
 	}
 	if w := dangerousSchemes[scheme]; w > 0 {
 		sig := "ssrf.scheme_" + scheme

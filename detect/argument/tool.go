@@ -8,6 +8,9 @@ import (
 // toolKind is what the tool's name says it does.
 type toolKind struct {
 	write, list, sql, auth, fetch bool
+	// message: the name says the tool posts text for people to read
+	// (send, post, reply, comment, message, mail, notify)
+	message bool
 	// writeFile: the name says the tool writes a file from the call's
 	// own content (write, create, save, append, overwrite) and nothing
 	// that reads one (fileReadWords).
@@ -187,6 +190,7 @@ func classifyTool(name, description string) toolKind {
 		fetch: hasWord(w, "fetch", "http", "https", "request", "url", "web", "scrape", "crawl", "curl", "download",
 			"navigate", "browse", "webhook", "api", "get", "post", "open"),
 	}
+	k.message = hasWord(w, "send", "post", "reply", "comment", "message", "messages", "chat", "mail", "email", "notify", "publish", "announce")
 	k.writeFile = hasWordIn(w, fileWriteWords) && !hasWordIn(w, fileReadWords)
 	d := strings.ToLower(description)
 	if len(d) > 2048 {
