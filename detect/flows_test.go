@@ -555,3 +555,43 @@ func TestInstallCall(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowIdentifierSeenBefore: a value an earlier result named as an
+// object's id is that object's id when a later result puts it in a link
+// (a Drive file's webViewLink), so sending the link is no token flow;
+// without the earlier result the same link counts.
+func TestFlowIdentifierSeenBefore(t *testing.T) {
+	tools := []*eventv1.ToolDefinition{tdef("drive_search", "Search Drive files.", yes, nil, "query"), tdef("drive_get_file", "Get file metadata.", yes, nil, "fileId"),
+		tdef("send_message", "Send a message to a channel.", nil, yes, "channel", "text")}
+	const id = "1mZ8rT4yU6iO2pQ0wE9aS7dF5gH3jK1lX"
+	link := `{"webViewLink": "https://drive.google.com/file/d/` + id + `/view"}`
+	result := func(n int, at time.Duration, tool, text string) *eventv1.Event {
+		r := base(evID(n), "s", at)
+		r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
+		r.ToolCall = &eventv1.ToolCall{Name: tool, Result: &eventv1.ToolResult{Text: text}}
+		return r
+	}
+	for _, tc := range []struct {
+		name   string
+		search bool
+		want   bool
+	}{{"id named by a search first", true, false}, {"link alone", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEngine(nil, nil)
+			evs := []*eventv1.Event{toolsList(evID(1), "s", 0, tools...)}
+			if tc.search {
+				evs = append(evs, call(evID(2), "s", time.Second, "drive_search", `{"query":"cv"}`),
+					result(3, 2*time.Second, "drive_search", `{"files": [{"id": "`+id+`", "name": "cv.pdf"}]}`))
+			}
+			evs = append(evs, call(evID(4), "s", 3*time.Second, "drive_get_file", `{"fileId":"x"}`), result(5, 4*time.Second, "drive_get_file", link))
+			for _, ev := range evs {
+				e.Process(ev)
+			}
+			env := NewEnv(call(evID(6), "s", 5*time.Second, "send_message", `{"channel":"hiring","text":"CV: https://drive.google.com/file/d/`+id+`/view"}`))
+			e.st.apply(env, env.Event)
+			if got := len(env.Flows) > 0; got != tc.want {
+				t.Errorf("flows = %v, want a flow: %v", env.Flows, tc.want)
+			}
+		})
+	}
+}

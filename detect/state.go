@@ -424,7 +424,12 @@ type clientState struct {
 	keys    *taint               // the last private key a result disclosed (byKindKinds)
 	orders  map[uint64]order     // targets named by orders in server text (orders.go)
 	said    map[uint64]struct{}  // literals of the client's own requests (orders.go)
-	last    time.Time
+	// ids are the fingerprints of the values results named as object
+	// identifiers (identifierValues): the same value in a link later
+	// (https://drive.google.com/file/d/<id>/view) is that object's id,
+	// not a token
+	ids  map[uint64]struct{}
+	last time.Time
 }
 
 // readRecord is one call of a tool that reads private or untrusted
@@ -594,7 +599,7 @@ func (s *state) clientOf(ss *sessionState, t time.Time) *clientState {
 	c, ok := s.clients[ss.client]
 	if !ok {
 		c = &clientState{servers: map[string]*clientServer{}, taints: map[uint64]taint{}, used: map[string]time.Time{},
-			orders: map[uint64]order{}, said: map[uint64]struct{}{}}
+			orders: map[uint64]order{}, said: map[uint64]struct{}{}, ids: map[uint64]struct{}{}}
 		s.clients[ss.client] = c
 	}
 	if t.After(c.last) {
@@ -2328,14 +2333,19 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 	// the URL it sits in. Object identifiers (a JSON "id" or "customer_id"
 	// member) are not credentials: passing them on is how an API is used.
 	ids := identifierValues(text)
-	addToken := add
-	if len(ids) > 0 {
-		addToken = func(v, kind string) {
-			if kind == "token" && ids[v] {
+	for v := range ids {
+		if len(client.ids) >= maxTaints*4 {
+			clear(client.ids)
+		}
+		client.ids[s.fingerprint(v)] = struct{}{}
+	}
+	addToken := func(v, kind string) {
+		if kind == "token" && len(client.ids) > 0 {
+			if _, known := client.ids[s.fingerprint(v)]; known || ids[v] {
 				return
 			}
-			add(v, kind)
 		}
+		add(v, kind)
 	}
 	n := 0
 	for _, f := range strings.Fields(text) {
