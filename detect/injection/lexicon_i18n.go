@@ -10,7 +10,7 @@ import (
 
 // Vocabulary of further languages: Portuguese, Italian, Dutch, Swedish,
 // Polish, Czech, Russian, Ukrainian, Turkish, Indonesian, Vietnamese, Greek,
-// Arabic, Hebrew, Hindi (i18nWords), Japanese (jaWords, matched inside Han
+// Arabic, Hebrew, Hindi, Persian, Bengali, Malay, Tagalog, Swahili (i18nWords), Japanese (jaWords, matched inside Han
 // and kana runs like Chinese) and Korean (koWords, looked up after its
 // particles and endings are stripped). The roles are those of lexicon.go;
 // only the words are new.
@@ -462,6 +462,128 @@ var i18nWords = []struct {
 	{"hi", rTool, `टूल सर्वर`},
 	{"hi", rParam, `पैरामीटर फ़ील्ड फील्ड`},
 	{"hi", rThis, `यह इसे`},
+
+	// Persian (a compound verb is a noun with کنید/نمایید: see imperativeAux)
+	{"fa", rAddr, `شما تو دستیار مدل عامل`},
+	{"fa", rOblig, `باید حتما حتماً همیشه لازم ضروری الزامی الزاما الزاماً موظف`},
+	{"fa", rOrder, `قبل ابتدا نخست بعد سپس همیشه فورا فوراً خودکار`},
+	{"fa", rInstead, `بجای`},
+	{"fa", rRead, `!بخوان !بخوانید خواندن استخراج دریافت`},
+	{"fa", rSend, `!بفرست !بفرستید ارسال فرستادن بارگذاری آپلود`},
+	{"fa", rInclude, `اضافه درج !بگذار !بگذارید ضمیمه پیوست کپی وارد`},
+	{"fa", rCall, `استفاده فراخوانی اجرا`},
+	{"fa", rDisclose, `!بگو !بگویید گفتن اطلاع مطلع نشان افشا آگاه`},
+	{"fa", rNeg, `نه نباید بدون هرگز نیازی`},
+	{"fa", rUser, `کاربر کاربران مشتری`},
+	{"fa", rStealth, `مخفیانه پنهانی`},
+	{"fa", rConceal, `پنهان مخفی محرمانه سری`},
+	{"fa", rConv, `گفتگو مکالمه چت تاریخچه پیام`},
+	{"fa", rCred, `رمز گذرواژه کلید توکن`},
+	{"fa", rAuth, `سیستم سامانه فوری مهم هشدار امنیت امنیتی`},
+	{"fa", rIgnore, `نادیده فراموش`},
+	{"fa", rPrev, `قبلی پیشین همه تمام`},
+	{"fa", rInstr, `دستورالعمل دستورات دستور قوانین`},
+	{"fa", rError, `خطا`},
+	{"fa", rAll, `کامل تمامی`},
+	{"fa", rTool, `ابزار سرور`},
+	{"fa", rParam, `پارامتر فیلد`},
+	{"fa", rThis, `این`},
+
+	// Bengali (a compound verb is a noun with করুন/দিন: see imperativeAux)
+	{"bn", rAddr, `আপনি তুমি সহকারী মডেল এজেন্ট`},
+	{"bn", rOblig, `অবশ্যই সবসময় আবশ্যক বাধ্যতামূলক প্রয়োজন নিশ্চিত উচিত`},
+	{"bn", rOrder, `আগে প্রথমে পরে তারপর সবসময় অবিলম্বে স্বয়ংক্রিয়`},
+	{"bn", rRead, `!পড়ুন পড়া সংগ্রহ`},
+	{"bn", rSend, `!পাঠান পাঠানো প্রেরণ ফরোয়ার্ড আপলোড শেয়ার`},
+	{"bn", rInclude, `যোগ যুক্ত সংযুক্ত অন্তর্ভুক্ত কপি`},
+	{"bn", rCall, `ব্যবহার !চালান`},
+	{"bn", rDisclose, `!বলুন বলা !জানান জানানো উল্লেখ !দেখান প্রকাশ`},
+	{"bn", rNeg, `না নয় ছাড়া কখনো`},
+	{"bn", rUser, `ব্যবহারকারী ব্যবহারকারীকে গ্রাহক`},
+	{"bn", rStealth, `চুপচাপ গোপনে`},
+	{"bn", rConceal, `লুকান গোপন গোপনীয়`},
+	{"bn", rConv, `কথোপকথন চ্যাট ইতিহাস বার্তা`},
+	{"bn", rCred, `পাসওয়ার্ড টোকেন ক্রেডেনশিয়াল`},
+	{"bn", rAuth, `সিস্টেম জরুরি গুরুত্বপূর্ণ সতর্কতা নিরাপত্তা`},
+	{"bn", rIgnore, `উপেক্ষা`},
+	{"bn", rPrev, `পূর্ববর্তী আগের সমস্ত`},
+	{"bn", rInstr, `নির্দেশ নির্দেশনা নিয়ম আদেশ`},
+	{"bn", rError, `ত্রুটি`},
+	{"bn", rAll, `সম্পূর্ণ পুরো`},
+	{"bn", rTool, `টুল সার্ভার`},
+	{"bn", rParam, `প্যারামিটার ফিল্ড`},
+	{"bn", rThis, `এই এটি`},
+
+	// Malay (where it differs from Indonesian)
+	{"ms", rAddr, `awak anda kamu pembantu ejen`},
+	{"ms", rOblig, `mesti perlu wajib sentiasa pastikan hendaklah dikehendaki`},
+	{"ms", rOrder, `sebelum dahulu selepas kemudian sentiasa segera automatik`},
+	{"ms", rRead, `!baca !ambil !kumpul !dapatkan`},
+	{"ms", rSend, `!hantar menghantar !kongsi berkongsi !majukan`},
+	{"ms", rInclude, `!sertakan !masukkan !tambah !lampirkan !salin !isi`},
+	{"ms", rCall, `!gunakan !panggil !jalankan`},
+	{"ms", rDisclose, `!beritahu !maklumkan memaklumkan !tunjukkan !dedahkan mendedahkan !sebut`},
+	{"ms", rNeg, `tidak jangan tanpa tak`},
+	{"ms", rUser, `pengguna pelanggan`},
+	{"ms", rStealth, `senyap`},
+	{"ms", rConceal, `sembunyikan rahsia rahsiakan sulit`},
+	{"ms", rConv, `perbualan sembang sejarah mesej`},
+	{"ms", rCred, `kunci token kelayakan`},
+	{"ms", rAuth, `sistem penting segera amaran keselamatan kritikal`},
+	{"ms", rIgnore, `!abaikan !lupakan`},
+	{"ms", rPrev, `sebelumnya semua`},
+	{"ms", rInstr, `arahan peraturan`},
+	{"ms", rError, `ralat`},
+	{"ms", rAll, `semua keseluruhan lengkap`},
+	{"ms", rTool, `alat`},
+	{"ms", rParam, `medan parameter`},
+	{"ms", rThis, `ini itu`},
+
+	// Tagalog
+	{"tl", rAddr, `ikaw kayo katulong`},
+	{"tl", rOblig, `dapat kailangan palagi siguraduhin tiyakin`},
+	{"tl", rOrder, `bago una pagkatapos saka palagi agad`},
+	{"tl", rRead, `!basahin !kunin !kolektahin`},
+	{"tl", rSend, `!ipadala ipinadala !ibahagi !ipasa`},
+	{"tl", rInclude, `!isama !ilagay !idagdag !ilakip !kopyahin !punan`},
+	{"tl", rCall, `!gamitin !patakbuhin`},
+	{"tl", rDisclose, `!sabihin sabihan !ipaalam !banggitin !ipakita !ibunyag`},
+	{"tl", rNeg, `huwag hindi walang`},
+	{"tl", rUser, `gumagamit kliyente`},
+	{"tl", rStealth, `tahimik palihim`},
+	{"tl", rConceal, `itago lihim sikreto kumpidensyal`},
+	{"tl", rConv, `usapan kasaysayan mensahe`},
+	{"tl", rCred, `susi`},
+	{"tl", rAuth, `mahalaga agarang babala seguridad`},
+	{"tl", rIgnore, `!balewalain !kalimutan`},
+	{"tl", rPrev, `nakaraan lahat`},
+	{"tl", rInstr, `tagubilin utos panuntunan`},
+	{"tl", rAll, `buong lahat`},
+	{"tl", rThis, `ito`},
+
+	// Swahili
+	{"sw", rAddr, `wewe nyinyi msaidizi wakala`},
+	{"sw", rOblig, `lazima sharti daima hakikisha inapaswa unapaswa`},
+	{"sw", rOrder, `kabla kwanza baada kisha daima`},
+	{"sw", rRead, `!soma !kusanya !chukua`},
+	{"sw", rSend, `!tuma kutuma !peleka !shiriki !pakia`},
+	{"sw", rInclude, `!jumuisha !weka !ongeza !ambatisha !nakili !jaza`},
+	{"sw", rCall, `!tumia kutumia !endesha`},
+	{"sw", rDisclose, `!mwambie kumwambia !eleza !onyesha !taja !julisha usimwambie usimjulishe`},
+	{"sw", rNeg, `bila hapana usimwambie usimjulishe usiseme`},
+	{"sw", rUser, `mtumiaji watumiaji mteja`},
+	{"sw", rStealth, `kimya kisiri`},
+	{"sw", rConceal, `ficha siri`},
+	{"sw", rConv, `mazungumzo gumzo historia ujumbe`},
+	{"sw", rCred, `nenosiri ufunguo tokeni`},
+	{"sw", rAuth, `mfumo muhimu haraka onyo usalama`},
+	{"sw", rIgnore, `!puuza !sahau`},
+	{"sw", rPrev, `iliyopita zilizopita zote yote`},
+	{"sw", rInstr, `maagizo maelekezo sheria amri`},
+	{"sw", rError, `hitilafu kosa`},
+	{"sw", rAll, `kamili`},
+	{"sw", rTool, `zana`},
+	{"sw", rThis, `hii huu hili`},
 }
 
 // i18nCompounds give a role to the second word of a two-word term, keyed
@@ -661,7 +783,7 @@ const (
 		대화 대화내용 대화기록 채팅 chuyện thoại`
 	// imperativeAux: a following word that makes the verb before it an
 	// order (Hindi शामिल करें, "include"; Korean 보내 주세요)
-	i18nImperativeAux = `करें करो कीजिए दें दो दीजिए जोड़ें डालें 주세요 줘 주십시오`
+	i18nImperativeAux = `करें करो कीजिए दें दो दीजिए जोड़ें डालें 주세요 줘 주십시오 کنید نمایید بکنید করুন দিন`
 )
 
 // vocModel are the nouns that name the model when text addresses it as a
@@ -672,7 +794,7 @@ var vocModel = map[string]int{}
 const (
 	i18nVocAssistant = `assistente assistentes ia agente asistan asistana asistanı ассистент ассистенту помощник помощнику ии асистент асистенту помічник помічнику
 		asystent asystencie asystenta assistent assistenten asisten agen ki βοηθός βοηθέ βοηθό المساعد للمساعد مساعد العوضر העוזר לעוזר עוזר सहायक एआई
-		아시스턴트 어시스턴트 비서 인공지능 에이전트 アシスタント エージェント`
+		아시스턴트 어시스턴트 비서 인공지능 에이전트 アシスタント エージェント دستیار সহকারী pembantu katulong msaidizi`
 	i18nVocModel = `modelo modello modell modellen model modelu modele модели модель моделі μοντέλο النموذج للنموذج המודל למודל मॉडल 모델 モデル`
 )
 
