@@ -1649,20 +1649,42 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 // for referringTools, in bytes.
 const maxKeptDefinition = 16 << 10
 
-// toolShapedWord matches a word shaped like a tool name: snake_case,
-// kebab-case or camelCase, or a dotted server.tool.
-var toolShapedWord = regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b`)
-
 // namesOtherTool reports model-visible text naming something shaped like
-// a tool (toolShapedWord) that is not one of own (lower case).
+// a tool that is not one of own (lower case): a word of letters and
+// digits joined by '_', '-' or '.' (send_email, github.create_issue), or
+// a camelCase word (sendMessage). At most 64 such words are looked at.
 func namesOtherTool(text string, own map[string]bool) bool {
-	for _, w := range toolShapedWord.FindAllString(text, 64) {
-		if !own[strings.ToLower(w)] {
+	n := 0
+	for i := 0; i < len(text) && n < 64; {
+		for i < len(text) && !isToolNameByte(text[i]) {
+			i++
+		}
+		st := i
+		joined, camel := false, false
+		for i < len(text) && isToolNameByte(text[i]) {
+			c := text[i]
+			if (c == '_' || c == '-' || c == '.') && i > st && i+1 < len(text) && isAlnumByte(text[i-1]) && isAlnumByte(text[i+1]) {
+				joined = true
+			}
+			if c >= 'A' && c <= 'Z' && i > st && text[i-1] >= 'a' && text[i-1] <= 'z' {
+				camel = true
+			}
+			i++
+		}
+		if !joined && !camel || i-st < 3 {
+			continue
+		}
+		n++
+		if w := strings.Trim(text[st:i], "_-."); !own[strings.ToLower(w)] {
 			return true
 		}
 	}
 	return false
 }
+
+func isToolNameByte(c byte) bool { return isAlnumByte(c) || c == '_' || c == '-' || c == '.' }
+
+func isAlnumByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // referringTools returns, on a tools/list of server, the definitions
 // other servers offered the client within the client window that name
