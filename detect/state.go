@@ -1684,7 +1684,9 @@ func namesOtherTool(text string, own map[string]bool) bool {
 
 func isToolNameByte(c byte) bool { return isAlnumByte(c) || c == '_' || c == '-' || c == '.' }
 
-func isAlnumByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func isAlnumByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // referringTools returns, on a tools/list of server, the definitions
 // other servers offered the client within the client window that name
