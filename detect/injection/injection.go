@@ -759,7 +759,9 @@ var errorPayloadRe = regexp.MustCompile(`^\s*\{\s*"(?:error|errors|err|fault|exc
 
 // narrationWords mark a sentence that narrates an attack: in text about
 // attacks (analysis.discussion), its findings describe the attack.
-var narrationWords = []string{"attacker", "malicious", "scenario", "hidden instructions", "injected instructions", "vulnerability", "an attack", "the victim"}
+var narrationWords = []string{"attacker", "malicious", "scenario", "hidden instructions", "injected instructions", "vulnerability", "an attack", "the victim",
+	// how papers, benchmarks and tutorials present an example
+	"for example", "e.g.", "such as", "introduces", "we show", "we propose", "demonstrate", "benchmark", "this paper", "payload"}
 
 // legalWords are the words of contracts: three of them make text a
 // contract (analysis.legal).

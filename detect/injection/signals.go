@@ -177,7 +177,7 @@ func (a *analysis) sentences(s *scanned, field string) {
 		narr := narrates(r[0], r[1])
 		for _, h := range a.combos(s, r[0], r[1]) {
 			fired[k] = append(fired[k], h.sig)
-			if narr {
+			if narr || a.discussion && titleMember(s, h.a) {
 				// "an attacker hides instructions …, and they cause the
 				// assistant to insert an image": an attack narrated
 				h.w = min(h.w, weakMax)
@@ -203,6 +203,18 @@ func (a *analysis) sentences(s *scanned, field string) {
 			a.add(h.sig, field, w, s.span(h.a, h.b))
 		}
 	}
+}
+
+// titleMember reports token k opening the value of a JSON "title" or
+// "name" member (folded text): in text about attacks, a paper called
+// "Ignore Previous Prompt: Attack Techniques …" is cited, not obeyed.
+func titleMember(s *scanned, k int) bool {
+	if k >= len(s.toks) {
+		return false
+	}
+	before := s.f[max(0, s.toks[k].start-12):s.toks[k].start]
+	return strings.HasSuffix(strings.TrimRight(before, " "), `"title": "`) || strings.HasSuffix(before, `"title":"`) ||
+		strings.HasSuffix(strings.TrimRight(before, " "), `"name": "`) || strings.HasSuffix(before, `"name":"`)
 }
 
 // pairRoles are the roles of the objects and framings a combination over
