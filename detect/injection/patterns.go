@@ -191,8 +191,8 @@ func instructionLevel(f string) int {
 		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 || m&rStealth != 0 && m&actionRoles != 0 {
 			return 2
 		}
-		if m&actionRoles != 0 && m&(rCred|rConv) != 0 {
-			return 2
+		if m&(rCred|rConv) != 0 && imperativeAction(s, r[0], r[1]) {
+			return 2 // ("we use cookies to improve the docs" orders nothing)
 		}
 		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
 			lvl = 1
@@ -206,6 +206,17 @@ func instructionLevel(f string) int {
 		}
 	}
 	return lvl
+}
+
+// imperativeAction reports an un-negated action verb in the imperative
+// among tokens [lo, hi).
+func imperativeAction(s *scanned, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		if s.toks[j].r&actionRoles != 0 && s.imperative(lo, j) && !s.negated(lo, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // hiddenStyleRe finds an HTML element whose inline style hides it from a
