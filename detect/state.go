@@ -20,6 +20,7 @@ import (
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 	"github.com/mcpaudit/mcpaudit/detect/catalog"
+	"github.com/mcpaudit/mcpaudit/detect/injection"
 	"github.com/mcpaudit/mcpaudit/detect/signal"
 	"github.com/mcpaudit/mcpaudit/internal/secrets"
 	eventv1 "github.com/mcpaudit/mcpaudit/proto/mcpaudit/event/v1"
@@ -1629,7 +1630,7 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	}
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description), schema: t.InputSchemaJSON}
+			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description) || injection.ClaimsPrecedence(t.Description), schema: t.InputSchemaJSON}
 			if len(t.Text) <= maxKeptDefinition && namesOtherTool(t.Text, own) {
 				def := t
 				def.Definition, def.Risk, def.Hidden = nil, signal.Verdict{}, signal.Verdict{}
@@ -1850,7 +1851,7 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 		sort.Strings(otherTools)
 		for _, t := range tools {
 			if k, ok := c.servers[o].tools[t.Name]; ok {
-				claim := k.claim || claimsPrecedence(t.Description)
+				claim := k.claim || claimsPrecedence(t.Description) || injection.ClaimsPrecedence(t.Description)
 				switch {
 				case k.twin != "" && k.twin == twinKey(version, t):
 					// one release, one definition: two configured instances

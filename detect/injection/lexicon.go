@@ -194,6 +194,8 @@ var hanLexicon = map[string]role{
 	"合规": rAuth, "稽核": rAuth, "审计": rAuth, "管理员": rAuth,
 	"跳过": rIgnore, "绕过": rIgnore,
 	"须": rOblig, "需要": rOblig,
+	"弃用": rDeprec, "废弃": rDeprec, "过时": rDeprec, "已停用": rDeprec, "代替": rInstead, "取代": rInstead,
+	"非推奨": rDeprec, "廃止": rDeprec,
 }
 
 // hanMaxRunes is the longest hanLexicon word in runes: katakana loanwords

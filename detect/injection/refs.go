@@ -1,6 +1,10 @@
 package injection
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mcpaudit/mcpaudit/detect/canon"
+)
 
 // refKind classifies a name mentioned in text.
 type refKind int
@@ -365,6 +369,29 @@ func (a *analysis) serverPrefixed(n string) bool {
 			continue
 		}
 		if len(w) >= 4 && (strings.HasPrefix(n, w+"_") || strings.HasPrefix(n, w+"-") || strings.HasPrefix(n, w+".")) {
+			return true
+		}
+	}
+	return false
+}
+
+// ClaimsPrecedence reports a tool description, in any of the analyser's
+// languages, that calls a tool deprecated, obsolete or replaced, or
+// offers itself instead of one: a sentence with a deprecation word
+// ("obsolete", "устаревший", "अप्रचलित", "弃用") or an "instead" word
+// next to a tool or an order ("use this instead", "बजाय इसके इसका
+// प्रयोग करें"). The pitch of a tool that shadows another server's.
+func ClaimsPrecedence(desc string) bool {
+	if desc == "" {
+		return false
+	}
+	if len(desc) > 4096 {
+		desc = desc[:4096]
+	}
+	s := scan(canon.Simplified(canon.Fold(desc)))
+	for _, r := range s.sents {
+		m := s.mask(r[0], r[1])
+		if m&rDeprec != 0 || m&rInstead != 0 && m&(rTool|rCall|rOblig|rOrder|rAll) != 0 {
 			return true
 		}
 	}
