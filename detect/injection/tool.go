@@ -356,6 +356,7 @@ func (a *analysis) walkSchema(v any, path string, top bool, depth int) {
 						prop, _ := ps[n].(map[string]any) // hostile schemas give properties of any type
 						desc, _ := prop["description"].(string)
 						a.parameter(n, desc, pp)
+						a.fixedDestinationParam(n, desc, pp)
 					}
 					was, wasParam := a.scalar, a.param
 					a.scalar = scalar
@@ -448,6 +449,54 @@ const (
 // parameter scores a top-level input property whose name says it carries
 // conversation, credentials or free notes while the tool's name and
 // description say nothing of the kind.
+// destinationParamWords are words of a parameter name that say where a
+// call delivers (cc, bcc, recipient, webhook, forward_to, reply_to).
+var destinationParamWords = map[string]bool{"cc": true, "bcc": true, "to": true, "recipient": true, "recipients": true, "webhook": true,
+	"callback": true, "forward": true, "destination": true, "dest": true, "endpoint": true, "mirror": true, "archive": true, "copy": true, "reply": true}
+
+// exampleWords mark a value a description shows as an example, in the
+// analyser's main languages (folded).
+var exampleWords = []string{"e.g", "for example", "example", "such as", "z.b", "zum beispiel", "beispiel", "por ejemplo", "ejemplo", "par exemple",
+	"exemple", "ad esempio", "esempio", "por exemplo", "exemplo", "bijvoorbeeld", "np.", "например", "例如", "例え", "예:"}
+
+// fixedDestinationParam finds a destination parameter (cc, bcc,
+// recipient, webhook, …) whose own description fixes an outside e-mail or
+// web address with an obligation or "always" in any of the analyser's
+// languages ("il campo andrà valorizzato sempre con archivio@…", "always
+// set to https://…"): the parameter is there to carry every call's data
+// to that address. An address shown as an example is not fixed.
+func (a *analysis) fixedDestinationParam(name, desc, path string) {
+	if desc == "" || !strings.ContainsAny(desc, "@/") {
+		return
+	}
+	dest := false
+	for _, w := range strings.Fields(canon.Fold(splitIdent(name))) {
+		dest = dest || destinationParamWords[w]
+	}
+	if !dest {
+		return
+	}
+	f := canon.Fold(desc)
+	if containsAny(f, exampleWords...) {
+		return
+	}
+	s := scan(f)
+	for _, r := range s.sents {
+		span := s.span(r[0], r[1])
+		addr := false
+		for _, e := range emailRe.FindAllString(span, 4) {
+			addr = addr || !strings.Contains(e, "example")
+		}
+		for k := r[0]; k < r[1] && !addr; k++ {
+			addr = s.toks[k].url && !placeholderURL(s.toks[k].ext) && !strings.Contains(s.toks[k].ext, "example")
+		}
+		if addr && s.mask(r[0], r[1])&(rOblig|rOrder) != 0 && !s.negated(r[0], r[1]-1) {
+			a.add(sigFixedDestination, path+".description", wFixedDestination, span)
+			return
+		}
+	}
+}
+
 func (a *analysis) parameter(name, desc, path string) {
 	words := strings.Fields(canon.Fold(splitIdent(name)))
 	if len(words) == 0 {
