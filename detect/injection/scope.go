@@ -1258,7 +1258,10 @@ func hiddenOrigin(s *scanned, lo, hi int) bool {
 			continue
 		}
 		for k := j + 1; k < min(hi, j+6); k++ {
-			if orderNoun(t[k].w) || t[k].w == "consigne" || t[k].w == "consigna" || t[k].w == "istruzione" || t[k].w == "anweisung" {
+			if (t[k].w == "asked" || t[k].w == "told" || t[k].w == "instructed") && (t[k-1].w == "were" || t[k-1].w == "was" || t[k-1].w == "been") {
+				return true // "do not mention that you were asked to do this"
+			}
+			if orderNoun(t[k].w) || t[k].w == "note" || t[k].w == "consigne" || t[k].w == "consigna" || t[k].w == "istruzione" || t[k].w == "anweisung" {
 				return t[k-1].r&rThis != 0 || determiners[t[k-1].w] || t[k-1].w == "cette" || t[k-1].w == "esta" || t[k-1].w == "diese" || t[k-1].w == "questa"
 			}
 			if (t[k].w == "came" || t[k].w == "comes" || t[k].w == "origin") && hasAnyWord(s, k, min(hi, k+4), "server", "here", "this", "me", "us", "instruction", "prompt") {
