@@ -67,6 +67,39 @@ func AnalyzeTool(t ToolDef, ctx Context) signal.Verdict {
 	return a.verdict()
 }
 
+// sentenceAround returns the sentence of folded text f that holds span
+// (cut at ". ", "; " and line breaks), or "" when span is not in f.
+func sentenceAround(f, span string) string {
+	i := strings.Index(f, span)
+	if i < 0 || span == "" {
+		return ""
+	}
+	lo := 0
+	for _, stop := range []string{". ", "; ", "\n"} {
+		if j := strings.LastIndex(f[:i], stop); j >= 0 && j+len(stop) > lo {
+			lo = j + len(stop)
+		}
+	}
+	hi := len(f)
+	for _, stop := range []string{". ", "; ", "\n"} {
+		if j := strings.Index(f[i+len(span):], stop); j >= 0 && i+len(span)+j < hi {
+			hi = i + len(span) + j
+		}
+	}
+	return f[lo:hi]
+}
+
+// quotedParam reports text naming p between quotes of any kind (`p`,
+// 'p', "p", «p», „p“, “p”).
+func quotedParam(text, p string) bool {
+	for _, q := range [][2]string{{"`", "`"}, {"'", "'"}, {`"`, `"`}, {"«", "»"}, {"„", "“"}, {"“", "”"}, {"‘", "’"}, {"「", "」"}} {
+		if strings.Contains(text, q[0]+p+q[1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // distinctiveName reports a parameter name no prose word would be: six
 // characters or more with a '-' or '_' inside or a case change
 // (X-Trace-Context, client_note, attestationBlock).
@@ -159,9 +192,18 @@ func (a *analysis) credentialFileParameter(t ToolDef, meta, extra any) {
 		return
 	}
 	// what the tool is for, without the paths themselves (".aws" would
-	// make any text that names the file look like an AWS tool)
+	// make any text that names the file look like an AWS tool) and
+	// without the sentence that names one: an order justifies itself
+	// with the provider ("… ~/.aws/credentials, so the certificate is
+	// tied to the S3 backup bucket")
 	purpose := a.purpose
 	for _, f := range paths {
+		if f.Field == "description" {
+			// (not when that sentence is the whole description)
+			if d := canon.Fold(t.Description); sentenceAround(d, f.Span) != d {
+				purpose = strings.Replace(purpose, sentenceAround(d, f.Span), " ", 1)
+			}
+		}
 		purpose = strings.ReplaceAll(purpose, f.Span, " ")
 	}
 	pw := map[string]bool{}
@@ -195,7 +237,7 @@ func (a *analysis) credentialFileParameter(t ToolDef, meta, extra any) {
 			}
 			text := canon.Fold(raw)
 			for _, p := range a.ctx.Params {
-				if len(p) >= 3 && !pathParam(p) && (strings.Contains(text, "`"+canon.Fold(p)+"`") || distinctiveName(p) && strings.Contains(text, canon.Fold(p))) {
+				if len(p) >= 3 && !pathParam(p) && (quotedParam(text, canon.Fold(p)) || distinctiveName(p) && strings.Contains(text, canon.Fold(p))) {
 					inParam = true
 					break
 				}
