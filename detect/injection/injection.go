@@ -419,9 +419,9 @@ var modelReaderCyrRe = func() *regexp.Regexp {
 // için talimat:", "הוראה לעוזר הבינה המלאכותית:", "この予定を読み込んだアシス
 // タントは", "Служебное указание для обработчика тикетов:", "WICHTIG für die
 // verarbeitende Anwendung:", "while you are reading this table, also run".
-var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan[ıi]?\s*(?:i[çc]in|:)|asistan[ıi]?\s+i[çc]in\s+talimat|yapay\s+zek[aâ]\s+i[çc]in|` +
+var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan(?:lar)?[ıi]?\s*(?:i[çc]in|:)|asistan[ıi]?\s+i[çc]in\s+talimat|yapay\s+zek[aâ]\s+i[çc]in|` +
 	`(?:הוראה|הנחיה|הודעה)\s+ל(?:עוזר|בינה)|לעוזר\s+הבינה|לבינה\s+המלאכותית|` +
-	`(?:読み込んだ|読んだ|処理する|要約する)\s*(?:ai\s*)?アシスタント(?:は|へ)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
+	`(?:読み込んだ|読んだ|読んでいる|読む|処理する|処理している|要約する|要約している)\s*(?:ai\s*)?アシスタント(?:は|へ|の方へ|様|さん)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
 	`(?:给|致|对)\s*(?:ai|人工智能)\s*\p{Han}{0,4}助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
 	`(?:ai|인공지능)\s*어시스턴트(?:는|에게|님)|어시스턴트에게|` +
 	`(?:gui|gửi|cho|danh cho|dành cho|luu y cho|lưu ý cho|chi dan cho|chỉ dẫn cho|huong dan cho|hướng dẫn cho|thong bao cho|thông báo cho|ghi chu cho|ghi chú cho)\s+(?:cac\s+|các\s+)?(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s*(?:[:,]|oi\b|ơi\b)|` +

@@ -1998,7 +1998,8 @@ const requestWordsText = `requested asked instructed required expected directed 
 	verzoeken verzocht vragen gevraagd verplicht opgedragen
 	предписывается предписано требуется просим просят поручается поручено обязан обязана обязаны надлежит
 	приписується вимагається просимо доручається доручено зобов'язаний належить
-	wymaga proszony proszona zobowiązany zobowiązana poleca
+	wymaga proszony proszona zobowiązany zobowiązana poleca zaleca zalecane
+	рекомендуется рекомендовано рекомендується
 	žádá vyžaduje požaduje povinen povinna
 	ζητείται καλείται οφείλει απαιτείται παρακαλείται
 	istenmektedir isteniyor gerekmektedir yükümlüdür beklenmektedir
@@ -2013,7 +2014,7 @@ const requestWordsText = `requested asked instructed required expected directed 
 // genitive, plural): "ассистентам", "βοηθού", "asystentowi".
 const modelNounInflections = `ассистентам ассистентов ассистентом помощникам помощников асистентам помічникам
 	βοηθού βοηθοί βοηθούς asystentowi asystentom asistentovi asistenta asistentul asistentului asistenţi asistenți
-	assistentes assistenti assistente asistente asistentes assistenten`
+	assistentes assistenti assistente asistente asistentes assistenten асистента асистентові асистентам помічника помічнику`
 
 func init() {
 	for _, w := range strings.Fields(requestWordsText) {
