@@ -327,6 +327,9 @@ func (a *analysis) text(raw, field string, depth int) {
 		// reads attacker-controlled content" is no order)
 		thirdPersonOrders(s, a.ctx.Surface == ToolDefinition)
 		passiveRequests(s)
+		if a.ctx.Surface == ToolDefinition {
+			passiveDuties(s)
+		}
 	}
 	setToOrders(s, a.names.params)
 	a.anch = findAnchors(f, a.anch)

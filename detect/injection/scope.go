@@ -2075,6 +2075,37 @@ func passiveRequests(s *scanned) {
 	}
 }
 
+// passiveAux are the auxiliaries of the Dutch and German passive ("bij
+// elke aanroep wordt het gesprek meegestuurd", "bei jedem Aufruf wird der
+// Verlauf mitgesendet").
+var passiveAux = map[string]bool{"wordt": true, "worden": true, "werd": true, "wird": true, "werden": true}
+
+// passiveDuties marks as ordered, in a tool definition, the action
+// participle of a Dutch or German passive sentence that says it happens
+// on every call or always (rAll, rOrder or an obligation): a definition
+// stating what is sent with each call fixes what the model sends.
+func passiveDuties(s *scanned) {
+	t := s.toks
+	for _, se := range s.sents {
+		lo, hi := se[0], se[1]
+		if s.mask(lo, hi)&(rAll|rOrder|rOblig) == 0 {
+			continue
+		}
+		for k := lo; k < hi; k++ {
+			if !passiveAux[t[k].w] {
+				continue
+			}
+			for j := k + 1; j < min(hi, k+2*requestWindow); j++ {
+				if t[j].r&(rSend|rInclude) != 0 && !s.negated(lo, j) {
+					t[j].ordered = true
+					break
+				}
+			}
+			break
+		}
+	}
+}
+
 // elided strips a French or Italian elided article or preposition
 // ("l'assistant", "dell'assistente") from a word.
 func elided(w string) string {
