@@ -81,6 +81,11 @@ func (a *analysis) ssrfItem(it *item) {
 		return
 	}
 	k := it.kc
+	if !a.exec && !a.tool.fetch && a.tool.write && underContent(it.field) {
+		// a value inside the object a write tool stores (a config file's
+		// "postgresql://localhost:5432/dev") is file content, not fetched
+		return
+	}
 	if !a.exec && a.tool.list && searchKey(it.key) {
 		// the words a search engine or index looks up ("IMDSv2 hop limit
 		// 169.254.169.254 mitigation"), not an address it fetches
@@ -129,6 +134,18 @@ func (a *analysis) ssrfItem(it *item) {
 	for _, tok := range hostTokens(s) {
 		a.checkHostPath(it, tok.text, tok.at, exec)
 	}
+}
+
+// underContent reports a field path inside an argument object that
+// holds content to store (arguments.content.…, arguments.data.…,
+// arguments.body.…).
+func underContent(field string) bool {
+	for _, p := range []string{"arguments.content.", "arguments.contents.", "arguments.data.", "arguments.body.", "arguments.json.", "arguments.config."} {
+		if strings.HasPrefix(field, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // searchKey reports an argument key that holds search terms (q, query,
