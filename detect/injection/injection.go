@@ -291,7 +291,9 @@ func (a *analysis) text(raw, field string, depth int) {
 	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
 		a.legal = true
 	}
-	if a.ctx.Surface.serverToModel() && !a.discussion && countContained(f, reportWords) >= 3 {
+	if (a.ctx.Surface.serverToModel() || a.ctx.Surface == MemoryWrite) && !a.discussion && countContained(f, reportWords) >= 3 {
+		// (a note summarising a security article discusses attacks as
+		// the article did)
 		a.discussion = true
 	}
 	if a.ctx.Surface.serverToModel() && a.readerSpan == "" && !a.modelAddressed {
@@ -764,7 +766,9 @@ var errorPayloadRe = regexp.MustCompile(`^\s*\{\s*"(?:error|errors|err|fault|exc
 // attacks (analysis.discussion), its findings describe the attack.
 var narrationWords = []string{"attacker", "malicious", "scenario", "hidden instructions", "injected instructions", "vulnerability", "an attack", "the victim",
 	// how papers, benchmarks and tutorials present an example
-	"for example", "e.g.", "such as", "introduces", "we show", "we propose", "demonstrate", "benchmark", "this paper", "payload"}
+	"for example", "e.g.", "such as", "introduces", "we show", "we propose", "demonstrate", "benchmark", "this paper", "payload",
+	// the attack's text reported ("a page that asks the model to …"), in the main languages
+	"asks the model", "tells the model", "asks the assistant", "tells the assistant", "die vraagt", "der fordert", "die fordert", "qui demande", "que pide", "che chiede"}
 
 // legalWords are the words of contracts: three of them make text a
 // contract (analysis.legal).
