@@ -1630,7 +1630,7 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 	}
 	for _, t := range env.Tools {
 		if len(cs.tools) < maxCatalogTools {
-			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsPrecedence(t.Description) || injection.ClaimsPrecedence(t.Description), schema: t.InputSchemaJSON}
+			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsAnyLanguage(t.Description), schema: t.InputSchemaJSON}
 			if len(t.Text) <= maxKeptDefinition && namesOtherTool(t.Text, own) {
 				def := t
 				def.Definition, def.Risk, def.Hidden = nil, signal.Verdict{}, signal.Verdict{}
@@ -1851,7 +1851,7 @@ func collisions(c *clientState, server, version string, tools []Tool, now time.T
 		sort.Strings(otherTools)
 		for _, t := range tools {
 			if k, ok := c.servers[o].tools[t.Name]; ok {
-				claim := k.claim || claimsPrecedence(t.Description) || injection.ClaimsPrecedence(t.Description)
+				claim := k.claim || claimsAnyLanguage(t.Description)
 				switch {
 				case k.twin != "" && k.twin == twinKey(version, t):
 					// one release, one definition: two configured instances
@@ -1987,6 +1987,21 @@ func claimsPrecedence(desc string) bool {
 	for _, sent := range strings.FieldsFunc(f, func(r rune) bool { return r == '.' || r == '\n' || r == ';' || r == '!' }) {
 		if containsFoldAny(sent, weakPrecedenceClaims...) && containsFoldAny(sent, precedenceContext...) {
 			return true
+		}
+	}
+	return false
+}
+
+// claimsAnyLanguage is claimsPrecedence, and for text that is not all
+// ASCII also injection.ClaimsPrecedence (the analyser's languages): the
+// English word lists read English descriptions at a fraction of the cost.
+func claimsAnyLanguage(desc string) bool {
+	if claimsPrecedence(desc) {
+		return true
+	}
+	for i := 0; i < len(desc); i++ {
+		if desc[i] >= utf8.RuneSelf {
+			return injection.ClaimsPrecedence(desc)
 		}
 	}
 	return false

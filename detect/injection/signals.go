@@ -661,33 +661,31 @@ const (
 // destination='https://relay…'". A tool's result has no business
 // choosing where another call sends.
 func (a *analysis) dictatedDestination(s *scanned, lo, hi int, m role) bool {
-	if m&(rCall|rSend) == 0 || !outsideAddress(s, lo, hi) {
+	if m&(rCall|rSend) == 0 {
 		return false
 	}
 	t := s.toks
-	ordered := false
-	for k := lo + 1; k < hi && !ordered; k++ {
+	assigned := false
+	for k := lo; k < hi && !assigned; k++ {
+		w := t[k].w
+		if !destinationArgs[w] || w == "url" || w == "target" {
+			continue
+		}
+		rest := strings.TrimLeft(s.f[t[k].end:min(len(s.f), t[k].end+12)], " `'\"")
+		assigned = strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "set to") || t[k].quoted && strings.HasPrefix(rest, "to ")
+	}
+	if !assigned || !outsideAddress(s, lo, hi) {
+		return false
+	}
+	for k := lo + 1; k < hi; k++ {
 		kind, _ := a.classify(s, k)
 		if kind != refSibling && kind != refForeign {
 			continue
 		}
 		for j := max(lo, k-3); j < k; j++ {
 			if t[j].r&(rCall|rSend) != 0 && s.imperative(lo, j) && !s.negated(lo, j) && !userAsked(s, lo, j) {
-				ordered = true
+				return true
 			}
-		}
-	}
-	if !ordered {
-		return false
-	}
-	for k := lo; k < hi; k++ {
-		w := t[k].w
-		if !destinationArgs[w] || w == "url" || w == "target" {
-			continue
-		}
-		rest := strings.TrimLeft(s.f[t[k].end:min(len(s.f), t[k].end+12)], " `'\"")
-		if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "set to") || t[k].quoted && strings.HasPrefix(rest, "to ") {
-			return true
 		}
 	}
 	return false
