@@ -205,6 +205,11 @@ type Env struct {
 	// permanent, rule or policy, in any of the analyser's languages
 	// (standingWords).
 	MemoryStanding bool `expr:"memory_standing"`
+	// MemoryInjected reports that the untrusted read such a string was
+	// copied from was itself rated injection (text_risk medium or more):
+	// the note carries an outsider's orders into memory, whatever words
+	// they were written in.
+	MemoryInjected bool `expr:"memory_injected"`
 	// Event is the raw proto, for fields without a convenience name
 	// (event.Labels, event.Sampling.IncludeContext, ...; Go field names).
 	Event *eventv1.Event `expr:"event"`

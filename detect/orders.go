@@ -212,11 +212,12 @@ func (s *state) recordReadRisk(env *Env) {
 		switch {
 		case r.untrusted:
 			r.suspect = env.TextRisk.Score >= suspectScore
+			r.injected = env.TextRisk.Level.AtLeast(signal.LevelMedium)
 		case env.TextRisk.Level.AtLeast(signal.LevelMedium):
 			// a private read whose result gives the agent orders
 			// (an external guest in a shared channel, a forwarded
 			// mail): someone else wrote it, whatever the labels say
-			r.untrusted, r.suspect = true, true
+			r.untrusted, r.suspect, r.injected = true, true, true
 		}
 		return
 	}

@@ -447,6 +447,9 @@ type readRecord struct {
 	// suspect: the result of an untrusted read showed a sign of injection
 	// (text_risk score 0.1 or more), or was not analysed.
 	suspect bool
+	// injected: the result of such a read is itself injection (text_risk
+	// medium or more), so what is copied from it carries the orders
+	injected bool
 	// phrases holds keyed hashes of every word trigram of an untrusted
 	// read's result (wordTrigrams), at most maxPhrases; nil before it
 	// arrives.
@@ -686,7 +689,7 @@ func (s *state) apply(env *Env, ev *eventv1.Event) {
 		env.CalledTool.Capabilities = catalog.CallCapabilities(env.CalledTool.Capabilities, env.Arguments)
 		s.markCarried(env, client)
 		if slices.Contains(env.CalledTool.Capabilities, catalog.WritesMemory) {
-			env.MemoryCopied, env.MemoryStanding = s.copiedToMemory(env, client)
+			env.MemoryCopied, env.MemoryStanding, env.MemoryInjected = s.copiedToMemory(env, client)
 		}
 		if slices.Contains(env.CalledTool.Capabilities, catalog.SendsOutside) {
 			s.toxicView(env, client)
@@ -1150,17 +1153,20 @@ const copiedMinTrigrams = 6
 // keyed hashes (wordTrigrams), never the text. Copying is measured in
 // share, not whole, since a note may reword the outsider's text a little
 // ("the service owner's standing preference: …").
-func (s *state) copiedToMemory(env *Env, c *clientState) (copied, standing bool) {
+func (s *state) copiedToMemory(env *Env, c *clientState) (copied, standing, injected bool) {
 	walkStrings(env.Arguments, "", func(_, v string) {
-		if standing || len(v) > 4096 {
+		if standing && injected || len(v) > 4096 {
 			return
 		}
-		if hs := s.trigramsOf(v, 256); len(hs) >= copiedMinTrigrams && repeatedRead(env, c, hs, 3, 5, env.ServerName) != nil {
-			copied = true
-			standing = standing || hasStandingWord(v)
+		if hs := s.trigramsOf(v, 256); len(hs) >= copiedMinTrigrams {
+			if r := repeatedRead(env, c, hs, 3, 5, env.ServerName); r != nil {
+				copied = true
+				standing = standing || hasStandingWord(v)
+				injected = injected || r.injected
+			}
 		}
 	})
-	return copied, standing
+	return copied, standing, injected
 }
 
 // standingWords are the words that make a stored note a rule for later
