@@ -471,6 +471,9 @@ func TestFlowNotSecrets(t *testing.T) {
 		{"object id", `{"data": [{"id": "pi_3QHwzvKp3TgW9aLm0f4e9Abc", "amount": 4900}]}`, "pi_3QHwzvKp3TgW9aLm0f4e9Abc", false},
 		{"customer_id", `{"customer_id":"cus_R2d9LwQk3sVb1aZx7Y"}`, "cus_R2d9LwQk3sVb1aZx7Y", false},
 		{"session_id is a credential", `{"session_id": "` + tok + `"}`, tok, true},
+		{"PascalCase VersionId", `{"VersionId": "Q9x_Fm2Lk8pRt3VwYz0AbCdEfGhIjK1n"}`, "Q9x_Fm2Lk8pRt3VwYz0AbCdEfGhIjK1n", false},
+		{"id labelled in plain text", "Found 1 file:\n- Interview notes | id: 1xQ2mWc9Lr7bVt5EoN4kZp0aHd3sJg8fY6uIeR1T", "1xQ2mWc9Lr7bVt5EoN4kZp0aHd3sJg8fY6uIeR1T", false},
+		{"token labelled in plain text", "Session token: " + tok, tok, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := NewEngine(nil, nil)

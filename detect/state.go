@@ -2413,7 +2413,12 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 
 // identifierMemberRe finds JSON string members whose key names an object
 // identifier: id, uuid, *_id, *Id (customer_id, paymentIntentId).
-var identifierMemberRe = regexp.MustCompile(`"(id|uuid|guid|[A-Za-z0-9]*_id|[a-z][A-Za-z0-9]*Id)"\s*:\s*"([^"\\]{8,128})"`)
+var identifierMemberRe = regexp.MustCompile(`"(id|Id|ID|uuid|guid|[A-Za-z0-9]*_id|[A-Za-z][A-Za-z0-9]*I[dD])"\s*:\s*"([^"\\]{8,128})"`)
+
+// identifierTextRe finds identifiers a result labels in plain text:
+// "id: 1xQ2mW…", "(ID 1Mz8Kd4…)", "document_id=…", "VersionId: …", the
+// label's word kept for the credential check of identifierValues.
+var identifierTextRe = regexp.MustCompile(`\b(id|ID|Id|[A-Za-z0-9]+_id|[A-Za-z0-9]+_ID|[a-z][A-Za-z0-9]*Id|[A-Za-z][A-Za-z0-9]*ID)\b(?:\s*[:=]\s*|\s+)([A-Za-z0-9_\-]{8,128})\b`)
 
 // secretIdentifierWords are key words that make an "id" a credential: a
 // session id or a token id is what token theft takes.
@@ -2424,18 +2429,25 @@ var secretIdentifierWords = []string{"session", "sess", "token", "auth", "secret
 // members (identifierMemberRe) whose key does not name a credential, at
 // most 256; nil when there are none.
 func identifierValues(text string) map[string]bool {
-	if !strings.Contains(text, "id\"") && !strings.Contains(text, "Id\"") {
-		return nil
-	}
 	var out map[string]bool
-	for _, m := range identifierMemberRe.FindAllStringSubmatch(text, 256) {
-		if containsFoldAny(m[1], secretIdentifierWords...) {
-			continue
+	add := func(key, v string) {
+		if containsFoldAny(key, secretIdentifierWords...) {
+			return
 		}
 		if out == nil {
 			out = map[string]bool{}
 		}
-		out[m[2]] = true
+		out[v] = true
+	}
+	if strings.Contains(text, "d\"") || strings.Contains(text, "D\"") {
+		for _, m := range identifierMemberRe.FindAllStringSubmatch(text, 256) {
+			add(m[1], m[2])
+		}
+	}
+	if strings.Contains(text, "id") || strings.Contains(text, "I") {
+		for _, m := range identifierTextRe.FindAllStringSubmatch(text, 256) {
+			add(m[1], m[2])
+		}
 	}
 	return out
 }
