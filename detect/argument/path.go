@@ -69,6 +69,9 @@ type resolvedPath struct {
 	climbs   int  // how many levels above its start a relative path reaches (0: stays inside)
 	aboveTop int  // how many ".." an absolute path spends above its deepest prefix
 	dotdot   bool // has a ".." segment at all
+	// backtrack is the most levels the path climbs back from the deepest
+	// directory it named before (/home/u/src/app/../../../x: 3)
+	backtrack int
 }
 
 // resolvePath applies . and .. to p (either separator).
@@ -89,7 +92,7 @@ func resolvePath(p string) resolvedPath {
 		r.abs = true
 	}
 	var stack []string
-	depth, minDepth := 0, 0
+	depth, minDepth, peak := 0, 0, 0
 	for _, seg := range strings.Split(q, "/") {
 		switch seg {
 		case "", ".":
@@ -115,6 +118,8 @@ func resolvePath(p string) resolvedPath {
 			stack = append(stack, seg)
 		}
 		minDepth = min(minDepth, depth)
+		peak = max(peak, depth)
+		r.backtrack = max(r.backtrack, peak-depth)
 	}
 	if r.abs {
 		r.aboveTop = -minDepth
@@ -280,6 +285,11 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 			w = 0.45
 		case r.abs && r.aboveTop > 0:
 			w = 0.6
+		case r.abs && r.backtrack >= 2 && !isURLPath && landsInPersistence(strings.ToLower(r.clean)) && !landsInPersistence(strings.ToLower(strings.ReplaceAll(d, `\`, "/"))[:max(0, strings.Index(strings.ToLower(strings.ReplaceAll(d, `\`, "/")), ".."))]):
+			// C:\Users\u\project\..\..\..\AppData\…\Startup: a path
+			// written from a working directory, climbed out of, into a
+			// place that runs or trusts what is written there
+			w = 0.55
 		case r.abs && !isURLPath && underAny(strings.ToLower(r.clean), systemDirs) && !underAny(strings.ToLower(strings.ReplaceAll(d, `\`, "/")), systemDirs[:len(systemDirs)-1]):
 			// /var/www/../../etc/passwd: lands in a system directory it
 			// did not start in.
@@ -325,6 +335,22 @@ func (a *analysis) pathToken(it *item, t pathToken, k keyClass, whole bool) {
 	}
 	a.sensitiveToken(it, t, r, k, whole)
 	a.listingToken(it, r, k)
+}
+
+// persistenceDirs are the places of a user profile that run or trust
+// what is written there: autostart folders, shell start-up files, SSH
+// keys, launch agents, cron (lower case, forward slashes).
+var persistenceDirs = []string{"/start menu/programs/startup", "/.config/autostart", "/.ssh", "/.bashrc", "/.bash_profile", "/.profile", "/.zshrc",
+	"/library/launchagents", "/library/launchdaemons", "/.config/systemd/user", "/etc/cron", "/var/spool/cron", "/.gitconfig", "/.npmrc"}
+
+// landsInPersistence reports a resolved path inside persistenceDirs.
+func landsInPersistence(p string) bool {
+	for _, d := range persistenceDirs {
+		if strings.Contains(p, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // looksAbsolute reports a path that starts at a root (/x, ~/x, C:\x).
