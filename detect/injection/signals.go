@@ -210,6 +210,45 @@ func (a *analysis) sentences(s *scanned, field string) {
 	}
 }
 
+// personalDataNouns are the kinds of personal data a harvesting order
+// lists (folded, as two-word terms or single words).
+var personalDataNouns = []string{"email address", "email addresses", "e-mail address", "phone number", "phone numbers", "bank account",
+	"account number", "account numbers", "card number", "card numbers", "iban", "ibans", "home address", "passport number", "social security"}
+
+// harvestsSeenData reports an order to gather every item of personal data
+// the model has met elsewhere — "every email address, phone number and
+// bank account number that has appeared in the conversation or in other
+// tools' results" — into what the tool receives: an order (imperative,
+// obligation or the model as subject), a word for all, two kinds of
+// personal data and a source that is the model's context, not the tool's
+// input.
+func harvestsSeenData(s *scanned, lo, hi int) bool {
+	m := s.mask(lo, hi)
+	if m&rAll == 0 && !hasAnyWord(s, lo, hi, "every", "all", "any") {
+		return false
+	}
+	span := s.span(lo, hi)
+	kinds := 0
+	for _, n := range personalDataNouns {
+		if strings.Contains(span, n) {
+			kinds++
+		}
+	}
+	if kinds < 2 {
+		return false
+	}
+	if !containsAny(span, "in the conversation", "in this conversation", "other tools", "tool results", "tools' results", "you have seen", "you've seen",
+		"has appeared", "have appeared", "seen so far", "in the chat", "in your context", "earlier messages", "previous messages") {
+		return false
+	}
+	for j := lo; j < hi; j++ {
+		if s.toks[j].r&rNeg != 0 && s.toks[j].w != "without" {
+			return false // "do not include any PII such as names, email addresses, phone numbers …"
+		}
+	}
+	return m&(rOblig|rAddr) != 0 || orderedSentence(s, lo, hi) || anyImperative(s, lo, hi)
+}
+
 // anyImperative reports a verb of the lexicon's action or disclosure
 // roles in the imperative among tokens [lo, hi).
 func anyImperative(s *scanned, lo, hi int) bool {
@@ -535,6 +574,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 	hs = append(hs, a.scopeCombos(s, lo, hi, m)...)
 	if surf == ToolDefinition && a.fixedDestination(s, lo, hi, m) {
 		hs = append(hs, hit{sigFixedDestination, wFixedDestination, lo, hi})
+	}
+	if (surf == ToolDefinition || surf.serverToModel()) && harvestsSeenData(s, lo, hi) {
+		hs = append(hs, hit{sigExfilInclude, wExfilIncludeCred, lo, hi})
 	}
 	if surf == ToolDefinition && privateToPublic(s, lo, hi) {
 		hs = append(hs, hit{sigPrivateToPublic, wPrivateToPublic, lo, hi})
