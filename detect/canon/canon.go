@@ -21,9 +21,10 @@ import (
 //     Unicode's confusables.txt (UTS #39; see confusables_table.go);
 //   - format characters (general category Cf: soft hyphen, zero-width
 //     space, word joiner, BOM, bidi controls, tag characters), other
-//     controls, variation selectors and combining marks on Latin letters
-//     removed; U+200C ZWNJ and U+200D ZWJ are kept only between letters of
-//     scripts that spell with them (Arabic, Indic, Sinhala, Myanmar, ...)
+//     controls, variation selectors, combining marks on Latin letters,
+//     Arabic vowel marks and Hebrew points removed; U+200C ZWNJ and
+//     U+200D ZWJ are kept only between letters of scripts that spell with
+//     them (Arabic, Indic, Sinhala, Myanmar, ...)
 //     and inside emoji sequences;
 //   - case folded (simple lower-casing, ß as "ss");
 //   - white space collapsed: a run of white space becomes one "\n" when it
@@ -85,6 +86,12 @@ func fold(s string, depth int) string {
 		case unicode.Is(unicode.Mn, r) && r < 0x0370 && latinOut:
 			removed = true
 			continue // combining accent on a Latin letter
+		case r >= 0x064B && r <= 0x065F || r == 0x0670 || r >= 0x0591 && r <= 0x05C7 && unicode.Is(unicode.Mn, r):
+			// Arabic vowel marks (harakat, tanwin, shadda, sukun) and Hebrew
+			// points: optional in writing, so a word reads the same with or
+			// without them
+			removed = true
+			continue
 		}
 		if space != 0 {
 			if b.Len() > 0 {

@@ -197,3 +197,16 @@ func TestSimplified(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldArabicHebrewMarks: optional vowel marks fold away.
+func TestFoldArabicHebrewMarks(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"يُطلَب", "يطلب"},
+		{"تجاهُلُ", "تجاهل"},
+		{"שָׁלוֹם", "שלום"},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -429,6 +429,7 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan(?:lar)?[�
 	`(?:読み込んだ|読んだ|読んでいる|読む|処理する|処理している|要約する|要約している)\s*(?:ai\s*)?アシスタント(?:は|へ|の方へ|様|さん)|ai\s*アシスタント(?:は|へ|への)|アシスタントへの(?:指示|注意|メモ)|` +
 	`(?:给|致|对)\s*(?:ai|人工智能)\s*\p{Han}{0,4}助手|(?:ai|人工智能)\s*助手(?:请|须|必须|应)|读取(?:本|此|这)[^。\n]{0,12}的\s*(?:ai\s*)?助手|` +
 	`(?:ai|인공지능)\s*어시스턴트(?:는|에게|님)|어시스턴트에게|` +
+	`ถึง\s*ผู้ช่วย|ผู้ช่วย\s*(?:ai|เอไอ)?\s*ที่\s*(?:กำลัง)?\s*(?:อ่าน|ประมวลผล|สรุป|จัดการ)|` +
 	`(?:gui|gửi|cho|danh cho|dành cho|luu y cho|lưu ý cho|chi dan cho|chỉ dẫn cho|huong dan cho|hướng dẫn cho|thong bao cho|thông báo cho|ghi chu cho|ghi chú cho)\s+(?:cac\s+|các\s+)?(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s*(?:[:,]|oi\b|ơi\b)|` +
 	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s+(?:dang|đang)\s+(?:xu ly|xử lý|doc|đọc|tom tat|tóm tắt)|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b[^.\n]{0,40}\b(?:vui long|vui lòng|can phai|cần phải|xin hay|xin hãy)\b|` +
 	`(?:fur|für)\s+(?:die|den|das)\s+(?:verarbeitende|lesende|auswertende)n?\s+(?:anwendung|software|ki|system)|` +
