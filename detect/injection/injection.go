@@ -433,6 +433,7 @@ var modelReaderI18nRe = regexp.MustCompile(`yapay\s+zek[aâ]\s+asistan(?:lar)?[�
 	`(?:gui|gửi|cho|danh cho|dành cho|luu y cho|lưu ý cho|chi dan cho|chỉ dẫn cho|huong dan cho|hướng dẫn cho|thong bao cho|thông báo cho|ghi chu cho|ghi chú cho)\s+(?:cac\s+|các\s+)?(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s*(?:[:,]|oi\b|ơi\b)|` +
 	`(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\s+(?:dang|đang)\s+(?:xu ly|xử lý|doc|đọc|tom tat|tóm tắt)|(?:tro ly|trợ lý)\s+(?:ai|ảo|ao)\b[^.\n]{0,40}\b(?:vui long|vui lòng|can phai|cần phải|xin hay|xin hãy)\b|` +
 	`(?:fur|für)\s+(?:die|den|das)\s+(?:verarbeitende|lesende|auswertende)n?\s+(?:anwendung|software|ki|system)|` +
+	`(?:hinweis|anweisung|notiz)\s+(?:fur|für)\s+(?:die\s+)?(?:automatisierte|automatische|maschinelle)\s+(?:bearbeitung|verarbeitung|auswertung)|` +
 	`\bwhile\s+you\s+are\s+(?:reading|processing)\s+(?:this|these)\b|\bas\s+you\s+(?:read|process)\s+this\b|` +
 	`\b(?:for|to)\s+the\s+(?:processing|reading|importing)\s+(?:application|system|app|tool|software)\b`)
 
