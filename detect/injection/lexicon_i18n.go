@@ -643,7 +643,7 @@ var jaWords = map[string]role{
 	"必ず": rOblig, "常に": rOblig | rOrder, "いつも": rOblig | rOrder, "絶対に": rOblig, "必須": rOblig, "なければならない": rOblig, "べき": rOblig,
 	"前に": rOrder, "まず": rOrder, "最初に": rOrder, "先に": rOrder, "後で": rOrder, "その後": rOrder, "直ちに": rOrder, "すぐに": rOrder, "自動的に": rOrder,
 	"代わりに": rInstead | rOrder, "置き換え": rInstead, "代替": rInstead,
-	"読み取":  rRead, "読み込": rRead, "読んで": rRead, "取得": rRead, "収集": rRead, "集め": rRead, "抽出": rRead,
+	"読み取": rRead, "読み込": rRead, "読んで": rRead, "取得": rRead, "収集": rRead, "集め": rRead, "抽出": rRead,
 	"送信": rSend, "送って": rSend, "送る": rSend, "転送": rSend, "アップロード": rSend, "共有": rSend, "送付": rSend,
 	"含め": rInclude, "入れ": rInclude, "添付": rInclude, "記入": rInclude, "入力": rInclude, "追加": rInclude, "挿入": rInclude, "貼り付け": rInclude, "書き込": rInclude, "コピー": rInclude,
 	"使用": rCall, "使って": rCall, "呼び出": rCall, "実行": rCall, "利用": rCall,
