@@ -343,6 +343,7 @@ func (a *analysis) text(raw, field string, depth int) {
 	}
 	a.markup(f, s, field)
 	a.forgedToolCall(f, field)
+	a.codeSendsSecret(f, field)
 	a.forgedStructure(f, field)
 	a.structuredOrders(f, field)
 	a.commands(f, s, field)
@@ -757,8 +758,9 @@ func evidenceFinding(f signal.Finding) bool {
 }
 
 // errorOpeningRe matches text that opens as an error message (folded):
-// "ERROR 412 …", "Error: …", "[error] …", "HTTP 401 …", "403 Forbidden".
-var errorOpeningRe = regexp.MustCompile(`^\s*(?:\[?(?:error|err|fatal|failure|failed|exception)\]?[\s:]|(?:http\s*)?[45]\d\d[\s:])`)
+// "ERROR 412 …", "Error: …", "[error] …", "ERR_AUTH_4031: …", "HTTP 401 …",
+// "403 Forbidden".
+var errorOpeningRe = regexp.MustCompile(`^\s*(?:\[?(?:error|err|fatal|failure|failed|exception)[_a-z0-9-]*\]?[\s:]|(?:http\s*)?[45]\d\d[\s:])`)
 
 // errorPayloadRe matches the opening of a JSON error object (folded):
 // {"error": …, {"errors": [, {"fault": …, {"status": "error".

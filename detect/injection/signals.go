@@ -249,6 +249,33 @@ func harvestsSeenData(s *scanned, lo, hi int) bool {
 	return m&(rOblig|rAddr) != 0 || orderedSentence(s, lo, hi) || anyImperative(s, lo, hi)
 }
 
+// netSendCalls open a request that carries data out, in the code models
+// are asked to write or run (folded).
+var netSendCalls = []string{"requests.post(", "requests.put(", "urllib.request.urlopen(", "urlopen(", "fetch(", "axios.post(", "http.post(",
+	"httpx.post(", "curl -d", "curl --data", "curl -f", "curl -x post", "wget --post", "invoke-webrequest", "net.webclient", "socket.send"}
+
+// codeSendsSecret finds, in a line of server-to-model text or of a
+// definition, code that sends a credential file somewhere: a request
+// call and a sensitive path on one line ("requests.post('https://…',
+// data=open(os.path.expanduser('~/.ssh/id_rsa')).read())"). Text about
+// attacks quotes such lines and is left to its demotion.
+func (a *analysis) codeSendsSecret(f, field string) {
+	if a.discussion || !strings.ContainsAny(f, "(-") {
+		return
+	}
+	for _, line := range strings.Split(f, "\n") {
+		if len(line) > 2048 || !containsAny(line, netSendCalls...) {
+			continue
+		}
+		for _, p := range sensitivePaths {
+			if len(p) > 4 && strings.Contains(line, p) && (strings.Contains(p, "/") || strings.HasPrefix(p, ".") || strings.Contains(p, "id_")) {
+				a.add(sigExfilSendFile, field, wExfilSend, line)
+				return
+			}
+		}
+	}
+}
+
 // anyImperative reports a verb of the lexicon's action or disclosure
 // roles in the imperative among tokens [lo, hi).
 func anyImperative(s *scanned, lo, hi int) bool {
