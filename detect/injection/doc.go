@@ -88,13 +88,16 @@
 //	secrecy.stealth                      0.45    silently/secretly/quietly with an action
 //	secrecy.no_consent                   0.20    without asking/permission/confirmation; do not ask the user (not "without notifying the organizer")
 //	exfil.send_sensitive                 0.50    send/upload/forward + credentials, keys, conversation, system prompt
-//	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …)
+//	exfil.send_sensitive_file            0.50    send/upload/forward + a sensitive path (~/.ssh/id_rsa, .env, …); or a line of code that
+//	                                             posts one (requests.post(…, data=open('~/.ssh/id_rsa').read()))
 //	markup.hidden_text                   0.50    (server text) an element hidden by inline CSS (display:none, 1px or white text, off-screen) whose text names an AI or orders (0.25 with a plain order)
 //	exfil.private_to_public              0.30    (definition) private content moved to a public place (pushed, mirrored, published), not negated
-//	exfil.fixed_destination              0.45    (definition) an address named with another tool or a cc/to/webhook parameter and a word that sends or routes
+//	exfil.fixed_destination              0.45    (definition) an address named with another tool or a cc/to/webhook parameter and a word that sends or routes;
+//	                                             or a destination parameter whose own description fixes an outside address with "always"/"must" in any language
 //	exfil.credential_file_parameter      0.50    (definition) a credential file of a service the tool is not about, in a parameter's text or next to a parameter's name, in any language
 //	exfil.sensitive_to_parameter         0.45    include/pass/put + sensitive object + a parameter named or quoted
-//	exfil.include_sensitive              0.40    include/pass/put/copy/repeat + a credential or sensitive path (0.30 for the conversation)
+//	exfil.include_sensitive              0.40    include/pass/put/copy/repeat + a credential or sensitive path (0.30 for the conversation); or an
+//	                                             order to gather every email address, phone number, IBAN … seen in the conversation or other tools' results
 //	exfil.read_sensitive                 0.35    read/open/get + credential or sensitive path
 //	exfil.read_conversation              0.20    read/collect the whole conversation, addressed to the model
 //	tool_reference.foreign_instruction   0.60    a tool of another server named with an instruction
