@@ -1009,7 +1009,13 @@ func (a *analysis) textSignalsOn(it *item, t string, f float64) {
 		// YAML tags that make a loader construct and call objects
 		// (PyYAML's unsafe load, SnakeYAML, Psych): code execution when
 		// the document is parsed, whatever tool parses it
-		a.cmd.add("command_injection.unsafe_deserialization", it.field, sp(), 0.7*max(f, factorValue))
+		// (a document that explains the gadget, an advisory or a write-up,
+		// keeps its documentation factor)
+		w := 0.7 * max(f, factorValue)
+		if f == factorDoc {
+			w = 0.7 * f
+		}
+		a.cmd.add("command_injection.unsafe_deserialization", it.field, sp(), w)
 	}
 	if h.has("fsockopen(") && h.any("exec(", "shell_exec", "system(", "proc_open", "popen", "/bin/sh") {
 		a.cmd.add("command_injection.reverse_shell", it.field, sp(), 0.88*f)
