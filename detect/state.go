@@ -2415,10 +2415,55 @@ func (s *state) recordTaints(env *Env, ss *sessionState, text string) {
 // identifier: id, uuid, *_id, *Id (customer_id, paymentIntentId).
 var identifierMemberRe = regexp.MustCompile(`"(id|Id|ID|uuid|guid|[A-Za-z0-9]*_id|[A-Za-z][A-Za-z0-9]*I[dD])"\s*:\s*"([^"\\]{8,128})"`)
 
-// identifierTextRe finds identifiers a result labels in plain text:
-// "id: 1xQ2mW…", "(ID 1Mz8Kd4…)", "document_id=…", "VersionId: …", the
-// label's word kept for the credential check of identifierValues.
-var identifierTextRe = regexp.MustCompile(`\b(id|ID|Id|[A-Za-z0-9]+_id|[A-Za-z0-9]+_ID|[a-z][A-Za-z0-9]*Id|[A-Za-z][A-Za-z0-9]*ID)\b(?:\s*[:=]\s*|\s+)([A-Za-z0-9_\-]{8,128})\b`)
+// identifierLabels calls fn with each identifier a result labels in
+// plain text: "id: 1xQ2mW…", "(ID 1Mz8Kd4…)", "document_id=…",
+// "VersionId: …" — a label word that is id, ends in _id or Id/ID, then
+// ':', '=' or a space, then a value of 8 to 128 letters, digits, '_' or
+// '-'. A scan for "id", not a regexp: results run to megabytes.
+func identifierLabels(text string, fn func(label, value string)) {
+	isWord := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	n := 0
+	for i := 0; i+2 < len(text) && n < 256; i++ {
+		if !(text[i] == 'i' || text[i] == 'I') || !(text[i+1] == 'd' || text[i+1] == 'D') || isWord(text[i+2]) {
+			continue
+		}
+		st := i
+		for st > 0 && isWord(text[st-1]) {
+			st--
+		}
+		label := text[st : i+2]
+		switch {
+		case label == "id" || label == "ID" || label == "Id":
+		case strings.HasSuffix(label, "_id") || strings.HasSuffix(label, "_ID"):
+		case len(label) > 2 && text[i] == 'I' && (text[i-1] >= 'a' && text[i-1] <= 'z' || text[i+1] == 'D'):
+		default:
+			continue
+		}
+		j := i + 2
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		if j < len(text) && (text[j] == ':' || text[j] == '=') {
+			j++
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+		} else if j == i+2 {
+			continue // "id1234…": no separator
+		}
+		k := j
+		for k < len(text) && k-j <= 128 && (isWord(text[k]) || text[k] == '-') {
+			k++
+		}
+		if k-j >= 8 && k-j <= 128 {
+			n++
+			fn(label, text[j:k])
+		}
+		i = k - 1
+	}
+}
 
 // secretIdentifierWords are key words that make an "id" a credential: a
 // session id or a token id is what token theft takes.
@@ -2444,11 +2489,7 @@ func identifierValues(text string) map[string]bool {
 			add(m[1], m[2])
 		}
 	}
-	if strings.Contains(text, "id") || strings.Contains(text, "I") {
-		for _, m := range identifierTextRe.FindAllStringSubmatch(text, 256) {
-			add(m[1], m[2])
-		}
-	}
+	identifierLabels(text, add)
 	return out
 }
 

@@ -288,10 +288,10 @@ func (a *analysis) text(raw, field string, depth int) {
 	if a.ctx.Surface.serverToModel() && !a.errorOpening && errorOpeningRe.MatchString(f[:min(len(f), 64)]) {
 		a.errorOpening = true
 	}
-	if a.ctx.Surface.serverToModel() && !a.legal && countContained(f, legalWords) >= 3 {
+	if a.ctx.Surface.serverToModel() && !a.legal && countAtLeast(f, legalWords, 3) {
 		a.legal = true
 	}
-	if (a.ctx.Surface.serverToModel() || a.ctx.Surface == MemoryWrite) && !a.discussion && countContained(f, reportWords) >= 3 {
+	if (a.ctx.Surface.serverToModel() || a.ctx.Surface == MemoryWrite) && !a.discussion && countAtLeast(f, reportWords, 3) {
 		// (a note summarising a security article discusses attacks as
 		// the article did)
 		a.discussion = true

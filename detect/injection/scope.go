@@ -4,8 +4,12 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 
 	"github.com/mcpaudit/mcpaudit/detect/canon"
 )
@@ -1168,13 +1172,34 @@ func noAudit(s *scanned, lo, hi int) bool {
 	return false
 }
 
-// countContained counts the occurrences in s of the members of subs.
-func countContained(s string, subs []string) int {
-	n := 0
-	for _, x := range subs {
-		n += strings.Count(s, x)
+// wordTries hold an automaton per word list of countAtLeast, built on
+// first use (reportWords grows in init).
+var wordTries struct {
+	once          sync.Once
+	report, legal *ahocorasick.Trie
+}
+
+// countAtLeast reports whether the words of list (reportWords or
+// legalWords) occur k times or more in s, each occurrence of each word
+// counted, in one pass of an Aho-Corasick automaton that stops at k.
+func countAtLeast(s string, list []string, k int) bool {
+	wordTries.once.Do(func() {
+		wordTries.report = ahocorasick.NewTrieBuilder().AddStrings(reportWords).Build()
+		wordTries.legal = ahocorasick.NewTrieBuilder().AddStrings(legalWords).Build()
+	})
+	tr := wordTries.report
+	if len(list) > 0 && len(legalWords) > 0 && &list[0] == &legalWords[0] {
+		tr = wordTries.legal
 	}
-	return n
+	if s == "" || k <= 0 {
+		return k <= 0
+	}
+	n := 0
+	tr.Walk(unsafe.Slice(unsafe.StringData(s), len(s)), func(_, _, _ int64) bool {
+		n++
+		return n < k
+	})
+	return n >= k
 }
 
 func containsAny(s string, subs ...string) bool {
@@ -1925,7 +1950,7 @@ const maxDiscussedQuote = 400
 // about. Quote marks and line breaks are kept, so sentence and line
 // structure stay. Other text is returned unchanged.
 func discussedQuotes(f string) string {
-	if countContained(f, reportWords) < 2 {
+	if !countAtLeast(f, reportWords, 2) {
 		return f
 	}
 	var b []byte
