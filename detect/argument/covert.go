@@ -2,9 +2,11 @@ package argument
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -91,6 +93,24 @@ func fileMagic(b []byte) bool {
 	return false
 }
 
+// maxGunzip bounds what gunzipped inflates, in bytes.
+const maxGunzip = 64 << 10
+
+// gunzipped returns the first maxGunzip bytes of gzip data b inflated
+// (a kubeconfig gzipped then base64-encoded into a reference field), or
+// nil when b is not gzip.
+func gunzipped(b []byte) []byte {
+	if len(b) < 18 || b[0] != 0x1f || b[1] != 0x8b {
+		return nil
+	}
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	out, _ := io.ReadAll(io.LimitReader(r, maxGunzip))
+	return out
+}
+
 // secretish reports decoded text that carries credentials or sensitive
 // file content.
 func secretish(b []byte) bool {
@@ -157,7 +177,7 @@ func (a *analysis) covertItem(it *item) {
 		return
 	}
 	sp := a.spanAll(s)
-	if secretish(b.decoded) {
+	if secretish(b.decoded) || secretish(gunzipped(b.decoded)) {
 		a.covert.add("covert.encoded_secret", it.field, sp, 0.85)
 		return
 	}
