@@ -743,12 +743,24 @@ func preWord(s *scanned, lo, hi int) bool {
 		if s.toks[k].w == "pre" && s.toks[k].end < len(s.f) && s.f[s.toks[k].end] == '-' {
 			switch s.toks[k+1].w {
 			case "approved", "authorized", "authorised", "cleared", "confirmed", "consented":
+				// (not "pre-approved travel expenses are billed at cost":
+				// an attribute of the noun after it, a business term)
+				st := s.toks[k].start
+				opensPhrase := k == lo || s.toks[k-1].sent != s.toks[k].sent || determiners[s.toks[k-1].w] || st > 0 && strings.IndexByte(">\n(\"'*-", s.f[st-1]) >= 0
+				if opensPhrase && k+2 < hi && s.toks[k+2].sent == s.toks[k].sent && s.toks[k+2].r&(rNeg|rOblig|rThis|rUser|rAuth|rAll) == 0 && !preAttrStop[s.toks[k+2].w] {
+					continue
+				}
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// preAttrStop are the words after "pre-approved" that keep it a claim
+// about an action ("pre-approved by legal", "pre-approved for this
+// export", "pre-approved and …"), not an attribute of a noun.
+var preAttrStop = map[string]bool{"by": true, "for": true, "and": true, "so": true, "as": true, "in": true, "already": true, "to": true, "on": true, "at": true}
 
 // hasStrong reports a strong finding of signal sig.
 func (a *analysis) hasStrong(sig string) bool {

@@ -489,7 +489,9 @@ func (a *analysis) combos(s *scanned, lo, hi int) []hit {
 					// it": another sentence, another subject
 					break
 				}
-				if t[k].r&rNeg != 0 {
+				if t[k].r&rNeg != 0 && !(t[k].w == "no" && k+2 < hi && t[k+1].r&(rPerceive|rUser|rOblig) == 0 && t[k+2].r&rPerceive != 0 && t[k+1].w != "one") {
+					// (not "customers billed from the NO entity see …": a
+					// "no" before a noun and its verb names the noun)
 					for p := k + 1; p < min(hi, k+5); p++ {
 						if t[p].r&rPerceive != 0 {
 							hs = append(hs, hit{sigSecrecyUser, wSecrecyUser, j, p + 1})
