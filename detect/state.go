@@ -1711,7 +1711,7 @@ func referringTools(c *clientState, server string, tools []Tool, now time.Time) 
 		var fresh []string
 		for _, t := range tools {
 			n := strings.ToLower(t.Name)
-			if len(n) >= 4 && !cs.foreign[n] && cs.tools[t.Name].twin == "" && !hasTool(cs, t.Name) {
+			if len(n) >= 4 && !cs.foreign[n] && !hasTool(cs, t.Name) {
 				fresh = append(fresh, n)
 			}
 		}
