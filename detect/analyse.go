@@ -120,6 +120,7 @@ func analyse(env *Env, needs map[string]bool) {
 			t.Risk = injection.AnalyzeTool(injection.ToolDef{
 				Name: t.Name, Title: t.Title, Description: t.Description,
 				InputSchemaJSON: []byte(t.InputSchemaJSON), OutputSchemaJSON: []byte(t.OutputSchemaJSON), MetaJSON: []byte(t.MetaJSON),
+				AnnotationsTitle: t.Definition.GetAnnotations().GetTitle(), AnnotationsExtraJSON: []byte(t.Definition.GetAnnotations().GetExtraJson()),
 			}, injection.Context{
 				Surface: injection.ToolDefinition, ToolName: t.Name, ServerName: t.ReferringServer, SiblingTools: t.siblings, ForeignTools: foreign,
 			})

@@ -1639,7 +1639,9 @@ func (s *state) applyToolList(env *Env, ss *sessionState) {
 			o := offeredTool{twin: twinKey(version, t), version: version, claim: claimsAnyLanguage(t.Description), schema: t.InputSchemaJSON}
 			if len(t.Text) <= maxKeptDefinition && namesOtherTool(t.Text, own) {
 				def := t
-				def.Definition, def.Risk, def.Hidden = nil, signal.Verdict{}, signal.Verdict{}
+				// (only the annotations of the proto are read again)
+				def.Definition = &eventv1.ToolDefinition{Annotations: t.Definition.GetAnnotations()}
+				def.Risk, def.Hidden = signal.Verdict{}, signal.Verdict{}
 				o.def = &def
 			}
 			cs.tools[t.Name] = o
