@@ -160,9 +160,9 @@ type Env struct {
 	// definitions (within 24 hours, same client) that name one of this
 	// response's tools and were analysed before the client knew that
 	// name, analysed again with it (Risk, with fields
-	// "servers[S].tools[T]"; Definition holds only the annotations): clients list their
-	// servers in any order, so an order about send_email is caught
-	// whichever server answers first.
+	// "servers[S].tools[T]"; Definition holds only the annotations):
+	// clients list their servers in any order, so an order about
+	// send_email is caught whichever server answers first.
 	ReferringTools []Tool `expr:"referring_tools"`
 	// Flows are, on a tools/call request, the argument values that an
 	// earlier result of the same client disclosed.
