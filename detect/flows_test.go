@@ -568,12 +568,6 @@ func TestFlowIdentifierSeenBefore(t *testing.T) {
 		tdef("send_message", "Send a message to a channel.", nil, yes, "channel", "text")}
 	const id = "1mZ8rT4yU6iO2pQ0wE9aS7dF5gH3jK1lX"
 	link := `{"webViewLink": "https://drive.google.com/file/d/` + id + `/view"}`
-	result := func(n int, at time.Duration, tool, text string) *eventv1.Event {
-		r := base(evID(n), "s", at)
-		r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
-		r.ToolCall = &eventv1.ToolCall{Name: tool, Result: &eventv1.ToolResult{Text: text}}
-		return r
-	}
 	for _, tc := range []struct {
 		name   string
 		search bool
@@ -584,9 +578,9 @@ func TestFlowIdentifierSeenBefore(t *testing.T) {
 			evs := []*eventv1.Event{toolsList(evID(1), "s", 0, tools...)}
 			if tc.search {
 				evs = append(evs, call(evID(2), "s", time.Second, "drive_search", `{"query":"cv"}`),
-					result(3, 2*time.Second, "drive_search", `{"files": [{"id": "`+id+`", "name": "cv.pdf"}]}`))
+					toolResult(evID(3), "s", 2*time.Second, "drive_search", `{"files": [{"id": "`+id+`", "name": "cv.pdf"}]}`))
 			}
-			evs = append(evs, call(evID(4), "s", 3*time.Second, "drive_get_file", `{"fileId":"x"}`), result(5, 4*time.Second, "drive_get_file", link))
+			evs = append(evs, call(evID(4), "s", 3*time.Second, "drive_get_file", `{"fileId":"x"}`), toolResult(evID(5), "s", 4*time.Second, "drive_get_file", link))
 			for _, ev := range evs {
 				e.Process(ev)
 			}
@@ -621,9 +615,7 @@ func TestMemoryInjected(t *testing.T) {
 				ev.Server = &eventv1.Implementation{Name: server}
 				return ev
 			}
-			r := base(evID(3), "s1", 2*time.Second)
-			r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
-			r.ToolCall = &eventv1.ToolCall{Name: "fetch_page", Result: &eventv1.ToolResult{Text: tc.page}}
+			r := toolResult(evID(3), "s1", 2*time.Second, "fetch_page", tc.page)
 			for _, ev := range []*eventv1.Event{
 				on(toolsList(evID(1), "s1", 0, web...), "web"), on(call(evID(2), "s1", time.Second, "fetch_page", `{"url":"https://blog.example.org/p"}`), "web"), on(r, "web"),
 				on(toolsList(evID(4), "s2", 3*time.Second, mem...), "memory"),

@@ -38,6 +38,16 @@ func call(id, session string, off time.Duration, tool, argsJSON string) *eventv1
 	return ev
 }
 
+// toolResult returns a tools/call response of tool carrying text.
+func toolResult(id, session string, off time.Duration, tool, text string) *eventv1.Event {
+	ev := base(id, session, off)
+	ev.Direction = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT
+	ev.Kind = eventv1.MessageKind_MESSAGE_KIND_RESPONSE
+	ev.Method = "tools/call"
+	ev.ToolCall = &eventv1.ToolCall{Name: tool, Result: &eventv1.ToolResult{Text: text}}
+	return ev
+}
+
 // toolsList returns a tools/list response.
 func toolsList(id, session string, off time.Duration, tools ...*eventv1.ToolDefinition) *eventv1.Event {
 	ev := base(id, session, off)
