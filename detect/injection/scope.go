@@ -999,6 +999,11 @@ const (
 var defaultFiles = []string{".ssh/", "id_rsa", "id_ed25519", "id_ecdsa", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
 	".git-credentials", ".netrc", ".npmrc", ".pypirc", "/etc/shadow", ".gnupg", "wallet.dat", ".config/gcloud", "application_default_credentials", "/proc/self/environ", ".vault-token"}
 
+// defaultSecrets are the user's secrets a default or example may ask the
+// model to fill in (folded).
+var defaultSecrets = []string{"password", "passcode", "passphrase", " pin", "iban", "card number", "cvv", "cvc", "one-time code", "otp", "2fa code",
+	"api key", "access token", "session cookie", "recovery code", "seed phrase", "private key"}
+
 // conversationDefaults name the model's context in a default or example
 // value: the conversation, the chat history, the system prompt.
 var conversationDefaults = []string{"conversation", "chat history", "chat so far", "transcript", "previous messages", "prior messages", "system prompt",
@@ -1020,6 +1025,13 @@ func (a *analysis) schemaValue(k, v, p string) {
 		if k != "enum" && containsAny(f, conversationDefaults...) && containsAny(f, "replace", "fill", "insert", "put ", "paste", "include", "complete", "full", "entire", "whole", "every", "all ") {
 			// "REPLACE WITH THE COMPLETE CONVERSATION SO FAR": a
 			// placeholder the model is to fill with what it was told
+			a.add(sigSensitiveDefault, p, wSensitiveDefault, f)
+			return
+		}
+		if k != "enum" && containsAny(f, defaultSecrets...) && containsAny(f, "of the user", "user's", "mentioned", "in the chat", "in the conversation", "from the chat", "from the conversation", "seen so far") {
+			// "account holder name + full IBAN + online-banking passcode
+			// of the user, as mentioned anywhere in the chat": a default
+			// the model is to fill with the user's secrets
 			a.add(sigSensitiveDefault, p, wSensitiveDefault, f)
 			return
 		}
