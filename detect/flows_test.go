@@ -477,9 +477,8 @@ func TestFlowNotSecrets(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := NewEngine(nil, nil)
-			r := base(evID(3), "s", 2*time.Second)
-			r.Direction, r.Kind, r.Method = eventv1.Direction_DIRECTION_SERVER_TO_CLIENT, eventv1.MessageKind_MESSAGE_KIND_RESPONSE, "tools/call"
-			r.ToolCall = &eventv1.ToolCall{Name: "read_text_file", ArgumentsJson: `{"path":"/Users/arjun/.ssh/id_ed25519.pub"}`, Result: &eventv1.ToolResult{Text: tc.text}}
+			r := toolResult(evID(3), "s", 2*time.Second, "read_text_file", tc.text)
+			r.ToolCall.ArgumentsJson = `{"path":"/Users/arjun/.ssh/id_ed25519.pub"}`
 			for _, ev := range []*eventv1.Event{toolsList(evID(1), "s", 0, tools...), call(evID(2), "s", time.Second, "read_text_file", `{"path":"/Users/arjun/.ssh/id_ed25519.pub"}`), r} {
 				e.Process(ev)
 			}

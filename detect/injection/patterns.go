@@ -113,7 +113,7 @@ func (a *analysis) markURLs(s *scanned, field string) {
 				a.add(sigURLPlaceholder, field, wURLPlaceholder, url)
 			}
 		}
-		if a.imperativeAction(s, lo, hi, rSend) || a.copyTo(s, lo, hi) {
+		if imperativeAction(s, lo, hi, rSend) || a.copyTo(s, lo, hi) {
 			a.add(sigURLSend, field, wURLSend, s.span(lo, hi))
 			if suspicious {
 				a.add(sigSuspiciousHost, field, wSuspiciousHost, url)
@@ -191,7 +191,7 @@ func instructionLevel(f string) int {
 		if m&rIgnore != 0 && m&rInstr != 0 || m&rNeg != 0 && m&rDisclose != 0 && m&rUser != 0 || m&rStealth != 0 && m&actionRoles != 0 {
 			return 2
 		}
-		if m&(rCred|rConv) != 0 && imperativeAction(s, r[0], r[1]) {
+		if m&(rCred|rConv) != 0 && imperativeAction(s, r[0], r[1], actionRoles) {
 			return 2 // ("we use cookies to improve the docs" orders nothing)
 		}
 		if m&actionRoles != 0 && m&(rAddr|rOblig|rOrder|rStealth) != 0 {
@@ -206,17 +206,6 @@ func instructionLevel(f string) int {
 		}
 	}
 	return lvl
-}
-
-// imperativeAction reports an un-negated action verb in the imperative
-// among tokens [lo, hi).
-func imperativeAction(s *scanned, lo, hi int) bool {
-	for j := lo; j < hi; j++ {
-		if s.toks[j].r&actionRoles != 0 && s.imperative(lo, j) && !s.negated(lo, j) {
-			return true
-		}
-	}
-	return false
 }
 
 // hiddenStyleRe finds an HTML element whose inline style hides it from a

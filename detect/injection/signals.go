@@ -260,8 +260,8 @@ var netSendCalls = []string{"requests.post(", "requests.put(", "urllib.request.u
 // data=open(os.path.expanduser('~/.ssh/id_rsa')).read())"). Text about
 // attacks quotes such lines and is left to its demotion.
 func (a *analysis) codeSendsSecret(f, field string) {
-	if a.discussion || !strings.ContainsAny(f, "(-") {
-		return
+	if a.discussion || !strings.ContainsAny(f, "(-") || !containsAny(f, netSendCalls...) {
+		return // (most texts hold no request call: no line split)
 	}
 	for _, line := range strings.Split(f, "\n") {
 		if len(line) > 2048 || !containsAny(line, netSendCalls...) {
